@@ -1,0 +1,58 @@
+"""The Bolt app factory: listeners, middleware, error handler. Connects to nothing."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
+
+from bot.runtime import Runtime
+from storage.db import unit_of_work
+from storage.models import SeenRequest
+
+log = logging.getLogger("handshake.app")
+
+
+def create_app(runtime: Runtime, *, client: WebClient, signing_secret: str) -> App:
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        token_verification_enabled=False,  # start even when Slack is down; the outbox waits
+        ignoring_self_events_enabled=True,
+    )
+
+    @app.middleware
+    def provide_runtime(context: dict[str, Any], next: Any) -> None:  # noqa: A002
+        context["runtime"] = runtime
+        next()
+
+    @app.middleware
+    def skip_retried_events(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002
+        """Slack retries an event it thinks we missed: do its work only once."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not _first_time(runtime, f"event:{event_id}"):
+            log.info("duplicate slack event=%s skipped", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.exception("listener failed type=%s", body.get("type"), exc_info=error)
+
+    import handlers
+
+    handlers.register(app)
+    return app
+
+
+def _first_time(runtime: Runtime, key: str) -> bool:
+    try:
+        with unit_of_work(runtime.engine) as session:
+            session.add(SeenRequest(key=key, at=runtime.clock()))
+        return True
+    except IntegrityError:
+        return False

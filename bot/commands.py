@@ -1,0 +1,78 @@
+"""Parse `/handshake …` text into a command, or a usage answer. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+USAGE = {
+    "help": "`/handshake help`: this list",
+    "away": "`/handshake away until YYYY-MM-DD` (or `away YYYY-MM-DD`), `/handshake away off`: "
+    "pause new leads to you",
+    "capacity": "`/handshake capacity <n>` caps the new leads you get a day; "
+    "`/handshake capacity off` removes the cap",
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    away_until: date | None = None
+    capacity: int | None = None
+
+
+@dataclass(frozen=True)
+class Usage:
+    """A bad or unknown command: what to tell the person."""
+
+    message: str
+
+
+def parse(text: str | None, today: date) -> Command | Usage:
+    words = (text or "").strip().split()
+    if not words or words[0].lower() == "help":
+        return Command("help")
+    name, args = words[0].lower(), words[1:]
+    if name == "away":
+        return _away(args, today)
+    if name == "capacity":
+        return _capacity(args)
+    return Usage(f"I don't know `{_clip(words[0])}`. Try `/handshake help`.")
+
+
+def _away(args: list[str], today: date) -> Command | Usage:
+    if len(args) == 1 and args[0].lower() == "off":
+        return Command("away", away_until=None)
+    if args and args[0].lower() == "until":
+        args = args[1:]
+    if len(args) != 1:
+        return Usage("Usage: " + USAGE["away"])
+    try:
+        until = date.fromisoformat(args[0])
+    except ValueError:
+        return Usage(f"`{_clip(args[0])}` is not a date like 2026-12-01. Usage: " + USAGE["away"])
+    if until < today:
+        return Usage(f"{until.isoformat()} is in the past. Usage: " + USAGE["away"])
+    return Command("away", away_until=until)
+
+
+def _capacity(args: list[str]) -> Command | Usage:
+    if len(args) != 1:
+        return Usage("Usage: " + USAGE["capacity"])
+    if args[0].lower() == "off":
+        return Command("capacity", capacity=None)
+    if not args[0].isdigit() or not 1 <= int(args[0]) <= 1000:
+        return Usage(f"`{_clip(args[0])}` is not a number from 1 to 1000. Usage: "
+                     + USAGE["capacity"])
+    return Command("capacity", capacity=int(args[0]))
+
+
+def _clip(word: str) -> str:
+    """Echo a word back safely: no mrkdwn control characters, not too long."""
+    cleaned = word.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+    return cleaned[:40]
+
+
+def help_text() -> str:
+    lines = ["*Handshake commands*"] + [f"• {line}" for line in USAGE.values()]
+    return "\n".join(lines)

@@ -1,0 +1,322 @@
+"""The delivery worker: drains the outbox into Slack, paced, retried, exactly once.
+
+Each row is claimed with a compare-and-set (pending → sending) and committed before
+Slack is called, so two workers never send the same row. A post whose outcome is
+unknown (timeout, 5xx, crash mid-call) is flagged `maybe_sent`; before posting it
+again the worker looks for the card in the conversation's history by its metadata.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+
+from bot import ids
+from bot.clock import Clock
+from bot.config import HandshakeConfig
+from bot.services.cards import load_card_context
+from bot.views.lead_card import build_lead_card
+from storage import outbox
+from storage.db import unit_of_work
+from storage.events import log_event
+from storage.handoffs import get_handoff, set_card
+from storage.models import Outbox
+from storage.people import get_person, set_tz
+
+log = logging.getLogger("handshake.delivery")
+
+# Slack errors that no retry will fix: the row fails and waits for an admin.
+PERMANENT = {
+    "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_auth",
+    "not_authed", "account_inactive", "token_revoked", "missing_scope", "user_not_found",
+    "cannot_dm_bot", "msg_too_long", "no_text", "invalid_arguments", "restricted_action",
+    "message_not_found", "cant_update_message", "user_disabled",
+}
+
+
+class RetryLater(Exception):
+    def __init__(self, delay: float, error: str, *, maybe_sent: bool, counts: bool = True):
+        super().__init__(error)
+        self.delay, self.error, self.maybe_sent, self.counts = delay, error, maybe_sent, counts
+
+
+class Permanent(Exception):
+    pass
+
+
+@dataclass
+class DeliveryWorker:
+    engine: Engine
+    config: HandshakeConfig
+    client: WebClient
+    clock: Clock
+    batch_size: int = 50
+    max_attempts: int = 8
+    lease: timedelta = timedelta(minutes=2)
+    blocked_until: dict[str, float] = field(default_factory=dict)  # channel → monotonic time
+
+    def run_once(self) -> int:
+        """Deliver every due row; returns how many calls completed."""
+        now = self.clock()
+        with unit_of_work(self.engine) as session:
+            reclaimed = outbox.reclaim_stale(now - self.lease, now, session=session)
+        if reclaimed:
+            log.warning("outbox reclaimed=%d rows left in flight by a stopped worker", reclaimed)
+        done = 0
+        while True:
+            with unit_of_work(self.engine) as session:
+                due = outbox.due_ids(self.clock(), self.batch_size, session=session)
+            progressed = [self.deliver(row_id) for row_id in due]
+            done += sum(progressed)
+            if len(due) < self.batch_size or not any(progressed):
+                return done
+
+    def deliver(self, row_id: int) -> bool:
+        with unit_of_work(self.engine) as session:
+            row = outbox.get_row(row_id, session=session)
+            if row is None or self._blocked(self._channel_key(row, session)):
+                return False
+            if not outbox.claim(row_id, self.clock(), session=session):
+                return False
+            session.refresh(row)
+        try:
+            self._perform(row)
+        except RetryLater as retry:
+            self._retry(row, retry)
+            return False
+        except Permanent as exc:
+            self._fail(row, str(exc))
+            return False
+        except Exception as exc:  # a bug or an unexpected answer: keep the row, retry
+            log.exception("outbox row=%s kind=%s failed unexpectedly", row.id, row.kind)
+            self._retry(row, RetryLater(self._backoff(row), repr(exc), maybe_sent=True))
+            return False
+        return True
+
+    def seconds_until_next(self) -> float | None:
+        with unit_of_work(self.engine) as session:
+            due = outbox.next_attempt_at(session=session)
+        return None if due is None else (due - self.clock()).total_seconds()
+
+    # -- the calls ---------------------------------------------------------------
+
+    def _perform(self, row: Outbox) -> None:
+        if row.kind == outbox.POST_CARD:
+            self._post_card(row)
+        elif row.kind == outbox.UPDATE_CARD:
+            self._update_card(row)
+        else:
+            raise Permanent(f"unknown outbox kind {row.kind!r}")
+
+    def _post_card(self, row: Outbox) -> None:
+        assert row.handoff_id is not None
+        with unit_of_work(self.engine) as session:
+            handoff = get_handoff(row.handoff_id, session=session)
+            if handoff is None:
+                raise Permanent(f"hand-off {row.handoff_id} does not exist")
+            owner_id = handoff.owner_id
+        if row.target == "owner":
+            self._cache_tz(owner_id)
+            channel = owner_id  # a DM: Slack opens it from the user ID
+        else:
+            channel = self.config.handoff_channel
+        if row.maybe_sent:
+            found = self._find_posted(channel, row)
+            if found is not None:
+                self._record_post(row, *found, recovered=True)
+                return
+        with unit_of_work(self.engine) as session:
+            ctx = load_card_context(row.handoff_id, session=session, config=self.config)
+        if ctx is None:
+            raise Permanent(f"hand-off {row.handoff_id} has no lead")
+        message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
+        response = self._call(
+            "chat_postMessage", maybe_sent_on_error=True, channel=channel,
+            text=message["text"], blocks=message["blocks"], unfurl_links=False,
+            unfurl_media=False,
+            metadata={"event_type": ids.CARD_METADATA_EVENT,
+                      "event_payload": {"handoff_id": row.handoff_id, "card": row.target}},
+        )
+        self._record_post(row, response["channel"], response["ts"], recovered=False)
+
+    def _update_card(self, row: Outbox) -> None:
+        assert row.handoff_id is not None
+        with unit_of_work(self.engine) as session:
+            handoff = get_handoff(row.handoff_id, session=session)
+            if handoff is None:
+                raise Permanent(f"hand-off {row.handoff_id} does not exist")
+            channel, ts = (
+                (handoff.owner_channel, handoff.owner_ts) if row.target == "owner"
+                else (handoff.channel_id, handoff.channel_ts)
+            )
+            if ts is None or channel is None:
+                if outbox.unfinished_post(row.handoff_id, row.target, session=session):
+                    # The card is still on its way; it will be posted in its latest state
+                    # anyway, but update after it in case it was rendered before the change.
+                    raise RetryLater(1, "card not posted yet", maybe_sent=False, counts=False)
+                outbox.mark_done(row, self.clock(), session=session, note="no card to update")
+                return
+            ctx = load_card_context(row.handoff_id, session=session, config=self.config)
+        assert ctx is not None
+        message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
+        self._call("chat_update", maybe_sent_on_error=False, channel=channel, ts=ts,
+                   text=message["text"], blocks=message["blocks"])
+        with unit_of_work(self.engine) as session:
+            outbox.mark_done(row, self.clock(), session=session)
+
+    def _record_post(self, row: Outbox, channel: str, ts: str, *, recovered: bool) -> None:
+        assert row.handoff_id is not None
+        now = self.clock()
+        with unit_of_work(self.engine) as session:
+            set_card(row.handoff_id, row.target, channel, ts, session=session)
+            outbox.mark_done(row, now, session=session)
+            handoff = get_handoff(row.handoff_id, session=session)
+            log_event("delivered", session=session, at=now, actor="system",
+                      lead_id=handoff.lead_id if handoff else None, handoff_id=row.handoff_id,
+                      card=row.target, channel=channel, ts=ts, recovered=recovered,
+                      attempts=row.attempts)
+        log.info("card delivered handoff=%s card=%s channel=%s ts=%s recovered=%s",
+                 row.handoff_id, row.target, channel, ts, recovered)
+
+    def _find_posted(self, channel: str, row: Outbox) -> tuple[str, str] | None:
+        """Look for a card we may already have posted, by its metadata."""
+        if channel.startswith(("U", "W")):
+            opened = self._call("conversations_open", maybe_sent_on_error=False, users=channel)
+            channel = opened["channel"]["id"]
+        oldest = f"{row.created_at.replace(tzinfo=UTC).timestamp() - 60:.6f}"
+        cursor = None
+        for _ in range(10):
+            page = self._call("conversations_history", maybe_sent_on_error=True,
+                              channel=channel, oldest=oldest, limit=200,
+                              include_all_metadata=True, cursor=cursor)
+            for message in page.get("messages", []):
+                meta = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if (meta.get("event_type") == ids.CARD_METADATA_EVENT
+                        and payload.get("handoff_id") == row.handoff_id
+                        and payload.get("card") == row.target):
+                    return channel, message["ts"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        return None
+
+    def _cache_tz(self, slack_id: str) -> None:
+        with unit_of_work(self.engine) as session:
+            person = get_person(slack_id, session=session)
+            if person is None or person.tz:
+                return
+        try:
+            info = self.client.users_info(user=slack_id)
+        except Exception as exc:  # the card falls back to the configured time zone
+            log.warning("users.info failed user=%s error=%s", slack_id, exc)
+            return
+        tz = (info.get("user") or {}).get("tz")
+        if tz:
+            with unit_of_work(self.engine) as session:
+                set_tz(slack_id, tz, session=session)
+
+    def _call(self, method: str, *, maybe_sent_on_error: bool, **kwargs: Any) -> Any:
+        channel = kwargs.get("channel") or kwargs.get("users") or "-"
+        try:
+            return getattr(self.client, method)(**{k: v for k, v in kwargs.items()
+                                                   if v is not None})
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            error = str(exc.response.get("error") or f"http_{status}")
+            if status == 429 or error == "ratelimited":
+                delay = float(exc.response.headers.get("Retry-After", 1) or 1)
+                self.blocked_until[channel] = time.monotonic() + delay
+                raise RetryLater(delay, f"{method}: rate limited for {delay:g}s",
+                                 maybe_sent=False, counts=False) from exc
+            if status < 500 and error in PERMANENT:
+                raise Permanent(f"{method}: {error}") from exc
+            raise RetryLater(0, f"{method}: {error}", maybe_sent=maybe_sent_on_error) from exc
+        except OSError as exc:  # timeouts, refused connections, resets
+            raise RetryLater(0, f"{method}: {exc!r}", maybe_sent=maybe_sent_on_error) from exc
+
+    # -- bookkeeping ---------------------------------------------------------------
+
+    def _channel_key(self, row: Outbox, session: Any) -> str:
+        if row.target == "channel":
+            return self.config.handoff_channel
+        handoff = get_handoff(row.handoff_id or 0, session=session)
+        return handoff.owner_id if handoff else "-"
+
+    def _blocked(self, channel: str) -> bool:
+        until = self.blocked_until.get(channel)
+        return until is not None and time.monotonic() < until
+
+    def _backoff(self, row: Outbox) -> float:
+        return float(min(2 ** max(row.attempts - 1, 0), 300))
+
+    def _retry(self, row: Outbox, retry: RetryLater) -> None:
+        now = self.clock()
+        if retry.counts and row.attempts >= self.max_attempts:
+            self._fail(row, f"gave up after {row.attempts} attempts: {retry.error}")
+            return
+        delay = retry.delay or self._backoff(row)
+        with unit_of_work(self.engine) as session:
+            if not retry.counts:
+                row.attempts = max(row.attempts - 1, 0)
+            outbox.reschedule(row, now, timedelta(seconds=delay), retry.error, session=session,
+                              maybe_sent=retry.maybe_sent)
+        log.warning("outbox row=%s handoff=%s retry in %.1fs: %s", row.id, row.handoff_id,
+                    delay, retry.error)
+
+    def _fail(self, row: Outbox, error: str) -> None:
+        now = self.clock()
+        with unit_of_work(self.engine) as session:
+            outbox.mark_failed(row, now, error, session=session)
+            log_event("delivery_failed", session=session, at=now, actor="system",
+                      handoff_id=row.handoff_id, outbox_id=row.id, kind=row.kind,
+                      card=row.target, error=error)
+        log.error("outbox row=%s handoff=%s failed: %s", row.id, row.handoff_id, error)
+
+
+class DeliveryThread:
+    """Runs the worker every tick, or at once when woken after a commit."""
+
+    def __init__(self, worker: DeliveryWorker, tick_seconds: float):
+        self.worker, self.tick_seconds = worker, tick_seconds
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="handshake-delivery",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self.worker.run_once()
+            except Exception:
+                log.exception("delivery tick failed")
+            self._wake.wait(self._next_wait())
+
+    def _next_wait(self) -> float:
+        try:
+            soonest = self.worker.seconds_until_next()
+        except Exception:
+            log.exception("could not read the outbox")
+            soonest = None
+        wait = self.tick_seconds if soonest is None else min(self.tick_seconds, soonest)
+        return max(0.05, wait)
+

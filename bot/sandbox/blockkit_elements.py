@@ -1,0 +1,134 @@
+"""Limits of Block Kit text objects and interactive elements (used by `blockkit`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_SELECTS = {
+    "static_select",
+    "multi_static_select",
+    "external_select",
+    "multi_external_select",
+    "users_select",
+    "multi_users_select",
+    "conversations_select",
+    "multi_conversations_select",
+    "channels_select",
+    "multi_channels_select",
+}
+_PICKERS = {"datepicker", "timepicker", "datetimepicker"}
+_CHOICES = {"radio_buttons", "checkboxes"}
+_TEXT_INPUTS = {
+    "plain_text_input",
+    "number_input",
+    "email_text_input",
+    "url_text_input",
+    "rich_text_input",
+}
+_OPTION_LIMITS = {"overflow": 5, "radio_buttons": 10, "checkboxes": 10}
+
+
+class ElementChecker:
+    """Collects problems while walking blocks; one instance per message or view."""
+
+    ACTION_ELEMENTS = frozenset({"button", "overflow", *_SELECTS, *_PICKERS, *_CHOICES})
+    SECTION_ACCESSORIES = ACTION_ELEMENTS | {"image"}
+    INPUT_ELEMENTS = frozenset({*_SELECTS, *_PICKERS, *_CHOICES, *_TEXT_INPUTS, "file_input"})
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, pointer: str, message: str) -> None:
+        self.problems.append(f"{message} [json-pointer:{pointer}]")
+
+    def max_len(self, value: Any, limit: int, pointer: str) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            self.problem(pointer, "must be a string")
+        elif len(value) > limit:
+            self.problem(pointer, f"must be less than {limit + 1} characters")
+
+    def max_items(self, items: Any, limit: int, pointer: str) -> None:
+        if not isinstance(items, list):
+            self.problem(pointer, "must be an array")
+        elif len(items) > limit:
+            self.problem(pointer, f"no more than {limit} items allowed")
+
+    def text(self, obj: Any, pointer: str, *, limit: int, plain_only: bool = False) -> None:
+        """A text object: `{"type": "plain_text" | "mrkdwn", "text": ...}`."""
+        if not isinstance(obj, dict):
+            self.problem(pointer, "must be a text object")
+            return
+        allowed = ("plain_text",) if plain_only else ("plain_text", "mrkdwn")
+        if obj.get("type") not in allowed:
+            self.problem(f"{pointer}/type", f"must be one of {', '.join(allowed)}")
+        text = obj.get("text")
+        if not isinstance(text, str) or not text:
+            self.problem(f"{pointer}/text", "must be at least 1 characters")
+        else:
+            self.max_len(text, limit, f"{pointer}/text")
+
+    def elements(self, elements: Any, pointer: str, allowed: frozenset[str]) -> None:
+        action_ids: set[str] = set()
+        for index, element in enumerate(elements if isinstance(elements, list) else []):
+            self.element(element, f"{pointer}/{index}", allowed)
+            action_id = element.get("action_id") if isinstance(element, dict) else None
+            if action_id is not None and action_id in action_ids:
+                self.problem(f"{pointer}/{index}/action_id", f"duplicate action_id: {action_id}")
+            if isinstance(action_id, str):
+                action_ids.add(action_id)
+
+    def element(self, element: Any, pointer: str, allowed: frozenset[str] | set[str]) -> None:
+        if not isinstance(element, dict):
+            self.problem(pointer, "must be an object")
+            return
+        kind = element.get("type")
+        if kind not in allowed:
+            self.problem(f"{pointer}/type", f"unsupported element type here: {kind}")
+            return
+        self.max_len(element.get("action_id"), 255, f"{pointer}/action_id")
+        if "placeholder" in element:
+            self.text(element["placeholder"], f"{pointer}/placeholder", limit=150)
+        if kind == "button":
+            self._button(element, pointer)
+        elif kind == "image":
+            self.max_len(element.get("image_url"), 3000, f"{pointer}/image_url")
+            self.max_len(element.get("alt_text"), 2000, f"{pointer}/alt_text")
+        elif kind in _TEXT_INPUTS:
+            for key in ("max_length", "min_length"):
+                value = element.get(key)
+                if isinstance(value, int) and not 0 <= value <= 3000:
+                    self.problem(f"{pointer}/{key}", "must be between 0 and 3000")
+        if "options" in element or kind in _OPTION_LIMITS:
+            self._options(element.get("options", []), f"{pointer}/options", kind)
+        for group_index, group in enumerate(element.get("option_groups") or []):
+            where = f"{pointer}/option_groups/{group_index}"
+            self.text(
+                group.get("label") if isinstance(group, dict) else None,
+                f"{where}/label",
+                limit=75,
+                plain_only=True,
+            )
+            options = group.get("options", []) if isinstance(group, dict) else []
+            self._options(options, f"{where}/options", kind)
+
+    def _button(self, element: dict[str, Any], pointer: str) -> None:
+        self.text(element.get("text"), f"{pointer}/text", limit=75, plain_only=True)
+        self.max_len(element.get("value"), 2000, f"{pointer}/value")
+        self.max_len(element.get("url"), 3000, f"{pointer}/url")
+        style = element.get("style")
+        if style is not None and style not in ("primary", "danger"):
+            self.problem(f"{pointer}/style", "must be one of primary, danger")
+
+    def _options(self, options: Any, pointer: str, kind: Any) -> None:
+        self.max_items(options, _OPTION_LIMITS.get(str(kind), 100), pointer)
+        for index, option in enumerate(options if isinstance(options, list) else []):
+            where = f"{pointer}/{index}"
+            if not isinstance(option, dict):
+                self.problem(where, "must be an object")
+                continue
+            self.text(option.get("text"), f"{where}/text", limit=75)
+            self.max_len(option.get("value"), 150, f"{where}/value")
+            if "description" in option:
+                self.text(option["description"], f"{where}/description", limit=75)

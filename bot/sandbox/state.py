@@ -1,0 +1,211 @@
+"""`SandboxState`: the in-memory Slack workspace behind the stand-in Web API."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.sandbox.faults import Fault, FaultBook, RateLimiter
+from bot.sandbox.message_store import MessageStore
+from bot.sandbox.models import JSON, Call, Channel, Ephemeral, Message, SlackError, User, View
+from bot.sandbox.snapshot import snapshot
+from bot.sandbox.tokens import ResponseTarget, ResponseUrlBook, TriggerBook
+from bot.sandbox.view_store import ViewStore
+
+
+class SandboxState:
+    """Users, channels, messages, views, faults and a log of every Web API call.
+
+    One re-entrant `lock` guards everything; the stores it holds do not lock on their
+    own, so code that reads and writes several of them takes `state.lock` once.
+    """
+
+    def __init__(
+        self,
+        *,
+        bot_token: str = "xoxb-test",
+        bot_user_id: str = "U0BOT",
+        bot_id: str = "B0BOT",
+        bot_name: str = "handshake",
+        now: Callable[[], float] = time.time,
+        base_url: str = "http://sandbox.invalid",
+    ) -> None:
+        self.lock = threading.RLock()
+        self.now = now
+        self.bot_token = bot_token
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.bot_name = bot_name
+        self.base_url = base_url  # set to the server's URL once it listens
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to an empty workspace holding only the bot user."""
+        with self.lock:
+            self.users: dict[str, User] = {}
+            self.channels: dict[str, Channel] = {}
+            self.message_store = MessageStore(self.now)
+            self.view_store = ViewStore(self.now)
+            self.triggers = TriggerBook(self.now)
+            self.response_urls = ResponseUrlBook()
+            self.faults = FaultBook()
+            self.limiter = RateLimiter(self.now)
+            self._calls: list[Call] = []
+            self.add_user(self.bot_user_id, self.bot_name, "Handshake", is_bot=True)
+
+    # -- workspace ---------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        real_name: str | None = None,
+        tz: str = "America/New_York",
+        is_bot: bool = False,
+    ) -> User:
+        user = User(id=user_id, name=name, real_name=real_name or name, tz=tz, is_bot=is_bot)
+        with self.lock:
+            self.users[user_id] = user
+        return user
+
+    def add_channel(self, channel_id: str, name: str, *, bot_is_member: bool = True) -> Channel:
+        channel = Channel(id=channel_id, name=name, bot_is_member=bot_is_member)
+        with self.lock:
+            self.channels[channel_id] = channel
+        return channel
+
+    def dm_channel_id(self, user_id: str) -> str:
+        """The bot's DM with `user_id` (stable: `D` + the user id without its first letter)."""
+        with self.lock:
+            if user_id not in self.users:
+                raise SlackError("user_not_found")
+            dm_id = "D" + user_id[1:]
+            if dm_id not in self.channels:
+                self.channels[dm_id] = Channel(id=dm_id, name=user_id, is_im=True, user=user_id)
+            return dm_id
+
+    def resolve_channel(self, channel: str | None) -> Channel:
+        """A channel by id; a user id (`U…`/`W…`) means the bot's DM with that user."""
+        with self.lock:
+            if channel and channel[0] in "UW":
+                if channel not in self.users:
+                    raise SlackError("channel_not_found")
+                return self.channels[self.dm_channel_id(channel)]
+            found = self.channels.get(channel or "")
+            if found is None:
+                raise SlackError("channel_not_found")
+            return found
+
+    def is_member(self, channel: Channel, user_id: str) -> bool:
+        if channel.is_im:
+            return user_id in (channel.user, self.bot_user_id)
+        return user_id in self.users
+
+    def add_user_message(self, channel: str, user_id: str, text: str) -> Message:
+        """A person (not the bot) posts in a channel."""
+        with self.lock:
+            target = self.resolve_channel(channel)
+            message = Message(target.id, self.message_store.next_ts(), text, user=user_id)
+            return self.message_store.add(message)
+
+    # -- interactions ------------------------------------------------------------------
+
+    def issue_trigger_id(self, user_id: str) -> str:
+        """A trigger_id as Slack sends with a click or command: 3 seconds, single use."""
+        with self.lock:
+            return self.triggers.issue(user_id)
+
+    def issue_response_url(
+        self, user_id: str, channel_id: str, message_ts: str | None = None
+    ) -> str:
+        """A response_url on this server for an interaction by `user_id` in `channel_id`."""
+        with self.lock:
+            target = ResponseTarget(user=user_id, channel=channel_id, message_ts=message_ts)
+            return self.response_urls.issue(self.base_url, target)
+
+    # -- faults and rate limits ---------------------------------------------------------
+
+    def add_fault(self, method: str, **kwargs: Any) -> Fault:
+        """Queue a fault for `method` ("*" for any); see `Fault` for the keywords."""
+        fault = Fault(method=method, **kwargs)
+        with self.lock:
+            self.faults.add(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self.faults.clear()
+
+    def take_fault(self, method: str) -> Fault | None:
+        with self.lock:
+            return self.faults.take(method)
+
+    def rate_limit(self, enabled: bool, per_second: float = 1.0, burst: int = 3) -> None:
+        """Per-channel limit on chat.postMessage (429 with Retry-After when exceeded)."""
+        with self.lock:
+            self.limiter.configure(enabled=enabled, per_second=per_second, burst=burst)
+
+    def take_rate_token(self, key: str) -> float | None:
+        with self.lock:
+            return self.limiter.take(key)
+
+    # -- call log ------------------------------------------------------------------------
+
+    def record_call(self, method: str, params: JSON, status: int, response: JSON) -> None:
+        call = Call(method, copy.deepcopy(params), status, copy.deepcopy(response), self.now())
+        with self.lock:
+            self._calls.append(call)
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self.lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def count_calls(
+        self, method: str, *, ok: bool | None = None, channel: str | None = None
+    ) -> int:
+        """How many calls of `method` there were (only successful ones with ok=True, ...).
+
+        `channel` matches what was asked (a U… id) or answered (its D… id).
+        """
+        return sum(
+            1
+            for c in self.calls(method)
+            if (ok is None or c.ok == ok)
+            and (channel is None or channel in (c.params.get("channel"), c.channel))
+        )
+
+    # -- inspection (copies, safe to keep) ------------------------------------------------
+
+    def messages(self, channel: str) -> list[Message]:
+        """Every message in a channel (or a user's DM), oldest first, replies included."""
+        with self.lock:
+            channel_id = self.resolve_channel(channel).id
+            return copy.deepcopy(self.message_store.channels.get(channel_id, []))
+
+    def ephemerals(self, *, user: str | None = None, channel: str | None = None) -> list[Ephemeral]:
+        with self.lock:
+            return [
+                copy.deepcopy(e)
+                for e in self.message_store.ephemerals
+                if (user is None or e.user == user) and (channel is None or e.channel == channel)
+            ]
+
+    def open_modals(self, user_id: str) -> list[View]:
+        with self.lock:
+            return copy.deepcopy(self.view_store.open_modals(user_id))
+
+    def view(self, view_id: str) -> View | None:
+        with self.lock:
+            return copy.deepcopy(self.view_store.find(view_id=view_id))
+
+    def home(self, user_id: str) -> View | None:
+        with self.lock:
+            return copy.deepcopy(self.view_store.homes.get(user_id))
+
+    def snapshot(self) -> JSON:
+        """Everything as plain JSON, for tests and the demo page."""
+        with self.lock:
+            return snapshot(self)

@@ -1,0 +1,96 @@
+"""`handshake serve`: HTTP server, Bolt listeners, delivery worker, in one process."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import uvicorn
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+
+from bot.api import create_http_app
+from bot.app import create_app
+from bot.config import HandshakeConfig
+from bot.delivery import DeliveryThread, DeliveryWorker
+from bot.runtime import Runtime
+from bot.settings import Settings
+from storage.db import make_engine, unit_of_work
+from storage.migrate import upgrade
+from storage.people import PersonSeed, sync_people
+
+log = logging.getLogger("handshake.server")
+
+
+def seeds(config: HandshakeConfig) -> list[PersonSeed]:
+    return [
+        PersonSeed(slack_id=p.slack_id, name=p.name, email=p.email, role=p.role, team=p.team,
+                   tz=p.timezone, away_until=p.away_until, capacity_per_day=p.capacity_per_day)
+        for p in config.people
+    ]
+
+
+def prepare_database(url: str, config: HandshakeConfig) -> Engine:
+    """Create or migrate the schema and load the roster."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with unit_of_work(engine) as session:
+        sync_people(seeds(config), session=session)
+    return engine
+
+
+@dataclass
+class Service:
+    """Everything `serve` runs, built but not started: tests start it on a free port."""
+
+    runtime: Runtime
+    http_app: Starlette
+    delivery: DeliveryThread
+    socket_mode: object | None = None
+
+    def start_background(self) -> None:
+        self.delivery.start()
+        if self.socket_mode is not None:
+            self.socket_mode.connect()  # type: ignore[attr-defined]
+
+    def stop_background(self) -> None:
+        self.delivery.stop()
+        if self.socket_mode is not None:
+            self.socket_mode.close()  # type: ignore[attr-defined]
+
+
+def build_service(settings: Settings, config: HandshakeConfig, *, engine: Engine) -> Service:
+    assert settings.slack_bot_token and settings.slack_signing_secret
+    web = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    worker_client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
+                              timeout=10, retry_handlers=[])
+    runtime = Runtime(engine=engine, config=config)
+    worker = DeliveryWorker(engine=engine, config=config, client=worker_client,
+                            clock=runtime.clock)
+    delivery = DeliveryThread(worker, settings.tick_seconds)
+    runtime.wake = delivery.wake
+    bolt = create_app(runtime, client=web, signing_secret=settings.slack_signing_secret)
+    socket_mode = None
+    if settings.slack_app_token:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        socket_mode = SocketModeHandler(bolt, settings.slack_app_token)
+    http_app = create_http_app(runtime, bolt=None if socket_mode else bolt,
+                               intake_token=settings.intake_token)
+    return Service(runtime, http_app, delivery, socket_mode)
+
+
+def serve(settings: Settings, config: HandshakeConfig) -> None:
+    engine = prepare_database(settings.database_url, config)
+    service = build_service(settings, config, engine=engine)
+    if not settings.intake_token:
+        log.warning("HANDSHAKE_INTAKE_TOKEN is not set: POST /api/leads refuses every request")
+    service.start_background()
+    mode = "socket mode" if service.socket_mode else "HTTP mode on POST /slack/events"
+    log.info("handshake serving http://%s:%s (%s)", settings.host, settings.port, mode)
+    try:
+        uvicorn.run(service.http_app, host=settings.host, port=settings.port,
+                    log_level="warning")
+    finally:
+        service.stop_background()

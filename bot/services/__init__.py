@@ -1,0 +1,1 @@
+"""Application services: one transaction per state change (state + event + outbox)."""

@@ -1,0 +1,106 @@
+"""Create a hand-off: route the lead, write the hand-off, the event and the card posts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.domain.routing import Rep, RouteDecision, RouteRequest, route
+from storage import leads as lead_store
+from storage import outbox
+from storage import people as people_store
+from storage.events import log_event
+from storage.handoffs import handoffs_for_lead
+from storage.models import LEAD_ROUTED, PENDING, Handoff, Lead
+
+
+def assign_lead(
+    lead: Lead,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+    signals: list[str],
+    actor: str = "system",
+    previous: Handoff | None = None,
+    exclude_previous_owners: bool = False,
+) -> Handoff:
+    """Route `lead` to its owner and queue both cards. The caller commits."""
+    assert lead.id is not None
+    team = config.team_for_country(lead.country)
+    role = config.routing.first_line
+    exclude: frozenset[str] = frozenset()
+    if exclude_previous_owners:
+        exclude = frozenset(h.owner_id for h in handoffs_for_lead(lead.id, session=session))
+    cursor = people_store.lock_cursor(team.name, role, session=session)
+    account = (
+        lead_store.account_owner(lead.company_domain, lead.id, session=session)
+        if lead.company_domain
+        else None
+    )
+    decision = route(
+        RouteRequest(
+            owner_email=lead.owner_email,
+            team=team.name,
+            team_manager=team.manager,
+            first_line_role=role,
+            account_owner=account,
+            cursor=cursor.last_slack_id,
+            exclude=exclude,
+        ),
+        _reps(session, now),
+        now.date(),
+    )
+    cursor.last_slack_id = decision.cursor
+    session.add(cursor)
+    handoff = _create_handoff(lead, decision, session=session, config=config, now=now,
+                              signals=signals, previous=previous)
+    log_event(
+        "routed", session=session, at=now, actor=actor, lead_id=lead.id, handoff_id=handoff.id,
+        owner=decision.owner, rule=decision.rule, team=decision.team, notes=list(decision.notes),
+        contract_version=handoff.contract_version, signals=signals,
+        previous_handoff_id=previous.id if previous else None,
+    )
+    for target in ("owner", "channel"):
+        outbox.enqueue(outbox.POST_CARD, target, session=session, now=now, handoff_id=handoff.id)
+    return handoff
+
+
+def _create_handoff(
+    lead: Lead, decision: RouteDecision, *, session: Session, config: HandshakeConfig,
+    now: datetime, signals: list[str], previous: Handoff | None,
+) -> Handoff:
+    handoff = Handoff(
+        lead_id=lead.id or 0,
+        owner_id=decision.owner,
+        team=decision.team,
+        rule=decision.rule,
+        contract_version=config.contract.version,
+        signals=signals,
+        status=PENDING,
+        created_at=now,
+        due_at=now + config.sla.respond_within,
+        previous_id=previous.id if previous else None,
+    )
+    session.add(handoff)
+    lead.status = LEAD_ROUTED
+    lead.updated_at = now
+    session.add(lead)
+    session.flush()
+    return handoff
+
+
+def _reps(session: Session, now: datetime) -> list[Rep]:
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    today_counts = people_store.handoffs_created_since(day_start, session=session)
+    return [
+        Rep(
+            slack_id=p.slack_id, email=p.email, role=p.role, team=p.team, position=p.position,
+            away_until=p.away_until, capacity_per_day=p.capacity_per_day,
+            assigned_today=today_counts.get(p.slack_id, 0),
+        )
+        for p in people_store.active_people(session=session)
+    ]
+

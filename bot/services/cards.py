@@ -1,0 +1,53 @@
+"""Everything a card shows, loaded from the database in one place."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.views.lead_card import CardContext, HistoryItem
+from storage.handoffs import get_handoff, handoffs_for_lead
+from storage.leads import get_lead
+from storage.people import get_person
+
+
+def person_name(slack_id: str | None, *, session: Session) -> str | None:
+    if slack_id is None:
+        return None
+    person = get_person(slack_id, session=session)
+    return person.name if person else slack_id
+
+
+def load_card_context(
+    handoff_id: int, *, session: Session, config: HandshakeConfig
+) -> CardContext | None:
+    handoff = get_handoff(handoff_id, session=session)
+    if handoff is None:
+        return None
+    lead = get_lead(handoff.lead_id, session=session)
+    owner = get_person(handoff.owner_id, session=session)
+    if lead is None:
+        return None
+    all_handoffs = handoffs_for_lead(lead.id or 0, session=session)
+    history = tuple(
+        HistoryItem(
+            owner_name=person_name(h.owner_id, session=session) or h.owner_id,
+            status=h.status,
+            reason_label=h.reason_label,
+            note=h.note,
+            decided_at=h.decided_at,
+            revisit_on=h.revisit_on,
+        )
+        for h in all_handoffs
+        if h.id is not None and handoff.id is not None and h.id < handoff.id
+    )
+    successor = next((h for h in all_handoffs if h.previous_id == handoff.id), None)
+    return CardContext(
+        lead=lead,
+        handoff=handoff,
+        owner_name=owner.name if owner else handoff.owner_id,
+        owner_tz=(owner.tz if owner and owner.tz else None) or config.timezone,
+        decided_by_name=person_name(handoff.decided_by, session=session),
+        history=history,
+        reassigned_to_name=person_name(successor.owner_id, session=session) if successor else None,
+    )

@@ -1,0 +1,156 @@
+"""Accept, Reject, Hand back: who may decide, and the first decision wins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.domain.lifecycle import revisit_at
+from bot.services.assign import assign_lead
+from storage import outbox
+from storage.db import unit_of_work
+from storage.events import log_event
+from storage.handoffs import claim_decision, get_handoff
+from storage.leads import get_lead
+from storage.models import (
+    ACCEPTED,
+    HANDED_BACK,
+    LEAD_ACCEPTED,
+    LEAD_HANDED_BACK,
+    LEAD_REJECTED,
+    PENDING,
+    REJECTED,
+    Handoff,
+    Lead,
+)
+
+ACCEPT, REJECT, HANDBACK = "accept", "reject", "handback"
+STATUS_OF = {ACCEPT: ACCEPTED, REJECT: REJECTED, HANDBACK: HANDED_BACK}
+EVENT_OF = {ACCEPT: "accepted", REJECT: "rejected", HANDBACK: "handed_back"}
+MAX_NOTE = 3000
+
+RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID, OK = (
+    "recorded", "refused", "already", "not_found", "invalid", "ok")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str
+    handoff: Handoff | None = None
+    message: str | None = None  # for INVALID: what is wrong
+    new_handoff: Handoff | None = None  # a wrong-owner reject re-routes to this one
+    lead_label: str | None = None
+
+
+def may_decide(config: HandshakeConfig, owner_id: str, actor_id: str) -> bool:
+    """The owner, the owner's manager, or an admin."""
+    if actor_id == owner_id or actor_id == config.manager_of(owner_id):
+        return True
+    actor = config.person(actor_id)
+    return actor is not None and actor.role == "admin"
+
+
+def check_decider(handoff_id: int, actor_id: str, *, engine: Engine, config: HandshakeConfig,
+                  now: datetime, action: str) -> Outcome:
+    """Before opening a reason modal: may this person decide, and is it still pending?"""
+    with unit_of_work(engine) as session:
+        handoff = get_handoff(handoff_id, session=session)
+        if handoff is None:
+            return Outcome(NOT_FOUND)
+        if not may_decide(config, handoff.owner_id, actor_id):
+            _refused(session, handoff, actor_id, action, now)
+            return Outcome(REFUSED, handoff)
+        if handoff.status != PENDING:
+            return Outcome(ALREADY, handoff)
+        lead = get_lead(handoff.lead_id, session=session)
+        return Outcome(OK, handoff, lead_label=lead_label(lead) if lead else None)
+
+
+def decide(
+    handoff_id: int,
+    actor_id: str,
+    action: str,
+    *,
+    engine: Engine,
+    config: HandshakeConfig,
+    now: datetime,
+    reason_code: str | None = None,
+    note: str | None = None,
+    revisit_on: date | None = None,
+) -> Outcome:
+    """Record a decision in one transaction: state, event, card updates (and a re-route)."""
+    with unit_of_work(engine) as session:
+        handoff = get_handoff(handoff_id, session=session)
+        if handoff is None:
+            return Outcome(NOT_FOUND)
+        if not may_decide(config, handoff.owner_id, actor_id):
+            _refused(session, handoff, actor_id, action, now)
+            return Outcome(REFUSED, handoff)
+        reason = None
+        if action in (REJECT, HANDBACK):
+            reason = config.reason("reject" if action == REJECT else "handback", reason_code or "")
+            if reason is None:
+                return Outcome(INVALID, handoff, "Pick a reason from the list.")
+        if revisit_on is not None and (action != HANDBACK or revisit_on <= now.date()):
+            return Outcome(INVALID, handoff, "The revisit date must be in the future.")
+        note = (note or "").strip()[:MAX_NOTE] or None
+        reroute = bool(reason and reason.reroute)
+        won = claim_decision(
+            handoff_id, session=session, status=STATUS_OF[action], decided_by=actor_id,
+            decided_at=now, reason_code=reason.code if reason else None,
+            reason_label=reason.label if reason else None, note=note, revisit_on=revisit_on,
+            routing_error=reroute,
+        )
+        session.refresh(handoff)
+        if not won:
+            log_event("decision_lost", session=session, at=now, actor=actor_id,
+                      lead_id=handoff.lead_id, handoff_id=handoff.id, action=action,
+                      winner=handoff.decided_by, status=handoff.status)
+            return Outcome(ALREADY, handoff)
+        log_event(EVENT_OF[action], session=session, at=now, actor=actor_id,
+                  lead_id=handoff.lead_id, handoff_id=handoff.id,
+                  reason_code=handoff.reason_code, reason=handoff.reason_label, note=note,
+                  revisit_on=revisit_on.isoformat() if revisit_on else None,
+                  routing_error=reroute, minutes=round((now - handoff.created_at).total_seconds()
+                                                       / 60, 1))
+        new_handoff = _close_lead(session, config, handoff, action, reroute, actor_id, now)
+        for target in ("owner", "channel"):
+            outbox.enqueue(outbox.UPDATE_CARD, target, session=session, now=now,
+                           handoff_id=handoff.id)
+        return Outcome(RECORDED, handoff, new_handoff=new_handoff)
+
+
+def _close_lead(session: Session, config: HandshakeConfig, handoff: Handoff, action: str,
+                reroute: bool, actor_id: str, now: datetime) -> Handoff | None:
+    lead = get_lead(handoff.lead_id, session=session)
+    assert lead is not None
+    if reroute:
+        return assign_lead(lead, session=session, config=config, now=now,
+                           signals=list(handoff.signals or []), actor=actor_id,
+                           previous=handoff, exclude_previous_owners=True)
+    lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED,
+                   HANDBACK: LEAD_HANDED_BACK}[action]
+    if action == HANDBACK:
+        lead.revisit_at = revisit_at(handoff.revisit_on, now)
+    lead.updated_at = now
+    session.add(lead)
+    return None
+
+
+def lead_label(lead: Lead) -> str:
+    """The lead's name for people: first and last name, else the email address."""
+    name = " ".join(p for p in (lead.first_name, lead.last_name) if p)
+    if name and lead.company:
+        return f"{name} ({lead.company})"
+    return name or lead.email
+
+
+def _refused(session: Session, handoff: Handoff, actor_id: str, action: str,
+             now: datetime) -> None:
+    log_event("click_refused", session=session, at=now, actor=actor_id,
+              lead_id=handoff.lead_id, handoff_id=handoff.id, action=action,
+              owner=handoff.owner_id)

@@ -1,0 +1,70 @@
+"""Process settings from the environment (and `.env`): DESIGN §2."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    database_url: str = Field(default="sqlite:///handshake.db", alias="DATABASE_URL")
+    config_path: str = Field(default="handshake.yml", alias="HANDSHAKE_CONFIG")
+    intake_token: str | None = Field(default=None, alias="HANDSHAKE_INTAKE_TOKEN")
+    host: str = Field(default="127.0.0.1", alias="HANDSHAKE_HOST")
+    port: int = Field(default=3000, ge=1, le=65535, alias="HANDSHAKE_PORT")
+    tick_seconds: float = Field(default=15, gt=0, alias="HANDSHAKE_TICK_SECONDS")
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str | None) -> str | None:
+        if value and not value.startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value or None
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value and not value.startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value or None
+
+    def missing_for_serve(self) -> list[str]:
+        """One line per setting `serve` needs but does not have."""
+        problems = []
+        if not self.slack_bot_token:
+            problems.append("SLACK_BOT_TOKEN: required for serve (xoxb-…)")
+        if not self.slack_signing_secret:
+            problems.append("SLACK_SIGNING_SECRET: required for serve")
+        return problems
+
+
+class SettingsError(Exception):
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment; raise SettingsError with one line per bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "settings"
+            alias = Settings.model_fields[name].alias if name in Settings.model_fields else name
+            lines.append(f"{alias}: {err['msg']}")
+        raise SettingsError(lines) from exc

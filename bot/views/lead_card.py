@@ -1,0 +1,208 @@
+"""The lead card: the owner's DM (with decision buttons while pending) and the
+hand-off channel's copy (context, owner and live status; never buttons)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from bot import ids
+from bot.views import blocks as bk
+from bot.views.lead_parts import (
+    HistoryItem,
+    activity_text,
+    format_score,
+    history_text,
+    signals_text,
+    status_marker,
+    status_word,
+)
+from bot.views.text import escape, format_date, format_when, mention, one_line, safe, trim
+from storage.models import (
+    ACCEPTED,
+    EXPIRED,
+    HANDED_BACK,
+    PENDING,
+    REASSIGNED,
+    REJECTED,
+    Handoff,
+    Lead,
+)
+
+Audience = Literal["owner", "channel"]
+
+FALLBACK_TEXT = 150
+NOTES_TEXT = 2800
+DECISION_NOTE_TEXT = 1500
+
+RULES = {
+    "crm_owner": "CRM owner",
+    "account": "account owner",
+    "round_robin": "round robin",
+    "manager_fallback": "manager fallback",
+    "reroute": "re-route",
+}
+
+
+@dataclass(frozen=True)
+class CardContext:
+    lead: Lead
+    handoff: Handoff
+    owner_name: str
+    owner_tz: str  # IANA; times are shown in the owner's time zone
+    decided_by_name: str | None = None
+    history: tuple[HistoryItem, ...] = ()
+    reassigned_to_name: str | None = None
+
+
+def lead_name(lead: Lead) -> str:
+    """First and last name, else the email, else "Lead #id"; raw (not escaped)."""
+    name = one_line(f"{lead.first_name or ''} {lead.last_name or ''}")
+    return name or one_line(lead.email) or f"Lead #{lead.id}"
+
+
+def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
+    """`{"text": fallback, "blocks": [...]}` for chat.postMessage / chat.update."""
+    lead, handoff = ctx.lead, ctx.handoff
+    result: list[bk.Block] = [bk.header(safe(lead_name(lead), bk.HEADER_TEXT))]
+    result.append(_summary(lead))
+    result.append(bk.section(signals_text(handoff.signals, lead.score)))
+    result.append(bk.context(*_provenance(handoff)))
+    if ctx.history:
+        result.append(bk.section(history_text(ctx.history)))
+    result.append(bk.section(activity_text(lead.activities, ctx.owner_tz)))
+    if lead.notes and str(lead.notes).strip():
+        result.append(bk.section("*Notes*\n" + safe(str(lead.notes).strip(), NOTES_TEXT)))
+    result.append(bk.divider())
+    result.append(bk.section(_status_text(ctx, audience)))
+    buttons = _buttons(ctx, audience)
+    if buttons:
+        result.append(bk.actions(buttons))
+    return {"text": _fallback(ctx, audience), "blocks": result[: bk.MAX_BLOCKS]}
+
+
+def _summary(lead: Lead) -> bk.Block:
+    title, company = one_line(lead.title), one_line(lead.company)
+    if title and company:
+        headline = f"*{safe(title, 1000)}* at *{safe(company, 1000)}*"
+    else:
+        headline = f"*{safe(title or company, 1000)}*" if title or company else ""
+    fields = [f"*Email*\n{safe(one_line(lead.email), 1000)}"]
+    employees = _employees(lead.employees)
+    for label, value in (
+        ("Company size", f"{employees} employees" if employees else None),
+        ("Industry", lead.industry),
+        ("Country", lead.country),
+        ("Source", lead.source),
+        ("Campaign", lead.campaign),
+        ("Score", None if format_score(lead.score) == "—" else format_score(lead.score)),
+    ):
+        if value is not None and one_line(value):
+            fields.append(f"*{label}*\n{safe(one_line(value), 1000)}")
+    return bk.section(headline or None, fields=fields)
+
+
+def _employees(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        return None
+    return f"{int(value):,}"
+
+
+def _provenance(handoff: Handoff) -> list[str]:
+    rule = RULES.get(str(handoff.rule)) or safe(one_line(handoff.rule), 100)
+    parts = [f"Contract {safe(one_line(handoff.contract_version), 200)}", f"routed by {rule}"]
+    if handoff.id is not None:
+        parts.append(f"hand-off #{handoff.id}")
+    return [" · ".join(parts)]
+
+
+def _person(name: str | None, slack_id: str | None) -> str:
+    """A person's escaped name, else a mention of a well-formed ID, else "someone"."""
+    if name and one_line(name):
+        return safe(one_line(name), 200)
+    return mention(slack_id) if slack_id else "someone"
+
+
+def _status_text(ctx: CardContext, audience: Audience) -> str:
+    handoff, tz = ctx.handoff, ctx.owner_tz
+    status = str(handoff.status)
+    owner = mention(handoff.owner_id, one_line(ctx.owner_name) or handoff.owner_id)
+    deadline = format_when(handoff.due_at, tz)
+    by = _person(ctx.decided_by_name, handoff.decided_by)
+    when = f" on {format_when(handoff.decided_at, tz)}" if handoff.decided_at else ""
+    rerouted_to = safe(one_line(ctx.reassigned_to_name), 200) if ctx.reassigned_to_name else ""
+    mark = f"*{status_marker(status)}*"
+
+    if status == PENDING:
+        first = f"{mark} · respond by *{deadline}*"
+    elif status == REJECTED and handoff.routing_error:
+        first = f"{mark} as the wrong owner by {by}{when}"
+    elif status in (ACCEPTED, REJECTED, HANDED_BACK):
+        first = f"{mark} by {by}{when}"
+    elif status == REASSIGNED:
+        target = f" to {rerouted_to}" if rerouted_to else ""
+        first = f"{mark}{target}{when} · no decision by {deadline}"
+    elif status == EXPIRED:
+        first = f"{mark} · no decision by {deadline}"
+    else:
+        first = mark
+
+    lines = [first]
+    if audience == "channel":
+        lines.insert(0, f"*Owner:* {owner}")
+    if status in (REJECTED, HANDED_BACK):
+        if handoff.reason_label or handoff.reason_code:
+            reason = handoff.reason_label or handoff.reason_code
+            lines.append(f"*Reason:* {safe(one_line(reason), 300)}")
+        if handoff.note and str(handoff.note).strip():
+            lines.append(f"*Note:* {safe(str(handoff.note).strip(), DECISION_NOTE_TEXT)}")
+        if status == HANDED_BACK and handoff.revisit_on:
+            lines.append(f"*Revisit on:* {format_date(handoff.revisit_on)}")
+        if status == REJECTED and handoff.routing_error:
+            lines.append(f"🔁 Re-routed to {rerouted_to or 'the next owner'}")
+    return "\n".join(lines)
+
+
+def _crm_url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or len(url) > bk.URL or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _buttons(ctx: CardContext, audience: Audience) -> list[bk.Block]:
+    buttons: list[bk.Block] = []
+    handoff = ctx.handoff
+    if audience == "owner" and handoff.status == PENDING and handoff.id is not None:
+        value = str(handoff.id)
+        buttons += [
+            bk.button("Accept", ids.ACCEPT, value=value, style="primary"),
+            bk.button("Reject", ids.REJECT, value=value, style="danger"),
+            bk.button("Hand back", ids.HAND_BACK, value=value),
+        ]
+    url = _crm_url(ctx.lead.crm_url)
+    if url:
+        buttons.append(bk.button("Open in CRM", ids.CRM_LINK, url=url))
+    return buttons
+
+
+def _fallback(ctx: CardContext, audience: Audience) -> str:
+    name = escape(lead_name(ctx.lead))
+    company = one_line(ctx.lead.company)
+    who = f"{name} ({escape(company)})" if company else name
+    status = str(ctx.handoff.status)
+    if audience == "owner" and status == PENDING:
+        text = f"New lead for you: {who}"
+    elif audience == "owner":
+        text = f"Lead {who}: {status_word(status).lower()}"
+    else:
+        owner = escape(one_line(ctx.owner_name))
+        text = f"Lead {who} → {owner}: {status_word(status).lower()}"
+    return trim(text, FALLBACK_TEXT)

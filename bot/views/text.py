@@ -1,0 +1,112 @@
+"""Text helpers for Block Kit: escaping, trimming and formatting, in one place.
+
+Every string that came from outside (lead fields, notes, names and labels from
+the config) goes through `safe()` before it lands in any text object, mrkdwn or
+plain_text: Slack keeps plain_text in the same escaped form and decodes the three
+entities for display, so one rule covers both and no raw `<` from outside data
+ever reaches a payload. `plain()` is for our own copy. Our own mrkdwn (`*bold*`,
+`<@U…>` mentions) is added around already-escaped values, never escaped again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+ELLIPSIS = "…"
+
+_ENTITIES = ("&amp;", "&lt;", "&gt;")
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+
+
+def escape(text: object) -> str:
+    """Escape the three characters Slack's mrkdwn treats as control characters."""
+    if text is None:
+        return ""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def trim(text: object, limit: int) -> str:
+    """Cut `text` to at most `limit` characters, ending with "…" when it was cut.
+
+    The cut never splits an escape entity (`&amp;`, `&lt;`, `&gt;`) nor one of our
+    own `<…>` tokens (mentions, links): those are dropped whole.
+    """
+    text = "" if text is None else str(text)
+    if len(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    cut = limit - len(ELLIPSIS)
+    kept = text[:cut]
+    amp = kept.rfind("&", max(0, cut - 4))
+    if amp != -1:
+        for entity in _ENTITIES:
+            if text.startswith(entity, amp) and amp + len(entity) > cut:
+                kept = kept[:amp]
+                break
+    if kept.rfind("<") > kept.rfind(">"):
+        kept = kept[: kept.rfind("<")]
+    return kept.rstrip() + ELLIPSIS
+
+
+def safe(text: object, limit: int) -> str:
+    """Escape outside text for mrkdwn, then trim it to `limit` characters."""
+    return trim(escape(text), limit)
+
+
+def plain(text: object, limit: int) -> str:
+    """Trim outside text for a plain_text object (Slack renders it literally)."""
+    return trim(text, limit)
+
+
+def one_line(text: object) -> str:
+    """Collapse whitespace, for headers, labels and list items."""
+    return " ".join(("" if text is None else str(text)).split())
+
+
+def is_user_id(slack_id: object) -> bool:
+    return isinstance(slack_id, str) and bool(_SLACK_USER_ID.match(slack_id))
+
+
+def mention(slack_id: object, fallback: object = None) -> str:
+    """`<@U…>` for a well-formed user ID; otherwise the escaped fallback (or the ID)."""
+    if is_user_id(slack_id):
+        return f"<@{slack_id}>"
+    return escape(one_line(fallback if fallback else slack_id))
+
+
+def _zone(tz_name: object) -> ZoneInfo:
+    if isinstance(tz_name, str) and tz_name:
+        try:
+            return ZoneInfo(tz_name)
+        except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            pass
+    return ZoneInfo("UTC")
+
+
+def format_when(dt: datetime | None, tz_name: str | None) -> str:
+    """A naive-UTC (or aware) datetime shown in `tz_name`: "Tue 24 Nov 2026, 14:30 EST".
+
+    An unknown or empty time zone falls back to UTC; no datetime gives "—".
+    """
+    if not isinstance(dt, datetime):
+        return "—"
+    aware = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+    local = aware.astimezone(_zone(tz_name))
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def format_date(value: date | datetime | str | None) -> str:
+    """A calendar date as ISO "2026-10-01"; "—" when there is none."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.strip():
+        try:
+            return date.fromisoformat(value.strip()[:10]).isoformat()
+        except ValueError:
+            return safe(one_line(value), 40)
+    return "—"

@@ -1,0 +1,8 @@
+from slack_bolt import App
+
+from bot import ids
+from handlers.views import reason_modal
+
+
+def register(app: App) -> None:
+    app.view(ids.REASON_MODAL)(reason_modal.submit)

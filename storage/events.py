@@ -1,0 +1,36 @@
+"""The append-only event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.models import Event
+
+
+def log_event(
+    kind: str,
+    *,
+    session: Session,
+    at: datetime,
+    actor: str,
+    lead_id: int | None = None,
+    handoff_id: int | None = None,
+    **data: Any,
+) -> Event:
+    event = Event(
+        kind=kind, at=at, actor=actor, lead_id=lead_id, handoff_id=handoff_id, data=data or None
+    )
+    session.add(event)
+    return event
+
+
+def events_for_lead(lead_id: int, *, session: Session) -> list[Event]:
+    query = select(Event).where(Event.lead_id == lead_id).order_by(col(Event.id))
+    return list(session.exec(query).all())
+
+
+def events_of_kind(kind: str, *, session: Session) -> list[Event]:
+    return list(session.exec(select(Event).where(Event.kind == kind).order_by(col(Event.id))).all())

@@ -1,0 +1,95 @@
+"""Hand-off queries and the compare-and-set that makes the first decision win."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import PENDING, Handoff, Lead, Person
+
+
+def get_handoff(handoff_id: int, *, session: Session) -> Handoff | None:
+    return session.get(Handoff, handoff_id)
+
+
+def handoffs_for_lead(lead_id: int, *, session: Session) -> list[Handoff]:
+    query = select(Handoff).where(Handoff.lead_id == lead_id).order_by(col(Handoff.id))
+    return list(session.exec(query).all())
+
+
+def claim_decision(
+    handoff_id: int,
+    *,
+    session: Session,
+    status: str,
+    decided_by: str,
+    decided_at: datetime,
+    reason_code: str | None = None,
+    reason_label: str | None = None,
+    note: str | None = None,
+    revisit_on: date | None = None,
+    routing_error: bool = False,
+) -> bool:
+    """Record a decision if the hand-off is still pending. False: someone else won."""
+    result = session.execute(
+        update(Handoff)
+        .where(col(Handoff.id) == handoff_id, col(Handoff.status) == PENDING)
+        .values(
+            status=status,
+            decided_by=decided_by,
+            decided_at=decided_at,
+            reason_code=reason_code,
+            reason_label=reason_label,
+            note=note,
+            revisit_on=revisit_on,
+            routing_error=routing_error,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def set_card(handoff_id: int, target: str, channel: str, ts: str, *, session: Session) -> None:
+    values = (
+        {"owner_channel": channel, "owner_ts": ts}
+        if target == "owner"
+        else {"channel_id": channel, "channel_ts": ts}
+    )
+    session.execute(
+        update(Handoff)
+        .where(col(Handoff.id) == handoff_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class HandoffRow:
+    handoff: Handoff
+    lead: Lead
+    owner: Person
+
+
+def handoffs_created_since(since: datetime, *, session: Session) -> list[HandoffRow]:
+    query = (
+        select(Handoff, Lead, Person)
+        .join(Lead, col(Lead.id) == col(Handoff.lead_id))
+        .join(Person, col(Person.slack_id) == col(Handoff.owner_id))
+        .where(col(Handoff.created_at) >= since)
+        .order_by(col(Handoff.created_at), col(Handoff.id))
+    )
+    return [HandoffRow(h, lead, p) for h, lead, p in session.exec(query).all()]
+
+
+def pending_for_owner(owner_id: str, *, session: Session, limit: int = 20) -> list[tuple[Handoff, Lead]]:
+    query = (
+        select(Handoff, Lead)
+        .join(Lead, col(Lead.id) == col(Handoff.lead_id))
+        .where(Handoff.owner_id == owner_id, Handoff.status == PENDING)
+        .order_by(col(Handoff.due_at))
+        .limit(limit)
+    )
+    return [(h, lead) for h, lead in session.exec(query).all()]

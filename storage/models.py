@@ -1,0 +1,154 @@
+"""SQLModel tables. Every datetime is timezone-aware UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Hand-off statuses.
+PENDING = "pending"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+HANDED_BACK = "handed_back"
+REASSIGNED = "reassigned"
+EXPIRED = "expired"
+DECIDED = (ACCEPTED, REJECTED, HANDED_BACK)
+
+# Lead statuses.
+LEAD_NURTURE = "nurture"
+LEAD_ROUTED = "routed"
+LEAD_ACCEPTED = "accepted"
+LEAD_REJECTED = "rejected"
+LEAD_HANDED_BACK = "handed_back"
+
+# Outbox statuses.
+OUT_PENDING = "pending"
+OUT_SENDING = "sending"  # a call is (or was, before a crash) in flight: outcome unknown
+OUT_DONE = "done"
+OUT_FAILED = "failed"
+
+
+def json_column() -> Any:
+    return Field(default=None, sa_column=Column(JSON))
+
+
+class Person(SQLModel, table=True):
+    slack_id: str = Field(primary_key=True, max_length=32)
+    name: str
+    email: str = Field(index=True)
+    role: str  # ae | sdr | manager | marketer | admin
+    team: str | None = Field(default=None, index=True)
+    position: int = 0  # order in the config roster: the round-robin order
+    active: bool = True  # still in the config
+    tz: str | None = None  # from users.info, cached
+    away_until: date | None = None
+    capacity_per_day: int | None = None
+    settings_from_slack: bool = False  # away/capacity were set in Slack: config no longer overrides
+
+
+class Lead(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_lead_source_external"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=100)
+    external_id: str = Field(max_length=255)
+    email: str = Field(index=True, max_length=320)
+    first_name: str | None = None
+    last_name: str | None = None
+    title: str | None = None
+    company: str | None = None
+    company_domain: str | None = Field(default=None, index=True)
+    country: str | None = None
+    industry: str | None = None
+    employees: int | None = None
+    score: float | None = None
+    campaign: str | None = Field(default=None, index=True)
+    activities: list[dict[str, Any]] | None = json_column()
+    owner_email: str | None = None
+    notes: str | None = None
+    crm_url: str | None = None
+    extra: dict[str, Any] | None = json_column()
+    status: str = Field(default=LEAD_NURTURE, index=True)
+    nurture_reason: str | None = None
+    revisit_at: datetime | None = None
+    created_at: datetime = Field(index=True)
+    updated_at: datetime
+
+
+class Handoff(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_handoff_owner_status", "owner_id", "status"),
+        Index("ix_handoff_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(foreign_key="lead.id", index=True)
+    owner_id: str = Field(foreign_key="person.slack_id")
+    team: str | None = None
+    rule: str  # crm_owner | account | round_robin | manager_fallback | reroute
+    contract_version: str
+    signals: list[str] | None = json_column()  # names of the contract signals the lead matched
+    status: str = Field(default=PENDING)
+    created_at: datetime = Field(index=True)
+    due_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason_code: str | None = None
+    reason_label: str | None = None
+    note: str | None = None
+    revisit_on: date | None = None
+    routing_error: bool = False
+    previous_id: int | None = Field(default=None, foreign_key="handoff.id")
+    owner_channel: str | None = None  # DM channel of the owner's card, once posted
+    owner_ts: str | None = None
+    channel_id: str | None = None  # handoff_channel card, once posted
+    channel_ts: str | None = None
+
+
+class Event(SQLModel, table=True):
+    """Append-only log: who did what, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    kind: str = Field(index=True)
+    actor: str  # a Slack user ID, or "intake" / "system"
+    lead_id: int | None = Field(default=None, index=True)
+    handoff_id: int | None = Field(default=None, index=True)
+    data: dict[str, Any] | None = json_column()
+
+
+class Outbox(SQLModel, table=True):
+    """A Slack call to make. Never deleted: it ends done or failed."""
+
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # post_card | update_card | dm
+    handoff_id: int | None = Field(default=None, foreign_key="handoff.id", index=True)
+    target: str  # owner | channel
+    payload: dict[str, Any] | None = json_column()
+    status: str = Field(default=OUT_PENDING)
+    attempts: int = 0
+    maybe_sent: bool = False  # an earlier attempt may have reached Slack: look before posting again
+    next_attempt_at: datetime
+    last_error: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RoutingCursor(SQLModel, table=True):
+    """Where the round robin of a team and role stands; survives restarts."""
+
+    team: str = Field(primary_key=True)
+    role: str = Field(primary_key=True)
+    last_slack_id: str | None = None
+
+
+class SeenRequest(SQLModel, table=True):
+    """Slack event IDs already handled, so a retried delivery repeats nothing."""
+
+    key: str = Field(primary_key=True, max_length=255)
+    at: datetime

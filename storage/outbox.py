@@ -1,0 +1,135 @@
+"""The outbox: Slack calls waiting to be made. Rows end done or failed, never deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from storage.models import OUT_DONE, OUT_FAILED, OUT_PENDING, OUT_SENDING, Outbox
+
+POST_CARD = "post_card"
+UPDATE_CARD = "update_card"
+
+
+def enqueue(
+    kind: str,
+    target: str,
+    *,
+    session: Session,
+    now: datetime,
+    handoff_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Outbox:
+    row = Outbox(
+        kind=kind,
+        target=target,
+        handoff_id=handoff_id,
+        payload=payload,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def due_ids(now: datetime, limit: int, *, session: Session) -> list[int]:
+    query = (
+        select(Outbox.id)
+        .where(Outbox.status == OUT_PENDING, col(Outbox.next_attempt_at) <= now)
+        .order_by(col(Outbox.id))
+        .limit(limit)
+    )
+    return [i for i in session.exec(query).all() if i is not None]
+
+
+def claim(row_id: int, now: datetime, *, session: Session) -> bool:
+    """Pending → sending, if nobody else took it first."""
+    result = session.execute(
+        update(Outbox)
+        .where(col(Outbox.id) == row_id, col(Outbox.status) == OUT_PENDING)
+        .values(status=OUT_SENDING, attempts=Outbox.attempts + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def reclaim_stale(older_than: datetime, now: datetime, *, session: Session) -> int:
+    """Rows left `sending` by a crashed worker go back to pending, flagged maybe-sent."""
+    result = session.execute(
+        update(Outbox)
+        .where(col(Outbox.status) == OUT_SENDING, col(Outbox.updated_at) < older_than)
+        .values(status=OUT_PENDING, maybe_sent=True, next_attempt_at=now, updated_at=now,
+                last_error="worker stopped mid-call")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def get_row(row_id: int, *, session: Session) -> Outbox | None:
+    return session.get(Outbox, row_id)
+
+
+def mark_done(row: Outbox, now: datetime, *, session: Session, note: str | None = None) -> None:
+    row.status, row.updated_at, row.last_error = OUT_DONE, now, note
+    session.add(row)
+
+
+def reschedule(
+    row: Outbox, now: datetime, delay: timedelta, error: str, *, session: Session,
+    maybe_sent: bool,
+) -> None:
+    row.status = OUT_PENDING
+    row.next_attempt_at = now + delay
+    row.last_error = error
+    row.maybe_sent = row.maybe_sent or maybe_sent
+    row.updated_at = now
+    session.add(row)
+
+
+def mark_failed(row: Outbox, now: datetime, error: str, *, session: Session) -> None:
+    row.status, row.last_error, row.updated_at = OUT_FAILED, error, now
+    session.add(row)
+
+
+def unfinished_post(handoff_id: int, target: str, *, session: Session) -> Outbox | None:
+    query = select(Outbox).where(
+        Outbox.handoff_id == handoff_id,
+        Outbox.target == target,
+        Outbox.kind == POST_CARD,
+        col(Outbox.status).in_([OUT_PENDING, OUT_SENDING]),
+    )
+    return session.exec(query).first()
+
+
+def list_rows(*, session: Session, status: str | None = None, limit: int = 200) -> list[Outbox]:
+    query = select(Outbox).order_by(col(Outbox.id).desc()).limit(limit)
+    if status:
+        query = query.where(Outbox.status == status)
+    return list(session.exec(query).all())
+
+
+def retry_failed(*, session: Session, now: datetime, row_id: int | None = None) -> int:
+    """Failed rows (one, or all) go back to pending; attempts restart."""
+    stmt = update(Outbox).where(col(Outbox.status) == OUT_FAILED)
+    if row_id is not None:
+        stmt = stmt.where(col(Outbox.id) == row_id)
+    result = session.execute(
+        stmt.values(status=OUT_PENDING, attempts=0, next_attempt_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def count_by_status(*, session: Session) -> dict[str, int]:
+    query = select(Outbox.status, func.count()).group_by(Outbox.status)
+    return {status: n for status, n in session.exec(query).all()}
+
+
+def next_attempt_at(*, session: Session) -> datetime | None:
+    """When the earliest pending row falls due."""
+    query = select(func.min(Outbox.next_attempt_at)).where(Outbox.status == OUT_PENDING)
+    return session.exec(query).first()

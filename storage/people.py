@@ -1,0 +1,106 @@
+"""Person rows: seeded from the config, runtime settings kept here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import Handoff, Person, RoutingCursor
+
+
+@dataclass(frozen=True)
+class PersonSeed:
+    slack_id: str
+    name: str
+    email: str
+    role: str
+    team: str | None
+    tz: str | None = None
+    away_until: date | None = None
+    capacity_per_day: int | None = None
+
+
+def sync_people(seeds: Iterable[PersonSeed], *, session: Session) -> None:
+    """Make the table match the roster; people removed from it become inactive."""
+    existing = {p.slack_id: p for p in session.exec(select(Person)).all()}
+    seen = set()
+    for position, seed in enumerate(seeds):
+        seen.add(seed.slack_id)
+        person = existing.get(seed.slack_id) or Person(
+            slack_id=seed.slack_id, name=seed.name, email=seed.email, role=seed.role
+        )
+        person.name, person.email, person.role = seed.name, seed.email, seed.role
+        person.team, person.position, person.active = seed.team, position, True
+        if seed.tz:
+            person.tz = seed.tz
+        if not person.settings_from_slack:
+            person.away_until = seed.away_until
+            person.capacity_per_day = seed.capacity_per_day
+        session.add(person)
+    for slack_id, person in existing.items():
+        if slack_id not in seen and person.active:
+            person.active = False
+            session.add(person)
+
+
+def get_person(slack_id: str, *, session: Session) -> Person | None:
+    return session.get(Person, slack_id)
+
+
+def active_people(*, session: Session) -> list[Person]:
+    query = select(Person).where(col(Person.active)).order_by(col(Person.position))
+    return list(session.exec(query).all())
+
+
+def handoffs_created_since(since: datetime, *, session: Session) -> dict[str, int]:
+    """How many hand-offs each person received since `since` (for daily capacity)."""
+    query = (
+        select(Handoff.owner_id, func.count())
+        .where(col(Handoff.created_at) >= since)
+        .group_by(Handoff.owner_id)
+    )
+    return {owner: count for owner, count in session.exec(query).all()}
+
+
+def set_tz(slack_id: str, tz: str, *, session: Session) -> None:
+    person = session.get(Person, slack_id)
+    if person is not None and person.tz != tz:
+        person.tz = tz
+        session.add(person)
+
+
+def set_away(slack_id: str, until: date | None, *, session: Session) -> Person | None:
+    person = session.get(Person, slack_id)
+    if person is not None:
+        person.away_until = until
+        person.settings_from_slack = True
+        session.add(person)
+    return person
+
+
+def set_capacity(slack_id: str, capacity: int | None, *, session: Session) -> Person | None:
+    person = session.get(Person, slack_id)
+    if person is not None:
+        person.capacity_per_day = capacity
+        person.settings_from_slack = True
+        session.add(person)
+    return person
+
+
+def lock_cursor(team: str, role: str, *, session: Session) -> RoutingCursor:
+    """The round-robin cursor, locked for this transaction (created if missing)."""
+    query = (
+        select(RoutingCursor)
+        .where(RoutingCursor.team == team, RoutingCursor.role == role)
+        .with_for_update()
+    )
+    cursor = session.exec(query).first()
+    if cursor is None:
+        cursor = RoutingCursor(team=team, role=role)
+        session.add(cursor)
+        session.flush()
+    return cursor
