@@ -139,8 +139,11 @@ def _clock_time(value: object) -> object:
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip()) if isinstance(value, str) else None
     if m and int(m[1]) < 24 and int(m[2]) < 60:
         return time(int(m[1]), int(m[2]))
-    if isinstance(value, int | float):  # YAML reads an unquoted 18:00 as the number 1080
-        raise ValueError('write the time in quotes, like "18:00" (YAML reads 18:00 as a number)')
+    if isinstance(value, int) and 0 <= value < 24 * 60:  # YAML reads 9:00 as 540 (base 60)
+        written = f"{value // 60}:{value % 60:02d}"
+        raise ValueError(f'write the time in quotes, "{written}": YAML reads {written} as {value}')
+    if isinstance(value, int | float):
+        raise ValueError('write the time in quotes, like "18:00"; YAML read a number here')
     raise ValueError(f'{_show(value)} is not a time of day; expected HH:MM like "09:00"')
 
 

@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from bot.api import create_http_app
 from bot.app import create_app
+from bot.clock import Clock, utcnow
 from bot.config import HandshakeConfig
 from bot.delivery import DeliveryThread, DeliveryWorker
 from bot.runtime import Runtime
@@ -60,12 +61,14 @@ class Service:
             self.socket_mode.close()  # type: ignore[attr-defined]
 
 
-def build_service(settings: Settings, config: HandshakeConfig, *, engine: Engine) -> Service:
+def build_service(
+    settings: Settings, config: HandshakeConfig, *, engine: Engine, clock: Clock = utcnow
+) -> Service:
     assert settings.slack_bot_token and settings.slack_signing_secret
     web = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
     worker_client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
                               timeout=10, retry_handlers=[])
-    runtime = Runtime(engine=engine, config=config)
+    runtime = Runtime(engine=engine, config=config, clock=clock)
     worker = DeliveryWorker(engine=engine, config=config, client=worker_client,
                             clock=runtime.clock)
     delivery = DeliveryThread(worker, settings.tick_seconds)

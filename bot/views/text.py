@@ -94,7 +94,10 @@ def format_when(dt: datetime | None, tz_name: str | None) -> str:
     if not isinstance(dt, datetime):
         return "—"
     aware = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
-    local = aware.astimezone(_zone(tz_name))
+    try:
+        local = aware.astimezone(_zone(tz_name))
+    except OverflowError:  # year 1 or 9999 pushed past the calendar's edge
+        local = aware.astimezone(UTC)
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
 

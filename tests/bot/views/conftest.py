@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,8 +19,6 @@ NOW = datetime(2026, 11, 24, 19, 30)  # naive UTC, a Tuesday
 
 # A "&" that does not start one of the three entities: an escape cut in half, or unescaped.
 BROKEN_ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
-# The only "<" we ever write: mentions of well-formed user IDs.
-OUR_TOKEN = re.compile(r"<@[UW][A-Z0-9]+>")
 
 
 def make_lead(**overrides: Any) -> Lead:
@@ -39,8 +38,12 @@ def make_lead(**overrides: Any) -> Lead:
         "campaign": "webinar-nov",
         "activities": [
             {"type": "webinar", "detail": "Attended", "at": "2026-11-20T15:00:00Z"},
-            {"type": "pricing_page", "detail": "Viewed pricing", "at": "2026-11-22T09:00:00Z",
-             "duration_s": 125},
+            {
+                "type": "pricing_page",
+                "detail": "Viewed pricing",
+                "at": "2026-11-22T09:00:00Z",
+                "duration_s": 125,
+            },
         ],
         "notes": "Asked about SSO.",
         "crm_url": "https://crm.example/leads/11",
@@ -76,18 +79,9 @@ def make_ctx(*, lead: Lead | None = None, handoff: Handoff | None = None, **kw: 
 
 
 @pytest.fixture
-def lead_factory() -> Callable[..., Lead]:
-    return make_lead
-
-
-@pytest.fixture
-def handoff_factory() -> Callable[..., Handoff]:
-    return make_handoff
-
-
-@pytest.fixture
-def ctx_factory() -> Callable[..., CardContext]:
-    return make_ctx
+def kit() -> SimpleNamespace:
+    """Factories for test objects: `kit.lead(...)`, `kit.handoff(...)`, `kit.ctx(...)`."""
+    return SimpleNamespace(lead=make_lead, handoff=make_handoff, ctx=make_ctx)
 
 
 # --- Slack's limits, written out independently of bot/views/blocks.py ---------------------
@@ -194,26 +188,6 @@ def slack_limit_problems(payload: dict[str, Any], *, surface: str = "message") -
     return limits.problems
 
 
-def all_texts(payload: Any) -> list[str]:
-    """Every "text" string in a payload (text objects and the fallback)."""
-    found: list[str] = []
-    if isinstance(payload, dict):
-        for key, value in payload.items():
-            if key == "text" and isinstance(value, str):
-                found.append(value)
-            else:
-                found.extend(all_texts(value))
-    elif isinstance(payload, list):
-        for item in payload:
-            found.extend(all_texts(item))
-    return found
-
-
 @pytest.fixture
 def check_limits() -> Callable[..., list[str]]:
     return slack_limit_problems
-
-
-@pytest.fixture
-def texts_of() -> Callable[[Any], list[str]]:
-    return all_texts

@@ -101,6 +101,12 @@ def test_format_when_aware_and_missing() -> None:
     assert format_when(None, "UTC") == "—"
 
 
+@pytest.mark.parametrize("dt", [datetime(9999, 12, 31, 23, 59), datetime(1, 1, 1)])
+@pytest.mark.parametrize("tz", ["Asia/Tokyo", "America/Los_Angeles"])
+def test_format_when_at_the_calendar_edges(dt: datetime, tz: str) -> None:
+    assert format_when(dt, tz)  # no OverflowError; falls back to UTC
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -1,0 +1,106 @@
+"""Test data: the roster, config and lead bodies used across the suite."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+ANA, BEN, CARA = "U0AE00001", "U0AE00002", "U0AE00003"
+SAM = "U0SDR0001"
+EVE = "U0AE00004"
+MAYA, MAX = "U0MGR0001", "U0MGR0002"
+MIA = "U0MKT0001"
+ADA = "U0ADM0001"
+CHANNEL = "C0HANDOFF1"
+
+PEOPLE: list[dict[str, Any]] = [
+    {"slack_id": ANA, "name": "Ana Alvarez", "email": "ana@example.com", "role": "ae",
+     "team": "enterprise"},
+    {"slack_id": BEN, "name": "Ben Brooks", "email": "ben@example.com", "role": "ae",
+     "team": "enterprise"},
+    {"slack_id": CARA, "name": "Cara Chen", "email": "cara@example.com", "role": "ae",
+     "team": "enterprise"},
+    {"slack_id": SAM, "name": "Sam Diaz", "email": "sam@example.com", "role": "sdr",
+     "team": "enterprise"},
+    {"slack_id": EVE, "name": "Eve Evans", "email": "eve@example.com", "role": "ae",
+     "team": "emea"},
+    {"slack_id": MAYA, "name": "Maya Moreau", "email": "maya@example.com", "role": "manager",
+     "team": "enterprise"},
+    {"slack_id": MAX, "name": "Max Mueller", "email": "max@example.com", "role": "manager",
+     "team": "emea"},
+    {"slack_id": MIA, "name": "Mia Marketer", "email": "mia@example.com", "role": "marketer"},
+    {"slack_id": ADA, "name": "Ada Admin", "email": "ada@example.com", "role": "admin"},
+]
+
+CONFIG: dict[str, Any] = {
+    "handoff_channel": CHANNEL,
+    "timezone": "UTC",
+    "people": PEOPLE,
+    "teams": [
+        {"name": "enterprise", "manager": MAYA, "countries": ["US", "CA"]},
+        {"name": "emea", "manager": MAX, "countries": ["DE", "FR", "GB"]},
+    ],
+    "contract": {
+        "version": "2026-11",
+        "min_score": 60,
+        "signals": [
+            {"name": "Visited pricing", "activity": "page_view", "detail_contains": "/pricing"},
+            {"name": "15+ minutes on site", "activity": "session", "min_duration_s": 900},
+            {"name": "Requested a demo", "activity": "demo_request", "qualifies": True},
+        ],
+    },
+    "sla": {"respond_within": "4h", "escalate_after": "8h", "reassign_after": "24h",
+            "follow_up_within": "2d"},
+}
+
+START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon
+
+
+def config_data(**overrides: Any) -> dict[str, Any]:
+    data = copy.deepcopy(CONFIG)
+    data.update(overrides)
+    return data
+
+
+class FakeClock:
+    def __init__(self, start: datetime = START):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+_counter = iter(range(1, 10**9))
+
+
+def lead_body(**overrides: Any) -> dict[str, Any]:
+    n = next(_counter)
+    body: dict[str, Any] = {
+        "external_id": f"crm-{n}",
+        "email": f"jordan{n}@acme.example",
+        "source": "hubspot",
+        "first_name": "Jordan",
+        "last_name": "Lee",
+        "title": "VP Operations",
+        "company": "Acme Corp",
+        "company_domain": f"acme{n}.example",
+        "country": "US",
+        "industry": "Logistics",
+        "employees": 1200,
+        "score": 75,
+        "campaign": "Q4 webinar",
+        "activities": [
+            {"type": "page_view", "detail": "/pricing", "at": "2026-11-22T10:00:00Z"},
+            {"type": "session", "detail": "site visit", "duration_s": 1300,
+             "at": "2026-11-22T10:05:00Z"},
+        ],
+        "notes": "Asked about SSO.",
+        "crm_url": f"https://crm.example/leads/{n}",
+    }
+    body.update(overrides)
+    return body

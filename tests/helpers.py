@@ -1,0 +1,61 @@
+"""Small helpers for reading what reached the stand-in Slack."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bot.sandbox import Sandbox
+from bot.sandbox.models import Message
+
+T = TypeVar("T")
+
+
+def wait_for(probe: Callable[[], T], timeout: float = 5.0, interval: float = 0.02) -> T:
+    """Poll until probe() is truthy (Bolt runs listeners after it acks)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {probe}")
+        time.sleep(interval)
+
+
+def dm_messages(slack: Sandbox, user_id: str) -> list[Message]:
+    return slack.state.messages(slack.state.dm_channel_id(user_id))
+
+
+def cards_for(slack: Sandbox, channel: str, handoff_id: int) -> list[Message]:
+    found = []
+    for message in slack.state.messages(channel):
+        payload = (message.metadata or {}).get("event_payload") or {}
+        if payload.get("handoff_id") == handoff_id:
+            found.append(message)
+    return found
+
+
+def buttons(message: Message) -> list[dict[str, Any]]:
+    return [
+        element
+        for block in message.blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
+
+
+def button_texts(message: Message) -> list[str]:
+    """The texts of the buttons that act (link buttons such as "Open in CRM" left out)."""
+    return [b["text"]["text"] for b in buttons(message) if "url" not in b]
+
+
+def rendered(message: Message) -> str:
+    return json.dumps(message.blocks, ensure_ascii=False) + message.text
+
+
+def ephemeral_texts(slack: Sandbox, user_id: str) -> list[str]:
+    return [e.text for e in slack.state.ephemerals(user=user_id)]
