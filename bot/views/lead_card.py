@@ -104,7 +104,9 @@ def _summary(lead: Lead) -> bk.Block:
 
 
 def _employees(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 0 <= value < 10**12:  # also False for NaN
         return None
     return f"{int(value):,}"
 

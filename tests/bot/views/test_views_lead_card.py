@@ -336,9 +336,10 @@ def test_bad_activity_data_does_not_crash(kit: Any, activities: Any, check_limit
     assert "Recent activity" in visible(card)
 
 
-def test_bad_other_fields_do_not_crash(kit: Any, check_limits: Any) -> None:
+@pytest.mark.parametrize("employees", ["lots", float("nan"), float("inf"), -3, True, None])
+def test_bad_other_fields_do_not_crash(kit: Any, employees: Any, check_limits: Any) -> None:
     lead = kit.lead()
-    lead.employees = "lots"  # type: ignore[assignment]
+    lead.employees = employees
     lead.score = "high"  # type: ignore[assignment]
     handoff = kit.handoff(signals=None)
     handoff.signals = "demo_request"  # type: ignore[assignment]
