@@ -277,7 +277,7 @@ class DeliveryWorker:
         with unit_of_work(self.engine) as session:
             outbox.mark_failed(row, now, error, session=session)
             log_event("delivery_failed", session=session, at=now, actor="system",
-                      handoff_id=row.handoff_id, outbox_id=row.id, kind=row.kind,
+                      handoff_id=row.handoff_id, outbox_id=row.id, call=row.kind,
                       card=row.target, error=error)
         log.error("outbox row=%s handoff=%s failed: %s", row.id, row.handoff_id, error)
 

@@ -108,8 +108,10 @@ TIMEZONES = {f.ANA: "America/New_York", f.BEN: "America/Los_Angeles", f.EVE: "Eu
 
 
 @pytest.fixture
-def slack(sandbox: Sandbox) -> Sandbox:
-    """The sandbox, emptied, with the roster as users and the hand-off channel."""
+def slack(sandbox: Sandbox, clock: f.FakeClock) -> Sandbox:
+    """The sandbox, emptied, with the roster as users and the hand-off channel.
+    Slack and the bot share the test's clock, as real ones share real time."""
+    sandbox.state.now = lambda: clock().timestamp()
     sandbox.state.reset()
     for person in f.PEOPLE:
         sandbox.state.add_user(person["slack_id"], person["name"].split()[0].lower(),

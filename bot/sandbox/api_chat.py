@@ -63,7 +63,7 @@ def post_message(state: SandboxState, p: JSON) -> JSON:
     _require_valid(p.get("text"), p.get("blocks"))
     with state.lock:
         channel = _postable(state, p.get("channel"))
-        wait = state.take_rate_token(channel.id)
+        wait = state.limiter.take(channel.id)
         if wait is not None:
             retry_after = str(max(1, math.ceil(wait)))
             raise SlackError("ratelimited", status=429, headers={"Retry-After": retry_after})

@@ -128,27 +128,3 @@ class View:
             state={"values": self.state_values},
         )
         return out
-
-
-@dataclass
-class Call:
-    """One Web API call as the sandbox answered it."""
-
-    method: str
-    params: JSON
-    status: int
-    response: JSON
-    at: float
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and bool(self.response.get("ok"))
-
-    @property
-    def channel(self) -> str | None:
-        """The channel the call was about (the D… id when a user id was given)."""
-        answered = self.response.get("channel")
-        if isinstance(answered, str) and self.ok:
-            return answered
-        asked = self.params.get("channel")
-        return asked if isinstance(asked, str) else None

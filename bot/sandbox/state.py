@@ -6,11 +6,11 @@ import copy
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
+from bot.sandbox.calls import Call, CallLog
 from bot.sandbox.faults import Fault, FaultBook, RateLimiter
 from bot.sandbox.message_store import MessageStore
-from bot.sandbox.models import JSON, Call, Channel, Ephemeral, Message, SlackError, User, View
+from bot.sandbox.models import JSON, Channel, Ephemeral, Message, SlackError, User, View
 from bot.sandbox.snapshot import snapshot
 from bot.sandbox.tokens import ResponseTarget, ResponseUrlBook, TriggerBook
 from bot.sandbox.view_store import ViewStore
@@ -53,7 +53,7 @@ class SandboxState:
             self.response_urls = ResponseUrlBook()
             self.faults = FaultBook()
             self.limiter = RateLimiter(self.now)
-            self._calls: list[Call] = []
+            self.call_log = CallLog(self.lock, self.now)
             self.add_user(self.bot_user_id, self.bot_name, "Handshake", is_bot=True)
 
     # -- workspace ---------------------------------------------------------------------
@@ -128,9 +128,19 @@ class SandboxState:
 
     # -- faults and rate limits ---------------------------------------------------------
 
-    def add_fault(self, method: str, **kwargs: Any) -> Fault:
-        """Queue a fault for `method` ("*" for any); see `Fault` for the keywords."""
-        fault = Fault(method=method, **kwargs)
+    def add_fault(
+        self,
+        method: str,
+        *,
+        status: int | None = None,
+        error: str | None = None,
+        retry_after: float | None = None,
+        delay: float | None = None,
+        apply_after: bool = False,
+        times: int = 1,
+    ) -> Fault:
+        """Make the next `times` calls of `method` ("*": any) misbehave; see `Fault`."""
+        fault = Fault(method, status, error, retry_after, delay, apply_after, times)
         with self.lock:
             self.faults.add(fault)
         return fault
@@ -148,34 +158,19 @@ class SandboxState:
         with self.lock:
             self.limiter.configure(enabled=enabled, per_second=per_second, burst=burst)
 
-    def take_rate_token(self, key: str) -> float | None:
-        with self.lock:
-            return self.limiter.take(key)
-
     # -- call log ------------------------------------------------------------------------
 
     def record_call(self, method: str, params: JSON, status: int, response: JSON) -> None:
-        call = Call(method, copy.deepcopy(params), status, copy.deepcopy(response), self.now())
-        with self.lock:
-            self._calls.append(call)
+        self.call_log.record(method, params, status, response)
 
     def calls(self, method: str | None = None) -> list[Call]:
-        with self.lock:
-            return [c for c in self._calls if method is None or c.method == method]
+        return self.call_log.calls(method)
 
     def count_calls(
         self, method: str, *, ok: bool | None = None, channel: str | None = None
     ) -> int:
-        """How many calls of `method` there were (only successful ones with ok=True, ...).
-
-        `channel` matches what was asked (a U… id) or answered (its D… id).
-        """
-        return sum(
-            1
-            for c in self.calls(method)
-            if (ok is None or c.ok == ok)
-            and (channel is None or channel in (c.params.get("channel"), c.channel))
-        )
+        """How many calls of `method`: see `CallLog.count`."""
+        return self.call_log.count(method, ok=ok, channel=channel)
 
     # -- inspection (copies, safe to keep) ------------------------------------------------
 

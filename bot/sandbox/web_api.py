@@ -39,13 +39,10 @@ def _answer_error(error: SlackError) -> Answer:
     return error.status, error.body(), error.headers
 
 
-def _run_method(
-    state: SandboxState, method: str, params: JSON, authorization: str | None
-) -> Answer:
+def _run_method(state: SandboxState, method: str, params: JSON, token: str | None) -> Answer:
     handler = METHODS.get(method)
     if handler is None:
         return _answer_error(SlackError("unknown_method", req_method=method))
-    token = bearer_token(authorization, params)
     if token is None:
         return _answer_error(SlackError("not_authed"))
     if token != state.bot_token:
@@ -84,9 +81,10 @@ def create_web_api(state: SandboxState) -> Starlette:
         except SlackError as error:
             failed = _answer_error(error)
             return await _serve(state, method, {}, lambda: failed)
+        token = bearer_token(authorization, params)
         params.pop("token", None)  # never keep tokens in the log
         return await _serve(
-            state, method, params, lambda: _run_method(state, method, params, authorization)
+            state, method, params, lambda: _run_method(state, method, params, token)
         )
 
     async def response_url(request: Request) -> Response:

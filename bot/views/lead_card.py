@@ -129,7 +129,7 @@ def _person(name: str | None, slack_id: str | None) -> str:
 def _status_text(ctx: CardContext, audience: Audience) -> str:
     handoff, tz = ctx.handoff, ctx.owner_tz
     status = str(handoff.status)
-    owner = mention(handoff.owner_id, one_line(ctx.owner_name) or handoff.owner_id)
+    owner = _person(ctx.owner_name, handoff.owner_id)  # a name, not a mention: no extra ping
     deadline = format_when(handoff.due_at, tz)
     by = _person(ctx.decided_by_name, handoff.decided_by)
     when = f" on {format_when(handoff.decided_at, tz)}" if handoff.decided_at else ""

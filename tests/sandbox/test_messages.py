@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox import Sandbox, SandboxState
-from tests.sandbox.workspace import ANA, BO, HANDOFF
+from tests.sandbox.workspace import ANA, BO, HANDOFF, TOKEN
 
 CARD = {"event_type": "handshake_card", "event_payload": {"handoff_id": 7}}
 
@@ -167,3 +167,13 @@ def test_wrong_or_missing_token(sandbox: Sandbox, state: SandboxState) -> None:
     assert missing == {"ok": False, "error": "not_authed"}
     assert state.messages(HANDOFF) == []
     assert all("token" not in call.params for call in state.calls())
+
+
+def test_token_may_come_as_a_form_argument(sandbox: Sandbox) -> None:
+    answer = httpx.post(sandbox.api_url + "auth.test", data={"token": TOKEN}).json()
+    bad_blocks = httpx.post(
+        sandbox.api_url + "chat.postMessage",
+        data={"token": TOKEN, "channel": HANDOFF, "blocks": "[not json"},
+    ).json()
+    assert answer["ok"] is True and answer["user_id"] == "U0BOT"
+    assert bad_blocks == {"ok": False, "error": "invalid_blocks_format"}
