@@ -14,7 +14,9 @@ import uvicorn
 class RunningServer:
     """An ASGI app listening on `url` until `stop()` (or the end of a `with` block)."""
 
-    def __init__(self, server: uvicorn.Server, thread: threading.Thread, host: str, port: int):
+    def __init__(
+        self, server: uvicorn.Server, thread: threading.Thread, host: str, port: int
+    ) -> None:
         self._server = server
         self._thread = thread
         self.host = host

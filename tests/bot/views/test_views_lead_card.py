@@ -99,13 +99,13 @@ def test_outside_text_is_escaped_everywhere(
     assert "&lt;" in dumped  # the text is still there, inert
 
 
-def test_bad_owner_id_is_not_a_mention(kit: Any) -> None:
+def test_channel_card_names_the_owner_without_pinging_them(kit: Any) -> None:
     ctx = kit.ctx(handoff=kit.handoff(owner_id="<!channel>"), owner_name="Ana <b>")
     text = visible(build_lead_card(ctx, audience="channel"))
     assert "<!channel>" not in text
     assert "Ana &lt;b&gt;" in text
     good = visible(build_lead_card(kit.ctx(), audience="channel"))
-    assert "<@U0AE00001>" in good
+    assert "<@U0AE00001>" not in good  # the owner already has the DM: no second notification
 
 
 def test_huge_inputs_give_a_valid_card(kit: Any, check_limits: Any) -> None:
