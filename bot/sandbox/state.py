@@ -47,14 +47,18 @@ class SandboxState:
         with self.lock:
             self.users: dict[str, User] = {}
             self.channels: dict[str, Channel] = {}
-            self.message_store = MessageStore(self.now)
-            self.view_store = ViewStore(self.now)
-            self.triggers = TriggerBook(self.now)
+            self.message_store = MessageStore(self._clock)
+            self.view_store = ViewStore(self._clock)
+            self.triggers = TriggerBook(self._clock)
             self.response_urls = ResponseUrlBook()
             self.faults = FaultBook()
-            self.limiter = RateLimiter(self.now)
-            self.call_log = CallLog(self.lock, self.now)
+            self.limiter = RateLimiter(self._clock)
+            self.call_log = CallLog(self.lock, self._clock)
             self.add_user(self.bot_user_id, self.bot_name, "Handshake", is_bot=True)
+
+    def _clock(self) -> float:
+        """`now` looked up on every call, so assigning `state.now` later takes effect."""
+        return self.now()
 
     # -- workspace ---------------------------------------------------------------------
 

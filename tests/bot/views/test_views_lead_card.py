@@ -183,7 +183,7 @@ def test_channel_card_has_no_decision_buttons_but_owner_and_status(kit: Any) -> 
     card = build_lead_card(kit.ctx(), audience="channel")
     assert decision_buttons(card) == []
     text = visible(card)
-    assert "<@U0AE00001>" in text
+    assert "Ana Alvarez" in text
     assert "⏳ Pending" in text
 
 
