@@ -27,11 +27,15 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
         if bolt is None:
             return JSONResponse({"error": "Slack events arrive over Socket Mode"}, 404)
         body = (await request.body()).decode("utf-8", errors="replace")
-        bolt_request = BoltRequest(body=body, query=request.url.query,
-                                   headers={k: v for k, v in request.headers.items()})
+        bolt_request = BoltRequest(
+            body=body, query=request.url.query, headers={k: v for k, v in request.headers.items()}
+        )
         bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
-        return Response(content=bolt_response.body, status_code=bolt_response.status,
-                        headers={k: v[0] for k, v in bolt_response.headers.items()})
+        return Response(
+            content=bolt_response.body,
+            status_code=bolt_response.status,
+            headers={k: v[0] for k, v in bolt_response.headers.items()},
+        )
 
     async def post_lead(request: Request) -> Response:
         supplied = request.headers.get("authorization", "")
@@ -56,9 +60,14 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
         result = await run_in_threadpool(
             ingest, lead_input, engine=runtime.engine, config=runtime.config, now=runtime.clock()
         )
-        log.info("lead intake id=%s status=%s owner=%s source=%s external_id=%s",
-                 result.body.get("id"), result.body.get("status"), result.body.get("owner"),
-                 lead_input.source, lead_input.external_id)
+        log.info(
+            "lead intake id=%s status=%s owner=%s source=%s external_id=%s",
+            result.body.get("id"),
+            result.body.get("status"),
+            result.body.get("owner"),
+            lead_input.source,
+            lead_input.external_id,
+        )
         if result.body.get("status") == "routed":
             runtime.wake()
         return JSONResponse(result.body, result.http_status)
@@ -68,11 +77,13 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "database unreachable"}, 503)
 
-    return Starlette(routes=[
-        Route("/slack/events", slack_events, methods=["POST"]),
-        Route("/api/leads", post_lead, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/api/leads", post_lead, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )
 
 
 def _unprocessable(errors: list[dict[str, str]]) -> JSONResponse:

@@ -25,12 +25,12 @@ def create_app(runtime: Runtime, *, client: WebClient, signing_secret: str) -> A
     )
 
     @app.middleware
-    def provide_runtime(context: dict[str, Any], next: Any) -> None:  # noqa: A002
+    def provide_runtime(context: dict[str, Any], next: Any) -> None:
         context["runtime"] = runtime
         next()
 
     @app.middleware
-    def skip_retried_events(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002
+    def skip_retried_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Slack retries an event it thinks we missed: do its work only once."""
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id and not _first_time(runtime, f"event:{event_id}"):

@@ -18,8 +18,11 @@ EXIT_BAD_INPUT = 2
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+    )
     try:
         return int(args.run(args) or 0)
     except (SettingsError, ConfigError) as exc:
@@ -75,8 +78,10 @@ def _serve(_args: argparse.Namespace) -> int:
 def _check_config(args: argparse.Namespace) -> int:
     path = args.file or load_settings().config_path
     config = load_config(path)
-    print(f"{path}: OK ({len(config.people)} people, {len(config.teams)} teams, "
-          f"contract {config.contract.version})")
+    print(
+        f"{path}: OK ({len(config.people)} people, {len(config.teams)} teams, "
+        f"contract {config.contract.version})"
+    )
     return 0
 
 
@@ -124,8 +129,10 @@ def _outbox(args: argparse.Namespace) -> int:
         counts = outbox.count_by_status(session=session)
     print("outbox: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty")
     for row in rows:
-        print(f"#{row.id} {row.status} {row.kind} card={row.target} handoff={row.handoff_id} "
-              f"attempts={row.attempts} last_error={row.last_error or '-'}")
+        print(
+            f"#{row.id} {row.status} {row.kind} card={row.target} handoff={row.handoff_id} "
+            f"attempts={row.attempts} last_error={row.last_error or '-'}"
+        )
     return 0
 
 

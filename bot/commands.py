@@ -62,8 +62,9 @@ def _capacity(args: list[str]) -> Command | Usage:
     if args[0].lower() == "off":
         return Command("capacity", capacity=None)
     if not args[0].isdigit() or not 1 <= int(args[0]) <= 1000:
-        return Usage(f"`{_clip(args[0])}` is not a number from 1 to 1000. Usage: "
-                     + USAGE["capacity"])
+        return Usage(
+            f"`{_clip(args[0])}` is not a number from 1 to 1000. Usage: " + USAGE["capacity"]
+        )
     return Command("capacity", capacity=int(args[0]))
 
 

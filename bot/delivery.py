@@ -35,10 +35,24 @@ log = logging.getLogger("handshake.delivery")
 
 # Slack errors that no retry will fix: the row fails and waits for an admin.
 PERMANENT = {
-    "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_auth",
-    "not_authed", "account_inactive", "token_revoked", "missing_scope", "user_not_found",
-    "cannot_dm_bot", "msg_too_long", "no_text", "invalid_arguments", "restricted_action",
-    "message_not_found", "cant_update_message", "user_disabled",
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "invalid_blocks",
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "missing_scope",
+    "user_not_found",
+    "cannot_dm_bot",
+    "msg_too_long",
+    "no_text",
+    "invalid_arguments",
+    "restricted_action",
+    "message_not_found",
+    "cant_update_message",
+    "user_disabled",
 }
 
 
@@ -139,11 +153,17 @@ class DeliveryWorker:
             raise Permanent(f"hand-off {row.handoff_id} has no lead")
         message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
         response = self._call(
-            "chat_postMessage", maybe_sent_on_error=True, channel=channel,
-            text=message["text"], blocks=message["blocks"], unfurl_links=False,
+            "chat_postMessage",
+            maybe_sent_on_error=True,
+            channel=channel,
+            text=message["text"],
+            blocks=message["blocks"],
+            unfurl_links=False,
             unfurl_media=False,
-            metadata={"event_type": ids.CARD_METADATA_EVENT,
-                      "event_payload": {"handoff_id": row.handoff_id, "card": row.target}},
+            metadata={
+                "event_type": ids.CARD_METADATA_EVENT,
+                "event_payload": {"handoff_id": row.handoff_id, "card": row.target},
+            },
         )
         self._record_post(row, response["channel"], response["ts"], recovered=False)
 
@@ -154,7 +174,8 @@ class DeliveryWorker:
             if handoff is None:
                 raise Permanent(f"hand-off {row.handoff_id} does not exist")
             channel, ts = (
-                (handoff.owner_channel, handoff.owner_ts) if row.target == "owner"
+                (handoff.owner_channel, handoff.owner_ts)
+                if row.target == "owner"
                 else (handoff.channel_id, handoff.channel_ts)
             )
             if ts is None or channel is None:
@@ -167,8 +188,14 @@ class DeliveryWorker:
             ctx = load_card_context(row.handoff_id, session=session, config=self.config)
         assert ctx is not None
         message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
-        self._call("chat_update", maybe_sent_on_error=False, channel=channel, ts=ts,
-                   text=message["text"], blocks=message["blocks"])
+        self._call(
+            "chat_update",
+            maybe_sent_on_error=False,
+            channel=channel,
+            ts=ts,
+            text=message["text"],
+            blocks=message["blocks"],
+        )
         with unit_of_work(self.engine) as session:
             outbox.mark_done(row, self.clock(), session=session)
 
@@ -179,12 +206,27 @@ class DeliveryWorker:
             set_card(row.handoff_id, row.target, channel, ts, session=session)
             outbox.mark_done(row, now, session=session)
             handoff = get_handoff(row.handoff_id, session=session)
-            log_event("delivered", session=session, at=now, actor="system",
-                      lead_id=handoff.lead_id if handoff else None, handoff_id=row.handoff_id,
-                      card=row.target, channel=channel, ts=ts, recovered=recovered,
-                      attempts=row.attempts)
-        log.info("card delivered handoff=%s card=%s channel=%s ts=%s recovered=%s",
-                 row.handoff_id, row.target, channel, ts, recovered)
+            log_event(
+                "delivered",
+                session=session,
+                at=now,
+                actor="system",
+                lead_id=handoff.lead_id if handoff else None,
+                handoff_id=row.handoff_id,
+                card=row.target,
+                channel=channel,
+                ts=ts,
+                recovered=recovered,
+                attempts=row.attempts,
+            )
+        log.info(
+            "card delivered handoff=%s card=%s channel=%s ts=%s recovered=%s",
+            row.handoff_id,
+            row.target,
+            channel,
+            ts,
+            recovered,
+        )
 
     def _find_posted(self, channel: str, row: Outbox) -> tuple[str, str] | None:
         """Look for a card we may already have posted, by its metadata."""
@@ -194,15 +236,23 @@ class DeliveryWorker:
         oldest = f"{row.created_at.replace(tzinfo=UTC).timestamp() - 60:.6f}"
         cursor = None
         for _ in range(10):
-            page = self._call("conversations_history", maybe_sent_on_error=True,
-                              channel=channel, oldest=oldest, limit=200,
-                              include_all_metadata=True, cursor=cursor)
+            page = self._call(
+                "conversations_history",
+                maybe_sent_on_error=True,
+                channel=channel,
+                oldest=oldest,
+                limit=200,
+                include_all_metadata=True,
+                cursor=cursor,
+            )
             for message in page.get("messages", []):
                 meta = message.get("metadata") or {}
                 payload = meta.get("event_payload") or {}
-                if (meta.get("event_type") == ids.CARD_METADATA_EVENT
-                        and payload.get("handoff_id") == row.handoff_id
-                        and payload.get("card") == row.target):
+                if (
+                    meta.get("event_type") == ids.CARD_METADATA_EVENT
+                    and payload.get("handoff_id") == row.handoff_id
+                    and payload.get("card") == row.target
+                ):
                     return channel, message["ts"]
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not page.get("has_more") or not cursor:
@@ -227,16 +277,18 @@ class DeliveryWorker:
     def _call(self, method: str, *, maybe_sent_on_error: bool, **kwargs: Any) -> Any:
         channel = kwargs.get("channel") or kwargs.get("users") or "-"
         try:
-            return getattr(self.client, method)(**{k: v for k, v in kwargs.items()
-                                                   if v is not None})
+            return getattr(self.client, method)(
+                **{k: v for k, v in kwargs.items() if v is not None}
+            )
         except SlackApiError as exc:
             status = exc.response.status_code
             error = str(exc.response.get("error") or f"http_{status}")
             if status == 429 or error == "ratelimited":
                 delay = float(exc.response.headers.get("Retry-After", 1) or 1)
                 self.blocked_until[channel] = time.monotonic() + delay
-                raise RetryLater(delay, f"{method}: rate limited for {delay:g}s",
-                                 maybe_sent=False, counts=False) from exc
+                raise RetryLater(
+                    delay, f"{method}: rate limited for {delay:g}s", maybe_sent=False, counts=False
+                ) from exc
             if status < 500 and error in PERMANENT:
                 raise Permanent(f"{method}: {error}") from exc
             raise RetryLater(0, f"{method}: {error}", maybe_sent=maybe_sent_on_error) from exc
@@ -267,18 +319,37 @@ class DeliveryWorker:
         with unit_of_work(self.engine) as session:
             if not retry.counts:
                 row.attempts = max(row.attempts - 1, 0)
-            outbox.reschedule(row, now, timedelta(seconds=delay), retry.error, session=session,
-                              maybe_sent=retry.maybe_sent)
-        log.warning("outbox row=%s handoff=%s retry in %.1fs: %s", row.id, row.handoff_id,
-                    delay, retry.error)
+            outbox.reschedule(
+                row,
+                now,
+                timedelta(seconds=delay),
+                retry.error,
+                session=session,
+                maybe_sent=retry.maybe_sent,
+            )
+        log.warning(
+            "outbox row=%s handoff=%s retry in %.1fs: %s",
+            row.id,
+            row.handoff_id,
+            delay,
+            retry.error,
+        )
 
     def _fail(self, row: Outbox, error: str) -> None:
         now = self.clock()
         with unit_of_work(self.engine) as session:
             outbox.mark_failed(row, now, error, session=session)
-            log_event("delivery_failed", session=session, at=now, actor="system",
-                      handoff_id=row.handoff_id, outbox_id=row.id, call=row.kind,
-                      card=row.target, error=error)
+            log_event(
+                "delivery_failed",
+                session=session,
+                at=now,
+                actor="system",
+                handoff_id=row.handoff_id,
+                outbox_id=row.id,
+                call=row.kind,
+                card=row.target,
+                error=error,
+            )
         log.error("outbox row=%s handoff=%s failed: %s", row.id, row.handoff_id, error)
 
 
@@ -288,8 +359,7 @@ class DeliveryThread:
     def __init__(self, worker: DeliveryWorker, tick_seconds: float):
         self.worker, self.tick_seconds = worker, tick_seconds
         self._wake, self._stop = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="handshake-delivery",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="handshake-delivery", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -319,4 +389,3 @@ class DeliveryThread:
             soonest = None
         wait = self.tick_seconds if soonest is None else min(self.tick_seconds, soonest)
         return max(0.05, wait)
-

@@ -15,9 +15,26 @@ from storage.db import unit_of_work
 from storage.handoffs import HandoffRow, handoffs_created_since
 
 COLUMNS = [
-    "handoff_id", "lead_id", "lead", "email", "company", "campaign", "source", "owner",
-    "owner_id", "rule", "status", "reason_code", "reason", "note", "routing_error",
-    "contract_version", "created", "decided", "decided_by", "minutes_to_decision",
+    "handoff_id",
+    "lead_id",
+    "lead",
+    "email",
+    "company",
+    "campaign",
+    "source",
+    "owner",
+    "owner_id",
+    "rule",
+    "status",
+    "reason_code",
+    "reason",
+    "note",
+    "routing_error",
+    "contract_version",
+    "created",
+    "decided",
+    "decided_by",
+    "minutes_to_decision",
 ]
 
 
@@ -28,18 +45,28 @@ def export_rows(since: datetime, *, engine: Engine) -> list[dict[str, Any]]:
 
 def _row(r: HandoffRow) -> dict[str, Any]:
     h = r.handoff
-    minutes = (
-        round((h.decided_at - h.created_at).total_seconds() / 60, 1) if h.decided_at else None
-    )
+    minutes = round((h.decided_at - h.created_at).total_seconds() / 60, 1) if h.decided_at else None
     return {
-        "handoff_id": h.id, "lead_id": h.lead_id, "lead": lead_label(r.lead),
-        "email": r.lead.email, "company": r.lead.company, "campaign": r.lead.campaign,
-        "source": r.lead.source, "owner": r.owner.name, "owner_id": h.owner_id, "rule": h.rule,
-        "status": h.status, "reason_code": h.reason_code, "reason": h.reason_label,
-        "note": h.note, "routing_error": h.routing_error,
-        "contract_version": h.contract_version, "created": h.created_at.isoformat(),
+        "handoff_id": h.id,
+        "lead_id": h.lead_id,
+        "lead": lead_label(r.lead),
+        "email": r.lead.email,
+        "company": r.lead.company,
+        "campaign": r.lead.campaign,
+        "source": r.lead.source,
+        "owner": r.owner.name,
+        "owner_id": h.owner_id,
+        "rule": h.rule,
+        "status": h.status,
+        "reason_code": h.reason_code,
+        "reason": h.reason_label,
+        "note": h.note,
+        "routing_error": h.routing_error,
+        "contract_version": h.contract_version,
+        "created": h.created_at.isoformat(),
         "decided": h.decided_at.isoformat() if h.decided_at else None,
-        "decided_by": h.decided_by, "minutes_to_decision": minutes,
+        "decided_by": h.decided_by,
+        "minutes_to_decision": minutes,
     }
 
 

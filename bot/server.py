@@ -26,8 +26,16 @@ log = logging.getLogger("handshake.server")
 
 def seeds(config: HandshakeConfig) -> list[PersonSeed]:
     return [
-        PersonSeed(slack_id=p.slack_id, name=p.name, email=p.email, role=p.role, team=p.team,
-                   tz=p.timezone, away_until=p.away_until, capacity_per_day=p.capacity_per_day)
+        PersonSeed(
+            slack_id=p.slack_id,
+            name=p.name,
+            email=p.email,
+            role=p.role,
+            team=p.team,
+            tz=p.timezone,
+            away_until=p.away_until,
+            capacity_per_day=p.capacity_per_day,
+        )
         for p in config.people
     ]
 
@@ -66,11 +74,14 @@ def build_service(
 ) -> Service:
     assert settings.slack_bot_token and settings.slack_signing_secret
     web = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    worker_client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
-                              timeout=10, retry_handlers=[])
+    worker_client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[],
+    )
     runtime = Runtime(engine=engine, config=config, clock=clock)
-    worker = DeliveryWorker(engine=engine, config=config, client=worker_client,
-                            clock=runtime.clock)
+    worker = DeliveryWorker(engine=engine, config=config, client=worker_client, clock=runtime.clock)
     delivery = DeliveryThread(worker, settings.tick_seconds)
     runtime.wake = delivery.wake
     bolt = create_app(runtime, client=web, signing_secret=settings.slack_signing_secret)
@@ -79,8 +90,9 @@ def build_service(
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         socket_mode = SocketModeHandler(bolt, settings.slack_app_token)
-    http_app = create_http_app(runtime, bolt=None if socket_mode else bolt,
-                               intake_token=settings.intake_token)
+    http_app = create_http_app(
+        runtime, bolt=None if socket_mode else bolt, intake_token=settings.intake_token
+    )
     return Service(runtime, http_app, delivery, socket_mode)
 
 
@@ -93,7 +105,6 @@ def serve(settings: Settings, config: HandshakeConfig) -> None:
     mode = "socket mode" if service.socket_mode else "HTTP mode on POST /slack/events"
     log.info("handshake serving http://%s:%s (%s)", settings.host, settings.port, mode)
     try:
-        uvicorn.run(service.http_app, host=settings.host, port=settings.port,
-                    log_level="warning")
+        uvicorn.run(service.http_app, host=settings.host, port=settings.port, log_level="warning")
     finally:
         service.stop_background()

@@ -84,7 +84,9 @@ def handoffs_created_since(since: datetime, *, session: Session) -> list[Handoff
     return [HandoffRow(h, lead, p) for h, lead, p in session.exec(query).all()]
 
 
-def pending_for_owner(owner_id: str, *, session: Session, limit: int = 20) -> list[tuple[Handoff, Lead]]:
+def pending_for_owner(
+    owner_id: str, *, session: Session, limit: int = 20
+) -> list[tuple[Handoff, Lead]]:
     query = (
         select(Handoff, Lead)
         .join(Lead, col(Lead.id) == col(Handoff.lead_id))

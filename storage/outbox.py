@@ -62,8 +62,13 @@ def reclaim_stale(older_than: datetime, now: datetime, *, session: Session) -> i
     result = session.execute(
         update(Outbox)
         .where(col(Outbox.status) == OUT_SENDING, col(Outbox.updated_at) < older_than)
-        .values(status=OUT_PENDING, maybe_sent=True, next_attempt_at=now, updated_at=now,
-                last_error="worker stopped mid-call")
+        .values(
+            status=OUT_PENDING,
+            maybe_sent=True,
+            next_attempt_at=now,
+            updated_at=now,
+            last_error="worker stopped mid-call",
+        )
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
@@ -79,7 +84,12 @@ def mark_done(row: Outbox, now: datetime, *, session: Session, note: str | None 
 
 
 def reschedule(
-    row: Outbox, now: datetime, delay: timedelta, error: str, *, session: Session,
+    row: Outbox,
+    now: datetime,
+    delay: timedelta,
+    error: str,
+    *,
+    session: Session,
     maybe_sent: bool,
 ) -> None:
     row.status = OUT_PENDING
@@ -118,8 +128,9 @@ def retry_failed(*, session: Session, now: datetime, row_id: int | None = None) 
     if row_id is not None:
         stmt = stmt.where(col(Outbox.id) == row_id)
     result = session.execute(
-        stmt.values(status=OUT_PENDING, attempts=0, next_attempt_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
+        stmt.values(
+            status=OUT_PENDING, attempts=0, next_attempt_at=now, updated_at=now
+        ).execution_options(synchronize_session=False)
     )
     return result.rowcount
 

@@ -21,13 +21,14 @@ from bot.runtime import Runtime
 from bot.sandbox import RunningServer, Sandbox, SlackPeer, start_server
 from bot.server import build_service, prepare_database
 from bot.settings import Settings
-from storage.db import make_engine
 from tests import factories as f
 
 BOT_TOKEN = "xoxb-test-token"
 SIGNING_SECRET = "test-signing-secret"
 INTAKE_TOKEN = "intake-test-token"
-PG_ADMIN_URL = os.environ.get("HANDSHAKE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get(
+    "HANDSHAKE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 # -- databases -----------------------------------------------------------------------
@@ -114,9 +115,12 @@ def slack(sandbox: Sandbox, clock: f.FakeClock) -> Sandbox:
     sandbox.state.now = lambda: clock().timestamp()
     sandbox.state.reset()
     for person in f.PEOPLE:
-        sandbox.state.add_user(person["slack_id"], person["name"].split()[0].lower(),
-                               real_name=person["name"],
-                               tz=TIMEZONES.get(person["slack_id"], "UTC"))
+        sandbox.state.add_user(
+            person["slack_id"],
+            person["name"].split()[0].lower(),
+            real_name=person["name"],
+            tz=TIMEZONES.get(person["slack_id"], "UTC"),
+        )
     sandbox.state.add_channel(f.CHANNEL, "lead-handoff")
     return sandbox
 
@@ -127,8 +131,12 @@ def slack_client(sandbox: Sandbox, timeout: float = 5) -> WebClient:
 
 @pytest.fixture
 def worker(runtime: Runtime, slack: Sandbox) -> DeliveryWorker:
-    return DeliveryWorker(engine=runtime.engine, config=runtime.config,
-                          client=slack_client(slack), clock=runtime.clock)
+    return DeliveryWorker(
+        engine=runtime.engine,
+        config=runtime.config,
+        client=slack_client(slack),
+        clock=runtime.clock,
+    )
 
 
 # -- the bot, served over HTTP ------------------------------------------------------------
@@ -152,14 +160,29 @@ class Bot:
 
 
 @pytest.fixture
-def bot(engine: Engine, config: HandshakeConfig, clock: f.FakeClock, slack: Sandbox,
-        worker: DeliveryWorker) -> Iterator[Bot]:
-    settings = Settings(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                        SLACK_API_URL=slack.api_url, HANDSHAKE_INTAKE_TOKEN=INTAKE_TOKEN,
-                        DATABASE_URL="sqlite://")
+def bot(
+    engine: Engine,
+    config: HandshakeConfig,
+    clock: f.FakeClock,
+    slack: Sandbox,
+    worker: DeliveryWorker,
+) -> Iterator[Bot]:
+    settings = Settings(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        HANDSHAKE_INTAKE_TOKEN=INTAKE_TOKEN,
+        DATABASE_URL="sqlite://",
+    )
     service = build_service(settings, config, engine=engine, clock=clock)
     server: RunningServer = start_server(service.http_app)
     with httpx.Client(base_url=server.url, timeout=10) as http:
-        yield Bot(server.url, service.runtime, worker, slack.peer(server.url + "/slack/events"),
-                  slack, http)
+        yield Bot(
+            server.url,
+            service.runtime,
+            worker,
+            slack.peer(server.url + "/slack/events"),
+            slack,
+            http,
+        )
     server.stop()

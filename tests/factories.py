@@ -15,20 +15,55 @@ ADA = "U0ADM0001"
 CHANNEL = "C0HANDOFF1"
 
 PEOPLE: list[dict[str, Any]] = [
-    {"slack_id": ANA, "name": "Ana Alvarez", "email": "ana@example.com", "role": "ae",
-     "team": "enterprise"},
-    {"slack_id": BEN, "name": "Ben Brooks", "email": "ben@example.com", "role": "ae",
-     "team": "enterprise"},
-    {"slack_id": CARA, "name": "Cara Chen", "email": "cara@example.com", "role": "ae",
-     "team": "enterprise"},
-    {"slack_id": SAM, "name": "Sam Diaz", "email": "sam@example.com", "role": "sdr",
-     "team": "enterprise"},
-    {"slack_id": EVE, "name": "Eve Evans", "email": "eve@example.com", "role": "ae",
-     "team": "emea"},
-    {"slack_id": MAYA, "name": "Maya Moreau", "email": "maya@example.com", "role": "manager",
-     "team": "enterprise"},
-    {"slack_id": MAX, "name": "Max Mueller", "email": "max@example.com", "role": "manager",
-     "team": "emea"},
+    {
+        "slack_id": ANA,
+        "name": "Ana Alvarez",
+        "email": "ana@example.com",
+        "role": "ae",
+        "team": "enterprise",
+    },
+    {
+        "slack_id": BEN,
+        "name": "Ben Brooks",
+        "email": "ben@example.com",
+        "role": "ae",
+        "team": "enterprise",
+    },
+    {
+        "slack_id": CARA,
+        "name": "Cara Chen",
+        "email": "cara@example.com",
+        "role": "ae",
+        "team": "enterprise",
+    },
+    {
+        "slack_id": SAM,
+        "name": "Sam Diaz",
+        "email": "sam@example.com",
+        "role": "sdr",
+        "team": "enterprise",
+    },
+    {
+        "slack_id": EVE,
+        "name": "Eve Evans",
+        "email": "eve@example.com",
+        "role": "ae",
+        "team": "emea",
+    },
+    {
+        "slack_id": MAYA,
+        "name": "Maya Moreau",
+        "email": "maya@example.com",
+        "role": "manager",
+        "team": "enterprise",
+    },
+    {
+        "slack_id": MAX,
+        "name": "Max Mueller",
+        "email": "max@example.com",
+        "role": "manager",
+        "team": "emea",
+    },
     {"slack_id": MIA, "name": "Mia Marketer", "email": "mia@example.com", "role": "marketer"},
     {"slack_id": ADA, "name": "Ada Admin", "email": "ada@example.com", "role": "admin"},
 ]
@@ -50,8 +85,12 @@ CONFIG: dict[str, Any] = {
             {"name": "Requested a demo", "activity": "demo_request", "qualifies": True},
         ],
     },
-    "sla": {"respond_within": "4h", "escalate_after": "8h", "reassign_after": "24h",
-            "follow_up_within": "2d"},
+    "sla": {
+        "respond_within": "4h",
+        "escalate_after": "8h",
+        "reassign_after": "24h",
+        "follow_up_within": "2d",
+    },
 }
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon
@@ -96,8 +135,12 @@ def lead_body(**overrides: Any) -> dict[str, Any]:
         "campaign": "Q4 webinar",
         "activities": [
             {"type": "page_view", "detail": "/pricing", "at": "2026-11-22T10:00:00Z"},
-            {"type": "session", "detail": "site visit", "duration_s": 1300,
-             "at": "2026-11-22T10:05:00Z"},
+            {
+                "type": "session",
+                "detail": "site visit",
+                "duration_s": 1300,
+                "at": "2026-11-22T10:05:00Z",
+            },
         ],
         "notes": "Asked about SSO.",
         "crm_url": f"https://crm.example/leads/{n}",

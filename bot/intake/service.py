@@ -26,8 +26,9 @@ class IntakeResult:
     body: dict[str, object]
 
 
-def ingest(lead_input: LeadInput, *, engine: Engine, config: HandshakeConfig,
-           now: datetime) -> IntakeResult:
+def ingest(
+    lead_input: LeadInput, *, engine: Engine, config: HandshakeConfig, now: datetime
+) -> IntakeResult:
     """Durable once this returns: the lead, its events and any card posts are committed."""
     try:
         with unit_of_work(engine) as session:
@@ -38,26 +39,47 @@ def ingest(lead_input: LeadInput, *, engine: Engine, config: HandshakeConfig,
             return _ingest(lead_input, session, config, now)
 
 
-def _ingest(data: LeadInput, session: Session, config: HandshakeConfig,
-            now: datetime) -> IntakeResult:
+def _ingest(
+    data: LeadInput, session: Session, config: HandshakeConfig, now: datetime
+) -> IntakeResult:
     lead = find_lead(data.source, data.external_id, session=session)
     if lead is None:
-        lead = Lead(source=data.source, external_id=data.external_id, email=data.email,
-                    created_at=now, updated_at=now)
+        lead = Lead(
+            source=data.source,
+            external_id=data.external_id,
+            email=data.email,
+            created_at=now,
+            updated_at=now,
+        )
         _apply(lead, data, now)
         session.add(lead)
         session.flush()
-        log_event("received", session=session, at=now, actor="intake", lead_id=lead.id,
-                  source=data.source, external_id=data.external_id, campaign=lead.campaign)
+        log_event(
+            "received",
+            session=session,
+            at=now,
+            actor="intake",
+            lead_id=lead.id,
+            source=data.source,
+            external_id=data.external_id,
+            campaign=lead.campaign,
+        )
         return _qualify_and_route(lead, data, session, config, now)
 
     _apply(lead, data, now)
     session.add(lead)
-    revived = lead.status == LEAD_HANDED_BACK and lead.revisit_at is not None and (
-        now >= lead.revisit_at)
+    revived = (
+        lead.status == LEAD_HANDED_BACK and lead.revisit_at is not None and (now >= lead.revisit_at)
+    )
     if revived or lead.status == LEAD_NURTURE:
-        log_event("received_again", session=session, at=now, actor="intake", lead_id=lead.id,
-                  revived=revived)
+        log_event(
+            "received_again",
+            session=session,
+            at=now,
+            actor="intake",
+            lead_id=lead.id,
+            revived=revived,
+        )
         result = _qualify_and_route(lead, data, session, config, now, again=True)
         if result.body["status"] == "routed":
             return result
@@ -65,23 +87,43 @@ def _ingest(data: LeadInput, session: Session, config: HandshakeConfig,
     return IntakeResult(200, {"id": lead.id, "status": "duplicate"})
 
 
-def _qualify_and_route(lead: Lead, data: LeadInput, session: Session, config: HandshakeConfig,
-                       now: datetime, *, again: bool = False) -> IntakeResult:
+def _qualify_and_route(
+    lead: Lead,
+    data: LeadInput,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+    *,
+    again: bool = False,
+) -> IntakeResult:
     verdict = qualify(_lead_mapping(lead), config.contract)
     if not verdict.qualified:
         lead.nurture_reason = verdict.reason
         if not again:
             lead.status = LEAD_NURTURE
-            log_event("nurtured", session=session, at=now, actor="intake", lead_id=lead.id,
-                      reason=verdict.reason, contract_version=config.contract.version,
-                      signals=list(verdict.signals))
+            log_event(
+                "nurtured",
+                session=session,
+                at=now,
+                actor="intake",
+                lead_id=lead.id,
+                reason=verdict.reason,
+                contract_version=config.contract.version,
+                signals=list(verdict.signals),
+            )
             return IntakeResult(202, {"id": lead.id, "status": "nurture", "owner": None})
         return IntakeResult(200, {"id": lead.id, "status": "duplicate"})
     previous = handoffs_for_lead(lead.id or 0, session=session)
     lead.revisit_at = None
-    handoff = assign_lead(lead, session=session, config=config, now=now,
-                          signals=list(verdict.signals), actor="intake",
-                          previous=previous[-1] if previous else None)
+    handoff = assign_lead(
+        lead,
+        session=session,
+        config=config,
+        now=now,
+        signals=list(verdict.signals),
+        actor="intake",
+        previous=previous[-1] if previous else None,
+    )
     return IntakeResult(202, {"id": lead.id, "status": "routed", "owner": handoff.owner_id})
 
 
@@ -97,4 +139,3 @@ def _apply(lead: Lead, data: LeadInput, now: datetime) -> None:
 
 def _lead_mapping(lead: Lead) -> dict[str, object]:
     return lead.model_dump()
-

@@ -10,9 +10,18 @@ from typing import Any
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 STRING_FIELDS = {
-    "source": 100, "first_name": 200, "last_name": 200, "title": 300, "company": 300,
-    "company_domain": 255, "country": 100, "industry": 200, "campaign": 300,
-    "owner_email": 320, "notes": 100_000, "crm_url": 2000,
+    "source": 100,
+    "first_name": 200,
+    "last_name": 200,
+    "title": 300,
+    "company": 300,
+    "company_domain": 255,
+    "country": 100,
+    "industry": 200,
+    "campaign": 300,
+    "owner_email": 320,
+    "notes": 100_000,
+    "crm_url": 2000,
 }
 KNOWN = {"external_id", "email", "employees", "score", "activities", *STRING_FIELDS}
 MAX_ACTIVITIES = 1000
@@ -33,8 +42,12 @@ class LeadInput:
     extra: dict[str, Any] = field(default_factory=dict)  # unknown fields, kept as sent
 
     def as_mapping(self) -> dict[str, Any]:
-        return {"external_id": self.external_id, "email": self.email, "source": self.source,
-                **self.fields}
+        return {
+            "external_id": self.external_id,
+            "email": self.email,
+            "source": self.source,
+            **self.fields,
+        }
 
 
 def validate_lead(body: Any) -> tuple[LeadInput | None, list[FieldError]]:
@@ -88,8 +101,14 @@ def validate_lead(body: Any) -> tuple[LeadInput | None, list[FieldError]]:
 
 
 def _number(
-    body: dict[str, Any], name: str, fields: dict[str, Any], errors: list[FieldError], *,
-    minimum: float, maximum: float, integer: bool = False,
+    body: dict[str, Any],
+    name: str,
+    fields: dict[str, Any],
+    errors: list[FieldError],
+    *,
+    minimum: float,
+    maximum: float,
+    integer: bool = False,
 ) -> None:
     value = body.get(name)
     if value is None or value == "":

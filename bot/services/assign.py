@@ -55,12 +55,22 @@ def assign_lead(
     )
     cursor.last_slack_id = decision.cursor
     session.add(cursor)
-    handoff = _create_handoff(lead, decision, session=session, config=config, now=now,
-                              signals=signals, previous=previous)
+    handoff = _create_handoff(
+        lead, decision, session=session, config=config, now=now, signals=signals, previous=previous
+    )
     log_event(
-        "routed", session=session, at=now, actor=actor, lead_id=lead.id, handoff_id=handoff.id,
-        owner=decision.owner, rule=decision.rule, team=decision.team, notes=list(decision.notes),
-        contract_version=handoff.contract_version, signals=signals,
+        "routed",
+        session=session,
+        at=now,
+        actor=actor,
+        lead_id=lead.id,
+        handoff_id=handoff.id,
+        owner=decision.owner,
+        rule=decision.rule,
+        team=decision.team,
+        notes=list(decision.notes),
+        contract_version=handoff.contract_version,
+        signals=signals,
         previous_handoff_id=previous.id if previous else None,
     )
     for target in ("owner", "channel"):
@@ -69,8 +79,14 @@ def assign_lead(
 
 
 def _create_handoff(
-    lead: Lead, decision: RouteDecision, *, session: Session, config: HandshakeConfig,
-    now: datetime, signals: list[str], previous: Handoff | None,
+    lead: Lead,
+    decision: RouteDecision,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+    signals: list[str],
+    previous: Handoff | None,
 ) -> Handoff:
     handoff = Handoff(
         lead_id=lead.id or 0,
@@ -97,10 +113,14 @@ def _reps(session: Session, now: datetime) -> list[Rep]:
     today_counts = people_store.handoffs_created_since(day_start, session=session)
     return [
         Rep(
-            slack_id=p.slack_id, email=p.email, role=p.role, team=p.team, position=p.position,
-            away_until=p.away_until, capacity_per_day=p.capacity_per_day,
+            slack_id=p.slack_id,
+            email=p.email,
+            role=p.role,
+            team=p.team,
+            position=p.position,
+            away_until=p.away_until,
+            capacity_per_day=p.capacity_per_day,
             assigned_today=today_counts.get(p.slack_id, 0),
         )
         for p in people_store.active_people(session=session)
     ]
-

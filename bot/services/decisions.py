@@ -34,7 +34,13 @@ EVENT_OF = {ACCEPT: "accepted", REJECT: "rejected", HANDBACK: "handed_back"}
 MAX_NOTE = 3000
 
 RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID, OK = (
-    "recorded", "refused", "already", "not_found", "invalid", "ok")
+    "recorded",
+    "refused",
+    "already",
+    "not_found",
+    "invalid",
+    "ok",
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,15 @@ def may_decide(config: HandshakeConfig, owner_id: str, actor_id: str) -> bool:
     return actor is not None and actor.role == "admin"
 
 
-def check_decider(handoff_id: int, actor_id: str, *, engine: Engine, config: HandshakeConfig,
-                  now: datetime, action: str) -> Outcome:
+def check_decider(
+    handoff_id: int,
+    actor_id: str,
+    *,
+    engine: Engine,
+    config: HandshakeConfig,
+    now: datetime,
+    action: str,
+) -> Outcome:
     """Before opening a reason modal: may this person decide, and is it still pending?"""
     with unit_of_work(engine) as session:
         handoff = get_handoff(handoff_id, session=session)
@@ -100,40 +113,76 @@ def decide(
         note = (note or "").strip()[:MAX_NOTE] or None
         reroute = bool(reason and reason.reroute)
         won = claim_decision(
-            handoff_id, session=session, status=STATUS_OF[action], decided_by=actor_id,
-            decided_at=now, reason_code=reason.code if reason else None,
-            reason_label=reason.label if reason else None, note=note, revisit_on=revisit_on,
+            handoff_id,
+            session=session,
+            status=STATUS_OF[action],
+            decided_by=actor_id,
+            decided_at=now,
+            reason_code=reason.code if reason else None,
+            reason_label=reason.label if reason else None,
+            note=note,
+            revisit_on=revisit_on,
             routing_error=reroute,
         )
         session.refresh(handoff)
         if not won:
-            log_event("decision_lost", session=session, at=now, actor=actor_id,
-                      lead_id=handoff.lead_id, handoff_id=handoff.id, action=action,
-                      winner=handoff.decided_by, status=handoff.status)
+            log_event(
+                "decision_lost",
+                session=session,
+                at=now,
+                actor=actor_id,
+                lead_id=handoff.lead_id,
+                handoff_id=handoff.id,
+                action=action,
+                winner=handoff.decided_by,
+                status=handoff.status,
+            )
             return Outcome(ALREADY, handoff)
-        log_event(EVENT_OF[action], session=session, at=now, actor=actor_id,
-                  lead_id=handoff.lead_id, handoff_id=handoff.id,
-                  reason_code=handoff.reason_code, reason=handoff.reason_label, note=note,
-                  revisit_on=revisit_on.isoformat() if revisit_on else None,
-                  routing_error=reroute, minutes=round((now - handoff.created_at).total_seconds()
-                                                       / 60, 1))
+        log_event(
+            EVENT_OF[action],
+            session=session,
+            at=now,
+            actor=actor_id,
+            lead_id=handoff.lead_id,
+            handoff_id=handoff.id,
+            reason_code=handoff.reason_code,
+            reason=handoff.reason_label,
+            note=note,
+            revisit_on=revisit_on.isoformat() if revisit_on else None,
+            routing_error=reroute,
+            minutes=round((now - handoff.created_at).total_seconds() / 60, 1),
+        )
         new_handoff = _close_lead(session, config, handoff, action, reroute, actor_id, now)
         for target in ("owner", "channel"):
-            outbox.enqueue(outbox.UPDATE_CARD, target, session=session, now=now,
-                           handoff_id=handoff.id)
+            outbox.enqueue(
+                outbox.UPDATE_CARD, target, session=session, now=now, handoff_id=handoff.id
+            )
         return Outcome(RECORDED, handoff, new_handoff=new_handoff)
 
 
-def _close_lead(session: Session, config: HandshakeConfig, handoff: Handoff, action: str,
-                reroute: bool, actor_id: str, now: datetime) -> Handoff | None:
+def _close_lead(
+    session: Session,
+    config: HandshakeConfig,
+    handoff: Handoff,
+    action: str,
+    reroute: bool,
+    actor_id: str,
+    now: datetime,
+) -> Handoff | None:
     lead = get_lead(handoff.lead_id, session=session)
     assert lead is not None
     if reroute:
-        return assign_lead(lead, session=session, config=config, now=now,
-                           signals=list(handoff.signals or []), actor=actor_id,
-                           previous=handoff, exclude_previous_owners=True)
-    lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED,
-                   HANDBACK: LEAD_HANDED_BACK}[action]
+        return assign_lead(
+            lead,
+            session=session,
+            config=config,
+            now=now,
+            signals=list(handoff.signals or []),
+            actor=actor_id,
+            previous=handoff,
+            exclude_previous_owners=True,
+        )
+    lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED, HANDBACK: LEAD_HANDED_BACK}[action]
     if action == HANDBACK:
         lead.revisit_at = revisit_at(handoff.revisit_on, now)
     lead.updated_at = now
@@ -149,8 +198,14 @@ def lead_label(lead: Lead) -> str:
     return name or lead.email
 
 
-def _refused(session: Session, handoff: Handoff, actor_id: str, action: str,
-             now: datetime) -> None:
-    log_event("click_refused", session=session, at=now, actor=actor_id,
-              lead_id=handoff.lead_id, handoff_id=handoff.id, action=action,
-              owner=handoff.owner_id)
+def _refused(session: Session, handoff: Handoff, actor_id: str, action: str, now: datetime) -> None:
+    log_event(
+        "click_refused",
+        session=session,
+        at=now,
+        actor=actor_id,
+        lead_id=handoff.lead_id,
+        handoff_id=handoff.id,
+        action=action,
+        owner=handoff.owner_id,
+    )

@@ -40,5 +40,11 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
     )
     if person is None:
         return HomeData(user_id, False, runtime.config.timezone, None, None, queue)
-    return HomeData(person.name, person.active, person.tz or runtime.config.timezone,
-                    person.away_until, person.capacity_per_day, queue)
+    return HomeData(
+        person.name,
+        person.active,
+        person.tz or runtime.config.timezone,
+        person.away_until,
+        person.capacity_per_day,
+        queue,
+    )

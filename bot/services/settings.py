@@ -17,8 +17,13 @@ def set_away(user_id: str, until: date | None, *, runtime: Runtime) -> str:
     with unit_of_work(runtime.engine) as session:
         if people.set_away(user_id, until, session=session) is None:
             return NOT_ON_ROSTER
-        log_event("away_set", session=session, at=now, actor=user_id,
-                  until=until.isoformat() if until else None)
+        log_event(
+            "away_set",
+            session=session,
+            at=now,
+            actor=user_id,
+            until=until.isoformat() if until else None,
+        )
     if until is None:
         return "Welcome back: new leads can reach you again."
     return f"You are away until {until.isoformat()}: new leads go to your teammates until then."

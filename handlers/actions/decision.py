@@ -32,38 +32,56 @@ def accept(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -
     if handoff_id is None:
         respond(text=messages.not_found(), response_type="ephemeral", replace_original=False)
         return
-    outcome = decisions.decide(handoff_id, user_id, decisions.ACCEPT, engine=runtime.engine,
-                               config=runtime.config, now=runtime.clock())
+    outcome = decisions.decide(
+        handoff_id,
+        user_id,
+        decisions.ACCEPT,
+        engine=runtime.engine,
+        config=runtime.config,
+        now=runtime.clock(),
+    )
     runtime.wake()
     answer_outcome(outcome, respond, runtime)
 
 
-def open_reason_modal(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
-                      runtime: Runtime) -> None:
+def open_reason_modal(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, runtime: Runtime
+) -> None:
     ack()
     handoff_id, user_id = _handoff_id(body), body["user"]["id"]
     kind = "reject" if body["actions"][0]["action_id"] == ids.REJECT else "handback"
     if handoff_id is None:
         respond(text=messages.not_found(), response_type="ephemeral", replace_original=False)
         return
-    outcome = decisions.check_decider(handoff_id, user_id, engine=runtime.engine,
-                                      config=runtime.config, now=runtime.clock(), action=kind)
+    outcome = decisions.check_decider(
+        handoff_id,
+        user_id,
+        engine=runtime.engine,
+        config=runtime.config,
+        now=runtime.clock(),
+        action=kind,
+    )
     if outcome.result != decisions.OK or outcome.handoff is None:
         answer_outcome(outcome, respond, runtime)
         return
     reasons = runtime.config.reasons.reject if kind == "reject" else runtime.config.reasons.handback
-    view = build_reason_modal(kind=kind, handoff_id=handoff_id,
-                              lead_label=outcome.lead_label or "this lead",
-                              reasons=reasons)
+    view = build_reason_modal(
+        kind=kind,
+        handoff_id=handoff_id,
+        lead_label=outcome.lead_label or "this lead",
+        reasons=reasons,
+    )
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except SlackApiError as exc:
         error = exc.response.get("error")
         log.warning("views.open failed handoff=%s user=%s error=%s", handoff_id, user_id, error)
-        respond(text="Slack did not let me open the form in time. Please click the button again.",
-                response_type="ephemeral", replace_original=False)
+        respond(
+            text="Slack did not let me open the form in time. Please click the button again.",
+            response_type="ephemeral",
+            replace_original=False,
+        )
 
 
 def link_clicked(ack: Ack) -> None:
     ack()  # a URL button: Slack opens the link; we only acknowledge
-

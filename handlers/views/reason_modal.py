@@ -36,15 +36,26 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], runtime: Runtim
             return
     action = decisions.REJECT if kind == "reject" else decisions.HANDBACK
     outcome = decisions.decide(
-        handoff_id, user_id, action, engine=runtime.engine, config=runtime.config,
-        now=runtime.clock(), reason_code=form.reason_code, note=form.note,
+        handoff_id,
+        user_id,
+        action,
+        engine=runtime.engine,
+        config=runtime.config,
+        now=runtime.clock(),
+        reason_code=form.reason_code,
+        note=form.note,
         revisit_on=revisit_on,
     )
     if outcome.result == decisions.RECORDED:
         ack()
         runtime.wake()
         return
-    block = ids.REVISIT_BLOCK if outcome.message and "revisit" in outcome.message else (
-        ids.REASON_BLOCK)
-    ack(response_action="errors",
-        errors={block: outcome_text(outcome, runtime) or "Could not record this decision."})
+    block = (
+        ids.REVISIT_BLOCK
+        if outcome.message and "revisit" in outcome.message
+        else (ids.REASON_BLOCK)
+    )
+    ack(
+        response_action="errors",
+        errors={block: outcome_text(outcome, runtime) or "Could not record this decision."},
+    )

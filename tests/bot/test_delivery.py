@@ -33,8 +33,11 @@ def owner_cards(bot, handoff: Handoff):
 
 
 def successful_posts(bot) -> int:
-    return sum(1 for c in bot.slack.state.calls("chat.postMessage") if c.status == 200
-               and c.response.get("ok"))
+    return sum(
+        1
+        for c in bot.slack.state.calls("chat.postMessage")
+        if c.status == 200 and c.response.get("ok")
+    )
 
 
 def test_429_with_retry_after_is_respected_and_the_card_arrives_once(bot, clock):
@@ -69,8 +72,12 @@ def test_timeout_after_slack_posted_does_not_post_twice(bot, runtime, clock):
     """Slack stored the message but our client timed out: the retry finds it by metadata."""
     handoff = routed(bot)
     bot.slack.state.add_fault("chat.postMessage", delay=1.5, apply_after=True, times=1)
-    impatient = DeliveryWorker(engine=runtime.engine, config=runtime.config,
-                               client=slack_client(bot.slack, timeout=0.5), clock=clock)
+    impatient = DeliveryWorker(
+        engine=runtime.engine,
+        config=runtime.config,
+        client=slack_client(bot.slack, timeout=0.5),
+        clock=clock,
+    )
     impatient.run_once()
     flagged = [r for r in rows(bot) if r.maybe_sent]
     assert len(flagged) == 1 and flagged[0].status == OUT_PENDING
@@ -79,8 +86,11 @@ def test_timeout_after_slack_posted_does_not_post_twice(bot, runtime, clock):
     assert len(owner_cards(bot, handoff)) == 1
     assert len(cards_for(bot.slack, f.CHANNEL, handoff.id)) == 1
     with unit_of_work(runtime.engine) as session:
-        recovered = [e for e in session.exec(select(Event).where(Event.kind == "delivered"))
-                     if e.data["recovered"]]
+        recovered = [
+            e
+            for e in session.exec(select(Event).where(Event.kind == "delivered"))
+            if e.data["recovered"]
+        ]
     assert len(recovered) == 1
 
 
@@ -92,8 +102,9 @@ def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(bot, r
     class Crash(BaseException):
         pass
 
-    crashing = DeliveryWorker(engine=runtime.engine, config=runtime.config,
-                              client=slack_client(bot.slack), clock=clock)
+    crashing = DeliveryWorker(
+        engine=runtime.engine, config=runtime.config, client=slack_client(bot.slack), clock=clock
+    )
 
     def die(*_args, **_kwargs):
         raise Crash
@@ -105,8 +116,9 @@ def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(bot, r
     assert successful_posts(bot) == 1
 
     clock.advance(minutes=5)  # past the lease
-    restarted = DeliveryWorker(engine=runtime.engine, config=runtime.config,
-                               client=slack_client(bot.slack), clock=clock)
+    restarted = DeliveryWorker(
+        engine=runtime.engine, config=runtime.config, client=slack_client(bot.slack), clock=clock
+    )
     restarted.run_once()
     assert len(owner_cards(bot, handoff)) == 1
     assert len(cards_for(bot.slack, f.CHANNEL, handoff.id)) == 1
@@ -146,8 +158,15 @@ def test_gives_up_after_max_attempts_and_keeps_the_row(bot, runtime, clock):
 def test_two_workers_never_send_the_same_row(bot, runtime, clock):
     for _ in range(10):
         routed(bot)
-    workers = [DeliveryWorker(engine=runtime.engine, config=runtime.config,
-                              client=slack_client(bot.slack), clock=clock) for _ in range(2)]
+    workers = [
+        DeliveryWorker(
+            engine=runtime.engine,
+            config=runtime.config,
+            client=slack_client(bot.slack),
+            clock=clock,
+        )
+        for _ in range(2)
+    ]
     threads = [threading.Thread(target=w.run_once) for w in workers]
     for t in threads:
         t.start()
@@ -161,8 +180,14 @@ def test_decision_before_the_card_was_posted_updates_after_it(bot, clock):
     from bot.services import decisions
 
     handoff = routed(bot)
-    decisions.decide(handoff.id, handoff.owner_id, decisions.ACCEPT, engine=bot.runtime.engine,
-                     config=bot.runtime.config, now=clock())
+    decisions.decide(
+        handoff.id,
+        handoff.owner_id,
+        decisions.ACCEPT,
+        engine=bot.runtime.engine,
+        config=bot.runtime.config,
+        now=clock(),
+    )
     bot.deliver()
     clock.advance(seconds=2)
     bot.deliver()
@@ -175,10 +200,12 @@ def test_unreachable_slack_keeps_the_rows_pending(bot, runtime, clock, slack):
     routed(bot)
     from slack_sdk import WebClient
 
-    nowhere = WebClient(token="xoxb-x", base_url="http://127.0.0.1:9/api/", timeout=1,
-                        retry_handlers=[])
-    worker = DeliveryWorker(engine=runtime.engine, config=runtime.config, client=nowhere,
-                            clock=clock)
+    nowhere = WebClient(
+        token="xoxb-x", base_url="http://127.0.0.1:9/api/", timeout=1, retry_handlers=[]
+    )
+    worker = DeliveryWorker(
+        engine=runtime.engine, config=runtime.config, client=nowhere, clock=clock
+    )
     worker.run_once()
     assert {r.status for r in rows(bot)} == {OUT_PENDING}
     assert all(r.attempts == 1 and r.last_error for r in rows(bot))

@@ -14,8 +14,10 @@ from tests import factories as f
 
 def counts(bot) -> tuple[int, int, int, int]:
     with unit_of_work(bot.runtime.engine) as session:
-        return tuple(len(session.exec(select(t)).all())  # type: ignore[return-value]
-                     for t in (Lead, Handoff, Event, Outbox))
+        return tuple(
+            len(session.exec(select(t)).all())  # type: ignore[return-value]
+            for t in (Lead, Handoff, Event, Outbox)
+        )
 
 
 def test_qualified_lead_is_routed(bot):
@@ -82,8 +84,9 @@ def test_missing_or_wrong_token_is_401_and_stores_nothing(bot, token):
 
 
 def test_token_is_checked_before_size_and_content(bot):
-    response = bot.http.post("/api/leads", content=b"x" * (2 * 1024 * 1024),
-                             headers={"Authorization": "Bearer nope"})
+    response = bot.http.post(
+        "/api/leads", content=b"x" * (2 * 1024 * 1024), headers={"Authorization": "Bearer nope"}
+    )
     assert response.status_code == 401
 
 
@@ -99,8 +102,10 @@ def test_oversized_body_without_content_length_is_413(bot):
     def chunks():
         for _ in range(20):
             yield b" " * (64 * 1024)
-    response = bot.http.post("/api/leads", content=chunks(),
-                             headers={"Authorization": f"Bearer {'intake-test-token'}"})
+
+    response = bot.http.post(
+        "/api/leads", content=chunks(), headers={"Authorization": f"Bearer {'intake-test-token'}"}
+    )
     assert response.status_code == 413
 
 
@@ -117,18 +122,36 @@ def test_oversized_body_without_content_length_is_413(bot):
         ({"external_id": "x1", "email": "a@b.example", "score": True}, {"score"}),
         ({"external_id": "x1", "email": "a@b.example", "employees": 12.5}, {"employees"}),
         ({"external_id": "x1", "email": "a@b.example", "activities": "lots"}, {"activities"}),
-        ({"external_id": "x1", "email": "a@b.example", "activities": [{"detail": "x"}]},
-         {"activities[0].type"}),
-        ({"external_id": "x1", "email": "a@b.example",
-          "activities": [{"type": "page_view", "at": "yesterday"}]}, {"activities[0].at"}),
-        ({"external_id": "x1", "email": "a@b.example",
-          "activities": [{"type": "session", "duration_s": "long"}]},
-         {"activities[0].duration_s"}),
-        ({"external_id": "x1", "email": "a@b.example", "crm_url": "javascript:alert(1)"},
-         {"crm_url"}),
+        (
+            {"external_id": "x1", "email": "a@b.example", "activities": [{"detail": "x"}]},
+            {"activities[0].type"},
+        ),
+        (
+            {
+                "external_id": "x1",
+                "email": "a@b.example",
+                "activities": [{"type": "page_view", "at": "yesterday"}],
+            },
+            {"activities[0].at"},
+        ),
+        (
+            {
+                "external_id": "x1",
+                "email": "a@b.example",
+                "activities": [{"type": "session", "duration_s": "long"}],
+            },
+            {"activities[0].duration_s"},
+        ),
+        (
+            {"external_id": "x1", "email": "a@b.example", "crm_url": "javascript:alert(1)"},
+            {"crm_url"},
+        ),
         ({"external_id": "x1", "email": "a@b.example", "owner_email": "nobody"}, {"owner_email"}),
         ({"external_id": "x1", "email": "a@b.example", "company": 42}, {"company"}),
-        ({"email": "bad", "score": "x", "company": 1}, {"external_id", "email", "score", "company"}),
+        (
+            {"email": "bad", "score": "x", "company": 1},
+            {"external_id", "email", "score", "company"},
+        ),
     ],
 )
 def test_bad_fields_are_422_naming_each_field(bot, body, fields):
@@ -144,9 +167,11 @@ def test_bad_fields_are_422_naming_each_field(bot, body, fields):
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b"\xff\xfe", b"", b"null"])
 def test_malformed_json_is_422(bot, raw):
     before = counts(bot)
-    response = bot.http.post("/api/leads", content=raw,
-                             headers={"Authorization": "Bearer intake-test-token",
-                                      "Content-Type": "application/json"})
+    response = bot.http.post(
+        "/api/leads",
+        content=raw,
+        headers={"Authorization": "Bearer intake-test-token", "Content-Type": "application/json"},
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body"
     assert counts(bot) == before
@@ -168,9 +193,16 @@ def test_handed_back_lead_comes_back_after_its_revisit_date(bot, clock):
     created = bot.post_lead(body).json()
     with unit_of_work(bot.runtime.engine) as session:
         handoff = session.exec(select(Handoff)).one()
-    outcome = decisions.decide(handoff.id, created["owner"], decisions.HANDBACK,
-                               engine=bot.runtime.engine, config=bot.runtime.config,
-                               now=clock(), reason_code="N-TIMING", revisit_on=date(2026, 12, 15))
+    outcome = decisions.decide(
+        handoff.id,
+        created["owner"],
+        decisions.HANDBACK,
+        engine=bot.runtime.engine,
+        config=bot.runtime.config,
+        now=clock(),
+        reason_code="N-TIMING",
+        revisit_on=date(2026, 12, 15),
+    )
     assert outcome.result == decisions.RECORDED
     assert bot.post_lead(body).json()["status"] == "duplicate"  # before the revisit date
     clock.advance(days=30)
@@ -181,8 +213,11 @@ def test_handed_back_lead_comes_back_after_its_revisit_date(bot, clock):
     with unit_of_work(bot.runtime.engine) as session:
         handoffs = session.exec(select(Handoff).order_by(Handoff.id)).all()
     assert len(handoffs) == 2 and handoffs[1].previous_id == handoffs[0].id
-    new_card = [m for m in bot.slack.state.messages(f.CHANNEL)
-                if (m.metadata or {}).get("event_payload", {}).get("handoff_id") == handoffs[1].id]
+    new_card = [
+        m
+        for m in bot.slack.state.messages(f.CHANNEL)
+        if (m.metadata or {}).get("event_payload", {}).get("handoff_id") == handoffs[1].id
+    ]
     assert "Timing" in json.dumps(new_card[0].blocks)  # the card shows the earlier hand-off
 
 

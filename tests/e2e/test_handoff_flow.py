@@ -33,8 +33,18 @@ def test_routed_lead_posts_one_card_to_owner_and_one_to_channel(bot):
     assert button_texts(owner_cards[0]) == ["Accept", "Reject", "Hand back"]
     assert button_texts(channel_cards[0]) == []
     card = rendered(owner_cards[0])
-    for shown in ("Jordan Lee", "VP Operations", "Acme Corp", "hubspot", "Q4 webinar", "75",
-                  "Visited pricing", "15+ minutes on site", "Asked about SSO", "2026-11"):
+    for shown in (
+        "Jordan Lee",
+        "VP Operations",
+        "Acme Corp",
+        "hubspot",
+        "Q4 webinar",
+        "75",
+        "Visited pricing",
+        "15+ minutes on site",
+        "Asked about SSO",
+        "2026-11",
+    ):
         assert shown in card
     # The first card went out as a DM addressed by user ID, as DESIGN §4 says.
     posts = bot.slack.state.calls("chat.postMessage")
@@ -45,8 +55,9 @@ def test_accept_updates_both_cards_in_place(bot):
     body, handoff = route_one(bot)
     owner = body["owner"]
     card = cards_for(bot.slack, bot.slack.state.dm_channel_id(owner), handoff.id)[0]
-    response = bot.peer.click(owner, ids.ACCEPT, str(handoff.id), message_channel=card.channel,
-                              message_ts=card.ts)
+    response = bot.peer.click(
+        owner, ids.ACCEPT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
+    )
     assert response.status_code == 200
     wait_for(lambda: _status(bot, body["id"]) == "accepted")
     bot.deliver()
@@ -64,15 +75,16 @@ def test_accept_updates_both_cards_in_place(bot):
 
 @pytest.mark.parametrize(
     ("action", "reason", "status", "lead_status"),
-    [(ids.REJECT, "R-DATA", "rejected", "rejected"),
-     (ids.HAND_BACK, "N-TIMING", "handed_back", "handed_back")],
+    [
+        (ids.REJECT, "R-DATA", "rejected", "rejected"),
+        (ids.HAND_BACK, "N-TIMING", "handed_back", "handed_back"),
+    ],
 )
 def test_reject_and_hand_back_go_through_a_reason_modal(bot, action, reason, status, lead_status):
     body, handoff = route_one(bot)
     owner = body["owner"]
     card = dm_messages(bot.slack, owner)[0]
-    bot.peer.click(owner, action, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(owner, action, str(handoff.id), message_channel=card.channel, message_ts=card.ts)
     modal = wait_for(lambda: bot.slack.state.open_modals(owner))[-1]
     assert modal.payload["callback_id"] == ids.REASON_MODAL
     # Submitting without a reason is refused by the bot with a field error.
@@ -80,16 +92,19 @@ def test_reject_and_hand_back_go_through_a_reason_modal(bot, action, reason, sta
     assert empty.json()["response_action"] == "errors"
     assert ids.REASON_BLOCK in empty.json()["errors"]
     values = {
-        ids.REASON_BLOCK: {ids.REASON_INPUT: {"type": "static_select",
-                                              "selected_option": {"value": reason}}},
+        ids.REASON_BLOCK: {
+            ids.REASON_INPUT: {"type": "static_select", "selected_option": {"value": reason}}
+        },
         ids.NOTE_BLOCK: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": "Spoke to them"}},
     }
     answer = bot.peer.submit_view(owner, modal.id, values)
     assert answer.status_code == 200 and not answer.content.strip()
     assert _status(bot, body["id"]) == status
     bot.deliver()
-    for message in (cards_for(bot.slack, card.channel, handoff.id)[0],
-                    cards_for(bot.slack, f.CHANNEL, handoff.id)[0]):
+    for message in (
+        cards_for(bot.slack, card.channel, handoff.id)[0],
+        cards_for(bot.slack, f.CHANNEL, handoff.id)[0],
+    ):
         assert button_texts(message) == []
         assert "Spoke to them" in rendered(message)
     with unit_of_work(bot.runtime.engine) as session:
@@ -104,15 +119,17 @@ def test_someone_else_clicking_gets_an_ephemeral_refusal_and_nothing_changes(bot
     body, handoff = route_one(bot)
     card = dm_messages(bot.slack, body["owner"])[0]
     outsider = f.EVE  # an AE of another team
-    bot.peer.click(outsider, ids.ACCEPT, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(
+        outsider, ids.ACCEPT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
+    )
     texts = wait_for(lambda: ephemeral_texts(bot.slack, outsider))
     assert "Only" in texts[0]
     assert _status(bot, body["id"]) == "pending"
     assert "click_refused" in _event_kinds(bot, body["id"])
     # Reject opens no modal for them either.
-    bot.peer.click(outsider, ids.REJECT, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(
+        outsider, ids.REJECT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
+    )
     wait_for(lambda: len(ephemeral_texts(bot.slack, outsider)) == 2)
     assert bot.slack.state.open_modals(outsider) == []
 
@@ -120,8 +137,9 @@ def test_someone_else_clicking_gets_an_ephemeral_refusal_and_nothing_changes(bot
 def test_manager_and_admin_may_decide(bot):
     body, handoff = route_one(bot)
     card = dm_messages(bot.slack, body["owner"])[0]
-    bot.peer.click(f.MAYA, ids.ACCEPT, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(
+        f.MAYA, ids.ACCEPT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
+    )
     wait_for(lambda: _status(bot, body["id"]) == "accepted")
     with unit_of_work(bot.runtime.engine) as session:
         assert handoffs_for_lead(body["id"], session=session)[-1].decided_by == f.MAYA
@@ -131,13 +149,23 @@ def test_wrong_owner_reject_reroutes_to_someone_new(bot):
     body, handoff = route_one(bot)
     first_owner = body["owner"]
     card = dm_messages(bot.slack, first_owner)[0]
-    bot.peer.click(first_owner, ids.REJECT, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(
+        first_owner, ids.REJECT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
+    )
     modal = wait_for(lambda: bot.slack.state.open_modals(first_owner))[-1]
     wrong_owner = next(r for r in DEFAULT_REJECT if r.reroute)
-    bot.peer.submit_view(first_owner, modal.id, {
-        ids.REASON_BLOCK: {ids.REASON_INPUT: {"type": "static_select",
-                                              "selected_option": {"value": wrong_owner.code}}}})
+    bot.peer.submit_view(
+        first_owner,
+        modal.id,
+        {
+            ids.REASON_BLOCK: {
+                ids.REASON_INPUT: {
+                    "type": "static_select",
+                    "selected_option": {"value": wrong_owner.code},
+                }
+            }
+        },
+    )
     bot.deliver()
     with unit_of_work(bot.runtime.engine) as session:
         hs = handoffs_for_lead(body["id"], session=session)

@@ -25,36 +25,71 @@ def route(bot, **overrides) -> Handoff:
 def test_nothing_unescaped_from_outside_reaches_slack(bot):
     handoff = route(
         bot,
-        first_name="<!channel>", last_name="<@U0ADM0001>", company="<!here> & Co",
-        title="<https://evil.example|CEO>", notes="<https://evil.example|click> me <!everyone>",
+        first_name="<!channel>",
+        last_name="<@U0ADM0001>",
+        company="<!here> & Co",
+        title="<https://evil.example|CEO>",
+        notes="<https://evil.example|click> me <!everyone>",
         campaign="<#C0HANDOFF1>",
         activities=[{"type": "demo_request", "detail": "<https://evil.example|form>"}],
     )
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    bot.peer.click(handoff.owner_id, ids.REJECT, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(
+        handoff.owner_id,
+        ids.REJECT,
+        str(handoff.id),
+        message_channel=card.channel,
+        message_ts=card.ts,
+    )
     modal = wait_for(lambda: bot.slack.state.open_modals(handoff.owner_id))[-1]
-    bot.peer.submit_view(handoff.owner_id, modal.id, {
-        ids.REASON_BLOCK: {ids.REASON_INPUT: {"type": "static_select",
-                                              "selected_option": {"value": "R-JUNK"}}},
-        ids.NOTE_BLOCK: {ids.NOTE_INPUT: {"type": "plain_text_input",
-                                          "value": "<!channel> see <https://evil.example|x>"}},
-    })
+    bot.peer.submit_view(
+        handoff.owner_id,
+        modal.id,
+        {
+            ids.REASON_BLOCK: {
+                ids.REASON_INPUT: {"type": "static_select", "selected_option": {"value": "R-JUNK"}}
+            },
+            ids.NOTE_BLOCK: {
+                ids.NOTE_INPUT: {
+                    "type": "plain_text_input",
+                    "value": "<!channel> see <https://evil.example|x>",
+                }
+            },
+        },
+    )
     bot.deliver()
     sent = json.dumps([c.params for c in bot.slack.state.calls()], ensure_ascii=False)
-    for raw in ("<!channel>", "<!here>", "<!everyone>", "<https://evil", "<@U0ADM0001>",
-                "<#C0HANDOFF1>"):
+    for raw in (
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<https://evil",
+        "<@U0ADM0001>",
+        "<#C0HANDOFF1>",
+    ):
         assert raw not in sent, raw
     assert "&lt;!channel&gt;" in sent
     assert len(cards_for(bot.slack, f.CHANNEL, handoff.id)) == 1
 
 
 def test_huge_note_and_200_activities_give_a_card_slack_accepts(bot):
-    activities = [{"type": "page_view", "detail": f"/docs/page-{i}" + "x" * 300,
-                   "at": f"2026-11-{1 + i % 28:02d}T10:{i % 60:02d}:00Z", "duration_s": i}
-                  for i in range(200)]
-    handoff = route(bot, notes="N" * 5000, activities=activities,
-                    first_name="A" * 200, company="C" * 300, title="T" * 300)
+    activities = [
+        {
+            "type": "page_view",
+            "detail": f"/docs/page-{i}" + "x" * 300,
+            "at": f"2026-11-{1 + i % 28:02d}T10:{i % 60:02d}:00Z",
+            "duration_s": i,
+        }
+        for i in range(200)
+    ]
+    handoff = route(
+        bot,
+        notes="N" * 5000,
+        activities=activities,
+        first_name="A" * 200,
+        company="C" * 300,
+        title="T" * 300,
+    )
     posts = bot.slack.state.calls("chat.postMessage")
     assert [c.response.get("ok") for c in posts] == [True, True]  # the sandbox checks limits
     card = cards_for(bot.slack, f.CHANNEL, handoff.id)[0]
@@ -69,16 +104,20 @@ def test_two_concurrent_accepts_record_one_decision(bot):
 
     def click(user: str) -> None:
         barrier.wait()
-        bot.peer.click(user, ids.ACCEPT, str(handoff.id), message_channel=card.channel,
-                       message_ts=card.ts)
+        bot.peer.click(
+            user, ids.ACCEPT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
+        )
 
     threads = [threading.Thread(target=click, args=(u,)) for u in (handoff.owner_id, f.MAYA)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    answers = wait_for(lambda: [
-        text for user in (handoff.owner_id, f.MAYA) for text in ephemeral_texts(bot.slack, user)])
+    answers = wait_for(
+        lambda: [
+            text for user in (handoff.owner_id, f.MAYA) for text in ephemeral_texts(bot.slack, user)
+        ]
+    )
     with unit_of_work(bot.runtime.engine) as session:
         decided = session.get(Handoff, handoff.id)
         accepted = session.exec(select(Event).where(Event.kind == "accepted")).all()
@@ -92,11 +131,17 @@ def test_two_concurrent_accepts_record_one_decision(bot):
 def test_a_late_click_on_a_decided_card_says_who_decided(bot):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    bot.peer.click(handoff.owner_id, ids.ACCEPT, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(
+        handoff.owner_id,
+        ids.ACCEPT,
+        str(handoff.id),
+        message_channel=card.channel,
+        message_ts=card.ts,
+    )
     wait_for(lambda: _status(bot, handoff.id) == "accepted")
-    bot.peer.click(f.MAYA, ids.REJECT, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(
+        f.MAYA, ids.REJECT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
+    )
     text = wait_for(lambda: ephemeral_texts(bot.slack, f.MAYA))[0]
     assert "already accepted by Ana Alvarez" in text
     assert bot.slack.state.open_modals(f.MAYA) == []
@@ -105,11 +150,21 @@ def test_a_late_click_on_a_decided_card_says_who_decided(bot):
 def test_double_click_and_slack_retry_record_one_decision(bot):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    first = bot.peer.click(handoff.owner_id, ids.ACCEPT, str(handoff.id),
-                           message_channel=card.channel, message_ts=card.ts)
+    first = bot.peer.click(
+        handoff.owner_id,
+        ids.ACCEPT,
+        str(handoff.id),
+        message_channel=card.channel,
+        message_ts=card.ts,
+    )
     bot.peer.resend(first, retry_num=1)
-    bot.peer.click(handoff.owner_id, ids.ACCEPT, str(handoff.id), message_channel=card.channel,
-                   message_ts=card.ts)
+    bot.peer.click(
+        handoff.owner_id,
+        ids.ACCEPT,
+        str(handoff.id),
+        message_channel=card.channel,
+        message_ts=card.ts,
+    )
     wait_for(lambda: _status(bot, handoff.id) == "accepted")
     wait_for(lambda: len(ephemeral_texts(bot.slack, handoff.owner_id)) >= 1)
     with unit_of_work(bot.runtime.engine) as session:
@@ -127,13 +182,21 @@ def test_retried_event_delivery_runs_once(bot):
 
 
 def test_unsigned_or_badly_signed_requests_are_refused(bot):
-    response = bot.http.post("/slack/events", content="payload=%7B%7D",
-                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = bot.http.post(
+        "/slack/events",
+        content="payload=%7B%7D",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 401
     forged = bot.http.post(
-        "/slack/events", content="payload=%7B%7D",
-        headers={"Content-Type": "application/x-www-form-urlencoded",
-                 "X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=deadbeef"})
+        "/slack/events",
+        content="payload=%7B%7D",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": "1",
+            "X-Slack-Signature": "v0=deadbeef",
+        },
+    )
     assert forged.status_code == 401
 
 
@@ -141,27 +204,49 @@ def test_expired_trigger_tells_the_user_to_click_again(bot):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
     bot.slack.state.add_fault("views.open", error="expired_trigger_id", times=1)
-    bot.peer.click(handoff.owner_id, ids.HAND_BACK, str(handoff.id),
-                   message_channel=card.channel, message_ts=card.ts)
+    bot.peer.click(
+        handoff.owner_id,
+        ids.HAND_BACK,
+        str(handoff.id),
+        message_channel=card.channel,
+        message_ts=card.ts,
+    )
     text = wait_for(lambda: ephemeral_texts(bot.slack, handoff.owner_id))[0]
     assert "click the button again" in text
     assert _status(bot, handoff.id) == "pending"
     assert button_texts(dm_messages(bot.slack, handoff.owner_id)[0]) == [
-        "Accept", "Reject", "Hand back"]
+        "Accept",
+        "Reject",
+        "Hand back",
+    ]
 
 
 def test_revisit_date_in_the_past_is_refused_in_the_modal(bot, clock):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    bot.peer.click(handoff.owner_id, ids.HAND_BACK, str(handoff.id),
-                   message_channel=card.channel, message_ts=card.ts)
+    bot.peer.click(
+        handoff.owner_id,
+        ids.HAND_BACK,
+        str(handoff.id),
+        message_channel=card.channel,
+        message_ts=card.ts,
+    )
     modal = wait_for(lambda: bot.slack.state.open_modals(handoff.owner_id))[-1]
-    answer = bot.peer.submit_view(handoff.owner_id, modal.id, {
-        ids.REASON_BLOCK: {ids.REASON_INPUT: {"type": "static_select",
-                                              "selected_option": {"value": "N-TIMING"}}},
-        ids.REVISIT_BLOCK: {ids.REVISIT_INPUT: {"type": "datepicker",
-                                                "selected_date": "2020-01-01"}},
-    })
+    answer = bot.peer.submit_view(
+        handoff.owner_id,
+        modal.id,
+        {
+            ids.REASON_BLOCK: {
+                ids.REASON_INPUT: {
+                    "type": "static_select",
+                    "selected_option": {"value": "N-TIMING"},
+                }
+            },
+            ids.REVISIT_BLOCK: {
+                ids.REVISIT_INPUT: {"type": "datepicker", "selected_date": "2020-01-01"}
+            },
+        },
+    )
     assert answer.json()["response_action"] == "errors"
     assert ids.REVISIT_BLOCK in answer.json()["errors"]
     assert _status(bot, handoff.id) == "pending"
@@ -170,12 +255,26 @@ def test_revisit_date_in_the_past_is_refused_in_the_modal(bot, clock):
 def test_unknown_reason_code_is_refused_in_the_modal(bot):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    bot.peer.click(handoff.owner_id, ids.REJECT, str(handoff.id),
-                   message_channel=card.channel, message_ts=card.ts)
+    bot.peer.click(
+        handoff.owner_id,
+        ids.REJECT,
+        str(handoff.id),
+        message_channel=card.channel,
+        message_ts=card.ts,
+    )
     modal = wait_for(lambda: bot.slack.state.open_modals(handoff.owner_id))[-1]
-    answer = bot.peer.submit_view(handoff.owner_id, modal.id, {
-        ids.REASON_BLOCK: {ids.REASON_INPUT: {"type": "static_select",
-                                              "selected_option": {"value": "R-MADE-UP"}}}})
+    answer = bot.peer.submit_view(
+        handoff.owner_id,
+        modal.id,
+        {
+            ids.REASON_BLOCK: {
+                ids.REASON_INPUT: {
+                    "type": "static_select",
+                    "selected_option": {"value": "R-MADE-UP"},
+                }
+            }
+        },
+    )
     assert answer.json()["response_action"] == "errors"
     assert _status(bot, handoff.id) == "pending"
 

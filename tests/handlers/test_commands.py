@@ -47,8 +47,17 @@ def test_away_skips_the_rep_in_routing(bot):
     assert bot.post_lead(f.lead_body()).json()["owner"] == f.BEN
 
 
-@pytest.mark.parametrize("text", ["away", "away until", "away soon", "away 2026-13-01",
-                                  "away until 2020-01-01", "away 2026-12-01 2026-12-02"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "away",
+        "away until",
+        "away soon",
+        "away 2026-13-01",
+        "away until 2020-01-01",
+        "away 2026-12-01 2026-12-02",
+    ],
+)
 def test_bad_away_arguments_get_usage(bot, text):
     reply = answer(bot, f.ANA, text)
     assert "Usage" in reply
@@ -65,8 +74,10 @@ def test_capacity_set_and_off(bot):
         assert get_person(f.BEN, session=session).capacity_per_day is None
 
 
-@pytest.mark.parametrize("text", ["capacity", "capacity many", "capacity -1", "capacity 0",
-                                  "capacity 1 2", "capacity 5000"])
+@pytest.mark.parametrize(
+    "text",
+    ["capacity", "capacity many", "capacity -1", "capacity 0", "capacity 1 2", "capacity 5000"],
+)
 def test_bad_capacity_arguments_get_usage(bot, text):
     assert "Usage" in answer(bot, f.BEN, text)
 
