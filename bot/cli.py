@@ -6,13 +6,25 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import utcnow
 from bot.config import ConfigError, HandshakeConfig, load_config
 from bot.durations import parse_duration
 from bot.settings import Settings, SettingsError, load_settings
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 EXIT_BAD_INPUT = 2
+
+
+class CommandError(Exception):
+    """Bad input to a command: one line each, printed as "handshake: <line>", exit 2."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.run(args) or 0)
-    except (SettingsError, ConfigError) as exc:
-        lines = exc.lines if isinstance(exc, SettingsError) else exc.problems
+    except (SettingsError, ConfigError, CommandError) as exc:
+        lines = exc.problems if isinstance(exc, ConfigError) else exc.lines
         for line in lines:
             print(f"handshake: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -60,18 +72,44 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(settings: Settings, path: str | None = None) -> HandshakeConfig:
-    return load_config(path or settings.config_path)
+def _database(settings: Settings, *, need_schema: bool = True) -> Engine:
+    """An engine on DATABASE_URL that can connect (and has the schema, if `need_schema`)."""
+    from storage.db import make_engine, ping
+    from storage.migrate import current_revision
+
+    engine = make_engine(settings.database_url)
+    where = engine.url.render_as_string(hide_password=True)
+    file = engine.url.database if engine.dialect.name == "sqlite" else None
+    problem = None
+    if need_schema and file and file != ":memory:" and not Path(file).exists():
+        problem = f"{where}: no such database file; run `handshake migrate` to create it"
+    elif not ping(engine):
+        problem = f"cannot connect to {where}"
+    elif need_schema and current_revision(engine) is None:
+        problem = f"{where} has no schema yet; run `handshake migrate` first"
+    if problem:
+        engine.dispose()
+        raise SettingsError([f"DATABASE_URL: {problem}"])
+    return engine
 
 
 def _serve(_args: argparse.Namespace) -> int:
+    # Every setting and the whole config are checked before anything touches the
+    # database or the network, and all their problems are reported together.
+    settings = load_settings()
+    problems = settings.missing_for_serve()
+    config: HandshakeConfig | None = None
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        problems += exc.problems
+    if problems or config is None:
+        raise SettingsError(problems)
+    _database(settings, need_schema=False).dispose()
+
     from bot.server import serve
 
-    settings = load_settings()
-    missing = settings.missing_for_serve()
-    if missing:
-        raise SettingsError(missing)
-    serve(settings, _config(settings))
+    serve(settings, config)
     return 0
 
 
@@ -86,28 +124,37 @@ def _check_config(args: argparse.Namespace) -> int:
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    from storage.db import make_engine
     from storage.migrate import current_revision, upgrade
 
-    engine = make_engine(load_settings().database_url)
-    upgrade(engine)
-    print(f"database at revision {current_revision(engine)}")
+    engine = _database(load_settings(), need_schema=False)
+    try:
+        upgrade(engine)
+        print(f"database at revision {current_revision(engine)}")
+    finally:
+        engine.dispose()
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from bot.export import export_rows, write
-    from storage.db import make_engine
 
     try:
         since = utcnow() - parse_duration(args.since)
     except ValueError as exc:
-        print(f"handshake: --since: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    rows = export_rows(since, engine=make_engine(load_settings().database_url))
+        raise CommandError([f"--since: {exc}"]) from None
+    engine = _database(load_settings())
+    try:
+        rows = export_rows(since, engine=engine)
+    finally:
+        engine.dispose()
     if args.out:
-        with Path(args.out).open("w", newline="", encoding="utf-8") as out:
-            count = write(rows, out, args.format)
+        try:
+            with Path(args.out).open("w", newline="", encoding="utf-8") as out:
+                count = write(rows, out, args.format)
+        except OSError as exc:
+            raise CommandError(
+                [f"--out: cannot write {args.out} ({exc.strerror or exc})"]
+            ) from None
         print(f"wrote {count} hand-offs to {args.out}", file=sys.stderr)
     else:
         write(rows, sys.stdout, args.format)
@@ -116,18 +163,26 @@ def _export(args: argparse.Namespace) -> int:
 
 def _outbox(args: argparse.Namespace) -> int:
     from storage import outbox
-    from storage.db import make_engine, unit_of_work
+    from storage.db import unit_of_work
     from storage.models import OUT_FAILED
 
-    engine = make_engine(load_settings().database_url)
-    with unit_of_work(engine) as session:
-        if args.action == "retry":
-            count = outbox.retry_failed(session=session, now=utcnow(), row_id=args.id)
-            print(f"{count} failed call(s) queued again")
-            return 0 if count or args.id is None else 1
-        rows = outbox.list_rows(session=session, status=None if args.all else OUT_FAILED)
-        counts = outbox.count_by_status(session=session)
-    print("outbox: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty")
+    engine = _database(load_settings())
+    try:
+        with unit_of_work(engine) as session:
+            if args.action == "retry":
+                count = outbox.retry_failed(session=session, now=utcnow(), row_id=args.id)
+            else:
+                rows = outbox.list_rows(session=session, status=None if args.all else OUT_FAILED)
+                counts = outbox.count_by_status(session=session)
+    finally:
+        engine.dispose()
+    if args.action == "retry":
+        if args.id is not None and not count:
+            print(f"handshake: outbox row {args.id} is not a failed call", file=sys.stderr)
+            return 1
+        print(f"{count} failed call(s) queued again")
+        return 0
+    print("outbox: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty"))
     for row in rows:
         print(
             f"#{row.id} {row.status} {row.kind} card={row.target} handoff={row.handoff_id} "

@@ -367,6 +367,10 @@ class DeliveryThread:
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
     def stop(self, timeout: float = 10) -> None:
         self._stop.set()
         self._wake.set()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 
 import uvicorn
@@ -61,7 +63,22 @@ class Service:
     def start_background(self) -> None:
         self.delivery.start()
         if self.socket_mode is not None:
-            self.socket_mode.connect()  # type: ignore[attr-defined]
+            threading.Thread(
+                target=self._connect_socket_mode, name="handshake-socket-mode", daemon=True
+            ).start()
+
+    def _connect_socket_mode(self) -> None:
+        """Connect, retrying while Slack is unreachable; intake keeps working meanwhile."""
+        delay = 1.0
+        while not self.delivery.stopped:
+            try:
+                self.socket_mode.connect()  # type: ignore[union-attr]
+                log.info("socket mode connected")
+                return
+            except Exception as exc:
+                log.warning("socket mode connect failed, retry in %.0fs: %s", delay, exc)
+                time.sleep(delay)
+                delay = min(delay * 2, 60)
 
     def stop_background(self) -> None:
         self.delivery.stop()

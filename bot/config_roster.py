@@ -1,0 +1,105 @@
+"""Roster consistency: unique IDs and emails, known teams, teams managed by a manager.
+
+`roster_problems` runs as the config's model check; `salvage_roster` runs the same checks
+when some field failed (so the model check never ran) on whatever did validate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from bot.config_errors import Problem, suggest
+from bot.config_types import MANAGER_ROLES
+
+Entry = dict[str, Any]  # a person's or team's fields, by name (only the usable ones)
+
+
+def roster_problems(
+    people: list[tuple[int, Entry]],
+    teams: list[tuple[int, Entry]],
+    team_names: set[str] | None,
+    person_ids: set[str] | None,
+) -> list[Problem]:
+    """People/teams consistency. None for a name set: unknown, skip those reference checks."""
+    problems: list[Problem] = []
+    first_id: dict[str, int] = {}
+    first_email: dict[str, int] = {}
+    for i, p in people:
+        slack_id, email, team = p.get("slack_id"), p.get("email"), p.get("team")
+        if slack_id and (j := first_id.setdefault(slack_id, i)) != i:
+            msg = f"{slack_id} is already used by people[{j}]"
+            problems.append((("people", i, "slack_id"), msg))
+        if email and (j := first_email.setdefault(email.casefold(), i)) != i:
+            problems.append((("people", i, "email"), f"{email} is already used by people[{j}]"))
+        if team and team_names is not None and team not in team_names:
+            known = ", ".join(sorted(team_names)) or "none"
+            msg = f'"{team}" is not a configured team{suggest(team, team_names)}'
+            problems.append((("people", i, "team"), f"{msg}; expected one of: {known}"))
+    by_id = {p["slack_id"]: p for _, p in reversed(people) if p.get("slack_id")}
+    first_team: dict[str, int] = {}
+    country_team: dict[str, tuple[int, str]] = {}
+    for i, t in teams:
+        name, manager_id = t.get("name"), t.get("manager")
+        if name and (j := first_team.setdefault(name, i)) != i:
+            problems.append((("teams", i, "name"), f'"{name}" is already used by teams[{j}]'))
+        manager = by_id.get(manager_id) if manager_id else None
+        if manager_id and person_ids is not None and manager_id not in person_ids:
+            msg = f"{manager_id} is not a configured person; add them under people"
+            problems.append((("teams", i, "manager"), msg))
+        elif manager and manager.get("role") and manager["role"] not in MANAGER_ROLES:
+            msg = f"{manager_id} ({manager.get('name', '?')}) has role {manager['role']}"
+            msg += "; a team's manager must have role manager or admin"
+            problems.append((("teams", i, "manager"), msg))
+        for k, country in enumerate(t.get("countries") or []):
+            owner, owner_name = country_team.setdefault(country.casefold(), (i, name or "?"))
+            if owner != i:
+                msg = f'"{country}" is already mapped to team {owner_name} (teams[{owner}])'
+                problems.append((("teams", i, "countries", k), msg))
+    return problems
+
+
+def salvage_roster(
+    data: Mapping[str, Any], person_model: type[BaseModel], team_model: type[BaseModel]
+) -> list[Problem]:
+    """The roster checks when some field failed (so the model check never ran).
+
+    They run on every person and team field that is valid on its own, so that a bad
+    email does not hide that the same person names a team that does not exist.
+    """
+
+    def entries(model: type[BaseModel], raw: object) -> list[tuple[int, Entry]]:
+        found = []
+        for i, item in enumerate(raw if isinstance(raw, list) else []):
+            if not isinstance(item, Mapping):
+                continue
+            try:
+                found.append((i, dict(model.model_validate(item))))
+            except ValidationError as exc:
+                bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+                good = {k: v for k, v in item.items() if k in model.model_fields and k not in bad}
+                found.append((i, {k: _strip(v) for k, v in good.items()}))
+        return found
+
+    def names(raw: object, key: str) -> set[str] | None:
+        if not isinstance(raw, list):
+            return None
+        return {
+            e[key].strip() for e in raw if isinstance(e, Mapping) and isinstance(e.get(key), str)
+        }
+
+    people, teams = data.get("people"), data.get("teams")
+    return roster_problems(
+        entries(person_model, people),
+        entries(team_model, teams),
+        names(teams, "name"),
+        names(people, "slack_id"),
+    )
+
+
+def _strip(value: object) -> object:
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value.strip() if isinstance(value, str) else value

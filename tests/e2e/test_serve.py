@@ -1,0 +1,101 @@
+"""`handshake serve` as a real process: start-up, intake, delivery by its own worker."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from tests import factories as f
+from tests.conftest import BOT_TOKEN, INTAKE_TOKEN, SIGNING_SECRET
+from tests.helpers import wait_for
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path, slack):
+    config = tmp_path / "handshake.yml"
+    config.write_text(yaml.safe_dump(f.config_data()))
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "HANDSHAKE_CONFIG": str(config),
+        "HANDSHAKE_INTAKE_TOKEN": INTAKE_TOKEN,
+        "HANDSHAKE_PORT": str(port),
+        "HANDSHAKE_TICK_SECONDS": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    slack.state.now = time.time  # a real process runs on real time
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _healthy(url) or proc.poll() is not None, timeout=30)
+        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(url + "/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_serve_routes_a_lead_and_its_worker_posts_the_cards(served, slack):
+    response = httpx.post(
+        served + "/api/leads",
+        json=f.lead_body(),
+        headers={"Authorization": f"Bearer {INTAKE_TOKEN}"},
+    )
+    assert response.status_code == 202
+    owner = response.json()["owner"]
+    dm = slack.state.dm_channel_id(owner)
+    wait_for(lambda: slack.state.messages(dm) and slack.state.messages(f.CHANNEL), timeout=10)
+    assert len(slack.state.messages(dm)) == 1 and len(slack.state.messages(f.CHANNEL)) == 1
+
+
+def test_serve_refuses_to_start_without_a_signing_secret(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HANDSHAKE_"))}
+    env["SLACK_BOT_TOKEN"] = BOT_TOKEN
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "SLACK_SIGNING_SECRET" in done.stderr
+    assert not (tmp_path / "handshake.db").exists()
