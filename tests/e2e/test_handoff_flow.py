@@ -187,7 +187,7 @@ def _event_kinds(bot, lead_id: int) -> list[str]:
 
 
 def test_deadline_is_shown_in_the_owners_slack_time_zone(bot):
-    body, handoff = route_one(bot)  # Ana, whose Slack profile says America/New_York
+    body, _handoff = route_one(bot)  # Ana, whose Slack profile says America/New_York
     assert body["owner"] == f.ANA
     card = dm_messages(bot.slack, f.ANA)[0]
     assert "Mon 23 Nov 2026, 13:00 EST" in rendered(card)  # 14:00 UTC + 4h, in New York

@@ -17,7 +17,6 @@ from tests import factories as f
 from tests.conftest import BOT_TOKEN, INTAKE_TOKEN, SIGNING_SECRET
 from tests.helpers import wait_for
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
