@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # `migrate` says what it did
     try:
         return int(args.run(args) or 0)
     except (SettingsError, ConfigError, CommandError) as exc:
@@ -74,10 +75,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def _database(settings: Settings, *, need_schema: bool = True) -> Engine:
     """An engine on DATABASE_URL that can connect (and has the schema, if `need_schema`)."""
+    from sqlalchemy.exc import ArgumentError
+
     from storage.db import make_engine, ping
     from storage.migrate import current_revision
 
-    engine = make_engine(settings.database_url)
+    try:
+        engine = make_engine(settings.database_url)
+    except (ArgumentError, ImportError) as exc:
+        expected = "expected one like sqlite:///handshake.db or postgresql://user@host/db"
+        kind = "has no installed driver" if isinstance(exc, ImportError) else "is not usable"
+        raise SettingsError([f"DATABASE_URL: the URL {kind}; {expected}"]) from None
     where = engine.url.render_as_string(hide_password=True)
     file = engine.url.database if engine.dialect.name == "sqlite" else None
     problem = None
@@ -128,10 +136,15 @@ def _migrate(_args: argparse.Namespace) -> int:
 
     engine = _database(load_settings(), need_schema=False)
     try:
+        before = current_revision(engine)
         upgrade(engine)
-        print(f"database at revision {current_revision(engine)}")
+        after = current_revision(engine)
     finally:
         engine.dispose()
+    if before == after:
+        print(f"database at revision {after} (already up to date)")
+    else:
+        print(f"database at revision {after} (was {before or 'empty'})")
     return 0
 
 

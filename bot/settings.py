@@ -66,5 +66,19 @@ def load_settings(**overrides: object) -> Settings:
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "settings"
             alias = Settings.model_fields[name].alias if name in Settings.model_fields else name
-            lines.append(f"{alias}: {err['msg']}")
+            message = err["msg"].removeprefix("Value error, ").replace("Input should", "should", 1)
+            if alias in _SHOWABLE and isinstance(err.get("input"), str):
+                message += f' (got "{err["input"]}")'
+            lines.append(f"{alias}: {message}")
         raise SettingsError(lines) from exc
+
+
+# Settings whose value may be echoed in an error; tokens, secrets and DATABASE_URL
+# (which may hold a password) never are.
+_SHOWABLE = {
+    "SLACK_API_URL",
+    "HANDSHAKE_CONFIG",
+    "HANDSHAKE_HOST",
+    "HANDSHAKE_PORT",
+    "HANDSHAKE_TICK_SECONDS",
+}

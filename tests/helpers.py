@@ -59,3 +59,30 @@ def rendered(message: Message) -> str:
 
 def ephemeral_texts(slack: Sandbox, user_id: str) -> list[str]:
     return [e.text for e in slack.state.ephemerals(user=user_id)]
+
+
+def click_card(bot: Any, user_id: str, action_id: str, handoff: Any, card: Message) -> Any:
+    """`user_id` clicks a decision button on `card` (a message carrying `handoff`'s buttons)."""
+    return bot.peer.click(
+        user_id, action_id, str(handoff.id), message_channel=card.channel, message_ts=card.ts
+    )
+
+
+def reason_values(
+    code: str, *, note: str | None = None, revisit: str | None = None
+) -> dict[str, Any]:
+    """The reason modal's `state.values` as Slack sends them."""
+    from bot import ids
+
+    values: dict[str, Any] = {
+        ids.REASON_BLOCK: {
+            ids.REASON_INPUT: {"type": "static_select", "selected_option": {"value": code}}
+        }
+    }
+    if note is not None:
+        values[ids.NOTE_BLOCK] = {ids.NOTE_INPUT: {"type": "plain_text_input", "value": note}}
+    if revisit is not None:
+        values[ids.REVISIT_BLOCK] = {
+            ids.REVISIT_INPUT: {"type": "datepicker", "selected_date": revisit}
+        }
+    return values

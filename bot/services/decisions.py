@@ -71,12 +71,9 @@ def check_decider(
 ) -> Outcome:
     """Before opening a reason modal: may this person decide, and is it still pending?"""
     with unit_of_work(engine) as session:
-        handoff = get_handoff(handoff_id, session=session)
-        if handoff is None:
-            return Outcome(NOT_FOUND)
-        if not may_decide(config, handoff.owner_id, actor_id):
-            _refused(session, handoff, actor_id, action, now)
-            return Outcome(REFUSED, handoff)
+        handoff = _allowed(session, config, handoff_id, actor_id, action, now)
+        if isinstance(handoff, Outcome):
+            return handoff
         if handoff.status != PENDING:
             return Outcome(ALREADY, handoff)
         lead = get_lead(handoff.lead_id, session=session)
@@ -97,12 +94,9 @@ def decide(
 ) -> Outcome:
     """Record a decision in one transaction: state, event, card updates (and a re-route)."""
     with unit_of_work(engine) as session:
-        handoff = get_handoff(handoff_id, session=session)
-        if handoff is None:
-            return Outcome(NOT_FOUND)
-        if not may_decide(config, handoff.owner_id, actor_id):
-            _refused(session, handoff, actor_id, action, now)
-            return Outcome(REFUSED, handoff)
+        handoff = _allowed(session, config, handoff_id, actor_id, action, now)
+        if isinstance(handoff, Outcome):
+            return handoff
         reason = None
         if action in (REJECT, HANDBACK):
             reason = config.reason("reject" if action == REJECT else "handback", reason_code or "")
@@ -196,6 +190,24 @@ def lead_label(lead: Lead) -> str:
     if name and lead.company:
         return f"{name} ({lead.company})"
     return name or lead.email
+
+
+def _allowed(
+    session: Session,
+    config: HandshakeConfig,
+    handoff_id: int,
+    actor_id: str,
+    action: str,
+    now: datetime,
+) -> Handoff | Outcome:
+    """The hand-off, if it exists and this person may decide on it (refusals are logged)."""
+    handoff = get_handoff(handoff_id, session=session)
+    if handoff is None:
+        return Outcome(NOT_FOUND)
+    if not may_decide(config, handoff.owner_id, actor_id):
+        _refused(session, handoff, actor_id, action, now)
+        return Outcome(REFUSED, handoff)
+    return handoff
 
 
 def _refused(session: Session, handoff: Handoff, actor_id: str, action: str, now: datetime) -> None:

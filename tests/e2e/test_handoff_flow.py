@@ -11,7 +11,16 @@ from storage.events import events_for_lead
 from storage.handoffs import handoffs_for_lead
 from storage.leads import get_lead
 from tests import factories as f
-from tests.helpers import button_texts, cards_for, dm_messages, ephemeral_texts, rendered, wait_for
+from tests.helpers import (
+    button_texts,
+    cards_for,
+    click_card,
+    dm_messages,
+    ephemeral_texts,
+    reason_values,
+    rendered,
+    wait_for,
+)
 
 
 def route_one(bot, **overrides):
@@ -55,9 +64,7 @@ def test_accept_updates_both_cards_in_place(bot):
     body, handoff = route_one(bot)
     owner = body["owner"]
     card = cards_for(bot.slack, bot.slack.state.dm_channel_id(owner), handoff.id)[0]
-    response = bot.peer.click(
-        owner, ids.ACCEPT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
-    )
+    response = click_card(bot, owner, ids.ACCEPT, handoff, card)
     assert response.status_code == 200
     wait_for(lambda: _status(bot, body["id"]) == "accepted")
     bot.deliver()
@@ -84,20 +91,14 @@ def test_reject_and_hand_back_go_through_a_reason_modal(bot, action, reason, sta
     body, handoff = route_one(bot)
     owner = body["owner"]
     card = dm_messages(bot.slack, owner)[0]
-    bot.peer.click(owner, action, str(handoff.id), message_channel=card.channel, message_ts=card.ts)
+    click_card(bot, owner, action, handoff, card)
     modal = wait_for(lambda: bot.slack.state.open_modals(owner))[-1]
     assert modal.payload["callback_id"] == ids.REASON_MODAL
     # Submitting without a reason is refused by the bot with a field error.
     empty = bot.peer.submit_view(owner, modal.id, {})
     assert empty.json()["response_action"] == "errors"
     assert ids.REASON_BLOCK in empty.json()["errors"]
-    values = {
-        ids.REASON_BLOCK: {
-            ids.REASON_INPUT: {"type": "static_select", "selected_option": {"value": reason}}
-        },
-        ids.NOTE_BLOCK: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": "Spoke to them"}},
-    }
-    answer = bot.peer.submit_view(owner, modal.id, values)
+    answer = bot.peer.submit_view(owner, modal.id, reason_values(reason, note="Spoke to them"))
     assert answer.status_code == 200 and not answer.content.strip()
     assert _status(bot, body["id"]) == status
     bot.deliver()
@@ -119,17 +120,13 @@ def test_someone_else_clicking_gets_an_ephemeral_refusal_and_nothing_changes(bot
     body, handoff = route_one(bot)
     card = dm_messages(bot.slack, body["owner"])[0]
     outsider = f.EVE  # an AE of another team
-    bot.peer.click(
-        outsider, ids.ACCEPT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
-    )
+    click_card(bot, outsider, ids.ACCEPT, handoff, card)
     texts = wait_for(lambda: ephemeral_texts(bot.slack, outsider))
     assert "Only" in texts[0]
     assert _status(bot, body["id"]) == "pending"
     assert "click_refused" in _event_kinds(bot, body["id"])
     # Reject opens no modal for them either.
-    bot.peer.click(
-        outsider, ids.REJECT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
-    )
+    click_card(bot, outsider, ids.REJECT, handoff, card)
     wait_for(lambda: len(ephemeral_texts(bot.slack, outsider)) == 2)
     assert bot.slack.state.open_modals(outsider) == []
 
@@ -137,9 +134,7 @@ def test_someone_else_clicking_gets_an_ephemeral_refusal_and_nothing_changes(bot
 def test_manager_and_admin_may_decide(bot):
     body, handoff = route_one(bot)
     card = dm_messages(bot.slack, body["owner"])[0]
-    bot.peer.click(
-        f.MAYA, ids.ACCEPT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
-    )
+    click_card(bot, f.MAYA, ids.ACCEPT, handoff, card)
     wait_for(lambda: _status(bot, body["id"]) == "accepted")
     with unit_of_work(bot.runtime.engine) as session:
         assert handoffs_for_lead(body["id"], session=session)[-1].decided_by == f.MAYA
@@ -149,22 +144,13 @@ def test_wrong_owner_reject_reroutes_to_someone_new(bot):
     body, handoff = route_one(bot)
     first_owner = body["owner"]
     card = dm_messages(bot.slack, first_owner)[0]
-    bot.peer.click(
-        first_owner, ids.REJECT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
-    )
+    click_card(bot, first_owner, ids.REJECT, handoff, card)
     modal = wait_for(lambda: bot.slack.state.open_modals(first_owner))[-1]
     wrong_owner = next(r for r in DEFAULT_REJECT if r.reroute)
     bot.peer.submit_view(
         first_owner,
         modal.id,
-        {
-            ids.REASON_BLOCK: {
-                ids.REASON_INPUT: {
-                    "type": "static_select",
-                    "selected_option": {"value": wrong_owner.code},
-                }
-            }
-        },
+        reason_values(wrong_owner.code),
     )
     bot.deliver()
     with unit_of_work(bot.runtime.engine) as session:

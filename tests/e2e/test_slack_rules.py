@@ -11,7 +11,15 @@ from bot import ids
 from storage.db import unit_of_work
 from storage.models import Event, Handoff
 from tests import factories as f
-from tests.helpers import button_texts, cards_for, dm_messages, ephemeral_texts, wait_for
+from tests.helpers import (
+    button_texts,
+    cards_for,
+    click_card,
+    dm_messages,
+    ephemeral_texts,
+    reason_values,
+    wait_for,
+)
 
 
 def route(bot, **overrides) -> Handoff:
@@ -34,28 +42,12 @@ def test_nothing_unescaped_from_outside_reaches_slack(bot):
         activities=[{"type": "demo_request", "detail": "<https://evil.example|form>"}],
     )
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    bot.peer.click(
-        handoff.owner_id,
-        ids.REJECT,
-        str(handoff.id),
-        message_channel=card.channel,
-        message_ts=card.ts,
-    )
+    click_card(bot, handoff.owner_id, ids.REJECT, handoff, card)
     modal = wait_for(lambda: bot.slack.state.open_modals(handoff.owner_id))[-1]
     bot.peer.submit_view(
         handoff.owner_id,
         modal.id,
-        {
-            ids.REASON_BLOCK: {
-                ids.REASON_INPUT: {"type": "static_select", "selected_option": {"value": "R-JUNK"}}
-            },
-            ids.NOTE_BLOCK: {
-                ids.NOTE_INPUT: {
-                    "type": "plain_text_input",
-                    "value": "<!channel> see <https://evil.example|x>",
-                }
-            },
-        },
+        reason_values("R-JUNK", note="<!channel> see <https://evil.example|x>"),
     )
     bot.deliver()
     sent = json.dumps([c.params for c in bot.slack.state.calls()], ensure_ascii=False)
@@ -104,9 +96,7 @@ def test_two_concurrent_accepts_record_one_decision(bot):
 
     def click(user: str) -> None:
         barrier.wait()
-        bot.peer.click(
-            user, ids.ACCEPT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
-        )
+        click_card(bot, user, ids.ACCEPT, handoff, card)
 
     threads = [threading.Thread(target=click, args=(u,)) for u in (handoff.owner_id, f.MAYA)]
     for t in threads:
@@ -131,17 +121,9 @@ def test_two_concurrent_accepts_record_one_decision(bot):
 def test_a_late_click_on_a_decided_card_says_who_decided(bot):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    bot.peer.click(
-        handoff.owner_id,
-        ids.ACCEPT,
-        str(handoff.id),
-        message_channel=card.channel,
-        message_ts=card.ts,
-    )
+    click_card(bot, handoff.owner_id, ids.ACCEPT, handoff, card)
     wait_for(lambda: _status(bot, handoff.id) == "accepted")
-    bot.peer.click(
-        f.MAYA, ids.REJECT, str(handoff.id), message_channel=card.channel, message_ts=card.ts
-    )
+    click_card(bot, f.MAYA, ids.REJECT, handoff, card)
     text = wait_for(lambda: ephemeral_texts(bot.slack, f.MAYA))[0]
     assert "already accepted by Ana Alvarez" in text
     assert bot.slack.state.open_modals(f.MAYA) == []
@@ -150,21 +132,9 @@ def test_a_late_click_on_a_decided_card_says_who_decided(bot):
 def test_double_click_and_slack_retry_record_one_decision(bot):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    first = bot.peer.click(
-        handoff.owner_id,
-        ids.ACCEPT,
-        str(handoff.id),
-        message_channel=card.channel,
-        message_ts=card.ts,
-    )
+    first = click_card(bot, handoff.owner_id, ids.ACCEPT, handoff, card)
     bot.peer.resend(first, retry_num=1)
-    bot.peer.click(
-        handoff.owner_id,
-        ids.ACCEPT,
-        str(handoff.id),
-        message_channel=card.channel,
-        message_ts=card.ts,
-    )
+    click_card(bot, handoff.owner_id, ids.ACCEPT, handoff, card)
     wait_for(lambda: _status(bot, handoff.id) == "accepted")
     wait_for(lambda: len(ephemeral_texts(bot.slack, handoff.owner_id)) >= 1)
     with unit_of_work(bot.runtime.engine) as session:
@@ -204,13 +174,7 @@ def test_expired_trigger_tells_the_user_to_click_again(bot):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
     bot.slack.state.add_fault("views.open", error="expired_trigger_id", times=1)
-    bot.peer.click(
-        handoff.owner_id,
-        ids.HAND_BACK,
-        str(handoff.id),
-        message_channel=card.channel,
-        message_ts=card.ts,
-    )
+    click_card(bot, handoff.owner_id, ids.HAND_BACK, handoff, card)
     text = wait_for(lambda: ephemeral_texts(bot.slack, handoff.owner_id))[0]
     assert "click the button again" in text
     assert _status(bot, handoff.id) == "pending"
@@ -224,28 +188,10 @@ def test_expired_trigger_tells_the_user_to_click_again(bot):
 def test_revisit_date_in_the_past_is_refused_in_the_modal(bot, clock):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    bot.peer.click(
-        handoff.owner_id,
-        ids.HAND_BACK,
-        str(handoff.id),
-        message_channel=card.channel,
-        message_ts=card.ts,
-    )
+    click_card(bot, handoff.owner_id, ids.HAND_BACK, handoff, card)
     modal = wait_for(lambda: bot.slack.state.open_modals(handoff.owner_id))[-1]
     answer = bot.peer.submit_view(
-        handoff.owner_id,
-        modal.id,
-        {
-            ids.REASON_BLOCK: {
-                ids.REASON_INPUT: {
-                    "type": "static_select",
-                    "selected_option": {"value": "N-TIMING"},
-                }
-            },
-            ids.REVISIT_BLOCK: {
-                ids.REVISIT_INPUT: {"type": "datepicker", "selected_date": "2020-01-01"}
-            },
-        },
+        handoff.owner_id, modal.id, reason_values("N-TIMING", revisit="2020-01-01")
     )
     assert answer.json()["response_action"] == "errors"
     assert ids.REVISIT_BLOCK in answer.json()["errors"]
@@ -255,26 +201,9 @@ def test_revisit_date_in_the_past_is_refused_in_the_modal(bot, clock):
 def test_unknown_reason_code_is_refused_in_the_modal(bot):
     handoff = route(bot)
     card = dm_messages(bot.slack, handoff.owner_id)[0]
-    bot.peer.click(
-        handoff.owner_id,
-        ids.REJECT,
-        str(handoff.id),
-        message_channel=card.channel,
-        message_ts=card.ts,
-    )
+    click_card(bot, handoff.owner_id, ids.REJECT, handoff, card)
     modal = wait_for(lambda: bot.slack.state.open_modals(handoff.owner_id))[-1]
-    answer = bot.peer.submit_view(
-        handoff.owner_id,
-        modal.id,
-        {
-            ids.REASON_BLOCK: {
-                ids.REASON_INPUT: {
-                    "type": "static_select",
-                    "selected_option": {"value": "R-MADE-UP"},
-                }
-            }
-        },
-    )
+    answer = bot.peer.submit_view(handoff.owner_id, modal.id, reason_values("R-MADE-UP"))
     assert answer.json()["response_action"] == "errors"
     assert _status(bot, handoff.id) == "pending"
 
