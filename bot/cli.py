@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id", nargs="?", type=int, help="with retry: one row (default: all failed)")
     p.add_argument("--all", action="store_true", help="with list: every status, not only failed")
     p.set_defaults(run=_outbox)
+
+    p = sub.add_parser("demo", help="the whole hand-off in a browser: no Slack, no credentials")
+    p.add_argument("--port", type=int, default=8080, help="the page's port (default 8080)")
+    p.add_argument("--db", help="SQLite file to keep (default: a temporary one, removed at exit)")
+    p.add_argument("--leads", type=int, default=5, help="sample leads at start (0: none ever)")
+    p.add_argument("--every", type=float, default=20, help="seconds between later leads")
+    p.set_defaults(run=_demo)
     return parser
 
 
@@ -202,6 +209,12 @@ def _outbox(args: argparse.Namespace) -> int:
             f"attempts={row.attempts} last_error={row.last_error or '-'}"
         )
     return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(args)
 
 
 if __name__ == "__main__":

@@ -59,11 +59,14 @@ class LeadFeed:
         except httpx.HTTPError as exc:
             log.warning("demo lead external_id=%s not posted: %r", lead["external_id"], exc)
             return
-        answer = response.json() if response.headers.get("content-type", "").startswith(
-            "application/json"
-        ) else {"error": response.text}
+        answer = (
+            response.json()
+            if response.headers.get("content-type", "").startswith("application/json")
+            else {"error": response.text}
+        )
         self.posted.append(answer)
-        log.info(
+        log.log(
+            logging.DEBUG if response.is_success else logging.WARNING,
             "demo lead posted external_id=%s company=%r http=%s status=%s owner=%s",
             lead["external_id"],
             lead["company"],

@@ -36,6 +36,9 @@ COMPANIES = [
     ("Summit Components", "summitcomp.example", "Manufacturing", 880, "US"),
     ("Northwind Retail", "northwind-retail.example", "Retail", 4100, "CA"),
     ("Cobalt Insurance", "cobalt-ins.example", "Insurance", 1500, "US"),
+    ("Granite Peak Logistics", "granitepeak.example", "Logistics", 2700, "US"),
+    ("Harborview Medical Supply", "harborview.example", "Healthcare", 530, "US"),
+    ("Prairie Cold Chain", "prairiecold.example", "Logistics", 340, "CA"),
     ("Thames Parcel Co", "thamesparcel.example", "Logistics", 950, "GB"),
     ("Kessler Maschinenbau", "kessler-mb.example", "Manufacturing", 3100, "DE"),
     ("Atelier Lumière", "atelier-lumiere.example", "Retail", 420, "FR"),
@@ -124,13 +127,14 @@ class LeadGenerator:
         else:
             add(r.randint(1500, 6000), type="webinar_attended", detail=CAMPAIGNS[0])
             add(r.randint(30, 1400), type="page_view", detail="/pricing")
-            add(r.randint(20, 600), type="session", detail="site visit",
-                duration_s=r.choice([420, 960, 1320, 1800]))  # fmt: skip
+            duration = r.choice([420, 960, 1320, 1800])
+            add(r.randint(20, 600), type="session", detail="site visit", duration_s=duration)
             if demo_request:
                 add(r.randint(2, 60), type="demo_request", detail="Contact sales form")
         items.sort(key=lambda item: -item[0])
         return [
-            {**activity, "at": _iso(now - timedelta(minutes=minutes))} for minutes, activity in items
+            {**activity, "at": _iso(now - timedelta(minutes=minutes))}
+            for minutes, activity in items
         ]
 
 

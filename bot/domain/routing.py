@@ -14,6 +14,7 @@ CRM_OWNER = "crm_owner"
 ACCOUNT = "account"
 ROUND_ROBIN = "round_robin"
 MANAGER_FALLBACK = "manager_fallback"
+DECIDING_ROLES = ("ae", "sdr", "manager")  # who may own a lead
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ def route(request: RouteRequest, people: Sequence[Rep], today: date) -> RouteDec
         crm = by_email.get(request.owner_email.strip().lower())
         if crm is None:
             notes.append(f"owner_email {request.owner_email} names no configured person")
+        elif crm.role not in DECIDING_ROLES:
+            notes.append(f"owner_email {request.owner_email} names a {crm.role}, not a rep")
         elif usable(crm, "CRM owner"):
             return RouteDecision(
                 crm.slack_id, CRM_OWNER, crm.team or request.team, request.cursor, tuple(notes)
@@ -85,7 +88,9 @@ def route(request: RouteRequest, people: Sequence[Rep], today: date) -> RouteDec
 
     if request.account_owner:
         account = by_id.get(request.account_owner)
-        if usable(account, "account owner") and account is not None:
+        if account is None:
+            notes.append(f"account owner {request.account_owner} is no longer on the roster")
+        elif usable(account, "account owner"):
             return RouteDecision(
                 account.slack_id,
                 ACCOUNT,

@@ -1,9 +1,13 @@
 """The stand-in Slack: an in-memory workspace served as Slack's Web API over local HTTP,
-plus a peer that sends the bot signed requests the way Slack does.
+a web page that looks like Slack, and a peer that sends the bot signed requests the way
+Slack does.
 
     sandbox = Sandbox.start(bot_token="xoxb-test", signing_secret="s3cret")
     client = WebClient(token="xoxb-test", base_url=sandbox.api_url)
-    peer = sandbox.peer("http://127.0.0.1:3000/slack/events")
+    sandbox.state.add_user("U0AE00001", "ana", "Ana Alvarez", title="Account Executive")
+    sandbox.state.add_channel("C0HANDOFF1", "lead-handoff")
+    peer = sandbox.connect_bot("http://127.0.0.1:3000/slack/events")  # the page's clicks too
+    print(sandbox.page_url)  # open it in a browser
     ...
     sandbox.stop()
 """
@@ -53,8 +57,20 @@ class Sandbox:
         """The Web API base URL for `WebClient(base_url=...)` / `SLACK_API_URL`."""
         return self.server.url + "/api/"
 
+    @property
+    def page_url(self) -> str:
+        """The web page (a person switcher, conversations, modals, faults panel)."""
+        return self.server.url + "/"
+
     def peer(self, bot_events_url: str) -> SlackPeer:
         return SlackPeer(self.state, bot_events_url, self.signing_secret)
+
+    def connect_bot(self, bot_events_url: str) -> SlackPeer:
+        """Send what people do on the page (clicks, modal submissions, `/handshake`
+        commands, opening App Home) to the bot's `/slack/events` at `bot_events_url`,
+        signed with this sandbox's signing secret; returns a peer for the same bot."""
+        self.state.connect_bot(bot_events_url, self.signing_secret)
+        return self.peer(bot_events_url)
 
     def stop(self) -> None:
         self.server.stop()

@@ -9,6 +9,7 @@ from bot.sandbox.blockkit import check_message
 from bot.sandbox.models import JSON, TEAM_DOMAIN, Channel, Ephemeral, Message, SlackError
 from bot.sandbox.params import as_bool
 from bot.sandbox.state import SandboxState
+from bot.sandbox.tokens import ResponseTarget
 
 
 def _require_valid(text: Any, blocks: Any) -> None:
@@ -154,6 +155,8 @@ def respond(state: SandboxState, token: str, p: JSON) -> JSON:
     channel, `replace_original` / `delete_original` act on the message that was clicked."""
     with state.lock:
         target = state.response_urls.target(token)
+        if target.ephemeral:
+            return _respond_to_ephemeral(state, target, p)
         original = (
             state.message_store.find(target.channel, target.message_ts)
             if target.message_ts
@@ -171,6 +174,33 @@ def respond(state: SandboxState, token: str, p: JSON) -> JSON:
         else:
             _store_ephemeral(state, target.channel, target.user, p, via="response_url")
         return {}
+
+
+def _respond_to_ephemeral(state: SandboxState, target: ResponseTarget, p: JSON) -> JSON:
+    """A response_url from a click on an ephemeral message: `replace_original` and
+    `delete_original` act on that ephemeral; anything else posts as for a message."""
+    ephemerals = state.message_store.ephemerals
+    original = next(
+        (
+            e
+            for e in ephemerals
+            if (e.channel, e.user, e.ts) == (target.channel, target.user, target.message_ts)
+        ),
+        None,
+    )
+    if as_bool(p.get("delete_original")):
+        if original is not None:
+            ephemerals.remove(original)
+        return {}
+    _require_valid(p.get("text"), p.get("blocks"))
+    if as_bool(p.get("replace_original")) and original is not None:
+        original.text = p.get("text") or ""
+        original.blocks = p.get("blocks") or []
+    elif p.get("response_type") == "in_channel":
+        _bot_message(state, target.channel, p, thread_ts=p.get("thread_ts"))
+    else:
+        _store_ephemeral(state, target.channel, target.user, p, via="response_url")
+    return {}
 
 
 METHODS = {

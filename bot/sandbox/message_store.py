@@ -19,7 +19,7 @@ class Page:
     next_cursor: str
 
 
-def _ts_key(ts: str) -> tuple[int, int]:
+def ts_key(ts: str) -> tuple[int, int]:
     seconds, _, micros = ts.partition(".")
     return int(seconds), int(micros.ljust(6, "0")[:6] or 0)
 
@@ -68,7 +68,7 @@ class MessageStore:
     ) -> Page:
         """Top-level messages (and thread parents), newest first."""
         top = [m for m in self.channels.get(channel, []) if m.thread_ts in (None, m.ts)]
-        newest_first = sorted(top, key=lambda m: _ts_key(m.ts), reverse=True)
+        newest_first = sorted(top, key=lambda m: ts_key(m.ts), reverse=True)
         return _page(_window(newest_first, latest, oldest, inclusive), limit, cursor)
 
     def replies(
@@ -79,18 +79,18 @@ class MessageStore:
         if parent is None:
             raise SlackError("thread_not_found")
         thread = [m for m in self.channels[channel] if m.ts == ts or m.thread_ts == ts]
-        return _page(sorted(thread, key=lambda m: _ts_key(m.ts)), limit, cursor)
+        return _page(sorted(thread, key=lambda m: ts_key(m.ts)), limit, cursor)
 
 
 def _window(
     messages: list[Message], latest: str | None, oldest: str | None, inclusive: bool
 ) -> list[Message]:
     def keep(message: Message) -> bool:
-        key = _ts_key(message.ts)
-        if latest and (key > _ts_key(latest) or (key == _ts_key(latest) and not inclusive)):
+        key = ts_key(message.ts)
+        if latest and (key > ts_key(latest) or (key == ts_key(latest) and not inclusive)):
             return False
         return not (
-            oldest and (key < _ts_key(oldest) or (key == _ts_key(oldest) and not inclusive))
+            oldest and (key < ts_key(oldest) or (key == ts_key(oldest) and not inclusive))
         )
 
     return [m for m in messages if keep(m)]

@@ -41,6 +41,7 @@ class User:
     real_name: str
     tz: str = "America/New_York"
     is_bot: bool = False
+    title: str = ""  # a role label shown by the sandbox page ("Account Executive")
 
 
 @dataclass
@@ -103,6 +104,7 @@ class View:
     previous_view_id: str | None = None
     hash: str = ""
     state_values: JSON = field(default_factory=dict)
+    errors: JSON = field(default_factory=dict)  # block_id -> message (`response_action: errors`)
 
     @property
     def type(self) -> str:

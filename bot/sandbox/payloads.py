@@ -35,6 +35,68 @@ def _interactive(payload: JSON) -> tuple[str, str]:
     return urlencode({"payload": json.dumps(payload)}), FORM
 
 
+def message_container(channel_id: str, message_ts: str, *, is_ephemeral: bool = False) -> JSON:
+    return {
+        "type": "message",
+        "message_ts": message_ts,
+        "channel_id": channel_id,
+        "is_ephemeral": is_ephemeral,
+    }
+
+
+def view_container(view_id: str) -> JSON:
+    return {"type": "view", "view_id": view_id}
+
+
+def button_action(action_id: str, value: str, *, block_id: str = "b") -> JSON:
+    return {"action_id": action_id, "block_id": block_id, "value": value, "type": "button"}
+
+
+def interaction(
+    user_id: str,
+    actions: list[JSON],
+    *,
+    container: JSON,
+    trigger_id: str,
+    user_name: str | None = None,
+    channel: JSON | None = None,
+    message: JSON | None = None,
+    view: JSON | None = None,
+    response_url: str | None = None,
+    state_values: JSON | None = None,
+) -> tuple[str, str]:
+    """A block_actions payload for any element on any surface.
+
+    On a message: `channel`, `message` (left out for ephemeral ones, as Slack does),
+    `response_url` and `state`. In a modal or App Home: `view` (carrying its state) and
+    neither response_url nor channel. Each action gets an `action_ts`.
+    """
+    action_ts = f"{time.time():.6f}"
+    payload: JSON = {
+        "type": "block_actions",
+        "user": _user(user_id, user_name),
+        "api_app_id": APP_ID,
+        "token": "sandbox-verification-token",
+        "container": container,
+        "trigger_id": trigger_id,
+        "team": _TEAM,
+        "enterprise": None,
+        "is_enterprise_install": False,
+    }
+    if channel is not None:
+        payload["channel"] = channel
+    if message is not None:
+        payload["message"] = message
+    if view is not None:
+        payload["view"] = view
+    else:
+        payload["state"] = {"values": state_values or {}}
+    if response_url is not None:
+        payload["response_url"] = response_url
+    payload["actions"] = [{**action, "action_ts": action_ts} for action in actions]
+    return _interactive(payload)
+
+
 def block_actions(
     user_id: str,
     action_id: str,
@@ -49,37 +111,15 @@ def block_actions(
     user_name: str | None = None,
 ) -> tuple[str, str]:
     """A button click on a message."""
-    action_ts = f"{time.time():.6f}"
-    return _interactive(
-        {
-            "type": "block_actions",
-            "user": _user(user_id, user_name),
-            "api_app_id": APP_ID,
-            "token": "sandbox-verification-token",
-            "container": {
-                "type": "message",
-                "message_ts": message_ts,
-                "channel_id": channel_id,
-                "is_ephemeral": False,
-            },
-            "trigger_id": trigger_id,
-            "team": _TEAM,
-            "enterprise": None,
-            "is_enterprise_install": False,
-            "channel": {"id": channel_id, "name": channel_id},
-            "message": message or {"type": "message", "ts": message_ts, "text": ""},
-            "state": {"values": {}},
-            "response_url": response_url,
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": block_id,
-                    "value": value,
-                    "type": "button",
-                    "action_ts": action_ts,
-                }
-            ],
-        }
+    return interaction(
+        user_id,
+        [button_action(action_id, value, block_id=block_id)],
+        container=message_container(channel_id, message_ts),
+        trigger_id=trigger_id,
+        user_name=user_name,
+        channel={"id": channel_id, "name": channel_id},
+        message=message or {"type": "message", "ts": message_ts, "text": ""},
+        response_url=response_url,
     )
 
 
@@ -103,6 +143,25 @@ def view_submission(
             "trigger_id": trigger_id,
             "view": {**view, "state": {"values": values}},
             "response_urls": [],
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+    )
+
+
+def view_closed(
+    user_id: str, view: JSON, *, user_name: str | None = None, is_cleared: bool = False
+) -> tuple[str, str]:
+    """A modal with `notify_on_close` closed by the user."""
+    return _interactive(
+        {
+            "type": "view_closed",
+            "team": _TEAM,
+            "user": _user(user_id, user_name),
+            "api_app_id": APP_ID,
+            "token": "sandbox-verification-token",
+            "view": view,
+            "is_cleared": is_cleared,
             "enterprise": None,
             "is_enterprise_install": False,
         }

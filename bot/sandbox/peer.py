@@ -5,12 +5,18 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
-from typing import Any
 
 import httpx
 
-from bot.sandbox import payloads
-from bot.sandbox.models import JSON, Message
+from bot.sandbox import api_chat, payloads
+from bot.sandbox.interactions import (
+    Choice,
+    action_object,
+    find_element,
+    find_surface,
+    view_surface,
+)
+from bot.sandbox.models import JSON, Message, SlackError
 from bot.sandbox.state import SandboxState
 
 
@@ -89,6 +95,47 @@ class SlackPeer:
         )
         return self.post(body, content_type, retry_num=retry_num)
 
+    def act(
+        self,
+        user_id: str,
+        action_id: str,
+        *,
+        channel: str | None = None,
+        ts: str | None = None,
+        view_id: str | None = None,
+        block_id: str | None = None,
+        choice: Choice | None = None,
+        values: JSON | None = None,
+    ) -> httpx.Response:
+        """`user_id` uses the element `action_id` (a button, select, date picker, radio
+        buttons, overflow) on the message at (channel, ts), one of their ephemerals, or in
+        their open modal or App Home `view_id` (where `values` is the modal's current state).
+        Raises `InteractionError` when there is no such element for this person."""
+        with self.state.lock:
+            surface = find_surface(self.state, user_id, channel, ts, view_id)
+            found_block, element = find_element(surface.blocks, action_id, block_id)
+            action = action_object(element, found_block, choice or Choice())
+            view = None
+            if surface.view is not None:
+                if values is not None:
+                    stored = self.state.view_store.find(view_id=surface.view.id)
+                    if stored is not None:
+                        stored.state_values = surface.view.state_values = values
+                view = surface.view.to_slack()
+            trigger_id = self.state.issue_trigger_id(user_id)
+        body, content_type = payloads.interaction(
+            user_id,
+            [action],
+            container=surface.container,
+            trigger_id=trigger_id,
+            user_name=self._name(user_id),
+            channel=surface.channel,
+            message=surface.message,
+            view=view,
+            response_url=surface.response_url,
+        )
+        return self.post(body, content_type)
+
     def submit_view(self, user_id: str, view_id: str, values: JSON) -> httpx.Response:
         """`user_id` submits the open modal `view_id`; the bot's answer (close, errors,
         update, push, clear) is applied to the sandbox's modal stack."""
@@ -101,24 +148,73 @@ class SlackPeer:
         )
         response = self.post(body, content_type)
         if response.status_code == 200:
-            self._apply_submission_answer(user_id, view_id, values, response)
+            answer = _json_object(response)
+            with self.state.lock:
+                self.state.view_store.apply_submission_answer(user_id, view_id, values, answer)
+            self.state.touch()
         return response
+
+    def close_view(self, user_id: str, view_id: str) -> httpx.Response | None:
+        """`user_id` closes their open modal `view_id` (and any pushed on top); Slack tells
+        the app with `view_closed` only when the view asked for `notify_on_close`."""
+        with self.state.lock:
+            view = view_surface(self.state, user_id, view_id).view
+            self.state.view_store.close(view_id)
+        self.state.touch()
+        if view is None or not view.payload.get("notify_on_close"):
+            return None
+        body, content_type = payloads.view_closed(
+            user_id, view.to_slack(), user_name=self._name(user_id)
+        )
+        return self.post(body, content_type)
 
     def command(
         self, user_id: str, text: str, *, channel_id: str | None = None, command: str = "/handshake"
     ) -> httpx.Response:
-        """`user_id` types `/handshake text` (in their DM with the bot unless told)."""
-        channel = channel_id or self.state.dm_channel_id(user_id)
+        """`user_id` types `/handshake text` (in their DM with the bot unless told). A
+        non-empty acknowledgement is shown as Slack does: ephemeral unless `in_channel`."""
+        with self.state.lock:
+            channel = self.state.resolve_channel(channel_id or user_id)
+            response_url = self.state.issue_response_url(user_id, channel.id)
+            trigger_id = self.state.issue_trigger_id(user_id)
         body, content_type = payloads.slash_command(
             user_id,
             text,
             command=command,
-            response_url=self.state.issue_response_url(user_id, channel),
-            trigger_id=self.state.issue_trigger_id(user_id),
-            channel_id=channel,
+            response_url=response_url,
+            trigger_id=trigger_id,
+            channel_id=channel.id,
+            channel_name="directmessage" if channel.is_im else channel.name,
             user_name=self._name(user_id),
         )
-        return self.post(body, content_type)
+        response = self.post(body, content_type)
+        if response.status_code == 200 and response.content.strip():
+            self._show_acknowledgement(response, response_url)
+        return response
+
+    def _show_acknowledgement(self, response: httpx.Response, response_url: str) -> None:
+        answer = _json_object(response) or {"text": response.text}
+        token = response_url.rsplit("/", 1)[-1]
+        try:
+            api_chat.respond(self.state, token, answer)
+        except SlackError:
+            return  # Slack shows nothing it cannot render
+        self.state.touch()
+
+    def home_opened(self, user_id: str) -> httpx.Response:
+        """`user_id` opens the bot's App Home tab (`app_home_opened`, with the view shown)."""
+        with self.state.lock:
+            event: JSON = {
+                "type": "app_home_opened",
+                "user": user_id,
+                "channel": self.state.dm_channel_id(user_id),
+                "tab": "home",
+                "event_ts": f"{time.time():.6f}",
+            }
+            home = self.state.view_store.homes.get(user_id)
+            if home is not None:
+                event["view"] = home.to_slack()
+        return self.event(event)
 
     def event(
         self, event: JSON, *, event_id: str | None = None, retry_num: int | None = None
@@ -134,30 +230,16 @@ class SlackPeer:
             user = self.state.users.get(user_id)
             return user.name if user else user_id
 
-    def _apply_submission_answer(
-        self, user_id: str, view_id: str, values: JSON, response: httpx.Response
-    ) -> None:
-        answer: dict[str, Any] = {}
-        if response.content.strip():
-            try:
-                answer = response.json()
-            except ValueError:
-                answer = {}
-        action = answer.get("response_action") if isinstance(answer, dict) else None
-        store = self.state.view_store
-        with self.state.lock:
-            if action == "errors":
-                found = store.find(view_id=view_id)
-                if found is not None:
-                    found.state_values = values
-            elif action == "update":
-                store.update(answer["view"], view_id=view_id)
-            elif action == "push":
-                store.push(user_id, answer["view"])
-            elif action == "clear":
-                store.stacks.pop(user_id, None)
-            else:
-                store.close(view_id)
+
+def _json_object(response: httpx.Response) -> JSON:
+    """The response body as a JSON object, else {}."""
+    if not response.content.strip():
+        return {}
+    try:
+        answer = response.json()
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 def _block_id_of(message: Message | None, action_id: str) -> str:

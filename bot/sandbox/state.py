@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from bot.sandbox.calls import Call, CallLog
+from bot.sandbox.changes import ChangeCounter
 from bot.sandbox.faults import Fault, FaultBook, RateLimiter
 from bot.sandbox.message_store import MessageStore
 from bot.sandbox.models import JSON, Channel, Ephemeral, Message, SlackError, User, View
@@ -21,6 +22,10 @@ class SandboxState:
 
     One re-entrant `lock` guards everything; the stores it holds do not lock on their
     own, so code that reads and writes several of them takes `state.lock` once.
+
+    `version` goes up on every change (each Web API call, response_url post, fault, user,
+    channel, modal answer); code that changes the stores directly calls `touch()`.
+    `bot_events_url` and `signing_secret` say where the page's clicks go (`connect_bot`).
     """
 
     def __init__(
@@ -40,6 +45,9 @@ class SandboxState:
         self.bot_id = bot_id
         self.bot_name = bot_name
         self.base_url = base_url  # set to the server's URL once it listens
+        self.bot_events_url: str | None = None
+        self.signing_secret: str | None = None
+        self.changes = ChangeCounter()
         self.reset()
 
     def reset(self) -> None:
@@ -55,6 +63,22 @@ class SandboxState:
             self.limiter = RateLimiter(self._clock)
             self.call_log = CallLog(self.lock, self._clock)
             self.add_user(self.bot_user_id, self.bot_name, "Handshake", is_bot=True)
+        self.touch()
+
+    @property
+    def version(self) -> int:
+        return self.changes.value
+
+    def touch(self) -> None:
+        """Note a change, waking the page's event stream."""
+        self.changes.bump()
+
+    def connect_bot(self, bot_events_url: str, signing_secret: str) -> None:
+        """Send the page's interactions to the bot's `/slack/events`, signed with the secret."""
+        with self.lock:
+            self.bot_events_url = bot_events_url
+            self.signing_secret = signing_secret
+        self.touch()
 
     def _clock(self) -> float:
         """`now` looked up on every call, so assigning `state.now` later takes effect."""
@@ -69,16 +93,22 @@ class SandboxState:
         real_name: str | None = None,
         tz: str = "America/New_York",
         is_bot: bool = False,
+        *,
+        title: str = "",
     ) -> User:
-        user = User(id=user_id, name=name, real_name=real_name or name, tz=tz, is_bot=is_bot)
+        user = User(
+            id=user_id, name=name, real_name=real_name or name, tz=tz, is_bot=is_bot, title=title
+        )
         with self.lock:
             self.users[user_id] = user
+        self.touch()
         return user
 
     def add_channel(self, channel_id: str, name: str, *, bot_is_member: bool = True) -> Channel:
         channel = Channel(id=channel_id, name=name, bot_is_member=bot_is_member)
         with self.lock:
             self.channels[channel_id] = channel
+        self.touch()
         return channel
 
     def dm_channel_id(self, user_id: str) -> str:
@@ -113,7 +143,9 @@ class SandboxState:
         with self.lock:
             target = self.resolve_channel(channel)
             message = Message(target.id, self.message_store.next_ts(), text, user=user_id)
-            return self.message_store.add(message)
+            self.message_store.add(message)
+        self.touch()
+        return message
 
     # -- interactions ------------------------------------------------------------------
 
@@ -123,11 +155,17 @@ class SandboxState:
             return self.triggers.issue(user_id)
 
     def issue_response_url(
-        self, user_id: str, channel_id: str, message_ts: str | None = None
+        self,
+        user_id: str,
+        channel_id: str,
+        message_ts: str | None = None,
+        *,
+        ephemeral: bool = False,
     ) -> str:
-        """A response_url on this server for an interaction by `user_id` in `channel_id`."""
+        """A response_url on this server for an interaction by `user_id` in `channel_id`
+        (on the message `message_ts`, an ephemeral one when `ephemeral`)."""
         with self.lock:
-            target = ResponseTarget(user=user_id, channel=channel_id, message_ts=message_ts)
+            target = ResponseTarget(user_id, channel_id, message_ts, ephemeral)
             return self.response_urls.issue(self.base_url, target)
 
     # -- faults and rate limits ---------------------------------------------------------
@@ -147,11 +185,13 @@ class SandboxState:
         fault = Fault(method, status, error, retry_after, delay, apply_after, times)
         with self.lock:
             self.faults.add(fault)
+        self.touch()
         return fault
 
     def clear_faults(self) -> None:
         with self.lock:
             self.faults.clear()
+        self.touch()
 
     def take_fault(self, method: str) -> Fault | None:
         with self.lock:
@@ -161,11 +201,13 @@ class SandboxState:
         """Per-channel limit on chat.postMessage (429 with Retry-After when exceeded)."""
         with self.lock:
             self.limiter.configure(enabled=enabled, per_second=per_second, burst=burst)
+        self.touch()
 
     # -- call log ------------------------------------------------------------------------
 
     def record_call(self, method: str, params: JSON, status: int, response: JSON) -> None:
         self.call_log.record(method, params, status, response)
+        self.touch()
 
     def calls(self, method: str | None = None) -> list[Call]:
         return self.call_log.calls(method)

@@ -50,11 +50,12 @@ class TriggerBook:
 @dataclass(frozen=True)
 class ResponseTarget:
     """Where a response_url answers: the user who interacted, in which channel, about which
-    message (None for slash commands)."""
+    message (None for slash commands), and whether that message was an ephemeral one."""
 
     user: str
     channel: str
     message_ts: str | None = None
+    ephemeral: bool = False
 
 
 class ResponseUrlBook:

@@ -75,6 +75,7 @@ class ViewStore:
         _require_type(payload, view.type)
         view.payload = payload
         view.hash = self._hash()
+        view.errors = {}
         return view
 
     def publish(self, user: str, payload: JSON) -> View:
@@ -107,6 +108,26 @@ class ViewStore:
 
     def open_modals(self, user: str) -> list[View]:
         return list(self.stacks.get(user, []))
+
+    def apply_submission_answer(self, user: str, view_id: str, values: JSON, answer: JSON) -> None:
+        """What Slack does with the app's answer to a view_submission: show `errors` under
+        their blocks (keeping what was typed), `update` or `push` a view, `clear` the
+        stack, or else close the submitted view."""
+        action = answer.get("response_action")
+        if action == "errors":
+            found = self.find(view_id=view_id)
+            if found is not None:
+                found.state_values = values
+                errors = answer.get("errors")
+                found.errors = dict(errors) if isinstance(errors, dict) else {}
+        elif action == "update":
+            self.update(answer["view"], view_id=view_id)
+        elif action == "push":
+            self.push(user, answer["view"])
+        elif action == "clear":
+            self.stacks.pop(user, None)
+        else:
+            self.close(view_id)
 
 
 def _require_type(payload: JSON, expected: str) -> None:

@@ -3,8 +3,12 @@
 Routes:
 - `POST /api/{method}`: Web API methods (JSON or form bodies), token required.
 - `POST /_sandbox/respond/{token}`: the response_urls handed out with interactions.
-- `POST /_sandbox/faults`: `add_fault` keywords as JSON (with `method`), or `{"clear": true}`.
-- `GET /_sandbox/state`: everything the workspace holds, as JSON.
+- `POST /_sandbox/faults`: `add_fault` keywords as JSON (with `method`), or `{"clear": true}`;
+  `{"rate_limit": {"enabled": true, "per_second": 1, "burst": 3}}` (or `false`) sets the
+  chat.postMessage rate limit.
+- `GET /_sandbox/state`: everything the workspace holds, as JSON; `?as=<user_id>`: what that
+  person sees (see `person_view`).
+- The web page and its routes: see `ui`.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from starlette.routing import Route
 from bot.sandbox import api_chat, api_conversations, api_views
 from bot.sandbox.models import JSON, SlackError
 from bot.sandbox.params import bearer_token, decode_json_fields, parse_body
+from bot.sandbox.person_view import person_view
 from bot.sandbox.state import SandboxState
 from bot.sandbox.tokens import ResponseUrlBook
+from bot.sandbox.ui import ui_routes
 
 Handler = Callable[[SandboxState, JSON], JSON]
 Answer = tuple[int, JSON, dict[str, str]]
@@ -109,16 +115,28 @@ def create_web_api(state: SandboxState) -> Starlette:
     async def faults(request: Request) -> Response:
         try:
             body = await request.json()
+            if "rate_limit" in body:
+                limit = body.pop("rate_limit")
+                if isinstance(limit, dict):
+                    state.rate_limit(**limit)
+                else:
+                    state.rate_limit(bool(limit))
             if body.get("clear"):
                 state.clear_faults()
-            else:
+            elif body:
                 state.add_fault(body.pop("method"), **body)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             return JSONResponse({"ok": False, "error": str(exc)}, status_code=400)
         return JSONResponse({"ok": True})
 
     async def snapshot(request: Request) -> Response:
-        return JSONResponse(state.snapshot())
+        person = request.query_params.get("as")
+        if not person:
+            return JSONResponse(state.snapshot())
+        try:
+            return JSONResponse(person_view(state, person))
+        except LookupError:
+            return JSONResponse({"ok": False, "error": "user_not_found"}, status_code=404)
 
     return Starlette(
         routes=[
@@ -126,5 +144,6 @@ def create_web_api(state: SandboxState) -> Starlette:
             Route(ResponseUrlBook.PATH + "{token}", response_url, methods=["POST"]),
             Route("/_sandbox/faults", faults, methods=["POST"]),
             Route("/_sandbox/state", snapshot, methods=["GET"]),
+            *ui_routes(state),
         ]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -50,7 +51,7 @@ def assign_lead(
             cursor=cursor.last_slack_id,
             exclude=exclude,
         ),
-        _reps(session, now),
+        _reps(session, now, config.timezone),
         now.date(),
     )
     cursor.last_slack_id = decision.cursor
@@ -108,8 +109,9 @@ def _create_handoff(
     return handoff
 
 
-def _reps(session: Session, now: datetime) -> list[Rep]:
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+def _reps(session: Session, now: datetime, tz: str) -> list[Rep]:
+    local = now.astimezone(ZoneInfo(tz))
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)  # capacity is per day
     today_counts = people_store.handoffs_created_since(day_start, session=session)
     return [
         Rep(

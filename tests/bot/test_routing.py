@@ -49,6 +49,7 @@ ROSTER = {
     f.SAM: rep(f.SAM, 3, role="sdr"),
     f.EVE: rep(f.EVE, 4, team="emea"),
     f.MAYA: rep(f.MAYA, 5, role="manager"),
+    f.MIA: rep(f.MIA, 6, role="marketer", team=None),
 }
 AWAY = {"away_until": TODAY}  # away through today: not routed to until tomorrow
 FULL = {"capacity_per_day": 2, "assigned_today": 2}
@@ -56,7 +57,7 @@ FULL = {"capacity_per_day": 2, "assigned_today": 2}
 
 def people(**changes: dict[str, Any]) -> list[Rep]:
     """The roster, with some reps changed (by slack_id), in a scrambled list order."""
-    ids = {name: getattr(f, name) for name in ("ANA", "BEN", "CARA", "SAM", "EVE", "MAYA")}
+    ids = {name: getattr(f, name) for name in ("ANA", "BEN", "CARA", "SAM", "EVE", "MAYA", "MIA")}
     reps = dict(ROSTER)
     for name, change in changes.items():
         reps[ids[name]] = dataclasses.replace(reps[ids[name]], **change)
@@ -96,7 +97,10 @@ CASES = [
     ("account-owner", request(account_owner=f.CARA, cursor=f.ANA), {}, f.CARA, ACCOUNT, []),
     ("account-owner-away", request(account_owner=f.CARA, cursor=f.ANA),
      {"CARA": AWAY}, f.BEN, ROUND_ROBIN, [f"account owner {f.CARA} is away until 2026-11-23"]),
-    ("account-owner-gone", request(account_owner="U0GONE0001"), {}, f.ANA, ROUND_ROBIN, []),
+    ("account-owner-gone", request(account_owner="U0GONE0001"), {}, f.ANA, ROUND_ROBIN,
+     ["account owner U0GONE0001 is no longer on the roster"]),
+    ("crm-owner-is-a-marketer", request(owner_email="mia@example.com"), {}, f.ANA, ROUND_ROBIN,
+     ["owner_email mia@example.com names a marketer, not a rep"]),
     ("rr-first", request(), {}, f.ANA, ROUND_ROBIN, []),
     ("rr-next", request(cursor=f.ANA), {}, f.BEN, ROUND_ROBIN, []),
     ("rr-wraps", request(cursor=f.CARA), {}, f.ANA, ROUND_ROBIN, []),

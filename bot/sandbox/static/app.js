@@ -1,0 +1,390 @@
+// The sandbox page: act as any person, read their conversations, click, type /handshake.
+// State comes from GET /_sandbox/state?as=<user>; /_sandbox/stream says when to refetch.
+
+import { colourOf, h, initials } from "./dom.js";
+import { renderBlocks } from "./blockkit.js";
+import { FaultsPanel } from "./faults.js";
+import { MessageList } from "./messages.js";
+import { ModalLayer } from "./modal.js";
+
+const $ = (id) => document.getElementById(id);
+const SUBCOMMANDS = [
+  ["help", "list what /handshake can do"],
+  ["summary 7d", "hand-off numbers (7d, 30d or 90d)"],
+  ["stale", "pending leads past their deadline"],
+  ["lead ", "one lead's timeline: lead <email>"],
+  ["away ", "away until YYYY-MM-DD, or away off"],
+  ["capacity ", "new leads a day: capacity <n>, or capacity off"],
+];
+
+const params = new URLSearchParams(location.search);
+const app = {
+  me: params.get("as"),
+  conv: params.get("c"),
+  view: null,
+  seen: {}, // person -> conversation key -> newest ts they saw
+  notes: {}, // person -> conversation key -> local "only slash commands" notes
+  peopleSig: "",
+  homeKey: null,
+  shownConv: null,
+};
+
+async function post(path, body) {
+  try {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({}));
+    return { ...answer, ok: response.ok && answer.ok !== false, httpStatus: response.status };
+  } catch {
+    return { ok: false, error: "sandbox_unreachable" };
+  }
+}
+
+function toast(text) {
+  const box = $("toast");
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (box.hidden = true), 7000);
+}
+
+function failure(answer) {
+  if (answer.error === "bot_not_connected") return "No bot is connected to this sandbox.";
+  if (answer.error === "bot_error") return `Handshake answered with status code ${answer.status}.`;
+  if (answer.error === "bot_unreachable") return "Handshake did not respond (it may be starting or stopped).";
+  return `That didn't work: ${answer.error || "unknown error"}`;
+}
+
+// -- loading --------------------------------------------------------------------------------
+
+let loading = null;
+let loadAgain = false;
+
+async function refresh() {
+  if (loading) {
+    loadAgain = true;
+    return loading;
+  }
+  loading = (async () => {
+    do {
+      loadAgain = false;
+      await load();
+    } while (loadAgain);
+  })();
+  try {
+    await loading;
+  } finally {
+    loading = null;
+  }
+}
+
+async function load() {
+  if (!app.me) {
+    const people = (await (await fetch("/_sandbox/people")).json()).people || [];
+    if (!people.length) return renderNobody();
+    app.me = people[0].id;
+  }
+  const response = await fetch(`/_sandbox/state?as=${encodeURIComponent(app.me)}`);
+  if (response.status === 404) {
+    app.me = null;
+    app.conv = null;
+    return load();
+  }
+  app.view = await response.json();
+  render();
+}
+
+// -- rendering ------------------------------------------------------------------------------
+
+const messages = new MessageList($("pane"));
+const modals = new ModalLayer($("modal-host"), {
+  submit: async (view, values) => {
+    const answer = await post("/_sandbox/ui/submit", { user: app.me, view_id: view.id, values });
+    if (!answer.ok) toast(failure(answer));
+    return answer;
+  },
+  close: (view) => {
+    $("modal-host").replaceChildren();
+    modals.key = null;
+    post("/_sandbox/ui/close", { user: app.me, view_id: view.id });
+  },
+  action: (view, control, action, values) => act(control, { view_id: view.id, values, ...action }),
+});
+const faults = new FaultsPanel($("faults"), { post, toast });
+
+function names() {
+  const users = Object.fromEntries(app.view.users.map((u) => [u.id, u]));
+  const channels = Object.fromEntries(app.view.channels.map((c) => [c.id, c]));
+  return {
+    users,
+    names: {
+      userName: (id) => users[id]?.real_name,
+      channelName: (id) => channels[id]?.name,
+    },
+  };
+}
+
+function conversations() {
+  const view = app.view;
+  return [
+    ...view.channels.map((c) => ({ key: c.id, label: `# ${c.name}`, section: "Channels", channel: c })),
+    { key: "dm", label: view.bot.name, section: "Apps", channel: view.dm },
+    { key: "home", label: "Home", section: "Apps", sub: true },
+  ];
+}
+
+function defaultConv(list) {
+  if (list.some((c) => c.key === app.conv)) return app.conv;
+  if (app.view.dm.messages.length || !app.view.channels.length) return "dm";
+  return app.view.channels[0].id;
+}
+
+function render() {
+  const view = app.view;
+  const list = conversations();
+  const conv = defaultConv(list);
+  if (conv !== app.conv) app.conv = conv;
+  history.replaceState(null, "", `?as=${encodeURIComponent(app.me)}&c=${encodeURIComponent(conv)}`);
+  renderPeople(view);
+  const seen = (app.seen[app.me] = app.seen[app.me] || {});
+  const current = list.find((c) => c.key === conv);
+  if (current.channel) seen[conv] = newest(current.channel.messages, seen[conv]);
+  renderSidebar(list, seen);
+  $("banner").hidden = view.bot_connected;
+  renderHeader(current);
+  if (conv === "home") renderHome(view);
+  else renderConversation(current);
+  $("composer-box").hidden = conv === "home";
+  $("composer").placeholder = conv === "dm" ? `Message ${view.bot.name}` : `Message ${current.label.replace(" ", "")}`;
+  modals.render(view.modal, names().names);
+  faults.render(view.faults, view.calls);
+}
+
+function newest(items, since) {
+  return items.reduce((max, m) => (parseFloat(m.ts) > parseFloat(max || 0) ? m.ts : max), since || "0");
+}
+
+function renderPeople(view) {
+  const people = view.users.filter((u) => !u.is_bot);
+  const sig = JSON.stringify(people);
+  const select = $("person");
+  if (sig !== app.peopleSig) {
+    select.replaceChildren(
+      ...people.map((u) => h("option", { value: u.id }, u.title ? `${u.real_name} — ${u.title}` : u.real_name)),
+    );
+    app.peopleSig = sig;
+  }
+  select.value = app.me;
+  const me = view.me;
+  $("me").replaceChildren(
+    h("div", { class: `avatar small ${colourOf(me.id)}` }, initials(me.real_name)),
+    h("div", {}, h("div", { class: "me-name" }, me.real_name), h("div", { class: "me-title" }, me.title || "—")),
+  );
+}
+
+function renderSidebar(list, seen) {
+  const nav = $("conversations");
+  const sections = {};
+  for (const item of list) {
+    const unread = item.channel && item.key !== app.conv
+      ? item.channel.messages.filter((m) => parseFloat(m.ts) > parseFloat(seen[item.key] || 0)).length
+      : 0;
+    const link = h(
+      "a",
+      {
+        href: "#",
+        class: `conv${item.key === app.conv ? " active" : ""}${unread ? " unread" : ""}${item.sub ? " sub" : ""}`,
+        "data-testid": `conv-${item.key}`,
+        onclick: (event) => {
+          event.preventDefault();
+          openConversation(item.key);
+        },
+      },
+      h("span", { class: "conv-label" }, item.section === "Apps" && !item.sub ? h("span", { class: "avatar tiny bot" }, "H") : null, item.label),
+      unread ? h("span", { class: "badge" }, String(unread)) : null,
+    );
+    (sections[item.section] = sections[item.section] || []).push(link);
+  }
+  nav.replaceChildren(
+    ...Object.entries(sections).map(([title, links]) => h("div", { class: "nav-section" }, h("div", { class: "nav-title" }, title), links)),
+  );
+}
+
+function renderHeader(current) {
+  const bot = app.view.bot.name;
+  if (app.conv === "dm" || app.conv === "home") {
+    const tab = (key, label) =>
+      h("a", { href: "#", class: `tab${app.conv === key ? " active" : ""}`, "data-testid": `tab-${key}`, onclick: (e) => {
+        e.preventDefault();
+        openConversation(key);
+      } }, label);
+    $("conv-header").replaceChildren(
+      h("div", { class: "conv-title" }, h("span", { class: "avatar tiny bot" }, "H"), bot, h("span", { class: "app-badge" }, "APP")),
+      h("nav", { class: "tabs" }, tab("home", "Home"), tab("dm", "Messages")),
+    );
+  } else {
+    $("conv-header").replaceChildren(h("div", { class: "conv-title" }, current.label));
+  }
+}
+
+function renderConversation(current) {
+  if (app.shownConv !== `${app.me}:${app.conv}`) {
+    messages.reset();
+    app.shownConv = `${app.me}:${app.conv}`;
+    app.homeKey = null;
+  }
+  const pane = $("pane");
+  const atBottom = pane.scrollHeight - pane.scrollTop - pane.clientHeight < 120;
+  const { users, names: nameCtx } = names();
+  const notes = app.notes[app.me]?.[app.conv] || [];
+  const items = [...current.channel.messages, ...notes].sort((a, b) => parseFloat(a.ts) - parseFloat(b.ts));
+  const intro = h(
+    "div",
+    { class: "intro" },
+    h("div", { class: "intro-title" }, app.conv === "dm" ? app.view.bot.name : current.label),
+    app.conv === "dm"
+      ? `This is the very beginning of your direct message history with ${app.view.bot.name}. Lead cards, nudges and answers to /handshake show up here.`
+      : `This is the very beginning of the ${current.label.replace(" ", "")} channel. Every hand-off is posted here with its live status.`,
+  );
+  messages.render(items, {
+    sig: JSON.stringify(app.view.users),
+    users,
+    names: nameCtx,
+    botName: app.view.bot.name,
+    intro,
+    onAction: (message, control, action) => act(control, { channel: message.channel, ts: message.ts, ...action }),
+    rerender: render,
+  });
+  if (atBottom || pane.dataset.conv !== app.shownConv) pane.scrollTop = pane.scrollHeight;
+  pane.dataset.conv = app.shownConv;
+}
+
+function renderHome(view) {
+  const home = view.home;
+  const key = `${app.me}:${home ? `${home.id}:${home.hash}` : "none"}:${JSON.stringify(view.users)}`;
+  if (key === app.homeKey) return;
+  app.homeKey = key;
+  app.shownConv = null;
+  messages.nodes.clear();
+  const pane = $("pane");
+  if (!home) {
+    pane.replaceChildren(h("div", { class: "home-empty", "data-testid": "home" }, `${view.bot.name} has not published a Home tab for you yet.`));
+    return;
+  }
+  const blocks = renderBlocks(home.blocks, {
+    ...names().names,
+    onAction: (control, action) => act(control, { view_id: home.id, ...action }),
+  });
+  pane.replaceChildren(h("div", { class: "home", "data-testid": "home", "data-view-id": home.id }, blocks));
+  pane.scrollTop = 0;
+}
+
+function renderNobody() {
+  $("pane").replaceChildren(h("div", { class: "home-empty" }, "No people in the sandbox yet: the demo adds its roster when it starts."));
+}
+
+// -- doing things ---------------------------------------------------------------------------
+
+function openConversation(key) {
+  app.conv = key;
+  app.homeKey = null;
+  render();
+  if (key === "home") openHome();
+  else $("composer").focus();
+}
+
+async function openHome() {
+  const answer = await post("/_sandbox/ui/home", { user: app.me });
+  if (!answer.ok) toast(failure(answer));
+}
+
+async function act(control, body) {
+  control.classList.add("busy");
+  if ("disabled" in control && control.tagName === "BUTTON") control.disabled = true;
+  const answer = await post("/_sandbox/ui/action", { user: app.me, ...body });
+  control.classList.remove("busy");
+  if (control.tagName === "BUTTON") control.disabled = false;
+  if (!answer.ok) toast(failure(answer));
+}
+
+function addNote(text) {
+  const byConv = (app.notes[app.me] = app.notes[app.me] || {});
+  const ts = (Date.now() / 1000).toFixed(6);
+  (byConv[app.conv] = byConv[app.conv] || []).push({ ts, text, local: true, user: "USLACKBOT" });
+  render();
+}
+
+async function send() {
+  const box = $("composer");
+  const text = box.value.trim();
+  if (!text) return;
+  box.value = "";
+  showHints();
+  if (/^\/handshake(\s|$)/.test(text)) {
+    const channel = app.conv === "dm" || app.conv === "home" ? app.view.dm.id : app.conv;
+    const answer = await post("/_sandbox/ui/command", { user: app.me, text, channel });
+    if (!answer.ok) addNote(`/handshake failed with the error "${answer.error}". ${failure(answer)}`);
+  } else if (text.startsWith("/")) {
+    addNote(`${text.split(/\s/)[0]} is not a valid command. In this sandbox only /handshake works.`);
+  } else {
+    addNote("Only slash commands are supported in the sandbox: try `/handshake help`.");
+  }
+}
+
+function showHints() {
+  const box = $("composer");
+  const hints = $("hints");
+  const typed = box.value;
+  const show = typed.startsWith("/") && !/^\/handshake \S+ /.test(typed);
+  hints.hidden = !show;
+  if (!show) return;
+  const matching = SUBCOMMANDS.filter(([sub]) => `/handshake ${sub}`.startsWith(typed) || typed.startsWith("/handshake"));
+  hints.replaceChildren(
+    ...matching.map(([sub, help]) =>
+      h("button", { type: "button", class: "hint", onclick: () => {
+        box.value = `/handshake ${sub}`;
+        box.focus();
+        showHints();
+      } }, h("b", {}, `/handshake ${sub.trim()}`), h("span", {}, ` ${help}`)),
+    ),
+  );
+}
+
+function wire() {
+  $("person").addEventListener("change", (event) => {
+    app.me = event.target.value;
+    app.conv = null;
+    app.shownConv = null;
+    app.homeKey = null;
+    modals.render(null);
+    refresh();
+  });
+  const box = $("composer");
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      send();
+    }
+  });
+  box.addEventListener("input", showHints);
+  $("send").addEventListener("click", send);
+  const live = $("live");
+  const stream = new EventSource("/_sandbox/stream");
+  stream.addEventListener("change", () => refresh());
+  stream.addEventListener("open", () => {
+    live.textContent = "● Live";
+    live.className = "live";
+  });
+  stream.addEventListener("error", () => {
+    live.textContent = "● Reconnecting…";
+    live.className = "live off";
+  });
+}
+
+wire();
+refresh().then(() => {
+  if (app.conv === "home") openHome();
+});
