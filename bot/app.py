@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -16,10 +17,18 @@ from storage.models import SeenRequest
 log = logging.getLogger("handshake.app")
 
 
-def create_app(runtime: Runtime, *, client: WebClient, signing_secret: str) -> App:
+def create_app(
+    runtime: Runtime,
+    *,
+    client: WebClient,
+    signing_secret: str,
+    executor: ThreadPoolExecutor | None = None,
+) -> App:
+    """Listeners run on `executor` after they ack; the caller shuts it down on exit."""
     app = App(
         client=client,
         signing_secret=signing_secret,
+        listener_executor=executor,
         token_verification_enabled=False,  # start even when Slack is down; the outbox waits
         ignoring_self_events_enabled=True,
     )

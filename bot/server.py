@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 import threading
 import time
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Service:
     http_app: Starlette
     delivery: DeliveryThread
     socket_mode: object | None = None
+    listeners: ThreadPoolExecutor | None = None
 
     def start_background(self) -> None:
         self.delivery.start()
@@ -84,6 +86,8 @@ class Service:
         self.delivery.stop()
         if self.socket_mode is not None:
             self.socket_mode.close()  # type: ignore[attr-defined]
+        if self.listeners is not None:
+            self.listeners.shutdown(wait=True, cancel_futures=True)
 
 
 def build_service(
@@ -101,7 +105,10 @@ def build_service(
     worker = DeliveryWorker(engine=engine, config=config, client=worker_client, clock=runtime.clock)
     delivery = DeliveryThread(worker, settings.tick_seconds)
     runtime.wake = delivery.wake
-    bolt = create_app(runtime, client=web, signing_secret=settings.slack_signing_secret)
+    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="handshake-listener")
+    bolt = create_app(
+        runtime, client=web, signing_secret=settings.slack_signing_secret, executor=listeners
+    )
     socket_mode = None
     if settings.slack_app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -110,7 +117,7 @@ def build_service(
     http_app = create_http_app(
         runtime, bolt=None if socket_mode else bolt, intake_token=settings.intake_token
     )
-    return Service(runtime, http_app, delivery, socket_mode)
+    return Service(runtime, http_app, delivery, socket_mode, listeners)
 
 
 def serve(settings: Settings, config: HandshakeConfig) -> None:

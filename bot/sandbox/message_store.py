@@ -89,9 +89,7 @@ def _window(
         key = ts_key(message.ts)
         if latest and (key > ts_key(latest) or (key == ts_key(latest) and not inclusive)):
             return False
-        return not (
-            oldest and (key < ts_key(oldest) or (key == ts_key(oldest) and not inclusive))
-        )
+        return not (oldest and (key < ts_key(oldest) or (key == ts_key(oldest) and not inclusive)))
 
     return [m for m in messages if keep(m)]
 

@@ -64,7 +64,8 @@ def _conversation(state: SandboxState, channel: Channel, user_id: str) -> JSON:
     replies: dict[str, list[JSON]] = {}
     for message in messages:
         if message.thread_ts and message.thread_ts != message.ts:
-            replies.setdefault(message.thread_ts, []).append(message.to_slack())
+            reply = {**message.to_slack(), "channel": channel.id}
+            replies.setdefault(message.thread_ts, []).append(reply)
     shown: list[JSON] = [
         {**m.to_slack(), "channel": channel.id, "replies": replies.get(m.ts, [])}
         for m in messages

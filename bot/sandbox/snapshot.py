@@ -17,6 +17,7 @@ def snapshot(state: SandboxState) -> JSON:
     store = state.message_store
     views = state.view_store
     return {
+        "version": state.version,
         "bot": {"user_id": state.bot_user_id, "bot_id": state.bot_id},
         "users": [asdict(u) for u in state.users.values()],
         "channels": [

@@ -12,7 +12,7 @@ Routes (added to `create_web_api`'s app):
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from starlette.requests import Request
@@ -35,12 +35,17 @@ _PAGE_HEADERS = {
 }
 
 
-async def changes(state: SandboxState, poll: float = POLL_SECONDS) -> AsyncIterator[str]:
+async def changes(
+    state: SandboxState,
+    gone: Callable[[], Awaitable[bool]],
+    poll: float = POLL_SECONDS,
+) -> AsyncIterator[str]:
     """SSE chunks: the current version at once, then each new one (checked every `poll`
-    seconds, so a burst of changes makes one event), with a comment now and then."""
+    seconds, so a burst of changes makes one event), with a comment now and then; ends
+    when `gone()` says the page left."""
     last: int | None = None
     quiet = 0.0
-    while True:
+    while not await gone():
         version = state.version
         if version != last:
             last, quiet = version, 0.0
@@ -67,7 +72,7 @@ def ui_routes(state: SandboxState) -> list[BaseRoute]:
 
     async def stream(request: Request) -> Response:
         return StreamingResponse(
-            changes(state),
+            changes(state, request.is_disconnected),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

@@ -168,5 +168,5 @@ def _endpoint(state: SandboxState, work: Work) -> Callable[[Request], Any]:
     return endpoint
 
 
-def _failed(status: int, error: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"ok": False, "error": error, **extra}, status_code=status)
+def _failed(http_status: int, error: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": error, **extra}, status_code=http_status)

@@ -111,10 +111,8 @@ def test_demo_posts_cards_and_a_click_through_the_sandbox_decides(demo: Demo):
     assert tempdir is not None and Path(tempdir).is_dir()
     demo.stop()
     assert not Path(tempdir).exists()
-    # Bolt's idle listener-executor workers ("ThreadPoolExecutor-…") belong to the App and
-    # outlive it (Service does not keep the App to shut them down); everything else ends.
     leftover = [t.name for t in threading.enumerate() if t not in before and t.is_alive()]
-    assert [n for n in leftover if not n.startswith("ThreadPoolExecutor-")] == []
+    assert leftover == []
 
 
 def test_feed_keeps_posting_and_stop_ends_it(monkeypatch: pytest.MonkeyPatch):

@@ -1,4 +1,4 @@
-// Building DOM nodes without innerHTML: every string lands in a text node or an attribute.
+// Building DOM nodes without HTML parsing: every string lands in a text node or an attribute.
 
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
