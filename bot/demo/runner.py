@@ -49,6 +49,8 @@ class Demo:
         self.engine: Engine | None = None
         self.feed: LeadFeed | None = None
         self.tempdir: str | None = None
+        self.intake_url: str | None = None
+        self.intake_token: str | None = None
         self._background = False
 
     def start(self) -> str:
@@ -61,7 +63,7 @@ class Demo:
     def _start(self) -> str:
         config = demo_config()
         bot_token, signing_secret = f"xoxb-demo-{secrets.token_hex(12)}", secrets.token_hex(16)
-        intake_token = secrets.token_urlsafe(24)
+        intake_token = self.intake_token = secrets.token_urlsafe(24)
         try:
             self.sandbox = Sandbox.start(bot_token, signing_secret, host=self.host, port=self.port)
         except (OSError, OverflowError) as exc:
@@ -86,6 +88,7 @@ class Demo:
         self.service = build_service(settings, config, engine=self.engine)
         self.bot_server = start_server(self.service.http_app, host=self.host, port=bot_port)
         connect_bot(self.sandbox, self.bot_server.url + "/slack/events", signing_secret)
+        self.intake_url = self.bot_server.url + "/api/leads"
         self.service.start_background()
         self._background = True
         generator = LeadGenerator(self.seed, prefix=f"demo-{secrets.token_hex(3)}-")
@@ -137,6 +140,8 @@ def run_demo(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         print(f"Handshake demo: open {url}", flush=True)
         print(_hint(args.leads, args.every), flush=True)
+        print(f"Post your own leads: curl -X POST {demo.intake_url} "
+              f"-H 'Authorization: Bearer {demo.intake_token}' -d @lead.json", flush=True)
         while not stop.wait(0.5):
             pass
         log.info("demo stopping")

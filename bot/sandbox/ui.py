@@ -7,6 +7,15 @@ Routes (added to `create_web_api`'s app):
 - `GET /_sandbox/stream`: server-sent events, one `change` event (data: the state's
   version) at once and then after every change; the page refetches its state on each.
 - `POST /_sandbox/ui/…`: what people do on the page; see `ui_actions`.
+
+Hooks for browser tests (`data-testid`): `person` (the switcher, a select of user ids),
+`conv-<channel id>` / `conv-dm` / `conv-home` (sidebar links), `tab-home` / `tab-dm`,
+`message` and `ephemeral` (with `data-ts`), `local-note`, `thread-replies`, `home`,
+`modal` (with `data-view-id`), `modal-submit`, `modal-cancel`, `modal-close`,
+`input-error`, `composer`, `command-hints`, `toast`, `faults` (a <details>), `fault-method`,
+`fault-kind`, `fault-retry-after`, `fault-delay`, `fault-times`, `fault-add`, `faults-clear`,
+`rate-limit`, `fault-list`, `calls`. Interactive elements carry `data-action-id`,
+`data-block-id` and `data-type`. `?as=<user_id>&c=<dm|home|channel id>` opens a view.
 """
 
 from __future__ import annotations

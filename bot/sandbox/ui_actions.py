@@ -116,7 +116,8 @@ def action_routes(state: SandboxState) -> list[BaseRoute]:
                 raise Refused(400, f"{name} is not a command the sandbox knows")
         channel = _text(body, "channel", required=False)
         with state.lock:
-            target = state.resolve_channel(channel or user)
+            dm = state.dm_channel_id(user)  # made on first use, like Slack's
+            target = state.resolve_channel(channel or dm)
             if not state.is_member(target, user):
                 raise Refused(404, "channel_not_found")
         return peer.command(user, text.strip(), channel_id=target.id), {}

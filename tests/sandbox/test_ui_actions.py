@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.sandbox import RunningServer, Sandbox, SandboxState, start_server
+from bot.sandbox.person_view import person_view
 from tests.sandbox.workspace import ANA, BO, HANDOFF, SECRET
 
 OPTIONS = [
@@ -350,7 +351,7 @@ def test_command_is_a_signed_slash_command_in_the_current_channel(
     [shown] = state.ephemerals(user=ANA)
     assert (shown.channel, shown.text) == (HANDOFF, "Here is *help*")
 
-    ui(sandbox, "command", user=BO, text="help")
+    ui(sandbox, "command", user=BO, text="help", channel=person_view(state, BO)["dm"]["id"])
     assert bot.last["channel_id"] == state.dm_channel_id(BO)
     assert bot.last["channel_name"] == "directmessage"
     assert ui(sandbox, "command", user=ANA, text="/giphy cat").status_code == 400

@@ -1,21 +1,15 @@
 // The sandbox page: act as any person, read their conversations, click, type /handshake.
 // State comes from GET /_sandbox/state?as=<user>; /_sandbox/stream says when to refetch.
 
-import { colourOf, h, initials } from "./dom.js";
+import { h } from "./dom.js";
 import { renderBlocks } from "./blockkit.js";
+import { Composer } from "./composer.js";
 import { FaultsPanel } from "./faults.js";
 import { MessageList } from "./messages.js";
 import { ModalLayer } from "./modal.js";
+import { renderHeader, renderPeople, renderSidebar } from "./sidebar.js";
 
 const $ = (id) => document.getElementById(id);
-const SUBCOMMANDS = [
-  ["help", "list what /handshake can do"],
-  ["summary 7d", "hand-off numbers (7d, 30d or 90d)"],
-  ["stale", "pending leads past their deadline"],
-  ["lead ", "one lead's timeline: lead <email>"],
-  ["away ", "away until YYYY-MM-DD, or away off"],
-  ["capacity ", "new leads a day: capacity <n>, or capacity off"],
-];
 
 const params = new URLSearchParams(location.search);
 const app = {
@@ -24,7 +18,6 @@ const app = {
   view: null,
   seen: {}, // person -> conversation key -> newest ts they saw
   notes: {}, // person -> conversation key -> local "only slash commands" notes
-  peopleSig: "",
   homeKey: null,
   shownConv: null,
 };
@@ -148,13 +141,13 @@ function render() {
   const conv = defaultConv(list);
   if (conv !== app.conv) app.conv = conv;
   history.replaceState(null, "", `?as=${encodeURIComponent(app.me)}&c=${encodeURIComponent(conv)}`);
-  renderPeople(view);
+  renderPeople($("person"), $("me"), view);
   const seen = (app.seen[app.me] = app.seen[app.me] || {});
   const current = list.find((c) => c.key === conv);
   if (current.channel) seen[conv] = newest(current.channel.messages, seen[conv]);
-  renderSidebar(list, seen);
+  renderSidebar($("conversations"), list, { current: conv, seen, open: openConversation });
   $("banner").hidden = view.bot_connected;
-  renderHeader(current);
+  renderHeader($("conv-header"), { botName: view.bot.name, current: conv, label: current.label, open: openConversation });
   if (conv === "home") renderHome(view);
   else renderConversation(current);
   $("composer-box").hidden = conv === "home";
@@ -165,69 +158,6 @@ function render() {
 
 function newest(items, since) {
   return items.reduce((max, m) => (parseFloat(m.ts) > parseFloat(max || 0) ? m.ts : max), since || "0");
-}
-
-function renderPeople(view) {
-  const people = view.users.filter((u) => !u.is_bot);
-  const sig = JSON.stringify(people);
-  const select = $("person");
-  if (sig !== app.peopleSig) {
-    select.replaceChildren(
-      ...people.map((u) => h("option", { value: u.id }, u.title ? `${u.real_name} — ${u.title}` : u.real_name)),
-    );
-    app.peopleSig = sig;
-  }
-  select.value = app.me;
-  const me = view.me;
-  $("me").replaceChildren(
-    h("div", { class: `avatar small ${colourOf(me.id)}` }, initials(me.real_name)),
-    h("div", {}, h("div", { class: "me-name" }, me.real_name), h("div", { class: "me-title" }, me.title || "—")),
-  );
-}
-
-function renderSidebar(list, seen) {
-  const nav = $("conversations");
-  const sections = {};
-  for (const item of list) {
-    const unread = item.channel && item.key !== app.conv
-      ? item.channel.messages.filter((m) => parseFloat(m.ts) > parseFloat(seen[item.key] || 0)).length
-      : 0;
-    const link = h(
-      "a",
-      {
-        href: "#",
-        class: `conv${item.key === app.conv ? " active" : ""}${unread ? " unread" : ""}${item.sub ? " sub" : ""}`,
-        "data-testid": `conv-${item.key}`,
-        onclick: (event) => {
-          event.preventDefault();
-          openConversation(item.key);
-        },
-      },
-      h("span", { class: "conv-label" }, item.section === "Apps" && !item.sub ? h("span", { class: "avatar tiny bot" }, "H") : null, item.label),
-      unread ? h("span", { class: "badge" }, String(unread)) : null,
-    );
-    (sections[item.section] = sections[item.section] || []).push(link);
-  }
-  nav.replaceChildren(
-    ...Object.entries(sections).map(([title, links]) => h("div", { class: "nav-section" }, h("div", { class: "nav-title" }, title), links)),
-  );
-}
-
-function renderHeader(current) {
-  const bot = app.view.bot.name;
-  if (app.conv === "dm" || app.conv === "home") {
-    const tab = (key, label) =>
-      h("a", { href: "#", class: `tab${app.conv === key ? " active" : ""}`, "data-testid": `tab-${key}`, onclick: (e) => {
-        e.preventDefault();
-        openConversation(key);
-      } }, label);
-    $("conv-header").replaceChildren(
-      h("div", { class: "conv-title" }, h("span", { class: "avatar tiny bot" }, "H"), bot, h("span", { class: "app-badge" }, "APP")),
-      h("nav", { class: "tabs" }, tab("home", "Home"), tab("dm", "Messages")),
-    );
-  } else {
-    $("conv-header").replaceChildren(h("div", { class: "conv-title" }, current.label));
-  }
 }
 
 function renderConversation(current) {
@@ -241,14 +171,10 @@ function renderConversation(current) {
   const { users, names: nameCtx } = names();
   const notes = app.notes[app.me]?.[app.conv] || [];
   const items = [...current.channel.messages, ...notes].sort((a, b) => parseFloat(a.ts) - parseFloat(b.ts));
-  const intro = h(
-    "div",
-    { class: "intro" },
-    h("div", { class: "intro-title" }, app.conv === "dm" ? app.view.bot.name : current.label),
-    app.conv === "dm"
-      ? `This is the very beginning of your direct message history with ${app.view.bot.name}. Lead cards, nudges and answers to /handshake show up here.`
-      : `This is the very beginning of the ${current.label.replace(" ", "")} channel. Every hand-off is posted here with its live status.`,
-  );
+  const bot = app.view.bot.name;
+  const intro = app.conv === "dm"
+    ? [bot, `This is the very beginning of your direct message history with ${bot}. Lead cards, nudges and answers to /handshake show up here.`]
+    : [current.label, `This is the very beginning of the ${current.label.replace(" ", "")} channel. Every hand-off is posted here with its live status.`];
   messages.render(items, {
     sig: JSON.stringify(app.view.users),
     users,
@@ -317,42 +243,6 @@ function addNote(text) {
   render();
 }
 
-async function send() {
-  const box = $("composer");
-  const text = box.value.trim();
-  if (!text) return;
-  box.value = "";
-  showHints();
-  if (/^\/handshake(\s|$)/.test(text)) {
-    const channel = app.conv === "dm" || app.conv === "home" ? app.view.dm.id : app.conv;
-    const answer = await post("/_sandbox/ui/command", { user: app.me, text, channel });
-    if (!answer.ok) addNote(`/handshake failed with the error "${answer.error}". ${failure(answer)}`);
-  } else if (text.startsWith("/")) {
-    addNote(`${text.split(/\s/)[0]} is not a valid command. In this sandbox only /handshake works.`);
-  } else {
-    addNote("Only slash commands are supported in the sandbox: try `/handshake help`.");
-  }
-}
-
-function showHints() {
-  const box = $("composer");
-  const hints = $("hints");
-  const typed = box.value;
-  const show = typed.startsWith("/") && !/^\/handshake \S+ /.test(typed);
-  hints.hidden = !show;
-  if (!show) return;
-  const matching = SUBCOMMANDS.filter(([sub]) => `/handshake ${sub}`.startsWith(typed) || typed.startsWith("/handshake"));
-  hints.replaceChildren(
-    ...matching.map(([sub, help]) =>
-      h("button", { type: "button", class: "hint", onclick: () => {
-        box.value = `/handshake ${sub}`;
-        box.focus();
-        showHints();
-      } }, h("b", {}, `/handshake ${sub.trim()}`), h("span", {}, ` ${help}`)),
-    ),
-  );
-}
-
 function wire() {
   $("person").addEventListener("change", (event) => {
     app.me = event.target.value;
@@ -362,15 +252,17 @@ function wire() {
     modals.render(null);
     refresh();
   });
-  const box = $("composer");
-  box.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey) {
-      event.preventDefault();
-      send();
-    }
-  });
-  box.addEventListener("input", showHints);
-  $("send").addEventListener("click", send);
+  new Composer(
+    { box: $("composer"), hints: $("hints"), button: $("send") },
+    {
+      command: (text) => {
+        const channel = app.conv === "dm" || app.conv === "home" ? app.view.dm.id : app.conv;
+        return post("/_sandbox/ui/command", { user: app.me, text, channel });
+      },
+      note: addNote,
+      failure,
+    },
+  );
   const live = $("live");
   const stream = new EventSource("/_sandbox/stream");
   stream.addEventListener("change", () => refresh());

@@ -15,10 +15,12 @@ export class MessageList {
 
   reset() {
     this.nodes.clear();
+    this.introKey = null;
     this.host.replaceChildren();
   }
 
-  // items: messages in ts order (with `ephemeral` / `local` flags); ctx: names, actions, intro.
+  // items: messages in ts order (with `ephemeral` / `local` flags); ctx: names, actions,
+  // intro: [title, text].
   render(items, ctx) {
     const shown = items.filter((m) => !this.dismissed.has(keyOf(m)));
     const next = new Map();
@@ -31,7 +33,22 @@ export class MessageList {
       return node;
     });
     this.nodes = next;
-    this.host.replaceChildren(ctx.intro, ...nodes);
+    const intro = this.introFor(ctx.intro);
+    const wanted = [intro, ...nodes];
+    const current = [...this.host.children];
+    if (wanted.length !== current.length || wanted.some((node, i) => node !== current[i])) {
+      this.host.replaceChildren(...wanted); // untouched when nothing changed: focus stays
+    }
+  }
+
+  // The "beginning of the conversation" paragraph, kept while its text is the same.
+  introFor([title, text]) {
+    const key = `${title}\n${text}`;
+    if (this.introKey !== key) {
+      this.intro = h("div", { class: "intro" }, h("div", { class: "intro-title" }, title), text);
+      this.introKey = key;
+    }
+    return this.intro;
   }
 
   messageNode(message, ctx) {
@@ -95,7 +112,7 @@ function keyOf(message) {
 }
 
 function authorOf(message, ctx) {
-  if (message.local) return { id: "USLACKBOT", name: "Slackbot", bot: true, mark: "S" };
+  if (message.local) return { id: "USLACKBOT", name: "Slackbot", bot: true, mark: "S", badge: false };
   const user = ctx.users[message.user];
   if (message.bot_id || user?.is_bot) return { id: message.user, name: ctx.botName, bot: true, mark: "H" };
   return { id: message.user, name: user?.real_name || message.user, bot: false };
@@ -112,7 +129,7 @@ function header(message, author) {
     "div",
     { class: "msg-head" },
     h("span", { class: "msg-name" }, author.name),
-    author.bot ? h("span", { class: "app-badge" }, "APP") : null,
+    author.bot && author.badge !== false ? h("span", { class: "app-badge" }, "APP") : null,
     h("span", { class: "msg-time", title: when.toLocaleString() }, timeOf(message.ts)),
     message.edited ? h("span", { class: "msg-edited" }, "(edited)") : null,
   );

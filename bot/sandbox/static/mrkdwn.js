@@ -45,7 +45,7 @@ export function mrkdwn(text, ctx = {}) {
   if (parts.length % 2 === 0) parts.push(parts.splice(-2).join("```")); // unbalanced fence
   parts.forEach((part, index) => {
     if (index % 2 === 1) {
-      fragment.append(h("pre", { class: "mrkdwn-pre" }, unescapeText(part.replace(/^\n/, ""))));
+      fragment.append(h("pre", { class: "mrkdwn-pre" }, unescapeText(part.replace(/^\n|\n$/g, ""))));
     } else if (part) {
       inline(part, ctx, fragment);
     }
