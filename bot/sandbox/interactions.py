@@ -65,7 +65,7 @@ def message_surface(state: SandboxState, user_id: str, channel: str, ts: str) ->
     """A message (or one of `user_id`'s ephemerals) in a conversation they can see.
     Call under `state.lock`."""
     found = state.resolve_channel(channel)
-    if not state.is_member(found, user_id):
+    if not state.is_member(found, user_id) and not (found.is_im and state.allow_peek):
         raise InteractionError("channel_not_found")
     name = "directmessage" if found.is_im else found.name
     message = state.message_store.find(found.id, ts)

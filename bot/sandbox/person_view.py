@@ -1,8 +1,10 @@
 """What one person sees (`GET /_sandbox/state?as=<user_id>`): the page renders this.
 
-Public channels and their own DM with the bot (never anyone else's), their ephemerals
-merged into the conversation they were posted to, the top of their modal stack (with the
-errors the bot returned), their App Home, and the faults panel's data.
+Public channels and their own DM with the bot, their ephemerals merged into the
+conversation they were posted to, the top of their modal stack (with the errors the bot
+returned), their App Home, and the faults panel's data. Apart, under `peek`: the bot's DMs
+with other people, a sandbox-only window (Slack would never show them) so that anyone can
+try the buttons on someone else's card and see the bot refuse the click.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ def person_view(state: SandboxState, user_id: str) -> JSON:
                 if not c.is_im and state.is_member(c, user_id)
             ],
             "dm": _conversation(state, dm, user_id),
+            "peek": [
+                {**_conversation(state, c, user_id), "owner": c.user}
+                for c in state.channels.values()
+                if c.is_im and c.user != user_id and c.user in state.users
+                and state.message_store.channels.get(c.id)
+            ],
             "modal": _modal(stack[-1], depth=len(stack)) if stack else None,
             "home": home.to_slack() if home else None,
             "faults": _faults(state),

@@ -47,6 +47,9 @@ class SandboxState:
         self.base_url = base_url  # set to the server's URL once it listens
         self.bot_events_url: str | None = None
         self.signing_secret: str | None = None
+        # Sandbox only: people may click buttons in the bot's DMs with others (the page's
+        # "look over a shoulder" section), so the bot's "only the owner…" check can be seen.
+        self.allow_peek = True
         self.changes = ChangeCounter()
         self.reset()
 

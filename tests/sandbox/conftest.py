@@ -47,6 +47,7 @@ def sandbox(running_sandbox: Sandbox) -> Sandbox:
     _clock.offset = 0.0
     state = running_sandbox.state
     state.reset()
+    state.allow_peek = True
     state.add_user(ANA, "ana", "Ana Alvarez")
     state.add_user(BO, "bo", "Bo Brown", tz="Europe/Berlin")
     state.add_channel(HANDOFF, "handoffs")

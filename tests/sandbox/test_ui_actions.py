@@ -210,6 +210,7 @@ def test_no_one_clicks_in_another_persons_dm(
     sandbox: Sandbox, bot: EchoBot, client: WebClient
 ) -> None:
     ts = post_card(client, ANA)
+    sandbox.state.allow_peek = False  # as in Slack; the page's peek turns this on
 
     intruder = ui(sandbox, "action", user=BO, channel=ANA, ts=ts, action_id="accept")
     unknown = ui(sandbox, "action", user=ANA, channel=ANA, ts=ts, action_id="nope")
@@ -218,6 +219,15 @@ def test_no_one_clicks_in_another_persons_dm(
     assert intruder.status_code == 404 and unknown.json()["error"] == "action_not_found"
     assert nobody.status_code == 400
     assert bot.received == []
+
+
+def test_peeking_lets_a_click_in_another_persons_dm_reach_the_bot(
+    sandbox: Sandbox, bot: EchoBot, client: WebClient
+) -> None:
+    ts = post_card(client, ANA)
+    answer = ui(sandbox, "action", user=BO, channel=ANA, ts=ts, action_id="accept")
+    assert answer.status_code == 200
+    assert bot.received and bot.received[0].payload["user"]["id"] == BO
 
 
 def test_clicks_on_an_ephemeral_answer_through_its_response_url(

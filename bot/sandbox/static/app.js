@@ -126,6 +126,13 @@ function conversations() {
     ...view.channels.map((c) => ({ key: c.id, label: `# ${c.name}`, section: "Channels", channel: c })),
     { key: "dm", label: view.bot.name, section: "Apps", channel: view.dm },
     { key: "home", label: "Home", section: "Apps", sub: true },
+    ...(view.peek || []).map((c) => ({
+      key: c.id,
+      label: `${view.users.find((u) => u.id === c.owner)?.real_name || c.owner} ↔ ${view.bot.name}`,
+      section: "Sandbox: look over a shoulder",
+      channel: c,
+      peek: true,
+    })),
   ];
 }
 
@@ -172,7 +179,9 @@ function renderConversation(current) {
   const notes = app.notes[app.me]?.[app.conv] || [];
   const items = [...current.channel.messages, ...notes].sort((a, b) => parseFloat(a.ts) - parseFloat(b.ts));
   const bot = app.view.bot.name;
-  const intro = app.conv === "dm"
+  const intro = current.peek
+    ? [current.label, `Sandbox only: this is someone else's DM with ${bot}. In Slack you could not see it; here you can click its buttons as yourself and watch ${bot} refuse.`]
+    : app.conv === "dm"
     ? [bot, `This is the very beginning of your direct message history with ${bot}. Lead cards, nudges and answers to /handshake show up here.`]
     : [current.label, `This is the very beginning of the ${current.label.replace(" ", "")} channel. Every hand-off is posted here with its live status.`];
   messages.render(items, {
@@ -256,7 +265,9 @@ function wire() {
     { box: $("composer"), hints: $("hints"), button: $("send") },
     {
       command: (text) => {
-        const channel = app.conv === "dm" || app.conv === "home" ? app.view.dm.id : app.conv;
+        const peeking = (app.view.peek || []).some((c) => c.id === app.conv);
+        const own = app.conv === "dm" || app.conv === "home" || peeking;
+        const channel = own ? app.view.dm.id : app.conv;
         return post("/_sandbox/ui/command", { user: app.me, text, channel });
       },
       note: addNote,
