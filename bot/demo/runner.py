@@ -73,6 +73,7 @@ class Demo:
                 f"cannot listen on {self.host}:{self.port} ({reason}); {hint}"
             ) from None
         populate(self.sandbox.state, config)
+        self.sandbox.state.rate_limit(True, per_second=1.0, burst=3)  # as Slack: ~1 post a second
         url, self.tempdir = database_url(self.db)
         self.engine = prepare_database(url, config)
         bot_port = free_port(self.host)
