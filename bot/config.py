@@ -2,20 +2,20 @@
 
 `load_config(path)` / `parse_config(data)` return a validated, immutable `HandshakeConfig`
 or raise `ConfigError` whose `.problems` lists every problem as "key.path: message".
-Here: the models and the entry points. Scalar types live in `bot.config_types`, roster
+Here: the models and the entry points. Scalar types and the models' base live in
+`bot.config_types`, the SLA, its tiers and business hours in `bot.config_sla`, roster
 cross-checks in `bot.config_roster`, problem formatting in `bot.config_errors`, file reading
 in `bot.config_loader`; every public name is importable from here.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
-from datetime import date, time, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from bot.config_errors import (
     ConfigError,
@@ -30,44 +30,37 @@ from bot.config_errors import (
 )
 from bot.config_loader import read_config_file
 from bot.config_roster import roster_problems, salvage_roster
+from bot.config_sla import SLA_KEYS, BusinessHoursConfig, SlaConfig, TierConfig, TierWhen
 from bot.config_types import (
+    DAYS,
     LEAD_FIELDS,
     MANAGER_ROLES,
     ROLES,
     TEAM_ROLES,
     ChannelId,
-    ClockTime,
+    ConfigModel,
     ContractVersion,
     Day,
-    Duration,
     Email,
     LeadField,
     Role,
     SlackUserId,
     TimeZoneName,
-    WeekDay,
 )
-from bot.durations import format_duration
 from bot.reasons import DEFAULT_HANDBACK_REASONS, DEFAULT_REJECT_REASONS, Reason
 
 __all__ = [
-    "LEAD_FIELDS", "MANAGER_ROLES", "ROLES", "TEAM_ROLES", "BusinessHoursConfig", "ConfigError",
-    "ContractConfig", "Day", "HandshakeConfig", "Loc", "PersonConfig", "Problem",
-    "ReasonsConfig", "Role", "RoutingConfig", "SignalConfig", "SlaConfig", "TeamConfig",
-    "load_config", "parse_config",
+    "DAYS", "LEAD_FIELDS", "MANAGER_ROLES", "ROLES", "SLA_KEYS", "TEAM_ROLES",
+    "BusinessHoursConfig", "ConfigError", "ContractConfig", "Day", "HandshakeConfig", "Loc",
+    "PersonConfig", "Problem", "ReasonsConfig", "Role", "RoutingConfig", "SignalConfig",
+    "SlaConfig", "TeamConfig", "TierConfig", "TierWhen", "load_config", "parse_config",
 ]  # fmt: skip
 
 
 # --- models ------------------------------------------------------------------------------------
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1
-    )
-
-
-class PersonConfig(_Model):
+class PersonConfig(ConfigModel):
     slack_id: SlackUserId
     name: str
     email: Email
@@ -84,13 +77,13 @@ class PersonConfig(_Model):
         return self
 
 
-class TeamConfig(_Model):
+class TeamConfig(ConfigModel):
     name: str
     manager: SlackUserId  # slack_id of a configured person with role manager or admin
     countries: list[str] = []  # lead.country values (codes or names, any case) routed here
 
 
-class SignalConfig(_Model):
+class SignalConfig(ConfigModel):
     name: str  # shown on the card as why the lead qualified
     activity: str  # activity type to match: page_view, session, demo_request, …
     detail_contains: str | None = None  # substring of the activity's detail, e.g. /pricing
@@ -98,7 +91,7 @@ class SignalConfig(_Model):
     qualifies: bool = False  # qualifies the lead on its own, whatever the score
 
 
-class ContractConfig(_Model):
+class ContractConfig(ConfigModel):
     version: ContractVersion
     min_score: float = Field(ge=0, le=1000)
     require: list[LeadField] = []  # lead fields that must be present to qualify
@@ -110,45 +103,7 @@ class ContractConfig(_Model):
         return self
 
 
-class SlaConfig(_Model):
-    respond_within: Duration = timedelta(hours=4)
-    escalate_after: Duration = timedelta(hours=8)
-    reassign_after: Duration = timedelta(hours=24)
-    follow_up_within: Duration = timedelta(days=2)
-
-    @model_validator(mode="after")
-    def _in_order(self) -> SlaConfig:
-        order = "expected respond_within <= escalate_after <= reassign_after"
-        steps = [
-            ("respond_within", self.respond_within),
-            ("escalate_after", self.escalate_after),
-            ("reassign_after", self.reassign_after),
-        ]
-        problems: list[Problem] = []
-        for (before, limit), (key, value) in itertools.pairwise(steps):
-            if value < limit:
-                msg = (
-                    f"{format_duration(value)} is shorter than {before} ({format_duration(limit)})"
-                )
-                problems.append(((key,), f"{msg}; {order}"))
-        fail_if(problems)
-        return self
-
-
-class BusinessHoursConfig(_Model):
-    days: list[WeekDay] = Field(default=["mon", "tue", "wed", "thu", "fri"], min_length=1)
-    start: ClockTime = time(9)
-    end: ClockTime = time(18)
-    holidays: list[date] = []
-
-    @model_validator(mode="after")
-    def _end_after_start(self) -> BusinessHoursConfig:
-        if self.end <= self.start:
-            fail([(("end",), f"{self.end:%H:%M} is not after start ({self.start:%H:%M})")])
-        return self
-
-
-class ReasonsConfig(_Model):
+class ReasonsConfig(ConfigModel):
     # At most 100: Slack's limit for the options of a menu.
     reject: list[Reason] = Field(default=list(DEFAULT_REJECT_REASONS), min_length=1, max_length=100)
     handback: list[Reason] = Field(
@@ -164,11 +119,11 @@ class ReasonsConfig(_Model):
         return self
 
 
-class RoutingConfig(_Model):
+class RoutingConfig(ConfigModel):
     first_line: Literal["ae", "sdr"] = "ae"  # who gets a new lead: AEs directly, or SDRs first
 
 
-class HandshakeConfig(_Model):
+class HandshakeConfig(ConfigModel):
     handoff_channel: ChannelId
     timezone: TimeZoneName = "UTC"
     people: list[PersonConfig] = Field(min_length=1)

@@ -1,7 +1,8 @@
 """The config's scalar types: Slack IDs, emails, time zones, durations, times of day.
 
 Each is an `Annotated` type whose validator raises ValueError with a message that says
-what was expected (and, where it helps, how to find the right value in Slack).
+what was expected (and, where it helps, how to find the right value in Slack). `ConfigModel`
+is the base of every config model: unknown keys refused, immutable, strings stripped.
 """
 
 from __future__ import annotations
@@ -11,16 +12,24 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from bot.config_errors import show, suggest
 from bot.durations import parse_duration
+
+
+class ConfigModel(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1
+    )
+
 
 Role = Literal["ae", "sdr", "manager", "marketer", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
 TEAM_ROLES = ("ae", "sdr", "manager")  # roles that must belong to a team
 MANAGER_ROLES = ("manager", "admin")  # roles that may manage a team
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[str, ...] = get_args(Day)  # in weekday order: DAYS.index(day) == date.weekday()
 # Lead fields the intake API knows (DESIGN §3) that `contract.require` may name.
 LEAD_FIELDS = (
     "email", "first_name", "last_name", "title", "company", "company_domain", "country",

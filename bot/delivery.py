@@ -19,51 +19,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
-from bot import ids
 from bot.clock import Clock
 from bot.config import HandshakeConfig
-from bot.services.cards import load_card_context
-from bot.views.lead_card import build_lead_card
+from bot.delivery_errors import PERMANENT, Permanent, RetryLater
+from bot.delivery_jobs import JOBS
+from bot.services.sla_clock import replan_for_person
 from storage import outbox
 from storage.db import unit_of_work
 from storage.events import log_event
-from storage.handoffs import get_handoff, set_card
+from storage.handoffs import get_handoff
 from storage.models import Outbox
 from storage.people import get_person, set_tz
 
 log = logging.getLogger("handshake.delivery")
-
-# Slack errors that no retry will fix: the row fails and waits for an admin.
-PERMANENT = {
-    "channel_not_found",
-    "not_in_channel",
-    "is_archived",
-    "invalid_blocks",
-    "invalid_auth",
-    "not_authed",
-    "account_inactive",
-    "token_revoked",
-    "missing_scope",
-    "user_not_found",
-    "cannot_dm_bot",
-    "msg_too_long",
-    "no_text",
-    "invalid_arguments",
-    "restricted_action",
-    "message_not_found",
-    "cant_update_message",
-    "user_disabled",
-}
-
-
-class RetryLater(Exception):
-    def __init__(self, delay: float, error: str, *, maybe_sent: bool, counts: bool = True):
-        super().__init__(error)
-        self.delay, self.error, self.maybe_sent, self.counts = delay, error, maybe_sent, counts
-
-
-class Permanent(Exception):
-    pass
 
 
 @dataclass
@@ -123,36 +91,22 @@ class DeliveryWorker:
     # -- the calls ---------------------------------------------------------------
 
     def _perform(self, row: Outbox) -> None:
-        if row.kind == outbox.POST_CARD:
-            self._post_card(row)
-        elif row.kind == outbox.UPDATE_CARD:
-            self._update_card(row)
-        else:
+        job = JOBS.get(row.kind)
+        if job is None:
             raise Permanent(f"unknown outbox kind {row.kind!r}")
+        job(self, row)
 
-    def _post_card(self, row: Outbox) -> None:
-        assert row.handoff_id is not None
-        with unit_of_work(self.engine) as session:
-            handoff = get_handoff(row.handoff_id, session=session)
-            if handoff is None:
-                raise Permanent(f"hand-off {row.handoff_id} does not exist")
-            owner_id = handoff.owner_id
-        if row.target == "owner":
-            self._cache_tz(owner_id)
-            channel = owner_id  # a DM: Slack opens it from the user ID
-        else:
-            channel = self.config.handoff_channel
+    def post_once(
+        self, row: Outbox, channel: str, message: dict[str, Any], tag: dict[str, Any], **extra: Any
+    ) -> tuple[str, str, bool]:
+        """Post `message` exactly once: tagged with metadata, and looked for in the
+        conversation's history first when an earlier attempt may have reached Slack.
+        Returns (channel, ts, recovered)."""
         if row.maybe_sent:
-            found = self._find_posted(channel, row)
+            found = self._find_posted(channel, row, tag)
             if found is not None:
-                self._record_post(row, *found, recovered=True)
-                return
-        with unit_of_work(self.engine) as session:
-            ctx = load_card_context(row.handoff_id, session=session, config=self.config)
-        if ctx is None:
-            raise Permanent(f"hand-off {row.handoff_id} has no lead")
-        message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
-        response = self._call(
+                return found[0], found[1], True
+        response = self.call(
             "chat_postMessage",
             maybe_sent_on_error=True,
             channel=channel,
@@ -160,83 +114,44 @@ class DeliveryWorker:
             blocks=message["blocks"],
             unfurl_links=False,
             unfurl_media=False,
-            metadata={
-                "event_type": ids.CARD_METADATA_EVENT,
-                "event_payload": {"handoff_id": row.handoff_id, "card": row.target},
-            },
+            metadata={"event_type": tag["event_type"], "event_payload": tag["payload"]},
+            **extra,
         )
-        self._record_post(row, response["channel"], response["ts"], recovered=False)
+        return response["channel"], response["ts"], False
 
-    def _update_card(self, row: Outbox) -> None:
-        assert row.handoff_id is not None
+    def done(
+        self,
+        row: Outbox,
+        *,
+        note: str | None = None,
+        event: dict[str, Any] | None = None,
+        lead_id: int | None = None,
+    ) -> None:
         with unit_of_work(self.engine) as session:
-            handoff = get_handoff(row.handoff_id, session=session)
-            if handoff is None:
-                raise Permanent(f"hand-off {row.handoff_id} does not exist")
-            channel, ts = (
-                (handoff.owner_channel, handoff.owner_ts)
-                if row.target == "owner"
-                else (handoff.channel_id, handoff.channel_ts)
-            )
-            if ts is None or channel is None:
-                if outbox.unfinished_post(row.handoff_id, row.target, session=session):
-                    # The card is still on its way; it will be posted in its latest state
-                    # anyway, but update after it in case it was rendered before the change.
-                    raise RetryLater(1, "card not posted yet", maybe_sent=False, counts=False)
-                outbox.mark_done(row, self.clock(), session=session, note="no card to update")
-                return
-            ctx = load_card_context(row.handoff_id, session=session, config=self.config)
-        assert ctx is not None
-        message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
-        self._call(
-            "chat_update",
-            maybe_sent_on_error=False,
-            channel=channel,
-            ts=ts,
-            text=message["text"],
-            blocks=message["blocks"],
-        )
-        with unit_of_work(self.engine) as session:
-            outbox.mark_done(row, self.clock(), session=session)
+            outbox.mark_done(row, self.clock(), session=session, note=note)
+            if event is not None:
+                log_event(
+                    "delivered",
+                    session=session,
+                    at=self.clock(),
+                    actor="system",
+                    lead_id=lead_id,
+                    handoff_id=row.handoff_id,
+                    attempts=row.attempts,
+                    **event,
+                )
 
-    def _record_post(self, row: Outbox, channel: str, ts: str, *, recovered: bool) -> None:
-        assert row.handoff_id is not None
-        now = self.clock()
-        with unit_of_work(self.engine) as session:
-            set_card(row.handoff_id, row.target, channel, ts, session=session)
-            outbox.mark_done(row, now, session=session)
-            handoff = get_handoff(row.handoff_id, session=session)
-            log_event(
-                "delivered",
-                session=session,
-                at=now,
-                actor="system",
-                lead_id=handoff.lead_id if handoff else None,
-                handoff_id=row.handoff_id,
-                card=row.target,
-                channel=channel,
-                ts=ts,
-                recovered=recovered,
-                attempts=row.attempts,
-            )
-        log.info(
-            "card delivered handoff=%s card=%s channel=%s ts=%s recovered=%s",
-            row.handoff_id,
-            row.target,
-            channel,
-            ts,
-            recovered,
-        )
-
-    def _find_posted(self, channel: str, row: Outbox) -> tuple[str, str] | None:
-        """Look for a card we may already have posted, by its metadata."""
+    def _find_posted(
+        self, channel: str, row: Outbox, tag: dict[str, Any]
+    ) -> tuple[str, str] | None:
+        """Look for a message we may already have posted, by its metadata."""
         if channel.startswith(("U", "W")):
-            opened = self._call("conversations_open", maybe_sent_on_error=False, users=channel)
+            opened = self.call("conversations_open", maybe_sent_on_error=False, users=channel)
             channel = opened["channel"]["id"]
         oldest = f"{row.created_at.replace(tzinfo=UTC).timestamp() - 60:.6f}"
         cursor = None
         for _ in range(10):
-            page = self._call(
+            page = self.call(
                 "conversations_history",
                 maybe_sent_on_error=True,
                 channel=channel,
@@ -248,10 +163,8 @@ class DeliveryWorker:
             for message in page.get("messages", []):
                 meta = message.get("metadata") or {}
                 payload = meta.get("event_payload") or {}
-                if (
-                    meta.get("event_type") == ids.CARD_METADATA_EVENT
-                    and payload.get("handoff_id") == row.handoff_id
-                    and payload.get("card") == row.target
+                if meta.get("event_type") == tag["event_type"] and all(
+                    payload.get(k) == v for k, v in tag["payload"].items()
                 ):
                     return channel, message["ts"]
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
@@ -259,10 +172,11 @@ class DeliveryWorker:
                 return None
         return None
 
-    def _cache_tz(self, slack_id: str) -> None:
+    def cache_tz(self, slack_id: str, *, refresh: bool = False) -> None:
+        """Learn a person's time zone from Slack (users.info); their clocks follow it."""
         with unit_of_work(self.engine) as session:
             person = get_person(slack_id, session=session)
-            if person is None or person.tz:
+            if person is None or (person.tz and not refresh):
                 return
         try:
             info = self.client.users_info(user=slack_id)
@@ -272,9 +186,11 @@ class DeliveryWorker:
         tz = (info.get("user") or {}).get("tz")
         if tz:
             with unit_of_work(self.engine) as session:
-                set_tz(slack_id, tz, session=session)
+                if set_tz(slack_id, tz, session=session):
+                    moved = replan_for_person(slack_id, session=session, config=self.config)
+                    log.info("time zone user=%s tz=%s timers_moved=%d", slack_id, tz, moved)
 
-    def _call(self, method: str, *, maybe_sent_on_error: bool, **kwargs: Any) -> Any:
+    def call(self, method: str, *, maybe_sent_on_error: bool, **kwargs: Any) -> Any:
         channel = kwargs.get("channel") or kwargs.get("users") or "-"
         try:
             return getattr(self.client, method)(

@@ -59,3 +59,15 @@ def format_duration(td: timedelta) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return " ".join(parts) or "0s"
+
+
+def format_wait(td: timedelta) -> str:
+    """How long someone waited, as people say it: "45m", "4h", "24h 30m", then "3d 2h"."""
+    minutes = int(td.total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)}m"
+    hours, rest = divmod(minutes, 60)
+    if hours < 72:
+        return f"{hours}h" + (f" {rest}m" if rest else "")
+    days, hours = divmod(hours, 24)
+    return f"{days}d" + (f" {hours}h" if hours else "")

@@ -6,6 +6,23 @@ REJECT = "handoff_reject"
 HAND_BACK = "handoff_handback"
 CRM_LINK = "handoff_crm_link"  # a link button: Slack still sends a block_action, we just ack it
 
+# SLA clock buttons on nudges and escalations (value: the hand-off id).
+SNOOZE = "handoff_snooze"
+NUDGE_AGAIN = "handoff_nudge_again"
+REASSIGN_NOW = "handoff_reassign_now"
+
+# First-touch buttons on an accepted card and on follow-up nudges (value: the hand-off id).
+# Contacted and Meeting booked record in one click; Disqualified opens the touch modal.
+TOUCH_CONTACTED = "touch_contacted"
+TOUCH_MEETING = "touch_meeting"
+TOUCH_DISQUALIFIED = "touch_disqualified"
+
+# Disqualified-after-contact modal (private_metadata: JSON {"handoff_id"}); the note
+# reuses NOTE_BLOCK / NOTE_INPUT.
+TOUCH_MODAL = "touch_modal"
+TOUCH_REASON_BLOCK = "touch_reason_block"
+TOUCH_REASON_INPUT = "touch_reason_input"
+
 # Reason modal (private_metadata: JSON {"handoff_id", "kind"}).
 REASON_MODAL = "handoff_reason_modal"
 REASON_BLOCK = "reason_block"
@@ -17,5 +34,7 @@ REVISIT_INPUT = "revisit_input"
 
 # Message metadata event type that tags every card we post (payload: handoff_id, card).
 CARD_METADATA_EVENT = "handshake_card"
+# Message metadata event type of SLA DMs (nudges, escalations; payload: handoff_id, kind).
+DM_METADATA_EVENT = "handshake_dm"
 
 SLASH_COMMAND = "/handshake"

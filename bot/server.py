@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import uvicorn
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from starlette.applications import Starlette
@@ -19,6 +20,7 @@ from bot.clock import Clock, utcnow
 from bot.config import HandshakeConfig
 from bot.delivery import DeliveryThread, DeliveryWorker
 from bot.runtime import Runtime
+from bot.scheduler import start_scheduler
 from bot.settings import Settings
 from storage.db import make_engine, unit_of_work
 from storage.migrate import upgrade
@@ -61,9 +63,12 @@ class Service:
     delivery: DeliveryThread
     socket_mode: object | None = None
     listeners: ThreadPoolExecutor | None = None
+    tick_seconds: float = 15
+    scheduler: BackgroundScheduler | None = None
 
     def start_background(self) -> None:
         self.delivery.start()
+        self.scheduler = start_scheduler(self.runtime, self.tick_seconds, self.delivery.worker)
         if self.socket_mode is not None:
             threading.Thread(
                 target=self._connect_socket_mode, name="handshake-socket-mode", daemon=True
@@ -83,6 +88,9 @@ class Service:
                 delay = min(delay * 2, 60)
 
     def stop_background(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+            self.scheduler = None
         self.delivery.stop()
         if self.socket_mode is not None:
             self.socket_mode.close()  # type: ignore[attr-defined]
@@ -117,7 +125,7 @@ def build_service(
     http_app = create_http_app(
         runtime, bolt=None if socket_mode else bolt, intake_token=settings.intake_token
     )
-    return Service(runtime, http_app, delivery, socket_mode, listeners)
+    return Service(runtime, http_app, delivery, socket_mode, listeners, settings.tick_seconds)
 
 
 def serve(settings: Settings, config: HandshakeConfig) -> None:

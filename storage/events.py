@@ -12,6 +12,7 @@ from storage.models import Event
 
 def log_event(
     kind: str,
+    /,
     *,
     session: Session,
     at: datetime,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.models import PENDING, Handoff, Lead, Person
+from storage.models import ACCEPTED, PENDING, Handoff, Lead, Person
 
 
 def get_handoff(handoff_id: int, *, session: Session) -> Handoff | None:
@@ -93,5 +93,51 @@ def pending_for_owner(
         .where(Handoff.owner_id == owner_id, Handoff.status == PENDING)
         .order_by(col(Handoff.due_at))
         .limit(limit)
+    )
+    return [(h, lead) for h, lead in session.exec(query).all()]
+
+
+def claim_first_touch(
+    handoff_id: int,
+    *,
+    session: Session,
+    kind: str,
+    at: datetime,
+    by: str,
+    reason_code: str | None = None,
+    reason_label: str | None = None,
+    note: str | None = None,
+) -> bool:
+    """Record the first touch of an accepted lead; False if one was recorded already."""
+    result = session.execute(
+        update(Handoff)
+        .where(
+            col(Handoff.id) == handoff_id,
+            col(Handoff.status) == ACCEPTED,
+            col(Handoff.first_touch).is_(None),
+        )
+        .values(
+            first_touch=kind,
+            first_touch_at=at,
+            touched_by=by,
+            touch_reason_code=reason_code,
+            touch_reason_label=reason_label,
+            touch_note=note,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def open_handoffs_of(owner_id: str, *, session: Session) -> list[tuple[Handoff, Lead]]:
+    """Pending hand-offs, and accepted ones still waiting for a first touch."""
+    query = (
+        select(Handoff, Lead)
+        .join(Lead, col(Lead.id) == col(Handoff.lead_id))
+        .where(
+            Handoff.owner_id == owner_id,
+            (col(Handoff.status) == PENDING)
+            | ((col(Handoff.status) == ACCEPTED) & col(Handoff.first_touch).is_(None)),
+        )
     )
     return [(h, lead) for h, lead in session.exec(query).all()]

@@ -102,6 +102,14 @@ class Handoff(SQLModel, table=True):
     revisit_on: date | None = None
     routing_error: bool = False
     previous_id: int | None = Field(default=None, foreign_key="handoff.id")
+    tier: str | None = None  # the SLA tier that set its clock
+    first_touch_at: datetime | None = None  # accepted leads: the first follow-up logged
+    first_touch: str | None = None  # contacted | meeting_booked | disqualified
+    touched_by: str | None = None
+    touch_reason_code: str | None = None
+    touch_reason_label: str | None = None
+    touch_note: str | None = None
+    reassign_reason: str | None = None  # why this hand-off was taken from its owner
     owner_channel: str | None = None  # DM channel of the owner's card, once posted
     owner_ts: str | None = None
     channel_id: str | None = None  # handoff_channel card, once posted
@@ -137,6 +145,36 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime
     updated_at: datetime
+
+
+# Timer kinds and statuses.
+REMIND = "remind"  # nudge the owner: still no decision
+ESCALATE = "escalate"  # tell the owner's manager
+REASSIGN = "reassign"  # move the lead to the next eligible person
+FOLLOW_UP = "follow_up"  # accepted, no first touch: nudge the owner
+FOLLOW_UP_ESCALATE = "follow_up_escalate"  # still none: tell the manager
+TIMER_PENDING = "pending"
+TIMER_FIRED = "fired"
+TIMER_CANCELLED = "cancelled"
+
+
+class Timer(SQLModel, table=True):
+    """Due work. The scheduler tick claims due rows with a compare-and-set on status."""
+
+    __table_args__ = (
+        Index("ix_timer_status_due", "status", "due_at"),
+        Index("ix_timer_handoff_status", "handoff_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    handoff_id: int = Field(foreign_key="handoff.id")
+    recipient: str | None = None  # who is told (for nudges: the owner; escalations: manager)
+    due_at: datetime
+    status: str = Field(default=TIMER_PENDING)
+    created_at: datetime
+    fired_at: datetime | None = None
+    note: str | None = None  # why it fired, was deferred, or was cancelled
 
 
 class RoutingCursor(SQLModel, table=True):

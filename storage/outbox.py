@@ -12,6 +12,8 @@ from storage.models import OUT_DONE, OUT_FAILED, OUT_PENDING, OUT_SENDING, Outbo
 
 POST_CARD = "post_card"
 UPDATE_CARD = "update_card"
+DM = "dm"  # a message to one person (nudge, escalation, …), rendered at delivery
+THREAD = "thread"  # a reply under the hand-off's card in the hand-off channel
 
 
 def enqueue(

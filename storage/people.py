@@ -66,11 +66,15 @@ def handoffs_created_since(since: datetime, *, session: Session) -> dict[str, in
     return {owner: count for owner, count in session.exec(query).all()}
 
 
-def set_tz(slack_id: str, tz: str, *, session: Session) -> None:
+def set_tz(slack_id: str, tz: str, *, session: Session) -> bool:
+    """True when the stored time zone changed."""
     person = session.get(Person, slack_id)
-    if person is not None and person.tz != tz:
-        person.tz = tz
-        session.add(person)
+    if person is None or person.tz == tz:
+        return False
+    person.tz = tz
+    session.add(person)
+    session.flush()
+    return True
 
 
 def set_away(slack_id: str, until: date | None, *, session: Session) -> Person | None:

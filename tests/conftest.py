@@ -158,6 +158,14 @@ class Bot:
     def deliver(self) -> int:
         return self.worker.run_once()
 
+    def tick(self) -> object:
+        """One scheduler tick (fire due timers), then deliver what it queued."""
+        from bot.scheduler import run_tick
+
+        report = run_tick(self.runtime)
+        self.deliver()
+        return report
+
 
 @pytest.fixture
 def bot(

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.domain.routing import Rep, RouteDecision, RouteRequest, route
+from bot.domain.routing import Rep, RouteRequest, route
+from bot.services.sla_clock import start_clock
 from storage import leads as lead_store
 from storage import outbox
 from storage import people as people_store
@@ -51,13 +52,21 @@ def assign_lead(
             cursor=cursor.last_slack_id,
             exclude=exclude,
         ),
-        _reps(session, now, config.timezone),
+        reps(session, now, config.timezone),
         now.date(),
     )
     cursor.last_slack_id = decision.cursor
     session.add(cursor)
-    handoff = _create_handoff(
-        lead, decision, session=session, config=config, now=now, signals=signals, previous=previous
+    handoff = create_handoff(
+        lead,
+        owner=decision.owner,
+        rule=decision.rule,
+        team=decision.team,
+        session=session,
+        config=config,
+        now=now,
+        signals=signals,
+        previous=previous,
     )
     log_event(
         "routed",
@@ -79,26 +88,29 @@ def assign_lead(
     return handoff
 
 
-def _create_handoff(
+def create_handoff(
     lead: Lead,
-    decision: RouteDecision,
     *,
+    owner: str,
+    rule: str,
+    team: str | None,
     session: Session,
     config: HandshakeConfig,
     now: datetime,
     signals: list[str],
     previous: Handoff | None,
 ) -> Handoff:
+    """A pending hand-off with its clock running; the caller queues the cards."""
     handoff = Handoff(
         lead_id=lead.id or 0,
-        owner_id=decision.owner,
-        team=decision.team,
-        rule=decision.rule,
+        owner_id=owner,
+        team=team,
+        rule=rule,
         contract_version=config.contract.version,
         signals=signals,
         status=PENDING,
         created_at=now,
-        due_at=now + config.sla.respond_within,
+        due_at=now + config.sla.respond_within,  # start_clock sets the real deadline
         previous_id=previous.id if previous else None,
     )
     session.add(handoff)
@@ -106,10 +118,11 @@ def _create_handoff(
     lead.updated_at = now
     session.add(lead)
     session.flush()
+    start_clock(handoff, lead, session=session, config=config, now=now)
     return handoff
 
 
-def _reps(session: Session, now: datetime, tz: str) -> list[Rep]:
+def reps(session: Session, now: datetime, tz: str) -> list[Rep]:
     local = now.astimezone(ZoneInfo(tz))
     day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)  # capacity is per day
     today_counts = people_store.handoffs_created_since(day_start, session=session)

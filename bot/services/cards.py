@@ -8,7 +8,9 @@ from bot.config import HandshakeConfig
 from bot.views.lead_card import CardContext, HistoryItem
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
+from storage.models import FOLLOW_UP, REASSIGNED
 from storage.people import get_person
+from storage.timers import pending_timers
 
 
 def person_name(slack_id: str | None, *, session: Session) -> str | None:
@@ -42,6 +44,14 @@ def load_card_context(
         if h.id is not None and handoff.id is not None and h.id < handoff.id
     )
     successor = next((h for h in all_handoffs if h.previous_id == handoff.id), None)
+    previous = next((h for h in all_handoffs if h.id == handoff.previous_id), None)
+    reassigned_from = None
+    if previous is not None and previous.status == REASSIGNED:
+        name = person_name(previous.owner_id, session=session) or previous.owner_id
+        reassigned_from = f"Reassigned from {name}: {previous.reassign_reason or 'no decision'}"
+    follow_up = next(
+        (t for t in pending_timers(handoff.id or 0, session=session) if t.kind == FOLLOW_UP), None
+    )
     return CardContext(
         lead=lead,
         handoff=handoff,
@@ -50,4 +60,7 @@ def load_card_context(
         decided_by_name=person_name(handoff.decided_by, session=session),
         history=history,
         reassigned_to_name=person_name(successor.owner_id, session=session) if successor else None,
+        reassigned_from=reassigned_from,
+        touched_by_name=person_name(handoff.touched_by, session=session),
+        follow_up_due=follow_up.due_at if follow_up else None,
     )

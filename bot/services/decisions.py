@@ -11,6 +11,7 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.domain.lifecycle import revisit_at
 from bot.services.assign import assign_lead
+from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
 from storage import outbox
 from storage.db import unit_of_work
 from storage.events import log_event
@@ -71,10 +72,24 @@ def check_decider(
 ) -> Outcome:
     """Before opening a reason modal: may this person decide, and is it still pending?"""
     with unit_of_work(engine) as session:
-        handoff = _allowed(session, config, handoff_id, actor_id, action, now)
+        handoff = allowed(session, config, handoff_id, actor_id, action, now)
         if isinstance(handoff, Outcome):
             return handoff
         if handoff.status != PENDING:
+            return Outcome(ALREADY, handoff)
+        lead = get_lead(handoff.lead_id, session=session)
+        return Outcome(OK, handoff, lead_label=lead_label(lead) if lead else None)
+
+
+def check_touch(
+    handoff_id: int, actor_id: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+) -> Outcome:
+    """Before opening the disqualify form: accepted, no first touch yet, and allowed."""
+    with unit_of_work(engine) as session:
+        handoff = allowed(session, config, handoff_id, actor_id, "disqualified", now)
+        if isinstance(handoff, Outcome):
+            return handoff
+        if handoff.status != ACCEPTED or handoff.first_touch:
             return Outcome(ALREADY, handoff)
         lead = get_lead(handoff.lead_id, session=session)
         return Outcome(OK, handoff, lead_label=lead_label(lead) if lead else None)
@@ -94,7 +109,7 @@ def decide(
 ) -> Outcome:
     """Record a decision in one transaction: state, event, card updates (and a re-route)."""
     with unit_of_work(engine) as session:
-        handoff = _allowed(session, config, handoff_id, actor_id, action, now)
+        handoff = allowed(session, config, handoff_id, actor_id, action, now)
         if isinstance(handoff, Outcome):
             return handoff
         reason = None
@@ -146,6 +161,7 @@ def decide(
             routing_error=reroute,
             minutes=round((now - handoff.created_at).total_seconds() / 60, 1),
         )
+        stop_decision_clock(handoff_id, session=session, now=now, why=f"{action} by {actor_id}")
         new_handoff = _close_lead(session, config, handoff, action, reroute, actor_id, now)
         for target in ("owner", "channel"):
             outbox.enqueue(
@@ -179,6 +195,8 @@ def _close_lead(
     lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED, HANDBACK: LEAD_HANDED_BACK}[action]
     if action == HANDBACK:
         lead.revisit_at = revisit_at(handoff.revisit_on, now)
+    if action == ACCEPT:
+        start_follow_up_clock(handoff, lead, session=session, config=config, now=now)
     lead.updated_at = now
     session.add(lead)
     return None
@@ -192,7 +210,7 @@ def lead_label(lead: Lead) -> str:
     return name or lead.email
 
 
-def _allowed(
+def allowed(
     session: Session,
     config: HandshakeConfig,
     handoff_id: int,

@@ -1,9 +1,11 @@
-"""The lead card: the owner's DM (with decision buttons while pending) and the
-hand-off channel's copy (context, owner and live status; never buttons)."""
+"""The lead card: the owner's DM (decision buttons while pending, first-touch buttons
+once accepted) and the hand-off channel's copy (context, owner and live status; never
+buttons)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -17,6 +19,13 @@ from bot.views.lead_parts import (
     signals_text,
     status_marker,
     status_word,
+)
+from bot.views.sla_parts import (
+    decision_buttons,
+    reassign_why,
+    tier_text,
+    touch_buttons,
+    touch_line,
 )
 from bot.views.text import escape, format_date, format_when, mention, one_line, safe, trim
 from storage.models import (
@@ -54,6 +63,10 @@ class CardContext:
     decided_by_name: str | None = None
     history: tuple[HistoryItem, ...] = ()
     reassigned_to_name: str | None = None
+    # Raw text (escaped here), e.g. "Reassigned from Ana Alvarez after 24h without a decision".
+    reassigned_from: str | None = None
+    follow_up_due: datetime | None = None  # accepted, no first touch yet: when one is due
+    touched_by_name: str | None = None  # who logged the first touch; default: the owner
 
 
 def lead_name(lead: Lead) -> str:
@@ -66,6 +79,8 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
     """`{"text": fallback, "blocks": [...]}` for chat.postMessage / chat.update."""
     lead, handoff = ctx.lead, ctx.handoff
     result: list[bk.Block] = [bk.header(safe(lead_name(lead), bk.HEADER_TEXT))]
+    if ctx.reassigned_from and one_line(ctx.reassigned_from):
+        result.append(bk.context(f"🔁 {safe(one_line(ctx.reassigned_from), 500)}"))
     result.append(_summary(lead))
     result.append(bk.section(signals_text(handoff.signals, lead.score)))
     result.append(bk.context(*_provenance(handoff)))
@@ -136,15 +151,18 @@ def _status_text(ctx: CardContext, audience: Audience) -> str:
     rerouted_to = safe(one_line(ctx.reassigned_to_name), 200) if ctx.reassigned_to_name else ""
     mark = f"*{status_marker(status)}*"
 
+    tier = tier_text(handoff.tier) if handoff.tier and one_line(handoff.tier) else ""
     if status == PENDING:
-        first = f"{mark} · respond by *{deadline}*"
+        first = f"{mark} · {tier + ' · ' if tier else ''}respond by *{deadline}*"
     elif status == REJECTED and handoff.routing_error:
         first = f"{mark} as the wrong owner by {by}{when}"
     elif status in (ACCEPTED, REJECTED, HANDED_BACK):
         first = f"{mark} by {by}{when}"
     elif status == REASSIGNED:
         target = f" to {rerouted_to}" if rerouted_to else ""
-        first = f"{mark}{target}{when} · no decision by {deadline}"
+        why = reassign_why(handoff.reassign_reason)
+        tail = why or f"{when} · no decision by {deadline}"
+        first = f"{mark}{target}{tail}"
     elif status == EXPIRED:
         first = f"{mark} · no decision by {deadline}"
     else:
@@ -153,6 +171,10 @@ def _status_text(ctx: CardContext, audience: Audience) -> str:
     lines = [first]
     if audience == "channel":
         lines.insert(0, f"*Owner:* {owner}")
+    if tier and status != PENDING:
+        lines.append(tier)
+    if status == ACCEPTED:
+        lines += _follow_up_lines(ctx)
     if status in (REJECTED, HANDED_BACK):
         if handoff.reason_label or handoff.reason_code:
             reason = handoff.reason_label or handoff.reason_code
@@ -164,6 +186,28 @@ def _status_text(ctx: CardContext, audience: Audience) -> str:
         if status == REJECTED and handoff.routing_error:
             lines.append(f"🔁 Re-routed to {rerouted_to or 'the next owner'}")
     return "\n".join(lines)
+
+
+def _touched(handoff: Handoff) -> bool:
+    return bool(handoff.first_touch) or handoff.first_touch_at is not None
+
+
+def _follow_up_lines(ctx: CardContext) -> list[str]:
+    handoff = ctx.handoff
+    if _touched(handoff):
+        return [
+            touch_line(
+                kind=handoff.first_touch,
+                at=handoff.first_touch_at,
+                by_name=ctx.touched_by_name or ctx.owner_name,
+                tz=ctx.owner_tz,
+                reason=handoff.touch_reason_label or handoff.touch_reason_code,
+                note=handoff.touch_note,
+            )
+        ]
+    if ctx.follow_up_due is not None:
+        return [f"⏱️ First touch due by *{format_when(ctx.follow_up_due, ctx.owner_tz)}*"]
+    return []
 
 
 def _crm_url(value: Any) -> str | None:
@@ -182,13 +226,11 @@ def _crm_url(value: Any) -> str | None:
 def _buttons(ctx: CardContext, audience: Audience) -> list[bk.Block]:
     buttons: list[bk.Block] = []
     handoff = ctx.handoff
-    if audience == "owner" and handoff.status == PENDING and handoff.id is not None:
-        value = str(handoff.id)
-        buttons += [
-            bk.button("Accept", ids.ACCEPT, value=value, style="primary"),
-            bk.button("Reject", ids.REJECT, value=value, style="danger"),
-            bk.button("Hand back", ids.HAND_BACK, value=value),
-        ]
+    if audience == "owner" and handoff.id is not None:
+        if handoff.status == PENDING:
+            buttons += decision_buttons(handoff.id)
+        elif handoff.status == ACCEPTED and not _touched(handoff):
+            buttons += touch_buttons(handoff.id)
     url = _crm_url(ctx.lead.crm_url)
     if url:
         buttons.append(bk.button("Open in CRM", ids.CRM_LINK, url=url))

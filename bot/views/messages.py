@@ -43,3 +43,38 @@ def not_found() -> str:
     return (
         "This hand-off no longer exists, so nothing was changed. Ask an admin if that looks wrong."
     )
+
+
+_TOUCH_RECORDED = {
+    "contacted": "📞 Contacted: logged as the first touch. The follow-up clock has stopped.",
+    "meeting_booked": "📅 Meeting booked: logged as the first touch. Nice work.",
+    "disqualified": "🚫 Disqualified after contact: marketing sees your reason on the card.",
+}
+
+
+def snoozed(until_text: str | None) -> str:
+    """Answer to **Snooze 1h**: only the clicker's next reminder moves."""
+    until = safe(one_line(until_text), 100) if until_text and one_line(until_text) else ""
+    when = f"until {until}" if until else "for an hour"
+    return f"💤 Snoozed: your next reminder about this lead waits {when}."
+
+
+def nudge_sent(owner_name: str | None) -> str:
+    owner = safe(one_line(owner_name), NAME) if owner_name and one_line(owner_name) else ""
+    return f"⏰ Nudged {owner or 'the owner'} again."
+
+
+def reassigned_to(name: str | None) -> str:
+    who = safe(one_line(name), NAME) if name and one_line(name) else "the next owner"
+    return f"🔁 Reassigned to {who}. They get a fresh card with the lead's history."
+
+
+def touch_recorded(kind: str) -> str:
+    """Answer to a first-touch click or the disqualify modal."""
+    return _TOUCH_RECORDED.get(
+        str(kind), f"📌 First touch logged: {safe(one_line(kind), 60) or 'done'}."
+    )
+
+
+def not_pending() -> str:
+    return "This lead is no longer waiting for a decision, so nothing was changed."

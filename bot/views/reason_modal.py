@@ -58,34 +58,14 @@ def build_reason_modal(
     """A `views.open` view asking for a required reason and an optional note."""
     if kind not in _COPY:
         raise ValueError(f"unknown modal kind {kind!r}; expected 'reject' or 'handback'")
-    options = _options(reasons)
+    options = reason_options(reasons)
     if not options:
         raise ValueError(f"no {kind} reasons to offer")
     copy = _COPY[kind]
     view_blocks: list[bk.Block] = [
         bk.section(f"*{safe(one_line(lead_label), 500)}*\n{copy['intro']}"),
-        bk.input_block(
-            ids.REASON_BLOCK,
-            "Reason",
-            {
-                "type": "static_select",
-                "action_id": ids.REASON_INPUT,
-                "placeholder": bk.plain_text("Choose a reason", bk.PLACEHOLDER),
-                "options": options,
-            },
-        ),
-        bk.input_block(
-            ids.NOTE_BLOCK,
-            "Note",
-            {
-                "type": "plain_text_input",
-                "action_id": ids.NOTE_INPUT,
-                "multiline": True,
-                "max_length": NOTE_MAX_LENGTH,
-                "placeholder": bk.plain_text("Anything the next person should know", 150),
-            },
-            optional=True,
-        ),
+        reason_input(ids.REASON_BLOCK, ids.REASON_INPUT, options),
+        note_input(),
     ]
     if kind == "handback":
         picker: bk.Block = {
@@ -107,7 +87,31 @@ def build_reason_modal(
     }
 
 
-def _options(reasons: Sequence[ReasonLike]) -> list[bk.Block]:
+def reason_input(block_id: str, action_id: str, options: list[bk.Block]) -> bk.Block:
+    """The required reason menu."""
+    element = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": bk.plain_text("Choose a reason", bk.PLACEHOLDER),
+        "options": options,
+    }
+    return bk.input_block(block_id, "Reason", element)
+
+
+def note_input(placeholder: str = "Anything the next person should know") -> bk.Block:
+    """The optional multi-line note (ids.NOTE_BLOCK / ids.NOTE_INPUT)."""
+    element = {
+        "type": "plain_text_input",
+        "action_id": ids.NOTE_INPUT,
+        "multiline": True,
+        "max_length": NOTE_MAX_LENGTH,
+        "placeholder": bk.plain_text(placeholder, bk.PLACEHOLDER),
+    }
+    return bk.input_block(ids.NOTE_BLOCK, "Note", element, optional=True)
+
+
+def reason_options(reasons: Sequence[ReasonLike]) -> list[bk.Block]:
+    """Menu options for reasons: escaped labels, unique codes that round-trip."""
     options: list[bk.Block] = []
     seen: set[str] = set()
     for reason in reasons:
@@ -119,21 +123,29 @@ def _options(reasons: Sequence[ReasonLike]) -> list[bk.Block]:
     return options[: bk.MAX_OPTIONS]
 
 
-def _value(state_values: Any, block_id: str, action_id: str) -> dict[str, Any]:
+def state_value(state_values: Any, block_id: str, action_id: str) -> dict[str, Any]:
     block = state_values.get(block_id) if isinstance(state_values, dict) else None
     action = block.get(action_id) if isinstance(block, dict) else None
     return action if isinstance(action, dict) else {}
 
 
+def selected_code(state_values: Any, block_id: str, action_id: str) -> str | None:
+    selected = state_value(state_values, block_id, action_id).get("selected_option")
+    code = selected.get("value") if isinstance(selected, dict) else None
+    return code if isinstance(code, str) and code else None
+
+
+def note_value(state_values: Any) -> str | None:
+    note = state_value(state_values, ids.NOTE_BLOCK, ids.NOTE_INPUT).get("value")
+    return note.strip() if isinstance(note, str) and note.strip() else None
+
+
 def parse_reason_submission(state_values: Any) -> ReasonSubmission:
     """Read `view.state.values` of a submitted reason modal; anything missing is None."""
-    selected = _value(state_values, ids.REASON_BLOCK, ids.REASON_INPUT).get("selected_option")
-    code = selected.get("value") if isinstance(selected, dict) else None
-    note = _value(state_values, ids.NOTE_BLOCK, ids.NOTE_INPUT).get("value")
-    revisit = _value(state_values, ids.REVISIT_BLOCK, ids.REVISIT_INPUT).get("selected_date")
+    revisit = state_value(state_values, ids.REVISIT_BLOCK, ids.REVISIT_INPUT).get("selected_date")
     return ReasonSubmission(
-        reason_code=code if isinstance(code, str) and code else None,
-        note=note.strip() if isinstance(note, str) and note.strip() else None,
+        reason_code=selected_code(state_values, ids.REASON_BLOCK, ids.REASON_INPUT),
+        note=note_value(state_values),
         revisit_on=revisit if _is_iso_date(revisit) else None,
     )
 

@@ -1,7 +1,7 @@
 from slack_bolt import App
 
 from bot import ids
-from handlers.actions import decision
+from handlers.actions import decision, sla
 
 
 def register(app: App) -> None:
@@ -9,3 +9,9 @@ def register(app: App) -> None:
     app.action(ids.REJECT)(decision.open_reason_modal)
     app.action(ids.HAND_BACK)(decision.open_reason_modal)
     app.action(ids.CRM_LINK)(decision.link_clicked)
+    app.action(ids.SNOOZE)(sla.snooze)
+    app.action(ids.NUDGE_AGAIN)(sla.nudge_again)
+    app.action(ids.REASSIGN_NOW)(sla.reassign_now)
+    app.action(ids.TOUCH_CONTACTED)(sla.touch)
+    app.action(ids.TOUCH_MEETING)(sla.touch)
+    app.action(ids.TOUCH_DISQUALIFIED)(sla.open_disqualify_modal)

@@ -19,7 +19,7 @@ from handlers.answers import answer_outcome
 log = logging.getLogger("handshake.handlers")
 
 
-def _handoff_id(body: dict[str, Any]) -> int | None:
+def handoff_id_of(body: dict[str, Any]) -> int | None:
     try:
         return int(body["actions"][0]["value"])
     except (KeyError, IndexError, TypeError, ValueError):
@@ -28,7 +28,7 @@ def _handoff_id(body: dict[str, Any]) -> int | None:
 
 def accept(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -> None:
     ack()
-    handoff_id, user_id = _handoff_id(body), body["user"]["id"]
+    handoff_id, user_id = handoff_id_of(body), body["user"]["id"]
     if handoff_id is None:
         respond(text=messages.not_found(), response_type="ephemeral", replace_original=False)
         return
@@ -48,7 +48,7 @@ def open_reason_modal(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, runtime: Runtime
 ) -> None:
     ack()
-    handoff_id, user_id = _handoff_id(body), body["user"]["id"]
+    handoff_id, user_id = handoff_id_of(body), body["user"]["id"]
     kind = "reject" if body["actions"][0]["action_id"] == ids.REJECT else "handback"
     if handoff_id is None:
         respond(text=messages.not_found(), response_type="ephemeral", replace_original=False)

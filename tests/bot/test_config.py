@@ -80,6 +80,8 @@ def test_base_config_is_valid():
     assert config.sla.escalate_after == timedelta(hours=8)
     assert config.sla.reassign_after == timedelta(hours=24)
     assert config.sla.follow_up_within == timedelta(days=2)
+    assert config.sla.follow_up_escalate_after == timedelta(days=4)
+    assert config.sla.tiers == []
     assert tuple(config.reasons.reject) == DEFAULT_REJECT_REASONS
     assert tuple(config.reasons.handback) == DEFAULT_HANDBACK_REASONS
     assert config.contract.require == []
@@ -151,6 +153,45 @@ PROBLEMS = [
     ("sla.follow_up_within", "0s", "sla.follow_up_within", "is zero"),
     ("sla.escalate_after", "1h", "sla.escalate_after", "1h is shorter than respond_within (4h)"),
     ("sla.reassign_after", "6h", "sla.reassign_after", "6h is shorter than escalate_after (8h)"),
+    ("sla.follow_up_escalate_after", "1d", "sla.follow_up_escalate_after",
+     "1d is shorter than follow_up_within (2d); expected follow_up_within <= follow_up_escalate"),
+    ("sla.follow_up_escalate_after", "soon", "sla.follow_up_escalate_after", "not a duration"),
+    # sla tiers
+    ("sla.tiers", "hot", "sla.tiers", "should be a list"),
+    ("sla.tiers", [{"name": "hot"}], "sla.tiers[0].when", "required key is missing"),
+    ("sla.tiers", [{"when": {"min_score": 90}}], "sla.tiers[0].name", "required key is missing"),
+    ("sla.tiers", [{"name": "hot", "when": {}}], "sla.tiers[0].when",
+     "needs at least one condition: min_score, campaign or activity"),
+    ("sla.tiers", [{"name": "hot", "when": {"activty": "demo_request"}}],
+     "sla.tiers[0].when.activty", 'unknown key (did you mean "activity"?)'),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}, "respond_in": "1h"}],
+     "sla.tiers[0].respond_in", 'did you mean "respond_within"'),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": -1}}], "sla.tiers[0].when.min_score",
+     "greater than or equal to 0"),
+    ("sla.tiers", [{"name": "hot", "when": {"campaign": " "}}], "sla.tiers[0].when.campaign",
+     "must not be empty"),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}, "respond_within": "15x"}],
+     "sla.tiers[0].respond_within", '"15x" is not a duration'),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}},
+                   {"name": "hot", "when": {"campaign": "q4"}}],
+     "sla.tiers[1].name", '"hot" is already used by tiers[0]'),
+    # ...whose durations in force (the tier's over the base ones) must still be in order
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}, "escalate_after": "1h"}],
+     "sla.tiers[0].escalate_after",
+     "1h is shorter than respond_within (4h, from sla); expected respond_within <= escalate_after"),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}, "respond_within": "10h"}],
+     "sla.tiers[0].respond_within", "10h is longer than escalate_after (8h, from sla)"),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}, "respond_within": "15m",
+                    "escalate_after": "1h", "reassign_after": "30m"}],
+     "sla.tiers[0].reassign_after", "30m is shorter than escalate_after (1h); expected"),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}, "reassign_after": "6h"}],
+     "sla.tiers[0].reassign_after", "6h is shorter than escalate_after (8h, from sla)"),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}, "follow_up_escalate_after": "1d"}],
+     "sla.tiers[0].follow_up_escalate_after", "1d is shorter than follow_up_within (2d, from sla)"),
+    ("sla.tiers", [{"name": "hot", "when": {"min_score": 90}, "follow_up_within": "5d"},
+                   {"name": "cold", "when": {"min_score": 1}, "follow_up_within": "2d",
+                    "follow_up_escalate_after": "1d"}],
+     "sla.tiers[1].follow_up_escalate_after", "1d is shorter than follow_up_within (2d);"),
     # business hours
     ("business_hours.end", "08:00", "business_hours.end", "08:00 is not after start (09:00)"),
     ("business_hours.start", 540, "business_hours.start", 'write the time in quotes, "9:00"'),
@@ -309,6 +350,75 @@ def test_optional_sections():
     assert config.people[1].away_until == date(2026, 12, 1)
     assert config.people[1].capacity_per_day == 5
     assert config.contract.signals[0].qualifies is True
+
+
+def test_follow_up_escalation_defaults_to_twice_follow_up_within():
+    config = parse_config(config_with(("sla.follow_up_within", "1d")))
+    assert config.sla.follow_up_escalate_after == timedelta(days=2)
+    config = parse_config(config_with(("sla.follow_up_escalate_after", "3d")))
+    assert config.sla.follow_up_escalate_after == timedelta(days=3)
+    assert config.sla.follow_up_within == timedelta(days=2)
+    config = parse_config(config_with(("sla.follow_up_escalate_after", "2d")))  # equal: fine
+    assert config.sla.follow_up_escalate_after == timedelta(days=2)
+
+
+H = timedelta(hours=1)
+D = timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("tier", "expected"),
+    [
+        # nothing overridden: the base set
+        ({}, (4 * H, 8 * H, 24 * H, 2 * D, 4 * D)),
+        ({"respond_within": "15m", "escalate_after": "1h", "reassign_after": "4h"},
+         (H / 4, H, 4 * H, 2 * D, 4 * D)),
+        ({"respond_within": "8h"}, (8 * H, 8 * H, 24 * H, 2 * D, 4 * D)),
+        # the tier's follow_up_within: its escalation defaults to twice that...
+        ({"follow_up_within": "5d"}, (4 * H, 8 * H, 24 * H, 5 * D, 10 * D)),
+        # ...unless the tier sets it too
+        ({"follow_up_within": "1d", "follow_up_escalate_after": "1d"},
+         (4 * H, 8 * H, 24 * H, D, D)),
+        ({"follow_up_escalate_after": "3d"}, (4 * H, 8 * H, 24 * H, 2 * D, 3 * D)),
+    ],
+)  # fmt: skip
+def test_tier_durations_in_force(tier, expected):
+    config = parse_config(config_with(("sla.tiers", [{"name": "t", "when": {"min_score": 1},
+                                                      **tier}])))  # fmt: skip
+    durations = config.sla.durations(config.sla.tiers[0])
+    assert tuple(durations.values()) == expected
+    assert list(durations) == [
+        "respond_within", "escalate_after", "reassign_after",
+        "follow_up_within", "follow_up_escalate_after",
+    ]  # fmt: skip
+
+
+def test_tiers_are_read_in_order():
+    config = parse_config(
+        config_with(
+            ("sla.tiers", [
+                {"name": "hot", "when": {"activity": "demo_request"}, "respond_within": "15m",
+                 "escalate_after": "1h", "reassign_after": "4h"},
+                {"name": "Q4", "when": {"campaign": " Q4 Launch ", "min_score": 70.5}},
+            ]),
+        )
+    )  # fmt: skip
+    hot, q4 = config.sla.tiers
+    assert (hot.name, hot.when.activity, hot.respond_within) == ("hot", "demo_request", H / 4)
+    assert hot.follow_up_within is None  # not overridden
+    assert (q4.when.campaign, q4.when.min_score, q4.when.activity) == ("Q4 Launch", 70.5, None)
+    assert config.sla.durations() == config.sla.durations(None)
+    assert config.sla.durations()["respond_within"] == 4 * H
+
+
+def test_base_order_problems_are_not_repeated_for_each_tier():
+    problems = problems_of(
+        config_with(
+            ("sla.escalate_after", "1h"),
+            ("sla.tiers", [{"name": "a", "when": {"min_score": 1}, "follow_up_within": "1d"}]),
+        )
+    )
+    assert paths(problems) == {"sla.escalate_after"}, problems
 
 
 def test_config_is_immutable():

@@ -94,7 +94,9 @@ def test_timeout_after_slack_posted_does_not_post_twice(bot, runtime, clock):
     assert len(recovered) == 1
 
 
-def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(bot, runtime, clock):
+def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
+    bot, runtime, clock, monkeypatch
+):
     """A crash between Slack's answer and our commit leaves a row `sending`; a restarted
     worker reclaims it after the lease, finds the card in history, and records it."""
     handoff = routed(bot)
@@ -109,9 +111,11 @@ def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(bot, r
     def die(*_args, **_kwargs):
         raise Crash
 
-    crashing._record_post = die  # the process dies right after Slack answered
-    with pytest.raises(Crash):
-        crashing.run_once()
+    with monkeypatch.context() as patch:
+        # The process dies right after Slack answered, before our commit.
+        patch.setattr("bot.delivery_jobs.set_card", die)
+        with pytest.raises(Crash):
+            crashing.run_once()
     assert [r.status for r in rows(bot)][:1] == [OUT_SENDING]
     assert successful_posts(bot) == 1
 

@@ -191,3 +191,44 @@ def slack_limit_problems(payload: dict[str, Any], *, surface: str = "message") -
 @pytest.fixture
 def check_limits() -> Callable[..., list[str]]:
     return slack_limit_problems
+
+
+# --- Reading payloads back ------------------------------------------------------------------
+
+
+def _texts(payload: Any) -> list[str]:
+    if isinstance(payload, dict):
+        return [
+            t
+            for key, value in payload.items()
+            for t in ([value] if key == "text" and isinstance(value, str) else _texts(value))
+        ]
+    if isinstance(payload, list):
+        return [t for item in payload for t in _texts(item)]
+    return []
+
+
+def visible_text(payload: dict[str, Any]) -> str:
+    """Every "text" string of a payload (text objects and the fallback), one per line."""
+    return "\n".join(_texts(payload))
+
+
+def button_rows(payload: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """(text, action_id, value) of every button, in order."""
+    return [
+        (el["text"]["text"], el["action_id"], el.get("value"))
+        for block in payload["blocks"]
+        if block["type"] == "actions"
+        for el in block["elements"]
+        if el.get("type") == "button"
+    ]
+
+
+@pytest.fixture
+def visible() -> Callable[[dict[str, Any]], str]:
+    return visible_text
+
+
+@pytest.fixture
+def buttons() -> Callable[[dict[str, Any]], list[tuple[str, str, str | None]]]:
+    return button_rows

@@ -2,7 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.views import already_decided, decision_recorded, not_found, refusal
+from bot.views import (
+    already_decided,
+    decision_recorded,
+    not_found,
+    not_pending,
+    nudge_sent,
+    reassigned_to,
+    refusal,
+    snoozed,
+    touch_recorded,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +80,38 @@ def test_long_names_are_trimmed() -> None:
 
 def test_not_found() -> None:
     assert "no longer exists" in not_found()
+
+
+def test_snoozed() -> None:
+    assert snoozed("Tue 24 Nov, 15:30 EST") == (
+        "💤 Snoozed: your next reminder about this lead waits until Tue 24 Nov, 15:30 EST."
+    )
+    assert snoozed(None) == "💤 Snoozed: your next reminder about this lead waits for an hour."
+    assert "<!here>" not in snoozed("<!here>")
+
+
+def test_nudge_sent_and_reassigned_to() -> None:
+    assert nudge_sent("Ana <b>") == "⏰ Nudged Ana &lt;b&gt; again."
+    assert nudge_sent(None) == "⏰ Nudged the owner again."
+    assert reassigned_to("Ben & Co") == (
+        "🔁 Reassigned to Ben &amp; Co. They get a fresh card with the lead's history."
+    )
+    assert reassigned_to("").startswith("🔁 Reassigned to the next owner.")
+    assert len(nudge_sent("x" * 5000)) < 300 and len(reassigned_to("x" * 5000)) < 300
+
+
+@pytest.mark.parametrize(
+    ("kind", "starts"),
+    [
+        ("contacted", "📞 Contacted: logged as the first touch."),
+        ("meeting_booked", "📅 Meeting booked: logged as the first touch."),
+        ("disqualified", "🚫 Disqualified after contact:"),
+        ("<odd>", "📌 First touch logged: &lt;odd&gt;."),
+    ],
+)
+def test_touch_recorded(kind: str, starts: str) -> None:
+    assert touch_recorded(kind).startswith(starts)
+
+
+def test_not_pending() -> None:
+    assert "no longer waiting" in not_pending()

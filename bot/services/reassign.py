@@ -1,0 +1,103 @@
+"""Take a lead from an owner who did not decide, and give it to the next person."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.domain.routing import MANAGER_FALLBACK, next_in_rotation
+from bot.services import notify
+from bot.services.assign import create_handoff, reps
+from bot.services.sla_clock import stop_decision_clock
+from storage import outbox
+from storage.events import log_event
+from storage.handoffs import claim_decision, handoffs_for_lead
+from storage.leads import get_lead
+from storage.models import REASSIGNED, Handoff
+
+REASSIGNED_RULE = "reassigned"
+
+
+def reassign(
+    handoff: Handoff,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+    actor: str,
+    reason: str,
+) -> Handoff | None:
+    """The old hand-off ends `reassigned`; a new one (fresh clock) goes to the next eligible
+    person of the same team and role who has not held the lead, else to the manager.
+    None when someone decided first."""
+    assert handoff.id is not None
+    if not claim_decision(
+        handoff.id, session=session, status=REASSIGNED, decided_by=actor, decided_at=now
+    ):
+        return None
+    session.refresh(handoff)
+    handoff.reassign_reason = reason
+    session.add(handoff)
+    stop_decision_clock(handoff.id, session=session, now=now, why="reassigned")
+    lead = get_lead(handoff.lead_id, session=session)
+    assert lead is not None
+    held = frozenset(h.owner_id for h in handoffs_for_lead(lead.id or 0, session=session))
+    people = reps(session, now, config.timezone)
+    old = next((p for p in people if p.slack_id == handoff.owner_id), None)
+    rotation = sorted(
+        (p for p in people if old and p.team == old.team and p.role == old.role),
+        key=lambda p: p.position,
+    )
+    chosen = next_in_rotation(rotation, handoff.owner_id, held, now.date())
+    team = (config.team(handoff.team) if handoff.team else None) or config.team_for_country(
+        lead.country
+    )
+    owner, rule = (chosen.slack_id, REASSIGNED_RULE) if chosen else (team.manager, MANAGER_FALLBACK)
+    new = create_handoff(
+        lead,
+        owner=owner,
+        rule=rule,
+        team=team.name,
+        session=session,
+        config=config,
+        now=now,
+        signals=list(handoff.signals or []),
+        previous=handoff,
+    )
+    log_event(
+        "reassigned",
+        session=session,
+        at=now,
+        actor=actor,
+        lead_id=lead.id,
+        handoff_id=handoff.id,
+        new_handoff_id=new.id,
+        new_owner=owner,
+        rule=rule,
+        reason=reason,
+    )
+    for target in ("owner", "channel"):
+        outbox.enqueue(outbox.UPDATE_CARD, target, session=session, now=now, handoff_id=handoff.id)
+        outbox.enqueue(outbox.POST_CARD, target, session=session, now=now, handoff_id=new.id)
+    notify.thread_note(
+        "reassigned",
+        handoff.id,
+        session=session,
+        now=now,
+        owner=handoff.owner_id,
+        new_owner=owner,
+        reason=reason,
+    )
+    if rule == MANAGER_FALLBACK:
+        notify.dm(
+            "manager_fallback",
+            owner,
+            new.id or 0,
+            session=session,
+            now=now,
+            previous_owner=handoff.owner_id,
+            reason=reason,
+        )
+    return new

@@ -1,0 +1,186 @@
+"""Buttons on nudges, escalations and accepted cards: snooze, nudge again, reassign, and
+log the first touch."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from bot.config import HandshakeConfig
+from bot.services import notify
+from bot.services.decisions import (
+    ALREADY,
+    INVALID,
+    RECORDED,
+    Outcome,
+    allowed,
+)
+from bot.services.reassign import reassign
+from bot.services.sla_clock import stop_follow_up_clock
+from bot.services.sla_fire import send
+from storage import outbox
+from storage.db import unit_of_work
+from storage.events import log_event
+from storage.handoffs import claim_first_touch
+from storage.models import ACCEPTED, FOLLOW_UP, PENDING, REMIND, Handoff
+from storage.timers import add_timer, cancel_timers
+
+SNOOZE = timedelta(hours=1)
+TOUCHES = ("contacted", "meeting_booked", "disqualified")
+
+
+def _waiting_kind(handoff: Handoff) -> str | None:
+    """Which nudge applies now: the decision's, or the first touch's."""
+    if handoff.status == PENDING:
+        return REMIND
+    if handoff.status == ACCEPTED and not handoff.first_touch:
+        return FOLLOW_UP
+    return None
+
+
+def snooze(
+    handoff_id: int, actor: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+) -> Outcome:
+    """Push back the owner's next nudge by an hour; escalation and reassignment keep time."""
+    with unit_of_work(engine) as session:
+        handoff = allowed(session, config, handoff_id, actor, "snooze", now)
+        if isinstance(handoff, Outcome):
+            return handoff
+        kind = _waiting_kind(handoff)
+        if kind is None:
+            return Outcome(ALREADY, handoff)
+        assert handoff.id is not None
+        cancel_timers(
+            handoff.id,
+            session=session,
+            now=now,
+            kinds=[kind],
+            recipient=handoff.owner_id,
+            note=f"snoozed by {actor}",
+        )
+        add_timer(
+            kind, handoff.id, now + SNOOZE, session=session, now=now, recipient=handoff.owner_id
+        )
+        log_event(
+            "snoozed",
+            session=session,
+            at=now,
+            actor=actor,
+            lead_id=handoff.lead_id,
+            handoff_id=handoff.id,
+            until=(now + SNOOZE).isoformat(),
+            kind=kind,
+        )
+        return Outcome(RECORDED, handoff)
+
+
+def nudge_again(
+    handoff_id: int, actor: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+) -> Outcome:
+    with unit_of_work(engine) as session:
+        handoff = allowed(session, config, handoff_id, actor, "nudge", now)
+        if isinstance(handoff, Outcome):
+            return handoff
+        kind = _waiting_kind(handoff)
+        if kind is None:
+            return Outcome(ALREADY, handoff)
+        send(kind, handoff, handoff.owner_id, session=session, config=config, now=now, actor=actor)
+        return Outcome(RECORDED, handoff)
+
+
+def reassign_now(
+    handoff_id: int,
+    actor: str,
+    *,
+    engine: Engine,
+    config: HandshakeConfig,
+    now: datetime,
+    actor_name: str,
+) -> Outcome:
+    with unit_of_work(engine) as session:
+        handoff = allowed(session, config, handoff_id, actor, "reassign", now)
+        if isinstance(handoff, Outcome):
+            return handoff
+        if handoff.status != PENDING:
+            return Outcome(ALREADY, handoff)
+        new = reassign(
+            handoff,
+            session=session,
+            config=config,
+            now=now,
+            actor=actor,
+            reason=f"reassigned by {actor_name}",
+        )
+        if new is None:
+            session.refresh(handoff)
+            return Outcome(ALREADY, handoff)
+        return Outcome(RECORDED, handoff, new_handoff=new)
+
+
+def record_touch(
+    handoff_id: int,
+    actor: str,
+    kind: str,
+    *,
+    engine: Engine,
+    config: HandshakeConfig,
+    now: datetime,
+    reason_code: str | None = None,
+    note: str | None = None,
+) -> Outcome:
+    """Contacted, meeting booked, or disqualified after contact (with a reason)."""
+    if kind not in TOUCHES:
+        raise ValueError(kind)
+    with unit_of_work(engine) as session:
+        handoff = allowed(session, config, handoff_id, actor, kind, now)
+        if isinstance(handoff, Outcome):
+            return handoff
+        reason = None
+        if kind == "disqualified":
+            reason = config.reason("reject", reason_code or "")
+            if reason is None or reason.reroute:
+                return Outcome(INVALID, handoff, "Pick a reason from the list.")
+        note = (note or "").strip()[:3000] or None
+        assert handoff.id is not None
+        if not claim_first_touch(
+            handoff.id,
+            session=session,
+            kind=kind,
+            at=now,
+            by=actor,
+            reason_code=reason.code if reason else None,
+            reason_label=reason.label if reason else None,
+            note=note,
+        ):
+            session.refresh(handoff)
+            return Outcome(ALREADY, handoff)
+        session.refresh(handoff)
+        stop_follow_up_clock(handoff.id, session=session, now=now, why=f"{kind} by {actor}")
+        log_event(
+            "first_touch",
+            session=session,
+            at=now,
+            actor=actor,
+            lead_id=handoff.lead_id,
+            handoff_id=handoff.id,
+            touch=kind,
+            reason_code=reason.code if reason else None,
+            reason=reason.label if reason else None,
+            note=note,
+            minutes=round((now - (handoff.decided_at or now)).total_seconds() / 60, 1),
+        )
+        for target in ("owner", "channel"):
+            outbox.enqueue(
+                outbox.UPDATE_CARD, target, session=session, now=now, handoff_id=handoff.id
+            )
+        notify.thread_note(
+            "touch",
+            handoff.id,
+            session=session,
+            now=now,
+            owner=handoff.owner_id,
+            touch=kind,
+            reason=reason.label if reason else None,
+        )
+        return Outcome(RECORDED, handoff)

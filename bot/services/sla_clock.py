@@ -1,0 +1,107 @@
+"""Setting and stopping a hand-off's clock: the timers that a state change implies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.domain.calendar import WorkCalendar, calendar_for
+from bot.domain.sla import SlaTimes, deadlines, follow_up_deadlines, select_sla
+from storage.handoffs import open_handoffs_of
+from storage.models import (
+    ESCALATE,
+    FOLLOW_UP,
+    FOLLOW_UP_ESCALATE,
+    PENDING,
+    REASSIGN,
+    REMIND,
+    Handoff,
+    Lead,
+)
+from storage.people import get_person
+from storage.timers import add_timer, cancel_timers, pending_timers
+
+DECISION_TIMERS = (REMIND, ESCALATE, REASSIGN)
+FOLLOW_UP_TIMERS = (FOLLOW_UP, FOLLOW_UP_ESCALATE)
+
+
+def calendar_of(slack_id: str | None, *, session: Session, config: HandshakeConfig) -> WorkCalendar:
+    """A person's working calendar: business hours in their Slack time zone."""
+    person = get_person(slack_id, session=session) if slack_id else None
+    return calendar_for(config, person.tz if person else None)
+
+
+def sla_for(lead: Lead, config: HandshakeConfig) -> SlaTimes:
+    return select_sla(config.sla, lead.model_dump())
+
+
+def start_clock(
+    handoff: Handoff, lead: Lead, *, session: Session, config: HandshakeConfig, now: datetime
+) -> None:
+    """A new hand-off: its deadline, and the nudge, escalation and reassignment timers."""
+    assert handoff.id is not None
+    times = sla_for(lead, config)
+    owner_calendar = calendar_of(handoff.owner_id, session=session, config=config)
+    due = deadlines(handoff.created_at, times, owner_calendar, owner_calendar)
+    handoff.due_at, handoff.tier = due.remind, times.tier
+    session.add(handoff)
+    manager = config.manager_of(handoff.owner_id)
+    add_timer(REMIND, handoff.id, due.remind, session=session, now=now, recipient=handoff.owner_id)
+    if manager and manager != handoff.owner_id:
+        # The manager holding a lead has nobody to escalate to or hand it to.
+        add_timer(ESCALATE, handoff.id, due.escalate, session=session, now=now, recipient=manager)
+        add_timer(REASSIGN, handoff.id, due.reassign, session=session, now=now)
+
+
+def stop_decision_clock(handoff_id: int, *, session: Session, now: datetime, why: str) -> None:
+    cancel_timers(handoff_id, session=session, now=now, kinds=DECISION_TIMERS, note=why)
+
+
+def start_follow_up_clock(
+    handoff: Handoff, lead: Lead, *, session: Session, config: HandshakeConfig, now: datetime
+) -> datetime:
+    """Accepted: the first touch is due by the returned time."""
+    assert handoff.id is not None
+    times = sla_for(lead, config)
+    calendar = calendar_of(handoff.owner_id, session=session, config=config)
+    nudge_at, escalate_at = follow_up_deadlines(now, times, calendar)
+    add_timer(FOLLOW_UP, handoff.id, nudge_at, session=session, now=now, recipient=handoff.owner_id)
+    manager = config.manager_of(handoff.owner_id)
+    if manager and manager != handoff.owner_id:
+        add_timer(
+            FOLLOW_UP_ESCALATE, handoff.id, escalate_at, session=session, now=now, recipient=manager
+        )
+    return nudge_at
+
+
+def stop_follow_up_clock(handoff_id: int, *, session: Session, now: datetime, why: str) -> None:
+    cancel_timers(handoff_id, session=session, now=now, kinds=FOLLOW_UP_TIMERS, note=why)
+
+
+def replan_for_person(slack_id: str, *, session: Session, config: HandshakeConfig) -> int:
+    """A person's time zone became known or changed: move the original (not snoozed)
+    timers of their pending and accepted hand-offs to the new working calendar."""
+    moved = 0
+    for handoff, lead in open_handoffs_of(slack_id, session=session):
+        times = sla_for(lead, config)
+        calendar = calendar_of(slack_id, session=session, config=config)
+        if handoff.status == PENDING:
+            due = deadlines(handoff.created_at, times, calendar, calendar)
+            planned = {REMIND: due.remind, ESCALATE: due.escalate, REASSIGN: due.reassign}
+            start = handoff.created_at
+            handoff.due_at = due.remind
+            session.add(handoff)
+        elif handoff.decided_at is not None:
+            nudge_at, escalate_at = follow_up_deadlines(handoff.decided_at, times, calendar)
+            planned = {FOLLOW_UP: nudge_at, FOLLOW_UP_ESCALATE: escalate_at}
+            start = handoff.decided_at
+        else:
+            continue
+        for timer in pending_timers(handoff.id or 0, session=session):
+            if timer.kind in planned and timer.created_at == start:
+                timer.due_at = planned[timer.kind]
+                session.add(timer)
+                moved += 1
+    return moved

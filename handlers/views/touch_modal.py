@@ -1,0 +1,45 @@
+"""The "Disqualified after contact" form: a required reason and an optional note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot import ids
+from bot.runtime import Runtime
+from bot.services import decisions, sla_actions
+from bot.views import messages
+from bot.views.touch_modal import parse_touch_metadata, parse_touch_submission
+from handlers.answers import outcome_text
+
+
+def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
+    handoff_id = parse_touch_metadata(view.get("private_metadata"))
+    if handoff_id is None:
+        ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: "This form is out of date."})
+        return
+    form = parse_touch_submission((view.get("state") or {}).get("values") or {})
+    if not form.reason_code:
+        ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: "Pick a reason."})
+        return
+    outcome = sla_actions.record_touch(
+        handoff_id,
+        body["user"]["id"],
+        "disqualified",
+        engine=runtime.engine,
+        config=runtime.config,
+        now=runtime.clock(),
+        reason_code=form.reason_code,
+        note=form.note,
+    )
+    if outcome.result == decisions.RECORDED:
+        ack()
+        runtime.wake()
+        return
+    text = (
+        messages.not_pending()
+        if outcome.result == decisions.ALREADY
+        else (outcome_text(outcome, runtime) or "Could not record this.")
+    )
+    ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: text})
