@@ -31,10 +31,18 @@ COLUMNS = [
     "note",
     "routing_error",
     "contract_version",
+    "tier",
     "created",
     "decided",
     "decided_by",
     "minutes_to_decision",
+    "reassign_reason",
+    "first_touch",
+    "first_touch_at",
+    "touch_reason_code",
+    "touch_reason",
+    "touch_note",
+    "minutes_to_first_touch",
 ]
 
 
@@ -63,10 +71,22 @@ def _row(r: HandoffRow) -> dict[str, Any]:
         "note": h.note,
         "routing_error": h.routing_error,
         "contract_version": h.contract_version,
+        "tier": h.tier,
         "created": h.created_at.isoformat(),
         "decided": h.decided_at.isoformat() if h.decided_at else None,
         "decided_by": h.decided_by,
         "minutes_to_decision": minutes,
+        "reassign_reason": h.reassign_reason,
+        "first_touch": h.first_touch,
+        "first_touch_at": h.first_touch_at.isoformat() if h.first_touch_at else None,
+        "touch_reason_code": h.touch_reason_code,
+        "touch_reason": h.touch_reason_label,
+        "touch_note": h.touch_note,
+        "minutes_to_first_touch": (
+            round((h.first_touch_at - h.decided_at).total_seconds() / 60, 1)
+            if h.first_touch_at and h.decided_at
+            else None
+        ),
     }
 
 

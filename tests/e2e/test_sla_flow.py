@@ -256,3 +256,36 @@ def test_the_manager_may_decide_from_the_escalation(bot, clock):
     clock.advance(hours=16)
     bot.tick()
     assert len(handoffs(bot, body["id"])) == 1  # no reassignment after a decision
+
+
+def test_first_touch_and_reassignment_reach_the_export(bot, clock):
+    from bot.export import export_rows
+
+    body = route(bot)
+    clock.advance(hours=24)
+    bot.tick()
+    _old, new = handoffs(bot, body["id"])
+    from bot.services import decisions, sla_actions
+
+    decisions.decide(
+        new.id,
+        new.owner_id,
+        decisions.ACCEPT,
+        engine=bot.runtime.engine,
+        config=bot.runtime.config,
+        now=clock(),
+    )
+    clock.advance(minutes=90)
+    sla_actions.record_touch(
+        new.id,
+        new.owner_id,
+        "contacted",
+        engine=bot.runtime.engine,
+        config=bot.runtime.config,
+        now=clock(),
+    )
+    rows = {r["handoff_id"]: r for r in export_rows(f.START, engine=bot.runtime.engine)}
+    assert rows[_old.id]["status"] == "reassigned"
+    assert rows[_old.id]["reassign_reason"] == "24h without a decision"
+    assert rows[new.id]["first_touch"] == "contacted"
+    assert rows[new.id]["minutes_to_first_touch"] == 90.0
