@@ -135,6 +135,7 @@ class Rows:
 
     def write(self, *, session: Session) -> None:
         insert_rows(self.outbox, self.events, session=session)
+        self.outbox, self.events = [], []
 
 
 def tick(*, engine: Engine, config: HandshakeConfig, now: datetime, batch: int = 500) -> TickReport:
@@ -254,6 +255,8 @@ def _fire(
     report.fired += 1
     report.kinds[timer.kind] = report.kinds.get(timer.kind, 0) + 1
     if timer.kind == REASSIGN:
+        if rows is not None:  # what earlier timers queued goes first, as it would one by one
+            rows.write(session=session)
         waited = _waited(handoff, session=session, config=config, now=now, calendars=calendars)
         reassign(
             handoff,
