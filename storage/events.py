@@ -10,6 +10,27 @@ from sqlmodel import Session, col, select
 from storage.models import Event
 
 
+def event_values(
+    kind: str,
+    /,
+    *,
+    at: datetime,
+    actor: str,
+    lead_id: int | None = None,
+    handoff_id: int | None = None,
+    **data: Any,
+) -> dict[str, Any]:
+    """A new event's columns: for one event (`log_event`) or a bulk insert of many."""
+    return {
+        "kind": kind,
+        "at": at,
+        "actor": actor,
+        "lead_id": lead_id,
+        "handoff_id": handoff_id,
+        "data": data or None,
+    }
+
+
 def log_event(
     kind: str,
     /,
@@ -22,7 +43,7 @@ def log_event(
     **data: Any,
 ) -> Event:
     event = Event(
-        kind=kind, at=at, actor=actor, lead_id=lead_id, handoff_id=handoff_id, data=data or None
+        **event_values(kind, at=at, actor=actor, lead_id=lead_id, handoff_id=handoff_id, **data)
     )
     session.add(event)
     return event

@@ -16,6 +16,26 @@ DM = "dm"  # a message to one person (nudge, escalation, …), rendered at deliv
 THREAD = "thread"  # a reply under the hand-off's card in the hand-off channel
 
 
+def outbox_values(
+    kind: str,
+    target: str,
+    *,
+    now: datetime,
+    handoff_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A new row's columns: for one row (`enqueue`) or a bulk insert of many."""
+    return {
+        "kind": kind,
+        "target": target,
+        "handoff_id": handoff_id,
+        "payload": payload,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def enqueue(
     kind: str,
     target: str,
@@ -25,15 +45,7 @@ def enqueue(
     handoff_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> Outbox:
-    row = Outbox(
-        kind=kind,
-        target=target,
-        handoff_id=handoff_id,
-        payload=payload,
-        next_attempt_at=now,
-        created_at=now,
-        updated_at=now,
-    )
+    row = Outbox(**outbox_values(kind, target, now=now, handoff_id=handoff_id, payload=payload))
     session.add(row)
     return row
 

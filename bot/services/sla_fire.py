@@ -22,9 +22,8 @@ from bot.durations import format_wait
 from bot.services import notify
 from bot.services.reassign import reassign
 from bot.services.sla_clock import calendar_of
-from storage import outbox
 from storage.db import unit_of_work
-from storage.events import log_event
+from storage.events import event_values, log_event
 from storage.handoffs import get_handoff
 from storage.models import (
     ACCEPTED,
@@ -94,43 +93,32 @@ class Rows:
     def send(
         self, kind: str, handoff: Handoff, recipient: str, *, now: datetime, actor: str, waited: str
     ) -> None:
+        """The same rows `send` writes, built by the same functions."""
+        assert handoff.id is not None
         template, note, event = MESSAGE[kind]
-        queued = {
-            "handoff_id": handoff.id,
-            "next_attempt_at": now,
-            "created_at": now,
-            "updated_at": now,
-        }
         self.outbox.append(
-            {
-                "kind": outbox.DM,
-                "target": "dm",
-                **queued,
-                "payload": {"template": template, "recipient": recipient, "waited": waited},
-            }
+            notify.dm_values(template, recipient, handoff.id, now=now, waited=waited)
         )
         self.outbox.append(
-            {
-                "kind": outbox.THREAD,
-                "target": "thread",
-                **queued,
-                "payload": {
-                    "kind": note,
-                    "owner": handoff.owner_id,
-                    "recipient": recipient,
-                    "waited": waited,
-                },
-            }
+            notify.thread_values(
+                note,
+                handoff.id,
+                now=now,
+                owner=handoff.owner_id,
+                recipient=recipient,
+                waited=waited,
+            )
         )
         self.events.append(
-            {
-                "kind": event,
-                "at": now,
-                "actor": actor,
-                "lead_id": handoff.lead_id,
-                "handoff_id": handoff.id,
-                "data": {"recipient": recipient, "waited": waited},
-            }
+            event_values(
+                event,
+                at=now,
+                actor=actor,
+                lead_id=handoff.lead_id,
+                handoff_id=handoff.id,
+                recipient=recipient,
+                waited=waited,
+            )
         )
 
     def write(self, *, session: Session) -> None:
