@@ -50,6 +50,16 @@ def dms_of(bot, user, handoff_id):
     ]
 
 
+def accepted_by_ana(bot):
+    """A lead routed to Ana, who clicks Accept on her card."""
+    body = route(bot)
+    [handoff] = handoffs(bot, body["id"])
+    card = dm_messages(bot.slack, f.ANA)[0]
+    click_card(bot, f.ANA, ids.ACCEPT, handoff, card)
+    wait_for(lambda: handoffs(bot, body["id"])[0].status == "accepted")
+    return body, handoff, card
+
+
 def thread_replies(bot, handoff):
     card = cards_for(bot.slack, f.CHANNEL, handoff.id)[0]
     return [
@@ -129,11 +139,7 @@ def test_away_reps_are_skipped_by_reassignment(bot, clock):
 
 
 def test_a_decision_stops_the_clock_and_accept_starts_follow_up(bot, clock):
-    body = route(bot)
-    [handoff] = handoffs(bot, body["id"])
-    card = dm_messages(bot.slack, f.ANA)[0]
-    click_card(bot, f.ANA, ids.ACCEPT, handoff, card)
-    wait_for(lambda: handoffs(bot, body["id"])[0].status == "accepted")
+    _body, handoff, card = accepted_by_ana(bot)
     bot.deliver()
     accepted = cards_for(bot.slack, card.channel, handoff.id)[0]
     assert button_texts(accepted) == ["Contacted", "Meeting booked", "Disqualified after contact"]
@@ -152,11 +158,7 @@ def test_a_decision_stops_the_clock_and_accept_starts_follow_up(bot, clock):
 
 
 def test_first_touch_stops_the_follow_up_clock(bot, clock):
-    body = route(bot)
-    [handoff] = handoffs(bot, body["id"])
-    card = dm_messages(bot.slack, f.ANA)[0]
-    click_card(bot, f.ANA, ids.ACCEPT, handoff, card)
-    wait_for(lambda: handoffs(bot, body["id"])[0].status == "accepted")
+    body, handoff, card = accepted_by_ana(bot)
     bot.deliver()
     click_card(bot, f.ANA, ids.TOUCH_MEETING, handoff, card)
     wait_for(lambda: handoffs(bot, body["id"])[0].first_touch == "meeting_booked")
@@ -174,11 +176,7 @@ def test_first_touch_stops_the_follow_up_clock(bot, clock):
 
 
 def test_disqualified_after_contact_needs_a_reason(bot, clock):
-    body = route(bot)
-    [handoff] = handoffs(bot, body["id"])
-    card = dm_messages(bot.slack, f.ANA)[0]
-    click_card(bot, f.ANA, ids.ACCEPT, handoff, card)
-    wait_for(lambda: handoffs(bot, body["id"])[0].status == "accepted")
+    body, handoff, card = accepted_by_ana(bot)
     click_card(bot, f.ANA, ids.TOUCH_DISQUALIFIED, handoff, card)
     modal = wait_for(lambda: bot.slack.state.open_modals(f.ANA))[-1]
     assert modal.payload["callback_id"] == ids.TOUCH_MODAL
