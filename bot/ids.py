@@ -38,3 +38,17 @@ CARD_METADATA_EVENT = "handshake_card"
 DM_METADATA_EVENT = "handshake_dm"
 
 SLASH_COMMAND = "/handshake"
+
+# App Home. The queue and team lists reuse the decision, touch and SLA buttons above
+# (value: the hand-off id), in action rows whose block_id is a prefix + the hand-off id.
+HOME_PENDING_BLOCK = "home_pending_"
+HOME_TOUCH_BLOCK = "home_touch_"
+HOME_BREACHED_BLOCK = "home_breached_"
+# A rep's own settings on Home (block_ids get the current value appended, so a
+# re-published Home shows the stored value rather than the picker's last state).
+HOME_AWAY_BLOCK = "home_away_"
+HOME_AWAY_DATE = "home_away_until"  # datepicker: selected_date
+HOME_BACK = "home_back"  # button "I'm back"
+HOME_CAPACITY_BLOCK = "home_capacity_"
+HOME_CAPACITY = "home_capacity"  # static_select: "off" (no cap) or a number
+HOME_CAPACITY_OFF = "off"

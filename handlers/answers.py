@@ -1,13 +1,19 @@
-"""The ephemeral answer to a decision attempt, shared by buttons on every surface."""
+"""Answering the person who clicked, on whatever surface the click came from."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from slack_bolt import Respond
+from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.services import decisions
+from bot.services.home import Notice
 from bot.views import messages
 from bot.views.text import format_when
+from handlers.events.app_home import publish_home
 
 
 def outcome_text(outcome: decisions.Outcome, runtime: Runtime) -> str | None:
@@ -24,7 +30,28 @@ def outcome_text(outcome: decisions.Outcome, runtime: Runtime) -> str | None:
     return None
 
 
-def answer_outcome(outcome: decisions.Outcome, respond: Respond, runtime: Runtime) -> None:
-    text = outcome_text(outcome, runtime)
-    if text:
-        respond(text=text, response_type="ephemeral", replace_original=False)
+@dataclass
+class Answer:
+    """Tell the clicker something: ephemerally where the message was (its response_url),
+    or, for a click on App Home (which has none), as a line at the top of their Home.
+    Either way their Home is refreshed: it shows their own queue and settings."""
+
+    body: dict[str, Any]
+    respond: Respond
+    client: WebClient
+    runtime: Runtime
+
+    @property
+    def user_id(self) -> str:
+        return str(self.body["user"]["id"])
+
+    def __call__(self, text: str | None = None, *, error: bool = False) -> None:
+        on_home = not self.body.get("response_url")
+        if text and not on_home:
+            self.respond(text=text, response_type="ephemeral", replace_original=False)
+        notice = Notice(text, error=error) if text and on_home else None
+        publish_home(self.client, self.user_id, self.runtime, notice)
+
+    def outcome(self, outcome: decisions.Outcome) -> None:
+        text = outcome_text(outcome, self.runtime)
+        self(text, error=outcome.result != decisions.RECORDED and text is not None)

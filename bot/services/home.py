@@ -1,50 +1,290 @@
-"""What a person's App Home shows."""
+"""What a person's App Home shows, by role, and the settings changed from it.
+
+Reps (ae, sdr): their queue and their routing settings. Managers: their team today
+(and their own queue when they hold leads). Admins: the same for everyone, plus failed
+Slack calls. Marketers: this week's hand-offs by campaign and the latest decisions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
 from bot.runtime import Runtime
+from bot.services import settings as person_settings
 from bot.services.decisions import lead_label
+from storage import home as q
 from storage.db import unit_of_work
-from storage.handoffs import pending_for_owner
+from storage.models import Person
 from storage.people import get_person
+
+REP_ROLES = ("ae", "sdr")
+PENDING_SHOWN = 20  # a rep's list; a manager's or admin's own list shows OWN_SHOWN
+TOUCH_SHOWN = 20
+OWN_SHOWN = 8
+BREACHED_SHOWN = 15
+RESPONDERS_SHOWN = 5
+CAMPAIGNS_SHOWN = 20
+REASONS_PER_CAMPAIGN = 3
+LATEST_SHOWN = 10
+CAPACITY_MAX = 1000  # as `/handshake capacity`
 
 
 @dataclass(frozen=True)
-class QueueItem:
+class PendingItem:
     handoff_id: int
     lead_label: str
+    campaign: str | None
     due_at: datetime
     overdue: bool
 
 
 @dataclass(frozen=True)
+class TouchItem:
+    handoff_id: int
+    lead_label: str
+    accepted_at: datetime | None
+    follow_up_due: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Queue:
+    pending: tuple[PendingItem, ...]
+    pending_total: int
+    touch: tuple[TouchItem, ...]
+    touch_total: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.pending_total or self.touch_total)
+
+
+@dataclass(frozen=True)
+class OwnSettings:
+    away_until: date | None  # only when still in force
+    capacity: int | None
+
+
+@dataclass(frozen=True)
+class BreachedItem:
+    handoff_id: int
+    lead_label: str
+    owner_name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class TeamView:
+    scope: str  # "enterprise", or "" for everyone
+    pending: int
+    breached: int
+    decisions: dict[str, int]  # accepted / rejected / handed_back this week
+    per_team: tuple[q.TeamCounts, ...]  # admins: one row per team
+    slowest: tuple[q.Responder, ...]
+    breached_items: tuple[BreachedItem, ...]
+
+
+@dataclass(frozen=True)
+class CampaignItem:
+    counts: q.CampaignCounts
+    reasons: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class DecisionItem:
+    status: str
+    lead_label: str
+    campaign: str | None
+    owner_name: str | None
+    decider_name: str | None
+    decided_at: datetime | None
+    reason_label: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MarketingView:
+    campaigns: tuple[CampaignItem, ...]
+    campaigns_total: int
+    latest: tuple[DecisionItem, ...]
+
+
+@dataclass(frozen=True)
 class HomeData:
     name: str
-    on_roster: bool
+    role: str | None  # None: not on the roster
     tz: str
-    away_until: date | None
-    capacity_per_day: int | None
-    queue: tuple[QueueItem, ...]
+    week_start: datetime
+    queue: Queue | None = None
+    settings: OwnSettings | None = None
+    team: TeamView | None = None
+    marketing: MarketingView | None = None
+    failed_outbox: int = 0
+
+    @property
+    def on_roster(self) -> bool:
+        return self.role is not None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A line at the top of Home after a change made there (Home has no modal errors)."""
+
+    text: str
+    error: bool = False
+
+
+def week_start(now: datetime, tz: str) -> datetime:
+    """Monday 00:00 of this week in the config's time zone."""
+    local = now.astimezone(ZoneInfo(tz))
+    monday = (local - timedelta(days=local.weekday())).date()
+    return datetime(monday.year, monday.month, monday.day, tzinfo=ZoneInfo(tz))
 
 
 def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
-    now = runtime.clock()
+    now, config = runtime.clock(), runtime.config
+    since = week_start(now, config.timezone)
     with unit_of_work(runtime.engine) as session:
         person = get_person(user_id, session=session)
-        rows = pending_for_owner(user_id, session=session)
-    queue = tuple(
-        QueueItem(h.id or 0, lead_label(lead), h.due_at, h.due_at < now) for h, lead in rows
+        if person is None or not person.active:
+            return HomeData(user_id, None, config.timezone, since)
+        base = HomeData(person.name, person.role, person.tz or config.timezone, since)
+        if person.role in REP_ROLES:
+            return replace(
+                base,
+                queue=_queue(session, user_id, now, PENDING_SHOWN, TOUCH_SHOWN),
+                settings=_settings(person, now.date()),
+            )
+        if person.role == "marketer":
+            return replace(base, marketing=_marketing(session, since))
+        if person.role not in ("manager", "admin"):
+            return base
+        admin = person.role == "admin"
+        teams = None if admin else _managed_teams(config, person)
+        return replace(
+            base,
+            queue=_queue(session, user_id, now, OWN_SHOWN, OWN_SHOWN),
+            team=_team(session, teams, now, since),
+            failed_outbox=q.failed_outbox_count(session=session) if admin else 0,
+        )
+
+
+def _managed_teams(config: HandshakeConfig, person: Person) -> list[str]:
+    teams = [t.name for t in config.teams if t.manager == person.slack_id]
+    return teams or ([person.team] if person.team else [])
+
+
+def _queue(session: Session, owner: str, now: datetime, n_pending: int, n_touch: int) -> Queue:
+    counts = q.queue_counts(owner, session=session)
+    pending = tuple(
+        PendingItem(h.id or 0, lead_label(lead), lead.campaign, h.due_at, h.due_at < now)
+        for h, lead in q.pending_of(owner, session=session, limit=n_pending)
     )
-    if person is None:
-        return HomeData(user_id, False, runtime.config.timezone, None, None, queue)
-    return HomeData(
-        person.name,
-        person.active,
-        person.tz or runtime.config.timezone,
-        person.away_until,
-        person.capacity_per_day,
-        queue,
+    touch = tuple(
+        TouchItem(
+            row.handoff.id or 0,
+            lead_label(row.lead),
+            row.handoff.decided_at,
+            row.follow_up_due,
+            row.follow_up_due is not None and row.follow_up_due < now,
+        )
+        for row in q.awaiting_touch_of(owner, session=session, limit=n_touch)
     )
+    return Queue(pending, counts.pending, touch, counts.awaiting_touch)
+
+
+def _settings(person: Person, today: date) -> OwnSettings:
+    away = person.away_until if person.away_until and person.away_until >= today else None
+    return OwnSettings(away, person.capacity_per_day)
+
+
+def _team(
+    session: Session,
+    teams: list[str] | None,
+    now: datetime,
+    since: datetime,
+) -> TeamView:
+    per_team = tuple(q.team_counts(teams, now, session=session))
+    breached = tuple(
+        BreachedItem(row.handoff.id or 0, lead_label(row.lead), row.owner.name, row.handoff.due_at)
+        for row in q.breached(teams, now, session=session, limit=BREACHED_SHOWN)
+    )
+    return TeamView(
+        scope=", ".join(teams) if teams is not None else "",
+        pending=sum(t.pending for t in per_team),
+        breached=sum(t.breached for t in per_team),
+        decisions=q.decisions_since(teams, since, session=session),
+        per_team=per_team if teams is None else (),
+        slowest=tuple(q.slowest_responders(teams, since, session=session, limit=RESPONDERS_SHOWN)),
+        breached_items=breached,
+    )
+
+
+def _marketing(session: Session, since: datetime) -> MarketingView:
+    counts = q.campaign_counts(since, session=session, limit=CAMPAIGNS_SHOWN)
+    reasons = q.top_reasons(
+        since,
+        [c.campaign for c in counts],
+        session=session,
+        per_campaign=REASONS_PER_CAMPAIGN,
+    )
+    by_campaign: dict[str, list[tuple[str, int]]] = {}
+    for reason in reasons:
+        by_campaign.setdefault(reason.campaign, []).append((reason.label, reason.count))
+    latest = tuple(
+        DecisionItem(
+            row.handoff.status,
+            lead_label(row.lead),
+            row.lead.campaign,
+            row.owner_name,
+            row.decider_name,
+            row.handoff.decided_at,
+            row.handoff.reason_label,
+            row.handoff.note,
+        )
+        for row in q.latest_decisions(session=session, limit=LATEST_SHOWN)
+    )
+    return MarketingView(
+        tuple(CampaignItem(c, tuple(by_campaign.get(c.campaign, ()))) for c in counts),
+        q.campaign_total(since, session=session) if len(counts) >= CAMPAIGNS_SHOWN else len(counts),
+        latest,
+    )
+
+
+# -- settings changed on Home -------------------------------------------------------------
+
+
+def change_away(user_id: str, picked: str | None, *, runtime: Runtime) -> Notice:
+    """The "Away until" date picker: a date from today on; anything else is refused."""
+    try:
+        until = date.fromisoformat(picked or "")
+    except ValueError:
+        return Notice("Pick a date for *Away until*.", error=True)
+    if until < runtime.clock().date():
+        return Notice(
+            f"{until.isoformat()} is in the past: pick today or a later date for *Away until*.",
+            error=True,
+        )
+    return _result(person_settings.set_away(user_id, until, runtime=runtime))
+
+
+def back(user_id: str, *, runtime: Runtime) -> Notice:
+    """ "I'm back": new leads can reach the person again."""
+    return _result(person_settings.set_away(user_id, None, runtime=runtime))
+
+
+def change_capacity(user_id: str, picked: str | None, *, runtime: Runtime) -> Notice:
+    """The capacity menu: "off" (no cap) or a whole number of leads a day."""
+    if picked == "off":
+        return _result(person_settings.set_capacity(user_id, None, runtime=runtime))
+    if not picked or not picked.isdigit() or not 1 <= int(picked) <= CAPACITY_MAX:
+        return Notice("Pick a daily cap from the list, or *No cap*.", error=True)
+    return _result(person_settings.set_capacity(user_id, int(picked), runtime=runtime))
+
+
+def _result(text: str) -> Notice:
+    return Notice(text, error=text == person_settings.NOT_ON_ROSTER)

@@ -1,7 +1,7 @@
 from slack_bolt import App
 
 from bot import ids
-from handlers.actions import decision, sla
+from handlers.actions import decision, home, sla
 
 
 def register(app: App) -> None:
@@ -15,3 +15,6 @@ def register(app: App) -> None:
     app.action(ids.TOUCH_CONTACTED)(sla.touch)
     app.action(ids.TOUCH_MEETING)(sla.touch)
     app.action(ids.TOUCH_DISQUALIFIED)(sla.open_disqualify_modal)
+    app.action(ids.HOME_AWAY_DATE)(home.away_picked)
+    app.action(ids.HOME_BACK)(home.back)
+    app.action(ids.HOME_CAPACITY)(home.capacity_picked)

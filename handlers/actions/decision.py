@@ -14,9 +14,10 @@ from bot.runtime import Runtime
 from bot.services import decisions
 from bot.views import messages
 from bot.views.reason_modal import build_reason_modal
-from handlers.answers import answer_outcome
+from handlers.answers import Answer
 
 log = logging.getLogger("handshake.handlers")
+TOO_SLOW = "Slack did not let me open the form in time. Please click the button again."
 
 
 def handoff_id_of(body: dict[str, Any]) -> int | None:
@@ -26,43 +27,47 @@ def handoff_id_of(body: dict[str, Any]) -> int | None:
         return None
 
 
-def accept(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -> None:
+def accept(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
+) -> None:
     ack()
-    handoff_id, user_id = handoff_id_of(body), body["user"]["id"]
+    answer = Answer(body, respond, client, runtime)
+    handoff_id = handoff_id_of(body)
     if handoff_id is None:
-        respond(text=messages.not_found(), response_type="ephemeral", replace_original=False)
+        answer(messages.not_found(), error=True)
         return
     outcome = decisions.decide(
         handoff_id,
-        user_id,
+        answer.user_id,
         decisions.ACCEPT,
         engine=runtime.engine,
         config=runtime.config,
         now=runtime.clock(),
     )
     runtime.wake()
-    answer_outcome(outcome, respond, runtime)
+    answer.outcome(outcome)
 
 
 def open_reason_modal(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, runtime: Runtime
 ) -> None:
     ack()
-    handoff_id, user_id = handoff_id_of(body), body["user"]["id"]
+    answer = Answer(body, respond, client, runtime)
+    handoff_id = handoff_id_of(body)
     kind = "reject" if body["actions"][0]["action_id"] == ids.REJECT else "handback"
     if handoff_id is None:
-        respond(text=messages.not_found(), response_type="ephemeral", replace_original=False)
+        answer(messages.not_found(), error=True)
         return
     outcome = decisions.check_decider(
         handoff_id,
-        user_id,
+        answer.user_id,
         engine=runtime.engine,
         config=runtime.config,
         now=runtime.clock(),
         action=kind,
     )
     if outcome.result != decisions.OK or outcome.handoff is None:
-        answer_outcome(outcome, respond, runtime)
+        answer.outcome(outcome)
         return
     reasons = runtime.config.reasons.reject if kind == "reject" else runtime.config.reasons.handback
     view = build_reason_modal(
@@ -75,12 +80,10 @@ def open_reason_modal(
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except SlackApiError as exc:
         error = exc.response.get("error")
-        log.warning("views.open failed handoff=%s user=%s error=%s", handoff_id, user_id, error)
-        respond(
-            text="Slack did not let me open the form in time. Please click the button again.",
-            response_type="ephemeral",
-            replace_original=False,
+        log.warning(
+            "views.open failed handoff=%s user=%s error=%s", handoff_id, answer.user_id, error
         )
+        answer(TOO_SLOW, error=True)
 
 
 def link_clicked(ack: Ack) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -14,37 +15,35 @@ from bot.services import decisions, sla_actions
 from bot.views import messages
 from bot.views.text import format_when
 from bot.views.touch_modal import build_touch_modal
-from handlers.actions.decision import handoff_id_of
-from handlers.answers import answer_outcome
+from handlers.actions.decision import TOO_SLOW, handoff_id_of
+from handlers.answers import Answer
 
 TOUCH_OF = {ids.TOUCH_CONTACTED: "contacted", ids.TOUCH_MEETING: "meeting_booked"}
+Action = Callable[[int, str], decisions.Outcome]
 
 
-def _run(
-    body: dict[str, Any], respond: Respond, runtime: Runtime, action: Any, done_text: Any
-) -> None:
-    handoff_id, user_id = handoff_id_of(body), body["user"]["id"]
+def _run(answer: Answer, action: Action, done_text: Callable[[decisions.Outcome], str]) -> None:
+    handoff_id = handoff_id_of(answer.body)
     if handoff_id is None:
-        respond(text=messages.not_found(), response_type="ephemeral", replace_original=False)
+        answer(messages.not_found(), error=True)
         return
-    outcome = action(handoff_id, user_id)
-    runtime.wake()
+    outcome = action(handoff_id, answer.user_id)
+    answer.runtime.wake()
     if outcome.result == decisions.RECORDED:
-        respond(text=done_text(outcome), response_type="ephemeral", replace_original=False)
+        answer(done_text(outcome))
     elif outcome.result == decisions.ALREADY and outcome.handoff is not None:
-        respond(text=messages.not_pending(), response_type="ephemeral", replace_original=False)
+        answer(messages.not_pending(), error=True)
     else:
-        answer_outcome(outcome, respond, runtime)
+        answer.outcome(outcome)
 
 
-def snooze(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -> None:
+def snooze(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
+) -> None:
     ack()
-    now = runtime.clock()
-    tz = runtime.config.timezone
+    now, tz = runtime.clock(), runtime.config.timezone
     _run(
-        body,
-        respond,
-        runtime,
+        Answer(body, respond, client, runtime),
         lambda h, u: sla_actions.snooze(
             h, u, engine=runtime.engine, config=runtime.config, now=now
         ),
@@ -52,45 +51,47 @@ def snooze(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -
     )
 
 
-def nudge_again(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -> None:
+def nudge_again(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
+) -> None:
     ack()
     _run(
-        body,
-        respond,
-        runtime,
+        Answer(body, respond, client, runtime),
         lambda h, u: sla_actions.nudge_again(
             h, u, engine=runtime.engine, config=runtime.config, now=runtime.clock()
         ),
-        lambda o: messages.nudge_sent(runtime.name_of(o.handoff.owner_id)),
+        lambda o: messages.nudge_sent(runtime.name_of(o.handoff.owner_id if o.handoff else None)),
     )
 
 
-def reassign_now(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -> None:
+def reassign_now(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
+) -> None:
     ack()
-    actor = body["user"]["id"]
+    answer = Answer(body, respond, client, runtime)
     _run(
-        body,
-        respond,
-        runtime,
+        answer,
         lambda h, u: sla_actions.reassign_now(
             h,
             u,
             engine=runtime.engine,
             config=runtime.config,
             now=runtime.clock(),
-            actor_name=runtime.name_of(actor),
+            actor_name=runtime.name_of(answer.user_id),
         ),
-        lambda o: messages.reassigned_to(runtime.name_of(o.new_handoff.owner_id)),
+        lambda o: messages.reassigned_to(
+            runtime.name_of(o.new_handoff.owner_id if o.new_handoff else None)
+        ),
     )
 
 
-def touch(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -> None:
+def touch(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
+) -> None:
     ack()
     kind = TOUCH_OF[body["actions"][0]["action_id"]]
     _run(
-        body,
-        respond,
-        runtime,
+        Answer(body, respond, client, runtime),
         lambda h, u: sla_actions.record_touch(
             h, u, kind, engine=runtime.engine, config=runtime.config, now=runtime.clock()
         ),
@@ -102,18 +103,23 @@ def open_disqualify_modal(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, runtime: Runtime
 ) -> None:
     ack()
-    handoff_id, user_id = handoff_id_of(body), body["user"]["id"]
+    answer = Answer(body, respond, client, runtime)
+    handoff_id = handoff_id_of(body)
     if handoff_id is None:
-        respond(text=messages.not_found(), response_type="ephemeral", replace_original=False)
+        answer(messages.not_found(), error=True)
         return
     outcome = decisions.check_touch(
-        handoff_id, user_id, engine=runtime.engine, config=runtime.config, now=runtime.clock()
+        handoff_id,
+        answer.user_id,
+        engine=runtime.engine,
+        config=runtime.config,
+        now=runtime.clock(),
     )
+    if outcome.result == decisions.ALREADY:
+        answer(messages.not_pending(), error=True)
+        return
     if outcome.result != decisions.OK:
-        if outcome.result == decisions.ALREADY:
-            respond(text=messages.not_pending(), response_type="ephemeral", replace_original=False)
-        else:
-            answer_outcome(outcome, respond, runtime)
+        answer.outcome(outcome)
         return
     reasons = [r for r in runtime.config.reasons.reject if not r.reroute]
     view = build_touch_modal(
@@ -122,8 +128,4 @@ def open_disqualify_modal(
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except SlackApiError:
-        respond(
-            text="Slack did not let me open the form in time. Please click the button again.",
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        answer(TOO_SLOW, error=True)

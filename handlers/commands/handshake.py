@@ -1,4 +1,5 @@
-"""`/handshake …`: answers are ephemeral to the caller."""
+"""`/handshake …`: acknowledged at once; answers are ephemeral to the caller, sent through
+the command's response_url (reports can take longer than Slack's 3 seconds)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot import commands
+from bot.reports.answer import answer
 from bot.runtime import Runtime
 from bot.services import settings as person_settings
 
@@ -16,13 +18,13 @@ def handle(ack: Ack, command: dict[str, Any], respond: Respond, runtime: Runtime
     user_id = command["user_id"]
     parsed = commands.parse(command.get("text"), runtime.clock().date())
     if isinstance(parsed, commands.Usage):
-        text = parsed.message
-    elif parsed.name == "help":
-        text = commands.help_text()
+        message: dict[str, Any] = {"text": parsed.message}
+    elif parsed.name in commands.REPORTS:
+        message = answer(parsed, user_id, runtime=runtime)
     elif parsed.name == "away":
-        text = person_settings.set_away(user_id, parsed.away_until, runtime=runtime)
+        message = {"text": person_settings.set_away(user_id, parsed.away_until, runtime=runtime)}
     elif parsed.name == "capacity":
-        text = person_settings.set_capacity(user_id, parsed.capacity, runtime=runtime)
-    else:  # pragma: no cover - parse() returns only the commands above
-        text = commands.help_text()
-    respond(text=text, response_type="ephemeral")
+        message = {"text": person_settings.set_capacity(user_id, parsed.capacity, runtime=runtime)}
+    else:  # help
+        message = {"text": commands.help_text()}
+    respond(**message, response_type="ephemeral")

@@ -7,15 +7,19 @@ from datetime import date
 from typing import Any
 
 from slack_bolt import Ack
+from slack_sdk import WebClient
 
 from bot import ids
 from bot.runtime import Runtime
 from bot.services import decisions
 from bot.views.reason_modal import parse_reason_submission
 from handlers.answers import outcome_text
+from handlers.events.app_home import publish_home
 
 
-def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
+def submit(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, runtime: Runtime
+) -> None:
     user_id = body["user"]["id"]
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
@@ -49,6 +53,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], runtime: Runtim
     if outcome.result == decisions.RECORDED:
         ack()
         runtime.wake()
+        publish_home(client, user_id, runtime)
         return
     block = (
         ids.REVISIT_BLOCK

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack
+from slack_sdk import WebClient
 
 from bot import ids
 from bot.runtime import Runtime
@@ -12,9 +13,12 @@ from bot.services import decisions, sla_actions
 from bot.views import messages
 from bot.views.touch_modal import parse_touch_metadata, parse_touch_submission
 from handlers.answers import outcome_text
+from handlers.events.app_home import publish_home
 
 
-def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
+def submit(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, runtime: Runtime
+) -> None:
     handoff_id = parse_touch_metadata(view.get("private_metadata"))
     if handoff_id is None:
         ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: "This form is out of date."})
@@ -36,6 +40,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], runtime: Runtim
     if outcome.result == decisions.RECORDED:
         ack()
         runtime.wake()
+        publish_home(client, body["user"]["id"], runtime)
         return
     text = (
         messages.not_pending()

@@ -1,0 +1,39 @@
+"""A rep's own settings on App Home: away until a date, back, daily cap. Each change is
+answered by re-publishing the Home with a line saying what happened (or what was wrong)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.runtime import Runtime
+from bot.services import home
+from handlers.events.app_home import publish_home
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    actions = body.get("actions") or [{}]
+    return actions[0] if isinstance(actions[0], dict) else {}
+
+
+def away_picked(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime) -> None:
+    ack()
+    user_id = body["user"]["id"]
+    notice = home.change_away(user_id, _action(body).get("selected_date"), runtime=runtime)
+    publish_home(client, user_id, runtime, notice)
+
+
+def back(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime) -> None:
+    ack()
+    user_id = body["user"]["id"]
+    publish_home(client, user_id, runtime, home.back(user_id, runtime=runtime))
+
+
+def capacity_picked(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime) -> None:
+    ack()
+    user_id = body["user"]["id"]
+    picked = (_action(body).get("selected_option") or {}).get("value")
+    notice = home.change_capacity(user_id, picked, runtime=runtime)
+    publish_home(client, user_id, runtime, notice)
