@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="with list: every status, not only failed")
     p.set_defaults(run=_outbox)
 
+    p = sub.add_parser("digest", help="the weekly digest: its schedule, or post it --now")
+    p.add_argument("--now", action="store_true", help="post the digest of the last 7 days now")
+    p.set_defaults(run=_digest)
+
     p = sub.add_parser("demo", help="the whole hand-off in a browser: no Slack, no credentials")
     p.add_argument("--port", type=int, default=8080, help="the page's port (default 8080)")
     p.add_argument("--db", help="SQLite file to keep (default: a temporary one, removed at exit)")
@@ -208,6 +212,44 @@ def _outbox(args: argparse.Namespace) -> int:
             f"#{row.id} {row.status} {row.kind} card={row.target} handoff={row.handoff_id} "
             f"attempts={row.attempts} last_error={row.last_error or '-'}"
         )
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    from bot.digest.ondemand import post_now, schedule_lines
+
+    settings = load_settings()
+    problems = []
+    if args.now and not settings.slack_bot_token:
+        problems.append("SLACK_BOT_TOKEN: required for digest --now (xoxb-…)")
+    config: HandshakeConfig | None = None
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        problems += exc.problems
+    if problems or config is None:
+        raise SettingsError(problems)
+    engine = _database(settings)
+    try:
+        if not args.now:
+            print("\n".join(schedule_lines(engine=engine, config=config, now=utcnow())))
+            return 0
+        from slack_sdk import WebClient
+
+        client = WebClient(
+            token=settings.slack_bot_token,
+            base_url=settings.slack_api_url,
+            timeout=30,
+            retry_handlers=[],
+        )
+        result = post_now(engine=engine, config=config, client=client, clock=utcnow)
+    finally:
+        engine.dispose()
+    if not result.ok:
+        for line in result.lines:
+            print(f"handshake: {line}", file=sys.stderr)
+        return 1
+    print("\n".join(result.lines))
     return 0
 
 

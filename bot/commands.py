@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.reports.periods import PERIODS, is_period
+
 USAGE = {
     "help": "`/handshake help`: this list",
+    "summary": "`/handshake summary [7d|30d|90d|qtd]`: hand-offs in numbers (default 7d)",
+    "stale": "`/handshake stale`: pending leads past their deadline, oldest first",
+    "lead": "`/handshake lead &lt;email&gt;`: one lead's timeline",
+    "campaigns": "`/handshake campaigns [7d|30d|90d|qtd]`: what sales made of each campaign's "
+    "leads, and why (default 30d)",
+    "contract": "`/handshake contract [7d|30d|90d|qtd]`: acceptance with and without each "
+    "qualification signal (default 90d)",
     "away": "`/handshake away until YYYY-MM-DD` (or `away YYYY-MM-DD`), `/handshake away off`: "
     "pause new leads to you",
     "capacity": "`/handshake capacity <n>` caps the new leads you get a day; "
@@ -14,11 +24,19 @@ USAGE = {
 }
 
 
+DEFAULT_PERIOD = {"summary": "7d", "campaigns": "30d", "contract": "90d"}
+REPORTS = (*DEFAULT_PERIOD, "stale", "lead")
+_EMAIL = re.compile(r"[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|.]+")
+_MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")  # how Slack may send a typed address
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
     away_until: date | None = None
     capacity: int | None = None
+    period: str | None = None  # summary, campaigns, contract: one of PERIODS
+    email: str | None = None  # lead
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,12 @@ def parse(text: str | None, today: date) -> Command | Usage:
         return _away(args, today)
     if name == "capacity":
         return _capacity(args)
+    if name in DEFAULT_PERIOD:
+        return _period(name, args)
+    if name == "stale":
+        return Command("stale") if not args else Usage("Usage: " + USAGE["stale"])
+    if name == "lead":
+        return _lead(args)
     return Usage(f"I don't know `{_clip(words[0])}`. Try `/handshake help`.")
 
 
@@ -66,6 +90,26 @@ def _capacity(args: list[str]) -> Command | Usage:
             f"`{_clip(args[0])}` is not a number from 1 to 1000. Usage: " + USAGE["capacity"]
         )
     return Command("capacity", capacity=int(args[0]))
+
+
+def _period(name: str, args: list[str]) -> Command | Usage:
+    if len(args) > 1:
+        return Usage("Usage: " + USAGE[name])
+    if args and not is_period(args[0]):
+        known = ", ".join(PERIODS)
+        return Usage(f"`{_clip(args[0])}` is not a period ({known}). Usage: " + USAGE[name])
+    return Command(name, period=args[0].lower() if args else DEFAULT_PERIOD[name])
+
+
+def _lead(args: list[str]) -> Command | Usage:
+    if len(args) != 1:
+        return Usage("Usage: " + USAGE["lead"])
+    word = args[0]
+    mailto = _MAILTO.fullmatch(word)
+    email = (mailto.group(1) if mailto else word).strip().lower()
+    if not _EMAIL.fullmatch(email) or len(email) > 320:
+        return Usage(f"`{_clip(word)}` is not an email address. Usage: " + USAGE["lead"])
+    return Command("lead", email=email)
 
 
 def _clip(word: str) -> str:

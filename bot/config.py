@@ -3,9 +3,10 @@
 `load_config(path)` / `parse_config(data)` return a validated, immutable `HandshakeConfig`
 or raise `ConfigError` whose `.problems` lists every problem as "key.path: message".
 Here: the models and the entry points. Scalar types and the models' base live in
-`bot.config_types`, the SLA, its tiers and business hours in `bot.config_sla`, roster
-cross-checks in `bot.config_roster`, problem formatting in `bot.config_errors`, file reading
-in `bot.config_loader`; every public name is importable from here.
+`bot.config_types`, the SLA, its tiers and business hours in `bot.config_sla`, the weekly
+digest's schedule in `bot.config_digest`, roster cross-checks in `bot.config_roster`, problem
+formatting in `bot.config_errors`, file reading in `bot.config_loader`; every public name is
+importable from here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from bot.config_digest import DigestConfig
 from bot.config_errors import (
     ConfigError,
     Loc,
@@ -51,7 +53,8 @@ from bot.reasons import DEFAULT_HANDBACK_REASONS, DEFAULT_REJECT_REASONS, Reason
 
 __all__ = [
     "DAYS", "LEAD_FIELDS", "MANAGER_ROLES", "ROLES", "SLA_KEYS", "TEAM_ROLES",
-    "BusinessHoursConfig", "ConfigError", "ContractConfig", "Day", "HandshakeConfig", "Loc",
+    "BusinessHoursConfig", "ConfigError", "ContractConfig", "Day", "DigestConfig",
+    "HandshakeConfig", "Loc",
     "PersonConfig", "Problem", "ReasonsConfig", "Role", "RoutingConfig", "SignalConfig",
     "SlaConfig", "TeamConfig", "TierConfig", "TierWhen", "load_config", "parse_config",
 ]  # fmt: skip
@@ -133,6 +136,7 @@ class HandshakeConfig(ConfigModel):
     business_hours: BusinessHoursConfig | None = None  # None: durations count wall-clock time
     reasons: ReasonsConfig = Field(default_factory=ReasonsConfig)
     routing: RoutingConfig = Field(default_factory=RoutingConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     @model_validator(mode="after")
     def _roster(self) -> HandshakeConfig:

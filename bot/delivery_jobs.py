@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from bot import ids
 from bot.delivery_errors import Permanent, RetryLater
+from bot.digest.post import deliver_digest
+from bot.digest.schedule import DIGEST
 from bot.services.cards import load_card_context
 from bot.services.sla_messages import render_dm, render_thread_note
 from bot.views.lead_card import build_lead_card
@@ -167,9 +169,15 @@ def _permalink(worker: DeliveryWorker, row: Outbox) -> str | None:
     return answer.get("permalink")
 
 
+def post_digest(worker: DeliveryWorker, row: Outbox) -> None:
+    """The weekly digest (scheduled, or asked for with `handshake digest --now`)."""
+    deliver_digest(worker, row)
+
+
 JOBS: dict[str, Callable[[DeliveryWorker, Outbox], None]] = {
     outbox.POST_CARD: post_card,
     outbox.UPDATE_CARD: update_card,
     outbox.DM: post_dm,
     outbox.THREAD: post_thread_note,
+    DIGEST: post_digest,
 }

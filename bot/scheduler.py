@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.delivery import DeliveryWorker
+from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
 from bot.services.sla_fire import TickReport, tick
 from storage.db import unit_of_work
@@ -16,6 +17,7 @@ from storage.people import active_people
 log = logging.getLogger("handshake.scheduler")
 TICK_JOB_ID = "handshake-sla-tick"
 TZ_JOB_ID = "handshake-time-zones"
+DIGEST_JOB_ID = "handshake-digest-tick"
 TZ_REFRESH_HOURS = 24
 
 
@@ -47,7 +49,7 @@ def refresh_time_zones(worker: DeliveryWorker) -> int:
 def start_scheduler(
     runtime: Runtime, tick_seconds: float, worker: DeliveryWorker | None = None
 ) -> BackgroundScheduler:
-    """One job with a stable id; overlapping runs are skipped, missed ones coalesced.
+    """Jobs with stable ids; overlapping runs are skipped, missed ones coalesced.
     Its job store is in memory on purpose: timers live in our database, never in
     APScheduler's (its stores must not be shared between processes)."""
     scheduler = BackgroundScheduler(timezone="UTC")
@@ -61,6 +63,18 @@ def start_scheduler(
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,
+    )
+    scheduler.add_job(  # the weekly digest: claimed in the database, so cheap to ask often
+        run_digest_tick,
+        "interval",
+        seconds=tick_seconds,
+        args=[runtime],
+        id=DIGEST_JOB_ID,
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        next_run_time=datetime.now(UTC),
     )
     if worker is not None:  # at start, then daily
         scheduler.add_job(

@@ -50,7 +50,11 @@ class Person(SQLModel, table=True):
 
 
 class Lead(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_lead_source_external"),)
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_lead_source_external"),
+        # Reports: leads received in a period, by campaign and status, from the index alone.
+        Index("ix_lead_created_campaign_status", "created_at", "campaign", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=100)
@@ -82,6 +86,7 @@ class Handoff(SQLModel, table=True):
     __table_args__ = (
         Index("ix_handoff_owner_status", "owner_id", "status"),
         Index("ix_handoff_status_due", "status", "due_at"),
+        Index("ix_handoff_owner_created", "owner_id", "created_at"),  # a team's or rep's report
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -190,3 +195,21 @@ class SeenRequest(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=255)
     at: datetime
+
+
+class DigestRun(SQLModel, table=True):
+    """One scheduled weekly digest. The unique period start makes its insert the claim: the
+    instance whose INSERT commits posts it; any other gets an IntegrityError and moves on."""
+
+    __table_args__ = (UniqueConstraint("period_start", name="uq_digestrun_period_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_start: datetime  # the previous slot; the period is [period_start, period_end)
+    period_end: datetime  # the scheduled slot
+    created_at: datetime
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
+    posted_at: datetime | None = None
+    channel: str | None = None
+    ts: str | None = None
+    file_id: str | None = None  # the chart; None when posted without one
+    note: str | None = None  # why a slot was recorded but not posted (the schedule's first)

@@ -12,8 +12,13 @@ from bot.sandbox.state import SandboxState
 from bot.sandbox.tokens import ResponseTarget
 
 
-def _require_valid(text: Any, blocks: Any) -> None:
-    problems = check_message(text, blocks)
+def _file_ok(state: SandboxState, file_id: str) -> bool:
+    with state.lock:
+        return state.file_store.usable(file_id)
+
+
+def _require_valid(state: SandboxState, text: Any, blocks: Any) -> None:
+    problems = check_message(text, blocks, file_ok=lambda file_id: _file_ok(state, file_id))
     if problems:
         raise SlackError(
             "invalid_blocks",
@@ -61,7 +66,7 @@ def _bot_message(
 
 
 def post_message(state: SandboxState, p: JSON) -> JSON:
-    _require_valid(p.get("text"), p.get("blocks"))
+    _require_valid(state, p.get("text"), p.get("blocks"))
     with state.lock:
         channel = _postable(state, p.get("channel"))
         wait = state.limiter.take(channel.id)
@@ -81,7 +86,7 @@ def _own_message(state: SandboxState, p: JSON, ts_key: str = "ts") -> Message:
 
 
 def update(state: SandboxState, p: JSON) -> JSON:
-    _require_valid(p.get("text"), p.get("blocks"))
+    _require_valid(state, p.get("text"), p.get("blocks"))
     with state.lock:
         message = _own_message(state, p)
         if message.user != state.bot_user_id:
@@ -116,7 +121,7 @@ def delete(state: SandboxState, p: JSON) -> JSON:
 
 
 def post_ephemeral(state: SandboxState, p: JSON) -> JSON:
-    _require_valid(p.get("text"), p.get("blocks"))
+    _require_valid(state, p.get("text"), p.get("blocks"))
     with state.lock:
         channel = _postable(state, p.get("channel"))
         user = str(p.get("user") or "")
@@ -166,7 +171,7 @@ def respond(state: SandboxState, token: str, p: JSON) -> JSON:
             if original is not None:
                 state.message_store.remove(original.channel, original.ts)
             return {}
-        _require_valid(p.get("text"), p.get("blocks"))
+        _require_valid(state, p.get("text"), p.get("blocks"))
         if as_bool(p.get("replace_original")) and original is not None:
             _edit(state, original, {k: v for k, v in p.items() if k in ("text", "blocks")})
         elif p.get("response_type") == "in_channel":
@@ -192,7 +197,7 @@ def _respond_to_ephemeral(state: SandboxState, target: ResponseTarget, p: JSON) 
         if original is not None:
             ephemerals.remove(original)
         return {}
-    _require_valid(p.get("text"), p.get("blocks"))
+    _require_valid(state, p.get("text"), p.get("blocks"))
     if as_bool(p.get("replace_original")) and original is not None:
         original.text = p.get("text") or ""
         original.blocks = p.get("blocks") or []

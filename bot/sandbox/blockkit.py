@@ -7,6 +7,7 @@ an empty list means Slack would take it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox.blockkit_elements import ElementChecker
@@ -17,9 +18,12 @@ MESSAGE_TEXT_MAX = 40_000
 _TEXT_BLOCKS = {"divider", "rich_text", "markdown", "video", "file"}  # not inspected further
 
 
-def check_message(text: Any, blocks: Any) -> list[str]:
-    """A chat.postMessage / chat.update / response_url message."""
-    checker = ElementChecker()
+def check_message(
+    text: Any, blocks: Any, *, file_ok: Callable[[str], bool] | None = None
+) -> list[str]:
+    """A chat.postMessage / chat.update / response_url message. `file_ok(id)`: whether an
+    image's `slack_file` id names an uploaded, completed file (None: not checked)."""
+    checker = ElementChecker(file_ok)
     if text is not None:
         checker.max_len(text, MESSAGE_TEXT_MAX, "/text")
     if blocks is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 _SELECTS = {
@@ -35,8 +36,9 @@ class ElementChecker:
     SECTION_ACCESSORIES = ACTION_ELEMENTS | {"image"}
     INPUT_ELEMENTS = frozenset({*_SELECTS, *_PICKERS, *_CHOICES, *_TEXT_INPUTS, "file_input"})
 
-    def __init__(self) -> None:
+    def __init__(self, file_ok: Callable[[str], bool] | None = None) -> None:
         self.problems: list[str] = []
+        self.file_ok = file_ok  # is this file id uploaded and complete? (None: not checked)
 
     def problem(self, pointer: str, message: str) -> None:
         self.problems.append(f"{message} [json-pointer:{pointer}]")
@@ -93,8 +95,7 @@ class ElementChecker:
         if kind == "button":
             self._button(element, pointer)
         elif kind == "image":
-            self.max_len(element.get("image_url"), 3000, f"{pointer}/image_url")
-            self.max_len(element.get("alt_text"), 2000, f"{pointer}/alt_text")
+            self._image(element, pointer)
         elif kind in _TEXT_INPUTS:
             for key in ("max_length", "min_length"):
                 value = element.get(key)
@@ -120,6 +121,30 @@ class ElementChecker:
         style = element.get("style")
         if style is not None and style not in ("primary", "danger"):
             self.problem(f"{pointer}/style", "must be one of primary, danger")
+
+    def _image(self, element: dict[str, Any], pointer: str) -> None:
+        """An image block or element: from `image_url`, or from `slack_file` ({id} or {url});
+        a file id must name an uploaded, completed file."""
+        url, slack_file = element.get("image_url"), element.get("slack_file")
+        if (url is None) == (slack_file is None):
+            self.problem(pointer, "must provide either image_url or slack_file")
+        self.max_len(url, 3000, f"{pointer}/image_url")
+        if slack_file is not None:
+            where = f"{pointer}/slack_file"
+            file_id = slack_file.get("id") if isinstance(slack_file, dict) else None
+            file_url = slack_file.get("url") if isinstance(slack_file, dict) else None
+            if (file_id is None) == (file_url is None):
+                self.problem(where, "must provide either id or url")
+            elif (
+                file_id is not None
+                and self.file_ok is not None
+                and (not isinstance(file_id, str) or not self.file_ok(file_id))
+            ):
+                self.problem(f"{where}/id", "invalid slack_file: no such completed file")
+        if not isinstance(element.get("alt_text"), str) or not element.get("alt_text"):
+            self.problem(f"{pointer}/alt_text", "must be at least 1 characters")
+        else:
+            self.max_len(element.get("alt_text"), 2000, f"{pointer}/alt_text")
 
     def _options(self, options: Any, pointer: str, kind: Any) -> None:
         self.max_items(options, _OPTION_LIMITS.get(str(kind), 100), pointer)

@@ -65,6 +65,7 @@ class Message:
     bot_id: str | None = None
     edited: JSON | None = None
     reply_count: int = 0
+    files: list[JSON] = field(default_factory=list)  # shared by files.completeUploadExternal
 
     def to_slack(self, *, include_metadata: bool = False) -> JSON:
         """The message as conversations.history shows it."""
@@ -74,6 +75,8 @@ class Message:
             out.update(bot_id=self.bot_id, app_id=APP_ID)
         if self.blocks:
             out["blocks"] = self.blocks
+        if self.files:
+            out["files"] = self.files
         if self.thread_ts:
             out["thread_ts"] = self.thread_ts
         if self.reply_count:

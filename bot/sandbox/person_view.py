@@ -46,7 +46,9 @@ def person_view(state: SandboxState, user_id: str) -> JSON:
             "peek": [
                 {**_conversation(state, c, user_id), "owner": c.user}
                 for c in state.channels.values()
-                if c.is_im and c.user != user_id and c.user in state.users
+                if c.is_im
+                and c.user != user_id
+                and c.user in state.users
                 and state.message_store.channels.get(c.id)
             ],
             "modal": _modal(stack[-1], depth=len(stack)) if stack else None,

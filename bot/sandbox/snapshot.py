@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 def snapshot(state: SandboxState) -> JSON:
     """Users, channels with their messages (metadata included), ephemerals, open modals,
-    App Home views and a summary of the call log. Call it under `state.lock`."""
+    App Home views, uploaded files (without their bytes) and a summary of the call log.
+    Call it under `state.lock`."""
     store = state.message_store
     views = state.view_store
     return {
@@ -32,6 +33,10 @@ def snapshot(state: SandboxState) -> JSON:
         "ephemerals": [asdict(e) for e in store.ephemerals],
         "modals": {u: [v.to_slack() for v in stack] for u, stack in views.stacks.items() if stack},
         "homes": {u: v.to_slack() for u, v in views.homes.items()},
+        "files": [
+            {**f.to_slack(state.base_url), "complete": f.complete}
+            for f in state.file_store.files.values()
+        ],
         "calls": [
             {"method": c.method, "status": c.status, "ok": c.ok, "at": c.at}
             | ({"error": c.response["error"]} if "error" in c.response else {})

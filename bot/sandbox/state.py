@@ -10,6 +10,7 @@ from collections.abc import Callable
 from bot.sandbox.calls import Call, CallLog
 from bot.sandbox.changes import ChangeCounter
 from bot.sandbox.faults import Fault, FaultBook, RateLimiter
+from bot.sandbox.file_store import FileStore, StoredFile
 from bot.sandbox.message_store import MessageStore
 from bot.sandbox.models import JSON, Channel, Ephemeral, Message, SlackError, User, View
 from bot.sandbox.snapshot import snapshot
@@ -18,7 +19,7 @@ from bot.sandbox.view_store import ViewStore
 
 
 class SandboxState:
-    """Users, channels, messages, views, faults and a log of every Web API call.
+    """Users, channels, messages, views, files, faults and a log of every Web API call.
 
     One re-entrant `lock` guards everything; the stores it holds do not lock on their
     own, so code that reads and writes several of them takes `state.lock` once.
@@ -60,6 +61,7 @@ class SandboxState:
             self.channels: dict[str, Channel] = {}
             self.message_store = MessageStore(self._clock)
             self.view_store = ViewStore(self._clock)
+            self.file_store = FileStore(self._clock)
             self.triggers = TriggerBook(self._clock)
             self.response_urls = ResponseUrlBook()
             self.faults = FaultBook()
@@ -244,6 +246,11 @@ class SandboxState:
     def view(self, view_id: str) -> View | None:
         with self.lock:
             return copy.deepcopy(self.view_store.find(view_id=view_id))
+
+    def file(self, file_id: str) -> StoredFile | None:
+        """An uploaded file (`files.getUploadURLExternal` and after), bytes included."""
+        with self.lock:
+            return copy.deepcopy(self.file_store.get(file_id))
 
     def home(self, user_id: str) -> View | None:
         with self.lock:

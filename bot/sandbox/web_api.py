@@ -8,6 +8,8 @@ Routes:
   chat.postMessage rate limit.
 - `GET /_sandbox/state`: everything the workspace holds, as JSON; `?as=<user_id>`: what that
   person sees (see `person_view`).
+- `POST /_sandbox/upload/{file_id}`, `GET /_sandbox/files/{file_id}`: file uploads and their
+  bytes (see `api_files`).
 - The web page and its routes: see `ui`.
 """
 
@@ -22,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox import api_chat, api_conversations, api_views
+from bot.sandbox import api_chat, api_conversations, api_files, api_views
 from bot.sandbox.models import JSON, SlackError
 from bot.sandbox.params import bearer_token, decode_json_fields, parse_body
 from bot.sandbox.person_view import person_view
@@ -37,6 +39,7 @@ METHODS: dict[str, Handler] = {
     **api_chat.METHODS,
     **api_conversations.METHODS,
     **api_views.METHODS,
+    **api_files.METHODS,
 }
 RESPONSE_URL = "response_url"  # the name response_url posts go by in the call log and faults
 
@@ -144,6 +147,7 @@ def create_web_api(state: SandboxState) -> Starlette:
             Route(ResponseUrlBook.PATH + "{token}", response_url, methods=["POST"]),
             Route("/_sandbox/faults", faults, methods=["POST"]),
             Route("/_sandbox/state", snapshot, methods=["GET"]),
+            *api_files.file_routes(state),
             *ui_routes(state),
         ]
     )

@@ -48,7 +48,7 @@ function renderBlock(block, blockId, ctx) {
         "figure",
         { class: "bk-image" },
         block.title ? h("figcaption", {}, textObject(block.title, ctx)) : null,
-        image(block.image_url, block.alt_text, "bk-image-full"),
+        image(imageSource(block), block.alt_text, "bk-image-full"),
       );
     case "input":
       return input(block, blockId, ctx);
@@ -70,8 +70,17 @@ function section(block, blockId, ctx) {
 }
 
 function contextItem(item, ctx) {
-  if (item && item.type === "image") return image(item.image_url, item.alt_text, "bk-context-image");
+  if (item && item.type === "image") return image(imageSource(item), item.alt_text, "bk-context-image");
   return h("span", { class: "bk-context-text" }, textObject(item, ctx));
+}
+
+// An image's address: its image_url, or a file uploaded to the sandbox (slack_file.id),
+// served by the sandbox at /_sandbox/files/<id>.
+function imageSource(obj) {
+  if (obj.image_url) return obj.image_url;
+  const file = obj.slack_file || {};
+  if (file.id) return new URL(`/_sandbox/files/${encodeURIComponent(file.id)}`, window.location.href).href;
+  return file.url || null;
 }
 
 function image(url, alt, className) {
@@ -133,7 +142,7 @@ function element(el, blockId, ctx) {
       return box;
     }
     case "image":
-      return image(el.image_url, el.alt_text, "bk-accessory-image");
+      return image(imageSource(el), el.alt_text, "bk-accessory-image");
     default:
       return h("span", { class: "bk-unsupported" }, `[${el.type}]`);
   }

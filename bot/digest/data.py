@@ -1,0 +1,100 @@
+"""The weekly digest's numbers: the reports' own functions in everyone's scope, plus the
+end of the funnel and the slowest decisions from `storage.digests`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.reports.campaigns import CampaignRow
+from bot.reports.common import Counts, ReasonCount, Timing
+from bot.reports.contract import ContractReport, contract
+from bot.reports.periods import Period
+from bot.reports.scope import ALL, Scope
+from bot.reports.summary import summary
+from storage import digests
+from storage.reports import Window
+
+EVERYONE = Scope("digest", ALL, frozenset())  # an admin's view: every team, every lead
+SLOWEST = 5
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Leads received and qualified (routed) in the period; hand-offs created in it that
+    were accepted, then contacted (any first touch), then got a meeting (first touch)."""
+
+    received: int
+    qualified: int
+    accepted: int
+    contacted: int
+    meeting: int
+
+    def stages(self) -> list[tuple[str, int]]:
+        return [
+            ("Received", self.received),
+            ("Qualified", self.qualified),
+            ("Accepted", self.accepted),
+            ("Contacted", self.contacted),
+            ("Meeting", self.meeting),
+        ]
+
+
+@dataclass(frozen=True)
+class SlowResponse:
+    owner_id: str
+    owner_name: str
+    lead: str  # the lead's name, else its email
+    company: str | None
+    status: str  # accepted | rejected | handed_back
+    minutes: float
+
+
+@dataclass(frozen=True)
+class Digest:
+    period: Period
+    funnel: Funnel
+    counts: Counts
+    to_decision: Timing
+    campaigns: tuple[CampaignRow, ...]
+    reject_reasons: tuple[ReasonCount, ...]
+    handback_reasons: tuple[ReasonCount, ...]
+    slowest: tuple[SlowResponse, ...]
+    contract: ContractReport
+
+
+def period_of(start: datetime, end: datetime) -> Period:
+    return Period("7d", start, end)
+
+
+def build_digest(*, session: Session, config: HandshakeConfig, period: Period) -> Digest:
+    """Everything the digest shows for `period`, read as of its end."""
+    now = period.end
+    s = summary(session=session, config=config, scope=EVERYONE, now=now, period=period)
+    window = Window(period.start, period.end)
+    touches = digests.first_touches(window, session=session)
+    slow = digests.slowest_decisions(window, session=session, limit=SLOWEST)
+    return Digest(
+        period=period,
+        funnel=Funnel(  # received and qualified: always counted in everyone's scope
+            s.received or 0, s.qualified or 0, s.counts.accepted, touches.contacted, touches.meeting
+        ),
+        counts=s.counts,
+        to_decision=s.to_decision,
+        campaigns=s.campaigns,
+        reject_reasons=s.reject_reasons,
+        handback_reasons=s.handback_reasons,
+        slowest=tuple(_slow(d, config) for d in slow),
+        contract=contract(session=session, config=config, scope=EVERYONE, now=now, period=period),
+    )
+
+
+def _slow(d: digests.SlowDecision, config: HandshakeConfig) -> SlowResponse:
+    person = config.person(d.owner_id)
+    name = " ".join(p for p in (d.first_name, d.last_name) if p) or d.email
+    return SlowResponse(
+        d.owner_id, person.name if person else d.owner_id, name, d.company, d.status, d.minutes
+    )

@@ -1,0 +1,199 @@
+"""Block Kit for the weekly digest: a pure builder, `Digest` in, `{"text", "blocks"}` out.
+
+Names, leads, companies, campaigns and reason labels come from outside and go through
+`safe()` (tables escape each cell after cutting it). At most 50 blocks, every section
+within Slack's limits (the `bk` constructors trim).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.digest.data import Digest, Funnel, SlowResponse
+from bot.reports.common import ReasonCount
+from bot.reports.contract import ContractReport, Verdicts
+from bot.views import blocks as bk
+from bot.views.reports import minutes_text, pct, table
+from bot.views.text import one_line, safe, trim
+
+Message = dict[str, Any]
+
+TITLE = "Weekly hand-off digest"
+IMAGE_BLOCK = "digest_chart"
+CAMPAIGN_ROWS = 10
+OUTCOMES = {"accepted": "accepted", "rejected": "rejected", "handed_back": "handed back"}
+
+
+def span(digest: Digest, tz: str) -> str:
+    """ "Mon 16 Nov 09:00 – Mon 23 Nov 09:00 EST", in the config's time zone."""
+    zone = _zone(tz)
+    start, end = (_local(d, zone) for d in (digest.period.start, digest.period.end))
+    return (
+        f"{start:%a} {start.day} {start:%b %H:%M} – {end:%a} {end.day} {end:%b %Y %H:%M} "
+        f"{end.tzname()}"
+    )
+
+
+def chart_title(digest: Digest, tz: str) -> str:
+    return f"Hand-offs, {span(digest, tz)}"
+
+
+def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Message:
+    """The digest post. `file_id`: the uploaded chart to show as an image block (None: the
+    digest goes without it, and says so)."""
+    f = digest.funnel
+    blocks = [
+        bk.header(TITLE),
+        bk.context(f"{span(digest, tz)} · leads and hand-offs created in this week"),
+    ]
+    if file_id:
+        blocks.append(_image(file_id, digest, tz))
+    else:
+        blocks.append(bk.context("_The chart could not be made this time._"))
+    blocks.append(bk.section("*Funnel*\n" + _funnel_line(f)))
+    blocks.append(bk.section(fields=_outcome_fields(digest)))
+    blocks.append(bk.section("*Acceptance by campaign*\n" + _campaigns(digest)))
+    blocks.append(
+        bk.section(
+            fields=[
+                _reasons("Top reject reasons", digest.reject_reasons),
+                _reasons("Top hand-back reasons", digest.handback_reasons),
+            ]
+        )
+    )
+    blocks.append(bk.section("*Slowest responses*\n" + _slowest(digest.slowest)))
+    blocks.append(bk.divider())
+    blocks.extend(_contract(digest.contract))
+    blocks.append(bk.context("More: `/handshake summary 7d`, `campaigns`, `contract`."))
+    text = (
+        f"{TITLE}, {span(digest, tz)}: {f.received} leads received, {f.qualified} qualified, "
+        f"{f.accepted} accepted, {f.meeting} meetings"
+    )
+    return {"text": trim(text, 3000), "blocks": blocks[: bk.MAX_BLOCKS]}
+
+
+def _image(file_id: str, digest: Digest, tz: str) -> bk.Block:
+    f = digest.funnel
+    alt = (
+        f"Funnel: {f.received} received, {f.qualified} qualified, {f.accepted} accepted, "
+        f"{f.contacted} contacted, {f.meeting} meetings; acceptance by campaign"
+    )
+    return {
+        "type": "image",
+        "block_id": IMAGE_BLOCK,
+        "slack_file": {"id": file_id},
+        "alt_text": trim(alt, 2000),
+        "title": bk.plain_text("Funnel and acceptance by campaign", 2000),
+    }
+
+
+def _funnel_line(f: Funnel) -> str:
+    parts = []
+    previous: int | None = None
+    for name, value in f.stages():
+        share = f" ({pct(value / previous)})" if previous else ""
+        parts.append(f"{name} *{value}*{share}")
+        previous = value
+    return " → ".join(parts)
+
+
+def _outcome_fields(digest: Digest) -> list[str]:
+    c, t = digest.counts, digest.to_decision
+    timing = f"median {minutes_text(t.median)} · p90 {minutes_text(t.p90)}" if t.count else "—"
+    return [
+        f"*Acceptance rate*\n{pct(c.acceptance_rate)} of {c.verdicts} verdicts",
+        f"*Time to decision*\n{timing}",
+        f"*Still pending*\n{c.pending}",
+        f"*Breached SLA*\n{c.breached} of {c.handoffs}",
+    ]
+
+
+def _campaigns(digest: Digest) -> str:
+    rows = [r for r in digest.campaigns if r.counts.handoffs or r.received]
+    if not rows:
+        return "No leads this week."
+    body = [
+        [
+            one_line(r.campaign) or "(no campaign)",
+            r.received if r.received is not None else "—",
+            r.counts.accepted,
+            r.counts.rejected,
+            r.counts.handed_back,
+            pct(r.counts.acceptance_rate),
+        ]
+        for r in rows[:CAMPAIGN_ROWS]
+    ]
+    text = table(["Campaign", "Leads", "Acc", "Rej", "Back", "Acc%"], body, [22, 5, 4, 4, 4, 5])
+    if len(rows) > CAMPAIGN_ROWS:
+        text += f"\n… and {len(rows) - CAMPAIGN_ROWS} more campaigns"
+    return text
+
+
+def _reasons(title: str, reasons: Sequence[ReasonCount]) -> str:
+    if not reasons:
+        return f"*{title}*\nnone"
+    lines = []
+    for r in reasons:
+        flag = " _(routing error)_" if r.routing_error else ""
+        lines.append(f"• {safe(one_line(r.label), 120)}: {r.count}{flag}")
+    return f"*{title}*\n" + "\n".join(lines)
+
+
+def _slowest(rows: Sequence[SlowResponse]) -> str:
+    if not rows:
+        return "No decisions this week."
+    lines = []
+    for r in rows:
+        lead = safe(one_line(r.lead), 120)
+        company = f" ({safe(one_line(r.company), 100)})" if r.company else ""
+        who = safe(one_line(r.owner_name), 100)  # a name, not a mention: nobody is pinged
+        outcome = OUTCOMES.get(r.status, safe(r.status, 20))
+        lines.append(f"• *{minutes_text(r.minutes)}* · {who} {outcome} {lead}{company}")
+    return "\n".join(lines)
+
+
+def _verdicts(v: Verdicts) -> str:
+    return f"{pct(v.acceptance_rate)} of {v.total}"
+
+
+def _contract(report: ContractReport) -> list[bk.Block]:
+    version = safe(one_line(report.version), 40)
+    out = [bk.section(f"*Contract {version}: does it predict what sales accepts?*")]
+    if report.signals:
+        rows = [
+            [s.name + (" *" if s.qualifies else ""), _verdicts(s.with_signal), _verdicts(s.without)]
+            for s in report.signals
+        ]
+        out.append(
+            bk.section(
+                "*Acceptance with each signal, and without it*\n"
+                + table(["Signal", "With", "Without"], rows, [26, 12, 12])
+                + "\n_* qualifies a lead on its own_"
+            )
+        )
+    score = report.score_only
+    out.append(
+        bk.section(
+            f"*Qualified on score alone* (score ≥ {report.min_score:g}, no signal): "
+            f"{score.total} decided, {pct(score.acceptance_rate)} accepted",
+            fields=[
+                _reasons("Why rejected", report.score_only_rejects),
+                _reasons("Why handed back", report.score_only_handbacks),
+            ],
+        )
+    )
+    return out
+
+
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _local(dt: datetime, zone: ZoneInfo) -> datetime:
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(zone)

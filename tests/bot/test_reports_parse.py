@@ -1,0 +1,62 @@
+"""`/handshake` report subcommands, parsed: defaults, periods, emails and usage answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.commands import USAGE, Command, Usage, help_text, parse
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("summary", Command("summary", period="7d")),
+        ("SUMMARY 30D", Command("summary", period="30d")),
+        ("summary 90d", Command("summary", period="90d")),
+        ("summary qtd", Command("summary", period="qtd")),
+        ("stale", Command("stale")),
+        ("campaigns", Command("campaigns", period="30d")),
+        ("campaigns 7d", Command("campaigns", period="7d")),
+        ("contract", Command("contract", period="90d")),
+        ("contract qtd", Command("contract", period="qtd")),
+        ("lead Jo@Acme.example", Command("lead", email="jo@acme.example")),
+        ("lead <mailto:jo@acme.example|jo@acme.example>", Command("lead", email="jo@acme.example")),
+    ],
+)
+def test_report_commands(text, command):
+    assert parse(text, TODAY) == command
+
+
+@pytest.mark.parametrize(
+    ("text", "usage_of", "echo"),
+    [
+        ("summary 12x", "summary", "`12x` is not a period"),
+        ("summary 7d 30d", "summary", None),
+        ("summary <!channel>", "summary", "`&lt;!channel&gt;` is not a period"),
+        ("campaigns forever", "campaigns", "`forever` is not a period"),
+        ("contract 1y", "contract", "`1y` is not a period"),
+        ("stale now", "stale", None),
+        ("lead", "lead", None),
+        ("lead a@b.example c@d.example", "lead", None),
+        ("lead not-an-email", "lead", "`not-an-email` is not an email address"),
+        ("lead a@b", "lead", "`a@b` is not an email address"),
+        ("lead <@U0AE00001>", "lead", "`&lt;@U0AE00001&gt;` is not an email address"),
+    ],
+)
+def test_bad_arguments_get_the_usage_line(text, usage_of, echo):
+    answer = parse(text, TODAY)
+    assert isinstance(answer, Usage)
+    assert answer.message.endswith("Usage: " + USAGE[usage_of])
+    if echo:
+        assert answer.message.startswith(echo)
+
+
+def test_help_lists_every_subcommand_with_its_usage():
+    text = help_text()
+    for name in ("summary", "stale", "lead", "campaigns", "contract", "away", "capacity", "help"):
+        assert USAGE[name] in text
+    assert "<email>" not in text and "&lt;email&gt;" in text
