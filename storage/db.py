@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlmodel import Session
 
 
@@ -15,7 +15,7 @@ def make_engine(url: str) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -34,6 +34,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+READ_ONLY = "handshake_read_only"
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers queue on the lock up front; readers (reports) take no write lock at all."""
+    read_only = conn.get_execution_options().get(READ_ONLY)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
@@ -48,6 +57,17 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_only(engine: Engine) -> Iterator[Session]:
+    """A session for reading (reports, App Home): on SQLite it does not hold the write
+    lock, so intake and decisions never wait for a long report. Nothing is committed."""
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as s:
+        try:
+            yield s
+        finally:
+            s.rollback()
 
 
 def ping(engine: Engine) -> bool:

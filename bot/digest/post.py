@@ -21,7 +21,7 @@ from bot.delivery_errors import Permanent, RetryLater
 from bot.digest.data import Digest, build_digest, period_of
 from bot.digest.view import build_digest_message, chart_title
 from storage import digests, outbox
-from storage.db import unit_of_work
+from storage.db import read_only, unit_of_work
 from storage.events import log_event
 from storage.models import Outbox
 
@@ -43,7 +43,7 @@ def deliver_digest(worker: DeliveryWorker, row: Outbox) -> None:
     except (KeyError, TypeError, ValueError):
         raise Permanent("a digest row without a valid period") from None
     config = worker.config
-    with unit_of_work(worker.engine) as session:
+    with read_only(worker.engine) as session:
         digest = build_digest(session=session, config=config, period=period_of(start, end))
     file_id = chart_file(worker, digest, config.timezone)
     tag = {

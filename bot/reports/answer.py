@@ -18,7 +18,7 @@ from bot.reports.timeline import timeline
 from bot.runtime import Runtime
 from bot.services.settings import NOT_ON_ROSTER
 from bot.views import reports as views
-from storage.db import unit_of_work
+from storage.db import read_only
 
 log = logging.getLogger("handshake.reports")
 
@@ -38,7 +38,7 @@ def answer(command: Command, user_id: str, *, runtime: Runtime) -> dict[str, Any
     if config.person(user_id) is None:
         return {"text": NOT_ON_ROSTER}
     try:
-        with unit_of_work(runtime.engine) as session:
+        with read_only(runtime.engine) as session:
             common = {"session": session, "config": config, "now": now}
             if command.name in _PERIOD_REPORTS:
                 report, view, marketers_see_all = _PERIOD_REPORTS[command.name]

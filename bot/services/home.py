@@ -17,7 +17,7 @@ from bot.runtime import Runtime
 from bot.services import settings as person_settings
 from bot.services.decisions import lead_label
 from storage import home as q
-from storage.db import unit_of_work
+from storage.db import read_only
 from storage.models import Person
 from storage.people import get_person
 
@@ -148,7 +148,7 @@ def week_start(now: datetime, tz: str) -> datetime:
 def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
     now, config = runtime.clock(), runtime.config
     since = week_start(now, config.timezone)
-    with unit_of_work(runtime.engine) as session:
+    with read_only(runtime.engine) as session:
         person = get_person(user_id, session=session)
         if person is None or not person.active:
             return HomeData(user_id, None, config.timezone, since)
