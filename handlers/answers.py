@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
@@ -14,6 +14,14 @@ from bot.services.home import Notice
 from bot.views import messages
 from bot.views.text import format_when
 from handlers.events.app_home import publish_home
+
+
+def handoff_id_of(body: dict[str, Any]) -> int | None:
+    """The hand-off a button is about (its value)."""
+    try:
+        return int(body["actions"][0]["value"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
 
 
 def outcome_text(outcome: decisions.Outcome, runtime: Runtime) -> str | None:
@@ -55,3 +63,16 @@ class Answer:
     def outcome(self, outcome: decisions.Outcome) -> None:
         text = outcome_text(outcome, self.runtime)
         self(text, error=outcome.result != decisions.RECORDED and text is not None)
+
+
+def begin(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
+) -> tuple[Answer, int | None]:
+    """Every button listener starts alike: ack, then the clicked hand-off (None, already
+    answered, when the button carries none)."""
+    ack()
+    answer = Answer(body, respond, client, runtime)
+    handoff_id = handoff_id_of(body)
+    if handoff_id is None:
+        answer(messages.not_found(), error=True)
+    return answer, handoff_id

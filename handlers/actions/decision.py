@@ -12,29 +12,18 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.runtime import Runtime
 from bot.services import decisions
-from bot.views import messages
 from bot.views.reason_modal import build_reason_modal
-from handlers.answers import Answer
+from handlers.answers import begin
 
 log = logging.getLogger("handshake.handlers")
 TOO_SLOW = "Slack did not let me open the form in time. Please click the button again."
 
 
-def handoff_id_of(body: dict[str, Any]) -> int | None:
-    try:
-        return int(body["actions"][0]["value"])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
-
-
 def accept(
     ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
 ) -> None:
-    ack()
-    answer = Answer(body, respond, client, runtime)
-    handoff_id = handoff_id_of(body)
+    answer, handoff_id = begin(ack, body, respond, client, runtime)
     if handoff_id is None:
-        answer(messages.not_found(), error=True)
         return
     outcome = decisions.decide(
         handoff_id,
@@ -51,12 +40,9 @@ def accept(
 def open_reason_modal(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, runtime: Runtime
 ) -> None:
-    ack()
-    answer = Answer(body, respond, client, runtime)
-    handoff_id = handoff_id_of(body)
+    answer, handoff_id = begin(ack, body, respond, client, runtime)
     kind = "reject" if body["actions"][0]["action_id"] == ids.REJECT else "handback"
     if handoff_id is None:
-        answer(messages.not_found(), error=True)
         return
     outcome = decisions.check_decider(
         handoff_id,

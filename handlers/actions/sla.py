@@ -15,8 +15,8 @@ from bot.services import decisions, sla_actions
 from bot.views import messages
 from bot.views.text import format_when
 from bot.views.touch_modal import build_touch_modal
-from handlers.actions.decision import TOO_SLOW, handoff_id_of
-from handlers.answers import Answer
+from handlers.actions.decision import TOO_SLOW
+from handlers.answers import Answer, begin, handoff_id_of
 
 TOUCH_OF = {ids.TOUCH_CONTACTED: "contacted", ids.TOUCH_MEETING: "meeting_booked"}
 Action = Callable[[int, str], decisions.Outcome]
@@ -102,11 +102,8 @@ def touch(
 def open_disqualify_modal(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, runtime: Runtime
 ) -> None:
-    ack()
-    answer = Answer(body, respond, client, runtime)
-    handoff_id = handoff_id_of(body)
+    answer, handoff_id = begin(ack, body, respond, client, runtime)
     if handoff_id is None:
-        answer(messages.not_found(), error=True)
         return
     outcome = decisions.check_touch(
         handoff_id,
