@@ -17,25 +17,20 @@ at the end.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, event, func, select, text  # noqa: E402
+from sqlalchemy import Engine, func, select  # noqa: E402
 
+from bench import _common as common  # noqa: E402
+from bench._common import NOW, RESPOND  # noqa: E402
 from bot.config import HandshakeConfig, parse_config  # noqa: E402
-from bot.server import prepare_database  # noqa: E402
 from bot.services.sla_fire import tick  # noqa: E402
 from storage.models import (  # noqa: E402
     ESCALATE,
@@ -53,15 +48,7 @@ from storage.models import (  # noqa: E402
 from storage.timers import due_query  # noqa: E402
 from tests import factories as f  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get(
-    "HANDSHAKE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
-)
-NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon
-RESPOND, ESCALATE_AFTER, REASSIGN_AFTER = (
-    timedelta(hours=4),
-    timedelta(hours=8),
-    timedelta(hours=24),
-)
+ESCALATE_AFTER, REASSIGN_AFTER = timedelta(hours=8), timedelta(hours=24)
 CHUNK = 10_000
 INDEX = "ix_timer_status_due"
 
@@ -105,38 +92,22 @@ def build(engine: Engine, config: HandshakeConfig, pending: int, due: int) -> No
                     _timer(3 * i - 1, ESCALATE, i, managers[owner], created + ESCALATE_AFTER),
                     _timer(3 * i, REASSIGN, i, None, created + REASSIGN_AFTER),
                 ]
-            conn.execute(Lead.__table__.insert(), leads)  # type: ignore[attr-defined]
-            conn.execute(Handoff.__table__.insert(), handoffs)  # type: ignore[attr-defined]
-            conn.execute(Timer.__table__.insert(), timers)  # type: ignore[attr-defined]
-        if engine.dialect.name == "postgresql":  # explicit ids: move the sequences on
-            for table in ("lead", "handoff", "timer"):
-                conn.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"
-                    )
-                )
-    with engine.connect() as conn:  # planner statistics, as autovacuum would gather
-        conn.execute(text("ANALYZE"))
-        conn.commit()
+            common.insert(conn, Lead, leads)
+            common.insert(conn, Handoff, handoffs)
+            common.insert(conn, Timer, timers)
+        common.move_sequences(conn, ("lead", "handoff", "timer"))
+    common.analyze(engine)
 
 
 def _lead(i: int, created: datetime) -> dict[str, Any]:
-    return {
-        "id": i,
-        "source": "bench",
-        "external_id": f"bench-{i}",
-        "email": f"lead{i}@bench.example",
-        "first_name": "Jordan",
-        "last_name": f"Lee {i}",
-        "company": f"Company {i}",
-        "company_domain": f"company{i}.example",
-        "country": "US",
-        "score": 75.0,
-        "status": LEAD_ROUTED,
-        "created_at": created,
-        "updated_at": created,
-    }
+    return common.lead_row(
+        i,
+        created,
+        company=f"Company {i}",
+        company_domain=f"company{i}.example",
+        score=75.0,
+        status=LEAD_ROUTED,
+    )
 
 
 def _handoff(i: int, owner: str, team: str | None, created: datetime) -> dict[str, Any]:
@@ -171,35 +142,16 @@ def _timer(
 # -- the claim query's plan ----------------------------------------------------------------
 
 
-class _Captured(Exception):
-    pass
-
-
 def explain_claim(engine: Engine) -> str:
     """The plan of exactly the statement `claim_due` runs (captured at the cursor, so the
     parameters are the driver's), under EXPLAIN QUERY PLAN / EXPLAIN."""
-    seen: dict[str, Any] = {}
-
-    def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):  # not SQLite's BEGIN IMMEDIATE
-            seen["statement"], seen["parameters"] = statement, parameters
-            raise _Captured
-
     with engine.connect() as conn:
-        event.listen(conn, "before_cursor_execute", capture)
-        try:
+        with common.capturing(conn, "SELECT", stop=True) as seen:  # not SQLite's BEGIN IMMEDIATE
             conn.execute(due_query(NOW, 500))
-        except _Captured:
-            pass
-        finally:
-            event.remove(conn, "before_cursor_execute", capture)
         conn.rollback()
-        prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
-        rows = conn.exec_driver_sql(prefix + seen["statement"], seen["parameters"]).all()
+        plan = common.explain(conn, *seen[0])
         conn.rollback()
-    if engine.dialect.name == "sqlite":
-        return "\n".join(str(row[-1]) for row in rows)
-    return "\n".join(str(row[0]) for row in rows)
+    return plan
 
 
 # -- one backend -----------------------------------------------------------------------------
@@ -207,19 +159,10 @@ def explain_claim(engine: Engine) -> str:
 
 def run(backend: str, url: str, pending: int, due: int) -> Figures:
     config = parse_config(f.config_data())
-    engine = prepare_database(url, config)
-    try:
-        started = time.perf_counter()
-        build(engine, config, pending, due)
-        build_s = time.perf_counter() - started
-
-        started = time.perf_counter()
-        report = tick(engine=engine, config=config, now=NOW)
-        tick_s = time.perf_counter() - started
-
-        started = time.perf_counter()
-        empty = tick(engine=engine, config=config, now=NOW)
-        empty_tick_s = time.perf_counter() - started
+    with common.bench_engine(url, config) as engine:
+        _, build_s = common.stopwatch(lambda: build(engine, config, pending, due))
+        report, tick_s = common.stopwatch(lambda: tick(engine=engine, config=config, now=NOW))
+        empty, empty_tick_s = common.stopwatch(lambda: tick(engine=engine, config=config, now=NOW))
         assert empty.claimed == 0, empty
 
         plan = explain_claim(engine)
@@ -239,43 +182,28 @@ def run(backend: str, url: str, pending: int, due: int) -> Figures:
             outbox_rows,
             nudged,
         )
-    finally:
-        engine.dispose()
 
 
-@contextmanager
-def sqlite_url() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="handshake-bench-") as tmp:
-        yield f"sqlite:///{Path(tmp) / 'bench.db'}"
-
-
-@contextmanager
-def postgres_url() -> Iterator[str]:
-    import psycopg
-
-    name = f"handshake_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+def _row(r: Figures) -> str:
+    per = 1000 * r.tick_s / r.claimed if r.claimed else 0.0
+    return (
+        f"{r.backend:<9} {r.build_s:>8.2f} {r.tick_s:>8.3f} {per:>13.3f} "
+        f"{1000 * r.empty_tick_s:>14.2f} {r.claimed:>8} "
+        f"{'yes' if r.uses_index else 'NO':>6}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    common.add_backend_argument(parser)
     parser.add_argument("--pending", type=int, default=100_000, help="pending hand-offs")
     parser.add_argument("--due", type=int, default=1_000, help="of which remind timers due")
     args = parser.parse_args(argv)
     if not 0 <= args.due <= args.pending:
         parser.error("--due must be between 0 and --pending")
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     results = []
-    for backend in backends:
-        where = sqlite_url() if backend == "sqlite" else postgres_url()
-        with where as url:
+    for backend in common.backends(args.backend):
+        with common.database_url(backend) as url:
             figures = run(backend, url, args.pending, args.due)
         results.append(figures)
         print(f"\n[{backend}] plan of the claim query:")
@@ -289,15 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'backend':<9} {'build s':>8} {'tick s':>8} {'per timer ms':>13} "
         f"{'empty tick ms':>14} {'claimed':>8} {'index':>6}"
     )
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        per = 1000 * r.tick_s / r.claimed if r.claimed else 0.0
-        print(
-            f"{r.backend:<9} {r.build_s:>8.2f} {r.tick_s:>8.3f} {per:>13.3f} "
-            f"{1000 * r.empty_tick_s:>14.2f} {r.claimed:>8} "
-            f"{'yes' if r.uses_index else 'NO':>6}"
-        )
+    common.print_table(header, [_row(r) for r in results])
     ok = all(r.claimed == args.due and r.uses_index for r in results)
     sqlite = next((r for r in results if r.backend == "sqlite"), None)
     if sqlite is not None:

@@ -21,40 +21,31 @@ at the end.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
-import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, event, text  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
 
+from bench import _common as common  # noqa: E402
+from bench._common import NOW, RESPOND  # noqa: E402
 from bot.config import HandshakeConfig, parse_config  # noqa: E402
 from bot.reports.periods import period_for  # noqa: E402
 from bot.reports.scope import scope_for  # noqa: E402
 from bot.reports.summary import summary  # noqa: E402
-from bot.server import prepare_database  # noqa: E402
 from bot.views.reports import build_summary  # noqa: E402
 from storage.db import unit_of_work  # noqa: E402
 from storage.models import Event, Handoff, Lead  # noqa: E402
 from tests import factories as f  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get(
-    "HANDSHAKE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
-)
-NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
-RESPOND = timedelta(hours=4)
 CHUNK = 5_000
 ADMIN = "U0ADM0001"
 CAMPAIGNS = [f"Campaign {c}" for c in "ABCDEFGHIJKL"] + [None]
@@ -134,21 +125,14 @@ class Builder:
         )
 
     def _lead(self, i: int, created: datetime, nurture: bool) -> dict[str, Any]:
-        return {
-            "id": i,
-            "source": "bench",
-            "external_id": f"bench-{i}",
-            "email": f"lead{i}@bench.example",
-            "first_name": "Jordan",
-            "last_name": f"Lee {i}",
-            "company": f"Company {i % 5000}",
-            "campaign": self.rand.choice(CAMPAIGNS),
-            "country": "US",
-            "score": 40.0 if nurture else 75.0,
-            "status": "nurture" if nurture else "routed",
-            "created_at": created,
-            "updated_at": created,
-        }
+        return common.lead_row(
+            i,
+            created,
+            company=f"Company {i % 5000}",
+            campaign=self.rand.choice(CAMPAIGNS),
+            score=40.0 if nurture else 75.0,
+            status="nurture" if nurture else "routed",
+        )
 
     def _handoff(
         self,
@@ -247,22 +231,13 @@ def build(engine: Engine, config: HandshakeConfig, leads: int, events: int, days
     with engine.begin() as conn:
         for first in range(1, leads + 1, CHUNK):
             rows = builder.chunk(first, min(first + CHUNK, leads + 1))
-            conn.execute(Lead.__table__.insert(), rows.leads)  # type: ignore[attr-defined]
-            conn.execute(Handoff.__table__.insert(), rows.handoffs)  # type: ignore[attr-defined]
-            conn.execute(Event.__table__.insert(), rows.events)  # type: ignore[attr-defined]
+            common.insert(conn, Lead, rows.leads)
+            common.insert(conn, Handoff, rows.handoffs)
+            common.insert(conn, Event, rows.events)
         for chunk in builder.nudges(max(0, events - builder.event_id)):
-            conn.execute(Event.__table__.insert(), chunk)  # type: ignore[attr-defined]
-        if engine.dialect.name == "postgresql":  # explicit ids: move the sequences on
-            for table in ("lead", "handoff", "event"):
-                conn.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"
-                    )
-                )
-    with engine.connect() as conn:  # planner statistics, as autovacuum would gather
-        conn.execute(text("ANALYZE"))
-        conn.commit()
+            common.insert(conn, Event, chunk)
+        common.move_sequences(conn, ("lead", "handoff", "event"))
+    common.analyze(engine)
     return builder.handoff_id
 
 
@@ -279,33 +254,20 @@ def answer(engine: Engine, config: HandshakeConfig) -> dict[str, Any]:
 
 
 def timed(engine: Engine, config: HandshakeConfig) -> float:
-    started = time.perf_counter()
-    message = answer(engine, config)
-    elapsed = time.perf_counter() - started
+    message, elapsed = common.stopwatch(lambda: answer(engine, config))
     assert len(message["blocks"]) <= 50
     return elapsed
 
 
 def plans(engine: Engine, config: HandshakeConfig) -> list[tuple[str, str, bool]]:
     """(query, plan, reads an index) for every SELECT the report runs."""
-    seen: list[tuple[str, Any]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with common.capturing(engine, "SELECT", "WITH") as seen:
         answer(engine, config)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
     sqlite = engine.dialect.name == "sqlite"
     found = []
     with engine.connect() as conn:
         for statement, parameters in seen:
-            prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
-            rows = conn.exec_driver_sql(prefix + statement, parameters).all()
-            plan = "\n".join(str(row[-1] if sqlite else row[0]) for row in rows)
+            plan = common.explain(conn, statement, parameters)
             uses_index = ("INDEX" in plan) if sqlite else ("Index" in plan)
             found.append((" ".join(statement.split())[:110], plan, uses_index))
         conn.rollback()
@@ -324,52 +286,36 @@ class Figures:
 
 def run(backend: str, url: str, leads: int, events: int, days: int, repeat: int) -> Figures:
     config = bench_config()
-    engine = prepare_database(url, config)
-    try:
-        started = time.perf_counter()
-        handoffs = build(engine, config, leads, events, days)
-        build_s = time.perf_counter() - started
+    with common.bench_engine(url, config) as engine:
+        handoffs, build_s = common.stopwatch(lambda: build(engine, config, leads, events, days))
         cold = timed(engine, config)
         warm = [timed(engine, config) for _ in range(repeat)]
         return Figures(backend, build_s, handoffs, cold, warm, plans(engine, config))
-    finally:
-        engine.dispose()
 
 
-@contextmanager
-def sqlite_url() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="handshake-bench-") as tmp:
-        yield f"sqlite:///{Path(tmp) / 'bench.db'}"
-
-
-@contextmanager
-def postgres_url() -> Iterator[str]:
-    import psycopg
-
-    name = f"handshake_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+def _row(r: Figures) -> tuple[str, bool]:
+    """The line of the results table, and whether the backend met the target."""
+    median, worst = statistics.median(r.warm_s), max([r.cold_s, *r.warm_s])
+    indexed = all(p[2] for p in r.plans)
+    line = (
+        f"{r.backend:<9} {r.build_s:>8.1f} {r.handoffs:>10,} {r.cold_s:>8.3f} "
+        f"{median:>16.3f} {worst:>7.3f} {'yes' if indexed else 'NO':>8}"
+    )
+    return line, worst < 1 and indexed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    common.add_backend_argument(parser)
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=180, help="leads spread over this many days")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--plans", action="store_true", help="print every query's full plan")
     args = parser.parse_args(argv)
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     results = []
-    for backend in backends:
-        where = sqlite_url() if backend == "sqlite" else postgres_url()
-        with where as url:
+    for backend in common.backends(args.backend):
+        with common.database_url(backend) as url:
             figures = run(backend, url, args.leads, args.events, args.days, args.repeat)
         results.append(figures)
         print(f"\n[{backend}] the summary's {len(figures.plans)} queries:")
@@ -385,17 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{'backend':<9} {'build s':>8} {'hand-offs':>10} {'cold s':>8} {'warm s (median)':>16} "
         f"{'max s':>7} {'indexed':>8}"
     )
-    print(header)
-    print("-" * len(header))
-    ok = True
-    for r in results:
-        median, worst = statistics.median(r.warm_s), max([r.cold_s, *r.warm_s])
-        indexed = all(p[2] for p in r.plans)
-        ok = ok and worst < 1 and indexed
-        print(
-            f"{r.backend:<9} {r.build_s:>8.1f} {r.handoffs:>10,} {r.cold_s:>8.3f} "
-            f"{median:>16.3f} {worst:>7.3f} {'yes' if indexed else 'NO':>8}"
-        )
+    rows = [_row(r) for r in results]
+    common.print_table(header, [line for line, _ in rows])
+    ok = all(met for _, met in rows)
     print(
         f"\ntarget: under 1 s on each backend, every query on an index: {'met' if ok else 'MISSED'}"
     )

@@ -8,18 +8,22 @@ within Slack's limits (the `bk` constructors trim).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.digest.data import Digest, Funnel, SlowResponse
-from bot.reports.common import ReasonCount
-from bot.reports.contract import ContractReport, Verdicts
+from bot.reports.contract import ContractReport
 from bot.views import blocks as bk
-from bot.views.reports import minutes_text, pct, table
+from bot.views.reports.contract import score_only_section, signals_section
+from bot.views.reports.tables import (
+    Message,
+    campaign_name,
+    local_time,
+    median_p90,
+    minutes_text,
+    pct,
+    reasons_text,
+    table,
+)
 from bot.views.text import one_line, safe, trim
-
-Message = dict[str, Any]
 
 TITLE = "Weekly hand-off digest"
 IMAGE_BLOCK = "digest_chart"
@@ -29,8 +33,7 @@ OUTCOMES = {"accepted": "accepted", "rejected": "rejected", "handed_back": "hand
 
 def span(digest: Digest, tz: str) -> str:
     """ "Mon 16 Nov 09:00 – Mon 23 Nov 09:00 EST", in the config's time zone."""
-    zone = _zone(tz)
-    start, end = (_local(d, zone) for d in (digest.period.start, digest.period.end))
+    start, end = (local_time(d, tz) for d in (digest.period.start, digest.period.end))
     return (
         f"{start:%a} {start.day} {start:%b %H:%M} – {end:%a} {end.day} {end:%b %Y %H:%M} "
         f"{end.tzname()}"
@@ -59,8 +62,8 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
     blocks.append(
         bk.section(
             fields=[
-                _reasons("Top reject reasons", digest.reject_reasons),
-                _reasons("Top hand-back reasons", digest.handback_reasons),
+                reasons_text("Top reject reasons", digest.reject_reasons),
+                reasons_text("Top hand-back reasons", digest.handback_reasons),
             ]
         )
     )
@@ -102,7 +105,7 @@ def _funnel_line(f: Funnel) -> str:
 
 def _outcome_fields(digest: Digest) -> list[str]:
     c, t = digest.counts, digest.to_decision
-    timing = f"median {minutes_text(t.median)} · p90 {minutes_text(t.p90)}" if t.count else "—"
+    timing = median_p90(t) if t.count else "—"
     return [
         f"*Acceptance rate*\n{pct(c.acceptance_rate)} of {c.verdicts} verdicts",
         f"*Time to decision*\n{timing}",
@@ -117,7 +120,7 @@ def _campaigns(digest: Digest) -> str:
         return "No leads this week."
     body = [
         [
-            one_line(r.campaign) or "(no campaign)",
+            campaign_name(r.campaign),
             r.received if r.received is not None else "—",
             r.counts.accepted,
             r.counts.rejected,
@@ -130,16 +133,6 @@ def _campaigns(digest: Digest) -> str:
     if len(rows) > CAMPAIGN_ROWS:
         text += f"\n… and {len(rows) - CAMPAIGN_ROWS} more campaigns"
     return text
-
-
-def _reasons(title: str, reasons: Sequence[ReasonCount]) -> str:
-    if not reasons:
-        return f"*{title}*\nnone"
-    lines = []
-    for r in reasons:
-        flag = " _(routing error)_" if r.routing_error else ""
-        lines.append(f"• {safe(one_line(r.label), 120)}: {r.count}{flag}")
-    return f"*{title}*\n" + "\n".join(lines)
 
 
 def _slowest(rows: Sequence[SlowResponse]) -> str:
@@ -155,45 +148,8 @@ def _slowest(rows: Sequence[SlowResponse]) -> str:
     return "\n".join(lines)
 
 
-def _verdicts(v: Verdicts) -> str:
-    return f"{pct(v.acceptance_rate)} of {v.total}"
-
-
 def _contract(report: ContractReport) -> list[bk.Block]:
     version = safe(one_line(report.version), 40)
-    out = [bk.section(f"*Contract {version}: does it predict what sales accepts?*")]
-    if report.signals:
-        rows = [
-            [s.name + (" *" if s.qualifies else ""), _verdicts(s.with_signal), _verdicts(s.without)]
-            for s in report.signals
-        ]
-        out.append(
-            bk.section(
-                "*Acceptance with each signal, and without it*\n"
-                + table(["Signal", "With", "Without"], rows, [26, 12, 12])
-                + "\n_* qualifies a lead on its own_"
-            )
-        )
-    score = report.score_only
-    out.append(
-        bk.section(
-            f"*Qualified on score alone* (score ≥ {report.min_score:g}, no signal): "
-            f"{score.total} decided, {pct(score.acceptance_rate)} accepted",
-            fields=[
-                _reasons("Why rejected", report.score_only_rejects),
-                _reasons("Why handed back", report.score_only_handbacks),
-            ],
-        )
-    )
-    return out
-
-
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _local(dt: datetime, zone: ZoneInfo) -> datetime:
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(zone)
+    title = bk.section(f"*Contract {version}: does it predict what sales accepts?*")
+    signals = signals_section(report)
+    return [title, *([signals] if signals else []), score_only_section(report)]
