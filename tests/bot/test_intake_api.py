@@ -226,9 +226,17 @@ def test_healthz(bot):
 
 
 def test_healthz_is_503_when_the_database_is_gone(bot, backend, tmp_path):
-    if backend != "sqlite":
-        pytest.skip("the SQLite variant is enough to show the 503")
-    bot.runtime.engine.dispose()
-    (tmp_path / "handshake.db").unlink()
-    (tmp_path / "handshake.db").mkdir()  # a directory where the file was: unopenable
-    assert bot.http.get("/healthz").status_code == 503
+    from storage.db import make_engine
+
+    gone = (
+        f"sqlite:///{tmp_path / 'missing-dir' / 'handshake.db'}"  # a directory that isn't there
+        if backend == "sqlite"
+        else "postgresql://postgres@127.0.0.1:1/handshake"  # nothing listens on port 1
+    )
+    healthy = bot.runtime.engine
+    bot.runtime.engine = make_engine(gone)
+    try:
+        assert bot.http.get("/healthz").status_code == 503
+    finally:
+        bot.runtime.engine = healthy
+    assert bot.http.get("/healthz").status_code == 200
