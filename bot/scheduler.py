@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -46,47 +48,47 @@ def refresh_time_zones(worker: DeliveryWorker) -> int:
     return len(people)
 
 
+def _every(
+    scheduler: BackgroundScheduler,
+    job_id: str,
+    func: Callable[..., Any],
+    arg: object,
+    *,
+    seconds: float,
+    start_now: bool = False,
+) -> None:
+    """One job with a stable id; an overlapping run is skipped, missed ones coalesced."""
+    scheduler.add_job(
+        func,
+        "interval",
+        seconds=seconds,
+        args=[arg],
+        id=job_id,
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        **({"next_run_time": datetime.now(UTC)} if start_now else {}),
+    )
+
+
 def start_scheduler(
     runtime: Runtime, tick_seconds: float, worker: DeliveryWorker | None = None
 ) -> BackgroundScheduler:
-    """Jobs with stable ids; overlapping runs are skipped, missed ones coalesced.
-    Its job store is in memory on purpose: timers live in our database, never in
+    """Its job store is in memory on purpose: timers live in our database, never in
     APScheduler's (its stores must not be shared between processes)."""
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(
-        run_tick,
-        "interval",
-        seconds=tick_seconds,
-        args=[runtime],
-        id=TICK_JOB_ID,
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
-    )
-    scheduler.add_job(  # the weekly digest: claimed in the database, so cheap to ask often
-        run_digest_tick,
-        "interval",
-        seconds=tick_seconds,
-        args=[runtime],
-        id=DIGEST_JOB_ID,
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
-        next_run_time=datetime.now(UTC),
-    )
+    _every(scheduler, TICK_JOB_ID, run_tick, runtime, seconds=tick_seconds)
+    # The weekly digest is claimed in the database, so it is cheap to ask often.
+    _every(scheduler, DIGEST_JOB_ID, run_digest_tick, runtime, seconds=tick_seconds, start_now=True)
     if worker is not None:  # at start, then daily
-        scheduler.add_job(
+        _every(
+            scheduler,
+            TZ_JOB_ID,
             refresh_time_zones,
-            "interval",
-            hours=TZ_REFRESH_HOURS,
-            args=[worker],
-            id=TZ_JOB_ID,
-            replace_existing=True,
-            max_instances=1,
-            coalesce=True,
-            next_run_time=datetime.now(UTC),
+            worker,
+            seconds=TZ_REFRESH_HOURS * 3600,
+            start_now=True,
         )
     scheduler.start()
     return scheduler

@@ -50,6 +50,21 @@ def enqueue(
     return row
 
 
+CARDS = ("owner", "channel")  # the owner's DM card and the hand-off channel's card
+
+
+def post_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
+    """Queue both cards of a new hand-off."""
+    for target in CARDS:
+        enqueue(POST_CARD, target, session=session, now=now, handoff_id=handoff_id)
+
+
+def update_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
+    """Queue the in-place update of both cards after a change."""
+    for target in CARDS:
+        enqueue(UPDATE_CARD, target, session=session, now=now, handoff_id=handoff_id)
+
+
 def due_ids(now: datetime, limit: int, *, session: Session) -> list[int]:
     query = (
         select(Outbox.id)

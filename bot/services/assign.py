@@ -83,8 +83,7 @@ def assign_lead(
         signals=signals,
         previous_handoff_id=previous.id if previous else None,
     )
-    for target in ("owner", "channel"):
-        outbox.enqueue(outbox.POST_CARD, target, session=session, now=now, handoff_id=handoff.id)
+    outbox.post_cards(handoff.id or 0, session=session, now=now)
     return handoff
 
 

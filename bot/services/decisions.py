@@ -163,10 +163,7 @@ def decide(
         )
         stop_decision_clock(handoff_id, session=session, now=now, why=f"{action} by {actor_id}")
         new_handoff = _close_lead(session, config, handoff, action, reroute, actor_id, now)
-        for target in ("owner", "channel"):
-            outbox.enqueue(
-                outbox.UPDATE_CARD, target, session=session, now=now, handoff_id=handoff.id
-            )
+        outbox.update_cards(handoff_id, session=session, now=now)
         return Outcome(RECORDED, handoff, new_handoff=new_handoff)
 
 

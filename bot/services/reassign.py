@@ -78,9 +78,8 @@ def reassign(
         rule=rule,
         reason=reason,
     )
-    for target in ("owner", "channel"):
-        outbox.enqueue(outbox.UPDATE_CARD, target, session=session, now=now, handoff_id=handoff.id)
-        outbox.enqueue(outbox.POST_CARD, target, session=session, now=now, handoff_id=new.id)
+    outbox.update_cards(handoff.id, session=session, now=now)
+    outbox.post_cards(new.id or 0, session=session, now=now)
     notify.thread_note(
         "reassigned",
         handoff.id,

@@ -170,10 +170,7 @@ def record_touch(
             note=note,
             minutes=round((now - (handoff.decided_at or now)).total_seconds() / 60, 1),
         )
-        for target in ("owner", "channel"):
-            outbox.enqueue(
-                outbox.UPDATE_CARD, target, session=session, now=now, handoff_id=handoff.id
-            )
+        outbox.update_cards(handoff.id, session=session, now=now)
         notify.thread_note(
             "touch",
             handoff.id,
