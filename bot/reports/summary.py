@@ -55,9 +55,18 @@ def summary(
         nurtured = sum(t.nurtured for t in leads)
         qualified = received - nurtured
     tallies = q.reasons(window, session=session)
-    timings = q.durations(window, session=session, fractions=FRACTIONS, by_owner=True)
+    # Outcomes and timings by owner in one pass over the hand-offs (two queries on PostgreSQL).
+    owners, timings = q.owner_figures(window, session=session, now=now, fractions=FRACTIONS)
     decision, touch = timings.decision, timings.first_touch
-    reps = rep_rows(window, session=session, config=config, scope=scope, now=now, decision=decision)
+    reps = rep_rows(
+        window,
+        session=session,
+        config=config,
+        scope=scope,
+        now=now,
+        decision=decision,
+        outcomes=owners,
+    )
     return Summary(
         period=period,
         scope=scope,
@@ -84,10 +93,14 @@ def rep_rows(
     scope: Scope,
     now: datetime,
     decision: dict[str | None, q.Spread] | None = None,
+    outcomes: list[q.Outcomes] | None = None,
 ) -> tuple[RepRow, ...]:
     """A row per person who got hand-offs in the window; a manager also sees their reps
-    who got none. `decision`: decision_minutes by owner (median first), when fetched."""
-    by_owner = {o.key: o for o in q.outcomes(window, session=session, now=now, by="owner")}
+    who got none. `decision`: decision_minutes by owner (median first), and `outcomes`:
+    outcomes by owner, when fetched."""
+    if outcomes is None:
+        outcomes = q.outcomes(window, session=session, now=now, by="owner")
+    by_owner = {o.key: o for o in outcomes}
     medians = decision
     if medians is None:
         medians = q.decision_minutes(window, session=session, fractions=(0.5,), by_owner=True)
