@@ -13,6 +13,9 @@ Each route takes a JSON body naming the person (`user`) and answers
   may lead the text) in `channel` (default: their DM with the bot).
 - `POST /_sandbox/ui/home` `{user}`: the `app_home_opened` event.
 
+Only the sandbox's own page may call them: the body must be `application/json` and the
+request from the sandbox's origin (see `guard`; 415 / 403 otherwise).
+
 Failures: 400 a bad body or unknown user, 404 nothing of theirs to act on, 409 no bot
 connected (`Sandbox.connect_bot`), 502 the bot could not be reached or did not answer 2xx.
 The bot is called from a worker thread: it calls back into this server while it answers.
