@@ -6,6 +6,8 @@ Each route takes a JSON body naming the person (`user`) and answers
 - `POST /_sandbox/ui/action` `{user, channel, ts | view_id, action_id, block_id?, value?,
   selected_option?, selected_date?, values?}`: block_actions on a message, an ephemeral,
   a modal or the App Home (`ts` may carry the view id too; `values`: a modal's inputs).
+  A click on an element the bot replaced a moment ago (chat.update, views.update or
+  publish, replace_original) is still delivered, as Slack's client does; see `models.Shown`.
 - `POST /_sandbox/ui/submit` `{user, view_id, values}`: view_submission; also answers
   `response_action` and `errors` (kept on the view for the page too).
 - `POST /_sandbox/ui/close` `{user, view_id}`: closes the modal (view_closed if asked for).
