@@ -11,7 +11,7 @@ So, on every request:
   `http://localhost:<port>`), else 403. Browsers send it on every cross-origin POST,
   `no-cors` ones too; the bot's Web API calls carry none.
 - `Sec-Fetch-Site: cross-site` or `same-site` is refused (403), except for a person
-  following a link to a page (a GET navigation).
+  following a link to the page itself (a GET navigation to `/`).
 
 And on the page's state-changing endpoints (`STATE_CHANGING`), the body must be
 `application/json`, which a cross-origin page cannot send without a CORS preflight
@@ -79,12 +79,13 @@ def refuse(scope: Scope) -> tuple[int, str] | None:
     origin = headers.get("origin")
     if origin is not None and origin.strip().lower() not in {f"http://{h}" for h in hosts}:
         return 403, "Forbidden: requests from other web sites are not accepted by the sandbox"
-    method = scope.get("method", "GET")
+    method, path = scope.get("method", "GET"), scope.get("path", "")
     site = headers.get("sec-fetch-site", "none").lower()
-    navigation = method in _SAFE_METHODS and headers.get("sec-fetch-mode") == "navigate"
-    if site not in _OWN_SITE and not navigation:
+    opens_page = (
+        path == "/" and method in _SAFE_METHODS and headers.get("sec-fetch-mode") == "navigate"
+    )
+    if site not in _OWN_SITE and not opens_page:
         return 403, "Forbidden: requests from other web sites are not accepted by the sandbox"
-    path = scope.get("path", "")
     if method not in _SAFE_METHODS and path.startswith(STATE_CHANGING):
         media_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != "application/json":

@@ -104,9 +104,15 @@ def test_the_pages_own_requests_work(sandbox: Sandbox, bot: EchoBot) -> None:
     assert fault.json() == {"ok": True}
 
 
-def test_following_a_link_to_the_page_still_opens_it(sandbox: Sandbox) -> None:
+def test_following_a_link_opens_the_page_and_nothing_else(sandbox: Sandbox) -> None:
     headers = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
     assert httpx.get(sandbox.page_url, headers=headers).status_code == 200
+    for path in ("/_sandbox/state", f"/api/auth.test?token={TOKEN}", "/static/app.js"):
+        assert httpx.get(sandbox.url + path, headers=headers).status_code == 403
+    embedded = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}  # <img>, <script>
+    assert (
+        httpx.get(f"{sandbox.url}/api/auth.test?token={TOKEN}", headers=embedded).status_code == 403
+    )
 
 
 @pytest.mark.parametrize(
