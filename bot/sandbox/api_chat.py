@@ -105,7 +105,7 @@ def _edit(state: SandboxState, message: Message, p: JSON) -> None:
     if "text" in p:
         message.text = p.get("text") or ""
     if "blocks" in p:
-        message.blocks = p.get("blocks") or []
+        message.replace_blocks(p.get("blocks") or [])
     if "metadata" in p:
         message.metadata = _metadata(p["metadata"])
     message.edited = {"user": state.bot_user_id, "ts": state.message_store.next_ts()}
@@ -200,7 +200,7 @@ def _respond_to_ephemeral(state: SandboxState, target: ResponseTarget, p: JSON) 
     _require_valid(state, p.get("text"), p.get("blocks"))
     if as_bool(p.get("replace_original")) and original is not None:
         original.text = p.get("text") or ""
-        original.blocks = p.get("blocks") or []
+        original.replace_blocks(p.get("blocks") or [])
     elif p.get("response_type") == "in_channel":
         _bot_message(state, target.channel, p, thread_ts=p.get("thread_ts"))
     else:

@@ -8,7 +8,7 @@ blocks, never from the page, so a payload carries what the bot actually sent.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.sandbox import payloads
@@ -41,6 +41,7 @@ class Surface:
     message: JSON | None = None
     view: View | None = None
     response_url: str | None = None
+    earlier_blocks: list[list[JSON]] = field(default_factory=list)  # see `models.Shown`
 
 
 def find_surface(
@@ -76,6 +77,7 @@ def message_surface(state: SandboxState, user_id: str, channel: str, ts: str) ->
             channel={"id": found.id, "name": name},
             message=message.to_slack(),
             response_url=state.issue_response_url(user_id, found.id, ts),
+            earlier_blocks=list(message.earlier_blocks),
         )
     for ephemeral in state.message_store.ephemerals:
         if (ephemeral.channel, ephemeral.user, ephemeral.ts) == (found.id, user_id, ts):
@@ -84,6 +86,7 @@ def message_surface(state: SandboxState, user_id: str, channel: str, ts: str) ->
                 blocks=ephemeral.blocks,
                 channel={"id": found.id, "name": name},
                 response_url=state.issue_response_url(user_id, found.id, ts, ephemeral=True),
+                earlier_blocks=list(ephemeral.earlier_blocks),
             )
     raise InteractionError("message_not_found")
 
@@ -99,7 +102,20 @@ def view_surface(state: SandboxState, user_id: str, view_id: str) -> Surface:
         container=payloads.view_container(view.id),
         blocks=list(view.payload.get("blocks") or []),
         view=copy.deepcopy(view),
+        earlier_blocks=list(view.earlier_blocks),
     )
+
+
+def find_shown_element(surface: Surface, action_id: str, block_id: str | None) -> tuple[str, JSON]:
+    """`find_element` in the blocks shown now, else in those the person's screen may still
+    show (the app replaced them a moment ago): Slack's client sends that click too, and
+    the app answers it ("already accepted"). Never an element the surface never had."""
+    for blocks in (surface.blocks, *reversed(surface.earlier_blocks)):
+        try:
+            return find_element(blocks, action_id, block_id)
+        except InteractionError:
+            continue
+    raise InteractionError("action_not_found")
 
 
 def find_element(blocks: list[JSON], action_id: str, block_id: str | None) -> tuple[str, JSON]:

@@ -10,6 +10,7 @@ JSON = dict[str, Any]
 TEAM_ID = "T0SANDBOX"
 TEAM_DOMAIN = "handshake-sandbox"
 APP_ID = "A0HANDSHAKE"
+SHOWN_VERSIONS = 5  # earlier block lists kept per message or view (see `Shown`)
 
 
 class SlackError(Exception):
@@ -34,6 +35,23 @@ class SlackError(Exception):
         return {"ok": False, "error": self.code, **self.extra}
 
 
+@dataclass(kw_only=True)
+class Shown:
+    """Blocks a person's screen may still show after the app replaced them.
+
+    Slack's client sends a click on what it rendered, even if the app has just updated the
+    message (or view) and the button is gone; the app then answers "already done". So a
+    click is matched against the current blocks, then against these, newest first.
+    """
+
+    earlier_blocks: list[list[JSON]] = field(default_factory=list, repr=False, compare=False)
+
+    def remember_blocks(self, blocks: list[JSON]) -> None:
+        if blocks:
+            self.earlier_blocks.append(blocks)
+            del self.earlier_blocks[:-SHOWN_VERSIONS]
+
+
 @dataclass
 class User:
     id: str
@@ -54,7 +72,7 @@ class Channel:
 
 
 @dataclass
-class Message:
+class Message(Shown):
     channel: str
     ts: str
     text: str
@@ -66,6 +84,10 @@ class Message:
     edited: JSON | None = None
     reply_count: int = 0
     files: list[JSON] = field(default_factory=list)  # shared by files.completeUploadExternal
+
+    def replace_blocks(self, blocks: list[JSON]) -> None:
+        self.remember_blocks(self.blocks)
+        self.blocks = blocks
 
     def to_slack(self, *, include_metadata: bool = False) -> JSON:
         """The message as conversations.history shows it."""
@@ -89,7 +111,7 @@ class Message:
 
 
 @dataclass
-class Ephemeral:
+class Ephemeral(Shown):
     channel: str
     user: str
     ts: str
@@ -97,9 +119,13 @@ class Ephemeral:
     blocks: list[JSON] = field(default_factory=list)
     via: str = "chat.postEphemeral"  # or "response_url"
 
+    def replace_blocks(self, blocks: list[JSON]) -> None:
+        self.remember_blocks(self.blocks)
+        self.blocks = blocks
+
 
 @dataclass
-class View:
+class View(Shown):
     id: str
     user: str
     payload: JSON  # what the app sent: type, title, blocks, callback_id, private_metadata, ...

@@ -12,7 +12,7 @@ from bot.sandbox import api_chat, payloads
 from bot.sandbox.interactions import (
     Choice,
     action_object,
-    find_element,
+    find_shown_element,
     find_surface,
     view_surface,
 )
@@ -113,7 +113,7 @@ class SlackPeer:
         Raises `InteractionError` when there is no such element for this person."""
         with self.state.lock:
             surface = find_surface(self.state, user_id, channel, ts, view_id)
-            found_block, element = find_element(surface.blocks, action_id, block_id)
+            found_block, element = find_shown_element(surface, action_id, block_id)
             action = action_object(element, found_block, choice or Choice())
             view = None
             if surface.view is not None:

@@ -30,7 +30,9 @@ def snapshot(state: SandboxState) -> JSON:
             }
             for c in state.channels.values()
         ],
-        "ephemerals": [asdict(e) for e in store.ephemerals],
+        "ephemerals": [
+            {k: v for k, v in asdict(e).items() if k != "earlier_blocks"} for e in store.ephemerals
+        ],
         "modals": {u: [v.to_slack() for v in stack] for u, stack in views.stacks.items() if stack},
         "homes": {u: v.to_slack() for u, v in views.homes.items()},
         "files": [

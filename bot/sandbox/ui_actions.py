@@ -6,12 +6,17 @@ Each route takes a JSON body naming the person (`user`) and answers
 - `POST /_sandbox/ui/action` `{user, channel, ts | view_id, action_id, block_id?, value?,
   selected_option?, selected_date?, values?}`: block_actions on a message, an ephemeral,
   a modal or the App Home (`ts` may carry the view id too; `values`: a modal's inputs).
+  A click on an element the bot replaced a moment ago (chat.update, views.update or
+  publish, replace_original) is still delivered, as Slack's client does; see `models.Shown`.
 - `POST /_sandbox/ui/submit` `{user, view_id, values}`: view_submission; also answers
   `response_action` and `errors` (kept on the view for the page too).
 - `POST /_sandbox/ui/close` `{user, view_id}`: closes the modal (view_closed if asked for).
 - `POST /_sandbox/ui/command` `{user, text, channel?}`: `/handshake <text>` ("/handshake"
   may lead the text) in `channel` (default: their DM with the bot).
 - `POST /_sandbox/ui/home` `{user}`: the `app_home_opened` event.
+
+Only the sandbox's own page may call them: the body must be `application/json` and the
+request from the sandbox's origin (see `guard`; 415 / 403 otherwise).
 
 Failures: 400 a bad body or unknown user, 404 nothing of theirs to act on, 409 no bot
 connected (`Sandbox.connect_bot`), 502 the bot could not be reached or did not answer 2xx.

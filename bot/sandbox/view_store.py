@@ -73,6 +73,7 @@ class ViewStore:
         if expected_hash and expected_hash != view.hash:
             raise SlackError("hash_conflict")
         _require_type(payload, view.type)
+        view.remember_blocks(list(view.payload.get("blocks") or []))
         view.payload = payload
         view.hash = self._hash()
         view.errors = {}
@@ -84,6 +85,7 @@ class ViewStore:
         if home is None:
             home = self.homes[user] = self._new(user, payload, root=None, previous=None)
         else:
+            home.remember_blocks(list(home.payload.get("blocks") or []))
             home.payload, home.hash = payload, self._hash()
         return home
 

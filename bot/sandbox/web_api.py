@@ -11,6 +11,9 @@ Routes:
 - `POST /_sandbox/upload/{file_id}`, `GET /_sandbox/files/{file_id}`: file uploads and their
   bytes (see `api_files`).
 - The web page and its routes: see `ui`.
+
+Every request must be addressed to 127.0.0.1 or localhost and come from no other web site;
+the page's state-changing routes take JSON only (see `guard`).
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ import json
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.sandbox import api_chat, api_conversations, api_files, api_views
+from bot.sandbox.guard import LocalOnly
 from bot.sandbox.models import JSON, SlackError
 from bot.sandbox.params import bearer_token, decode_json_fields, parse_body
 from bot.sandbox.person_view import person_view
@@ -149,5 +154,6 @@ def create_web_api(state: SandboxState) -> Starlette:
             Route("/_sandbox/state", snapshot, methods=["GET"]),
             *api_files.file_routes(state),
             *ui_routes(state),
-        ]
+        ],
+        middleware=[Middleware(LocalOnly)],
     )

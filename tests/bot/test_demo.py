@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot import ids
@@ -106,6 +107,17 @@ def test_demo_posts_cards_and_a_click_through_the_sandbox_decides(demo: Demo):
 
     wait_for(lambda: decided(card.channel), timeout=10)
     wait_for(lambda: decided(CHANNEL), timeout=10)
+
+    # A fast second click, made on the card as the page still showed it: the bot's answer
+    # is shown, never "action_not_found".
+    late = httpx.post(
+        demo.sandbox.url + "/_sandbox/ui/action",
+        json={"user": owner, "channel": card.channel, "ts": card.ts, "action_id": ids.ACCEPT},
+        timeout=10,
+    )
+    assert late.status_code == 200, late.text
+    answer = wait_for(lambda: state.ephemerals(user=owner, channel=card.channel), timeout=10)
+    assert "accepted" in answer[0].text.lower()
 
     tempdir = demo.tempdir
     assert tempdir is not None and Path(tempdir).is_dir()

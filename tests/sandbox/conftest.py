@@ -8,8 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 from slack_sdk import WebClient
+from starlette.applications import Starlette
+from starlette.routing import Route
 
-from bot.sandbox import Sandbox, SandboxState
+from bot.sandbox import RunningServer, Sandbox, SandboxState, start_server
+from tests.sandbox.echo_bot import EchoBot
 from tests.sandbox.workspace import ANA, BO, HANDOFF, SECRET, TOKEN
 
 
@@ -62,3 +65,20 @@ def state(sandbox: Sandbox) -> SandboxState:
 @pytest.fixture
 def client(sandbox: Sandbox) -> WebClient:
     return WebClient(token=TOKEN, base_url=sandbox.api_url, timeout=5)
+
+
+@pytest.fixture(scope="session")
+def echo_server() -> Iterator[tuple[RunningServer, EchoBot]]:
+    bot = EchoBot()
+    server = start_server(Starlette(routes=[Route("/slack/events", bot.events, methods=["POST"])]))
+    yield server, bot
+    server.stop()
+
+
+@pytest.fixture
+def bot(sandbox: Sandbox, echo_server: tuple[RunningServer, EchoBot]) -> EchoBot:
+    server, echo = echo_server
+    echo.received.clear()
+    echo.hook = None
+    sandbox.connect_bot(server.url + "/slack/events")
+    return echo

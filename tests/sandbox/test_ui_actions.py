@@ -6,24 +6,17 @@ which may call the sandbox's Web API back while the page's request is still open
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from bot.sandbox import RunningServer, Sandbox, SandboxState, start_server
+from bot.sandbox import Sandbox, SandboxState
 from bot.sandbox.person_view import person_view
+from tests.sandbox.echo_bot import EchoBot, Received
 from tests.sandbox.workspace import ANA, BO, HANDOFF, SECRET
 
 OPTIONS = [
@@ -69,56 +62,6 @@ REASON_MODAL = {
         },
     ],
 }
-
-
-@dataclass
-class Received:
-    headers: dict[str, str]
-    body: str
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        if self.headers["content-type"].startswith("application/json"):
-            return dict(json.loads(self.body))
-        form = {k: v[0] for k, v in parse_qs(self.body).items()}
-        return dict(json.loads(form["payload"])) if "payload" in form else form
-
-
-Hook = Callable[[Received], Response]
-
-
-class EchoBot:
-    def __init__(self) -> None:
-        self.received: list[Received] = []
-        self.hook: Hook | None = None
-
-    async def events(self, request: Request) -> Response:
-        got = Received(dict(request.headers), (await request.body()).decode())
-        self.received.append(got)
-        if self.hook is None:
-            return Response(status_code=200)
-        return await run_in_threadpool(self.hook, got)
-
-    @property
-    def last(self) -> dict[str, Any]:
-        return self.received[-1].payload
-
-
-@pytest.fixture(scope="module")
-def echo_server() -> Iterator[tuple[RunningServer, EchoBot]]:
-    bot = EchoBot()
-    server = start_server(Starlette(routes=[Route("/slack/events", bot.events, methods=["POST"])]))
-    yield server, bot
-    server.stop()
-
-
-@pytest.fixture
-def bot(sandbox: Sandbox, echo_server: tuple[RunningServer, EchoBot]) -> EchoBot:
-    server, echo = echo_server
-    echo.received.clear()
-    echo.hook = None
-    sandbox.connect_bot(server.url + "/slack/events")
-    return echo
 
 
 def ui(sandbox: Sandbox, route: str, **body: Any) -> httpx.Response:
@@ -399,4 +342,7 @@ def test_failures_are_reported_to_the_page(
 
     monkeypatch.setattr(state, "bot_events_url", None)
     assert ui(sandbox, "home", user=ANA).status_code == 409
-    assert httpx.post(sandbox.url + "/_sandbox/ui/home", content=b"[]").status_code == 400
+    as_json = {"Content-Type": "application/json"}
+    not_an_object = httpx.post(sandbox.url + "/_sandbox/ui/home", content=b"[]", headers=as_json)
+    assert not_an_object.status_code == 400
+    assert httpx.post(sandbox.url + "/_sandbox/ui/home", content=b"[]").status_code == 415

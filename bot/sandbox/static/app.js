@@ -48,6 +48,8 @@ function failure(answer) {
   if (answer.error === "bot_not_connected") return "No bot is connected to this sandbox.";
   if (answer.error === "bot_error") return `Handshake answered with status code ${answer.status}.`;
   if (answer.error === "bot_unreachable") return "Handshake did not respond (it may be starting or stopped).";
+  if (answer.error === "action_not_found") return "That control is no longer on the message.";
+  if (answer.error === "message_not_found") return "That message is no longer there.";
   return `That didn't work: ${answer.error || "unknown error"}`;
 }
 
