@@ -3,7 +3,8 @@
 Each row is claimed with a compare-and-set (pending → sending) and committed before
 Slack is called, so two workers never send the same row. A post whose outcome is
 unknown (timeout, 5xx, crash mid-call) is flagged `maybe_sent`; before posting it
-again the worker looks for the card in the conversation's history by its metadata.
+again the worker looks for it by its metadata (bot/delivery_lookup.py): cards, DMs,
+thread replies and the digest alike.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,6 +24,7 @@ from bot.clock import Clock
 from bot.config import HandshakeConfig
 from bot.delivery_errors import PERMANENT, Permanent, RetryLater
 from bot.delivery_jobs import JOBS
+from bot.delivery_lookup import find_posted
 from bot.services.sla_clock import replan_for_person
 from storage import outbox
 from storage.db import unit_of_work
@@ -103,7 +105,7 @@ class DeliveryWorker:
         conversation's history first when an earlier attempt may have reached Slack.
         Returns (channel, ts, recovered)."""
         if row.maybe_sent:
-            found = self._find_posted(channel, row, tag)
+            found = find_posted(self, channel, row, tag, thread_ts=extra.get("thread_ts"))
             if found is not None:
                 return found[0], found[1], True
         response = self.call(
@@ -140,37 +142,6 @@ class DeliveryWorker:
                     attempts=row.attempts,
                     **event,
                 )
-
-    def _find_posted(
-        self, channel: str, row: Outbox, tag: dict[str, Any]
-    ) -> tuple[str, str] | None:
-        """Look for a message we may already have posted, by its metadata."""
-        if channel.startswith(("U", "W")):
-            opened = self.call("conversations_open", maybe_sent_on_error=False, users=channel)
-            channel = opened["channel"]["id"]
-        oldest = f"{row.created_at.replace(tzinfo=UTC).timestamp() - 60:.6f}"
-        cursor = None
-        for _ in range(10):
-            page = self.call(
-                "conversations_history",
-                maybe_sent_on_error=True,
-                channel=channel,
-                oldest=oldest,
-                limit=200,
-                include_all_metadata=True,
-                cursor=cursor,
-            )
-            for message in page.get("messages", []):
-                meta = message.get("metadata") or {}
-                payload = meta.get("event_payload") or {}
-                if meta.get("event_type") == tag["event_type"] and all(
-                    payload.get(k) == v for k, v in tag["payload"].items()
-                ):
-                    return channel, message["ts"]
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                return None
-        return None
 
     def cache_tz(self, slack_id: str, *, refresh: bool = False) -> None:
         """Learn a person's time zone from Slack (users.info); their clocks follow it."""
