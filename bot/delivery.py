@@ -10,7 +10,6 @@ thread replies and the digest alike.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +24,7 @@ from bot.config import HandshakeConfig
 from bot.delivery_errors import PERMANENT, Permanent, RetryLater
 from bot.delivery_jobs import JOBS
 from bot.delivery_lookup import find_posted
+from bot.delivery_loop import DeliveryThread
 from bot.services.sla_clock import replan_for_person
 from storage import outbox
 from storage.db import unit_of_work
@@ -34,6 +34,7 @@ from storage.models import Outbox
 from storage.people import get_person, set_tz
 
 log = logging.getLogger("handshake.delivery")
+__all__ = ["DeliveryThread", "DeliveryWorker"]
 
 
 @dataclass
@@ -238,45 +239,3 @@ class DeliveryWorker:
                 error=error,
             )
         log.error("outbox row=%s handoff=%s failed: %s", row.id, row.handoff_id, error)
-
-
-class DeliveryThread:
-    """Runs the worker every tick, or at once when woken after a commit."""
-
-    def __init__(self, worker: DeliveryWorker, tick_seconds: float):
-        self.worker, self.tick_seconds = worker, tick_seconds
-        self._wake, self._stop = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="handshake-delivery", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
-
-    def stop(self, timeout: float = 10) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                self.worker.run_once()
-            except Exception:
-                log.exception("delivery tick failed")
-            self._wake.wait(self._next_wait())
-
-    def _next_wait(self) -> float:
-        try:
-            soonest = self.worker.seconds_until_next()
-        except Exception:
-            log.exception("could not read the outbox")
-            soonest = None
-        wait = self.tick_seconds if soonest is None else min(self.tick_seconds, soonest)
-        return max(0.05, wait)
