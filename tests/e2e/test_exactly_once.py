@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from bot.delivery import DeliveryWorker
 from bot.digest.schedule import enqueue_now
-from bot.scheduler import run_tick
 from bot.sandbox.models import Message
+from bot.scheduler import run_tick
 from storage import outbox
 from storage.db import unit_of_work
 from storage.models import OUT_DONE, OUT_PENDING, Outbox
