@@ -129,9 +129,15 @@ class DeliveryWorker:
         note: str | None = None,
         event: dict[str, Any] | None = None,
         lead_id: int | None = None,
+        posted: tuple[str, str] | None = None,
     ) -> None:
+        """The row is done; `posted` (channel, ts) is kept for later in-place updates."""
         with unit_of_work(self.engine) as session:
             outbox.mark_done(row, self.clock(), session=session, note=note)
+            if posted is not None:
+                outbox.save_result(
+                    row.id or 0, session=session, now=self.clock(), channel=posted[0], ts=posted[1]
+                )
             if event is not None:
                 log_event(
                     "delivered",
