@@ -3,16 +3,16 @@
 Each row is claimed with a compare-and-set (pending → sending) and committed before
 Slack is called, so two workers never send the same row. A post whose outcome is
 unknown (timeout, 5xx, crash mid-call) is flagged `maybe_sent`; before posting it
-again the worker looks for the card in the conversation's history by its metadata.
+again the worker looks for it by its metadata (bot/delivery_lookup.py): cards, DMs,
+thread replies and the digest alike.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,6 +23,8 @@ from bot.clock import Clock
 from bot.config import HandshakeConfig
 from bot.delivery_errors import PERMANENT, Permanent, RetryLater
 from bot.delivery_jobs import JOBS
+from bot.delivery_lookup import find_posted
+from bot.delivery_loop import DeliveryThread
 from bot.services.sla_clock import replan_for_person
 from storage import outbox
 from storage.db import unit_of_work
@@ -32,6 +34,7 @@ from storage.models import Outbox
 from storage.people import get_person, set_tz
 
 log = logging.getLogger("handshake.delivery")
+__all__ = ["DeliveryThread", "DeliveryWorker"]
 
 
 @dataclass
@@ -103,7 +106,7 @@ class DeliveryWorker:
         conversation's history first when an earlier attempt may have reached Slack.
         Returns (channel, ts, recovered)."""
         if row.maybe_sent:
-            found = self._find_posted(channel, row, tag)
+            found = find_posted(self, channel, row, tag, thread_ts=extra.get("thread_ts"))
             if found is not None:
                 return found[0], found[1], True
         response = self.call(
@@ -126,9 +129,15 @@ class DeliveryWorker:
         note: str | None = None,
         event: dict[str, Any] | None = None,
         lead_id: int | None = None,
+        posted: tuple[str, str] | None = None,
     ) -> None:
+        """The row is done; `posted` (channel, ts) is kept for later in-place updates."""
         with unit_of_work(self.engine) as session:
             outbox.mark_done(row, self.clock(), session=session, note=note)
+            if posted is not None:
+                outbox.save_result(
+                    row.id or 0, session=session, now=self.clock(), channel=posted[0], ts=posted[1]
+                )
             if event is not None:
                 log_event(
                     "delivered",
@@ -140,37 +149,6 @@ class DeliveryWorker:
                     attempts=row.attempts,
                     **event,
                 )
-
-    def _find_posted(
-        self, channel: str, row: Outbox, tag: dict[str, Any]
-    ) -> tuple[str, str] | None:
-        """Look for a message we may already have posted, by its metadata."""
-        if channel.startswith(("U", "W")):
-            opened = self.call("conversations_open", maybe_sent_on_error=False, users=channel)
-            channel = opened["channel"]["id"]
-        oldest = f"{row.created_at.replace(tzinfo=UTC).timestamp() - 60:.6f}"
-        cursor = None
-        for _ in range(10):
-            page = self.call(
-                "conversations_history",
-                maybe_sent_on_error=True,
-                channel=channel,
-                oldest=oldest,
-                limit=200,
-                include_all_metadata=True,
-                cursor=cursor,
-            )
-            for message in page.get("messages", []):
-                meta = message.get("metadata") or {}
-                payload = meta.get("event_payload") or {}
-                if meta.get("event_type") == tag["event_type"] and all(
-                    payload.get(k) == v for k, v in tag["payload"].items()
-                ):
-                    return channel, message["ts"]
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                return None
-        return None
 
     def cache_tz(self, slack_id: str, *, refresh: bool = False) -> None:
         """Learn a person's time zone from Slack (users.info); their clocks follow it."""
@@ -267,45 +245,3 @@ class DeliveryWorker:
                 error=error,
             )
         log.error("outbox row=%s handoff=%s failed: %s", row.id, row.handoff_id, error)
-
-
-class DeliveryThread:
-    """Runs the worker every tick, or at once when woken after a commit."""
-
-    def __init__(self, worker: DeliveryWorker, tick_seconds: float):
-        self.worker, self.tick_seconds = worker, tick_seconds
-        self._wake, self._stop = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="handshake-delivery", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
-
-    def stop(self, timeout: float = 10) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                self.worker.run_once()
-            except Exception:
-                log.exception("delivery tick failed")
-            self._wake.wait(self._next_wait())
-
-    def _next_wait(self) -> float:
-        try:
-            soonest = self.worker.seconds_until_next()
-        except Exception:
-            log.exception("could not read the outbox")
-            soonest = None
-        wait = self.tick_seconds if soonest is None else min(self.tick_seconds, soonest)
-        return max(0.05, wait)

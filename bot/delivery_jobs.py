@@ -11,13 +11,13 @@ from bot.delivery_errors import Permanent, RetryLater
 from bot.digest.post import deliver_digest
 from bot.digest.schedule import DIGEST
 from bot.services.cards import load_card_context
-from bot.services.sla_messages import render_dm, render_thread_note
+from bot.services.sla_messages import render_dm, render_settled_dm, render_thread_note
 from bot.views.lead_card import build_lead_card
 from storage import outbox
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import get_handoff, set_card
-from storage.models import Handoff, Outbox
+from storage.models import OUT_PENDING, OUT_SENDING, Handoff, Outbox
 
 if TYPE_CHECKING:
     from bot.delivery import DeliveryWorker
@@ -128,6 +128,7 @@ def post_dm(worker: DeliveryWorker, row: Outbox) -> None:
     channel, ts, recovered = worker.post_once(row, recipient, message, tag)
     worker.done(
         row,
+        posted=(channel, ts),
         lead_id=None,
         event={
             "dm": payload.get("template"),
@@ -137,6 +138,41 @@ def post_dm(worker: DeliveryWorker, row: Outbox) -> None:
             "recovered": recovered,
         },
     )
+
+
+def update_dm(worker: DeliveryWorker, row: Outbox) -> None:
+    """A nudge or an escalation, updated in place once the lead has moved on; waits while
+    the DM itself is still on its way."""
+    dm_id = int((row.payload or {}).get("dm") or 0)
+    with unit_of_work(worker.engine) as session:
+        dm = outbox.get_row(dm_id, session=session)
+        posted = outbox.result_of(dm_id, session=session)
+        if dm is None:
+            raise Permanent(f"outbox row {dm_id} does not exist")
+        if posted is None or not (posted.channel and posted.ts):
+            if dm.status in (OUT_PENDING, OUT_SENDING):
+                raise RetryLater(1, "DM not posted yet", maybe_sent=False, counts=False)
+            where = None
+        else:
+            where = (posted.channel, posted.ts)
+        payload = dict(dm.payload or {})
+    if where is None:
+        worker.done(row, note="no DM to update")
+        return
+    permalink = _permalink(worker, row)
+    with unit_of_work(worker.engine) as session:
+        message = render_settled_dm(
+            payload, row.handoff_id or 0, session=session, config=worker.config, permalink=permalink
+        )
+    worker.call(
+        "chat_update",
+        maybe_sent_on_error=False,
+        channel=where[0],
+        ts=where[1],
+        text=message["text"],
+        blocks=message["blocks"],
+    )
+    worker.done(row)
 
 
 def post_thread_note(worker: DeliveryWorker, row: Outbox) -> None:
@@ -178,6 +214,7 @@ JOBS: dict[str, Callable[[DeliveryWorker, Outbox], None]] = {
     outbox.POST_CARD: post_card,
     outbox.UPDATE_CARD: update_card,
     outbox.DM: post_dm,
+    outbox.UPDATE_DM: update_dm,
     outbox.THREAD: post_thread_note,
     DIGEST: post_digest,
 }

@@ -9,6 +9,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.backoff import Backoff
 from bot.delivery import DeliveryWorker
 from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
@@ -21,6 +22,7 @@ TICK_JOB_ID = "handshake-sla-tick"
 TZ_JOB_ID = "handshake-time-zones"
 DIGEST_JOB_ID = "handshake-digest-tick"
 TZ_REFRESH_HOURS = 24
+BACKOFF_CAP = 300.0  # seconds: the longest a failing job waits between tries
 
 
 def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
@@ -46,6 +48,20 @@ def refresh_time_zones(worker: DeliveryWorker) -> int:
     for slack_id in people:
         worker.cache_tz(slack_id, refresh=True)
     return len(people)
+
+
+def guarded(
+    name: str, func: Callable[[Any], Any], *, base: float, cap: float = BACKOFF_CAP
+) -> Callable[[Any], Any]:
+    """`func` as a job that backs off while it keeps failing: runs are skipped for a
+    doubling wait, one line is logged per distinct failure and one when it recovers."""
+    backoff = Backoff(name, log, base=base, cap=max(cap, base))
+
+    def job(arg: Any) -> Any:
+        return backoff.run(func, arg)
+
+    job.backoff = backoff  # type: ignore[attr-defined]
+    return job
 
 
 def _every(
@@ -78,14 +94,16 @@ def start_scheduler(
     """Its job store is in memory on purpose: timers live in our database, never in
     APScheduler's (its stores must not be shared between processes)."""
     scheduler = BackgroundScheduler(timezone="UTC")
-    _every(scheduler, TICK_JOB_ID, run_tick, runtime, seconds=tick_seconds)
+    tick_job = guarded("scheduler tick", run_tick, base=tick_seconds / 2)
+    _every(scheduler, TICK_JOB_ID, tick_job, runtime, seconds=tick_seconds)
     # The weekly digest is claimed in the database, so it is cheap to ask often.
-    _every(scheduler, DIGEST_JOB_ID, run_digest_tick, runtime, seconds=tick_seconds, start_now=True)
+    digest_job = guarded("digest tick", run_digest_tick, base=tick_seconds / 2)
+    _every(scheduler, DIGEST_JOB_ID, digest_job, runtime, seconds=tick_seconds, start_now=True)
     if worker is not None:  # at start, then daily
         _every(
             scheduler,
             TZ_JOB_ID,
-            refresh_time_zones,
+            guarded("time zone refresh", refresh_time_zones, base=600),
             worker,
             seconds=TZ_REFRESH_HOURS * 3600,
             start_now=True,

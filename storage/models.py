@@ -213,3 +213,15 @@ class DigestRun(SQLModel, table=True):
     ts: str | None = None
     file_id: str | None = None  # the chart; None when posted without one
     note: str | None = None  # why a slot was recorded but not posted (the schedule's first)
+
+
+class OutboxResult(SQLModel, table=True):
+    """What an outbox row achieved in Slack, kept for later work: where a DM went (so a
+    nudge or an escalation can be updated in place once the lead moves on), and the file a
+    digest's chart was uploaded as (so a retry reuses it rather than uploading again)."""
+
+    outbox_id: int = Field(primary_key=True, foreign_key="outbox.id")
+    channel: str | None = None
+    ts: str | None = None
+    file_id: str | None = None
+    updated_at: datetime

@@ -8,12 +8,22 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from storage.models import OUT_DONE, OUT_FAILED, OUT_PENDING, OUT_SENDING, Outbox
+from storage.models import (
+    OUT_DONE,
+    OUT_FAILED,
+    OUT_PENDING,
+    OUT_SENDING,
+    Outbox,
+    OutboxResult,
+)
 
 POST_CARD = "post_card"
 UPDATE_CARD = "update_card"
 DM = "dm"  # a message to one person (nudge, escalation, …), rendered at delivery
 THREAD = "thread"  # a reply under the hand-off's card in the hand-off channel
+UPDATE_DM = "update_dm"  # a nudge or an escalation loses its buttons: the lead moved on
+# DM templates that carry buttons: updated in place when the hand-off changes.
+BUTTON_DMS = ("nudge", "escalation", "follow_up_nudge", "follow_up_escalation")
 
 
 def outbox_values(
@@ -60,9 +70,50 @@ def post_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
 
 
 def update_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
-    """Queue the in-place update of both cards after a change."""
+    """Queue the in-place update of both cards after a change, and of every nudge and
+    escalation sent about the hand-off (their buttons go, the outcome shows)."""
     for target in CARDS:
         enqueue(UPDATE_CARD, target, session=session, now=now, handoff_id=handoff_id)
+    for dm_id in button_dms(handoff_id, session=session):
+        enqueue(
+            UPDATE_DM, "dm", session=session, now=now, handoff_id=handoff_id, payload={"dm": dm_id}
+        )
+
+
+def button_dms(handoff_id: int, *, session: Session) -> list[int]:
+    """The DM rows about this hand-off that carry buttons, posted or still on their way."""
+    query = select(Outbox).where(
+        Outbox.handoff_id == handoff_id,
+        Outbox.kind == DM,
+        col(Outbox.status) != OUT_FAILED,
+    )
+    return [
+        row.id
+        for row in session.exec(query.order_by(col(Outbox.id))).all()
+        if row.id is not None and (row.payload or {}).get("template") in BUTTON_DMS
+    ]
+
+
+def save_result(
+    row_id: int,
+    *,
+    session: Session,
+    now: datetime,
+    channel: str | None = None,
+    ts: str | None = None,
+    file_id: str | None = None,
+) -> None:
+    """Record what a row achieved in Slack (fields left None keep their value)."""
+    result = session.get(OutboxResult, row_id) or OutboxResult(outbox_id=row_id, updated_at=now)
+    for key, value in (("channel", channel), ("ts", ts), ("file_id", file_id)):
+        if value is not None:
+            setattr(result, key, value)
+    result.updated_at = now
+    session.add(result)
+
+
+def result_of(row_id: int, *, session: Session) -> OutboxResult | None:
+    return session.get(OutboxResult, row_id)
 
 
 def due_ids(now: datetime, limit: int, *, session: Session) -> list[int]:

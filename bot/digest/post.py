@@ -3,9 +3,11 @@
 The chart goes up with Slack's external upload flow: `files.getUploadURLExternal`, the PNG
 POSTed to the URL it returns, `files.completeUploadExternal` with no channel (the file is
 not shared on its own); the post's image block then points at it by id. The post goes
-through the worker's `post_once`, tagged `handshake_digest` with the period start, so a
-retry after an unknown outcome finds it in the channel instead of posting twice. A retry
-may upload the chart again: a spare private file, never a second post.
+through the worker's `post_once`, tagged `handshake_digest` with the period start and the
+row's id, so a retry after an unknown outcome finds it in the channel instead of posting
+twice. The uploaded chart's file id is kept as the row's result as soon as the upload is
+complete, so a retry reuses it; only a timeout inside the upload itself can leave a spare
+private file behind (never shared, never a second post).
 """
 
 from __future__ import annotations
@@ -45,7 +47,12 @@ def deliver_digest(worker: DeliveryWorker, row: Outbox) -> None:
     config = worker.config
     with read_only(worker.engine) as session:
         digest = build_digest(session=session, config=config, period=period_of(start, end))
-    file_id = chart_file(worker, digest, config.timezone)
+    with unit_of_work(worker.engine) as session:
+        kept = outbox.result_of(row.id or 0, session=session)
+    file_id = kept.file_id if kept and kept.file_id else chart_file(worker, digest, config.timezone)
+    if file_id and not (kept and kept.file_id):
+        with unit_of_work(worker.engine) as session:
+            outbox.save_result(row.id or 0, session=session, now=worker.clock(), file_id=file_id)
     tag = {
         "event_type": METADATA_EVENT,
         "payload": {"period_start": payload["period_start"], "outbox_id": row.id},

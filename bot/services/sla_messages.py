@@ -13,10 +13,13 @@ from bot.views.sla_messages import (
     build_escalation,
     build_manager_fallback,
     build_nudge,
+    build_settled_sla_message,
     thread_note,
 )
-from storage.handoffs import get_handoff
+from bot.views.sla_parts import TOUCH_LABELS
+from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
+from storage.models import ACCEPTED, EXPIRED, HANDED_BACK, PENDING, REASSIGNED, REJECTED, Handoff
 from storage.people import get_person
 
 THREAD_KINDS = {
@@ -100,3 +103,69 @@ def render_thread_note(
         waited=payload.get("waited") or payload.get("reason"),
         detail=str(detail) if detail else None,
     )
+
+
+def render_settled_dm(
+    payload: dict[str, Any],
+    handoff_id: int,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    permalink: str | None,
+) -> dict[str, Any]:
+    """A nudge or an escalation as it should read now: with no buttons and the outcome once
+    the hand-off has moved on; as first sent while it still waits for what it asked."""
+    handoff = get_handoff(handoff_id, session=session)
+    lead = get_lead(handoff.lead_id, session=session) if handoff else None
+    if handoff is None or lead is None:
+        raise LookupError(f"hand-off {handoff_id} is gone")
+    template = str(payload.get("template"))
+    follow_up = template.startswith("follow_up")
+    settled = _outcome(handoff, follow_up=follow_up, session=session)
+    if settled is None:
+        return render_dm(payload, handoff_id, session=session, config=config, permalink=permalink)
+    outcome, detail, at = settled
+    return build_settled_sla_message(
+        lead_label=lead_label(lead),
+        escalation=template.endswith("escalation"),
+        outcome=outcome,
+        detail=detail,
+        at=at,
+        tz=_tz(str(payload.get("recipient") or ""), session=session, config=config),
+        permalink=permalink,
+    )
+
+
+def _outcome(
+    handoff: Handoff, *, follow_up: bool, session: Session
+) -> tuple[str, str | None, Any] | None:
+    """(what happened, why, when) once the hand-off no longer waits for what the message
+    asked (a decision, or for a follow-up a first touch); None while it still does."""
+    by = person_name(handoff.decided_by, session=session) or "someone"
+    if handoff.status == PENDING or (
+        follow_up and handoff.status == ACCEPTED and not handoff.first_touch
+    ):
+        return None
+    if follow_up and handoff.first_touch:
+        toucher = person_name(handoff.touched_by, session=session) or by
+        label = TOUCH_LABELS.get(handoff.first_touch, handoff.first_touch)
+        return f"{label}, logged by {toucher}", handoff.touch_reason_label, handoff.first_touch_at
+    if handoff.status == REASSIGNED:
+        successor = next(
+            (
+                h
+                for h in handoffs_for_lead(handoff.lead_id, session=session)
+                if h.previous_id == handoff.id
+            ),
+            None,
+        )
+        to = person_name(successor.owner_id, session=session) if successor else None
+        return (f"Reassigned to {to}" if to else "Reassigned"), None, handoff.decided_at
+    verb = {ACCEPTED: "Accepted", REJECTED: "Rejected", HANDED_BACK: "Handed back"}.get(
+        handoff.status
+    )
+    if verb is not None:
+        return f"{verb} by {by}", handoff.reason_label, handoff.decided_at
+    if handoff.status == EXPIRED:
+        return "Expired", None, handoff.decided_at
+    return handoff.status.replace("_", " ").capitalize(), None, handoff.decided_at

@@ -48,6 +48,7 @@ __all__ = [
     "build_escalation",
     "build_manager_fallback",
     "build_nudge",
+    "build_settled_sla_message",
     "build_touch_modal",
     "parse_touch_metadata",
     "parse_touch_submission",
@@ -144,6 +145,28 @@ def build_escalation(
         bk.actions(decision_buttons(handoff_id)),
     ]
     return _message(fallback, result)
+
+
+def build_settled_sla_message(
+    *,
+    lead_label: str,
+    escalation: bool,
+    outcome: str,
+    detail: str | None,
+    at: datetime | None,
+    tz: str,
+    permalink: str | None,
+) -> dict[str, Any]:
+    """A nudge or an escalation once the lead has moved on (decided, reassigned, first
+    touch logged): the buttons are gone and the outcome is shown, as on the card."""
+    lead, what = _lead(lead_label), safe(one_line(outcome), DETAIL)
+    why = safe(one_line(detail), DETAIL)
+    icon = "🚨" if escalation else "⏰"
+    text = f"{icon} *{lead}*: {what}" + (f" — {why}" if why else "")
+    if at is not None:
+        text += f"\n{format_when(at, tz)}"
+    result = [bk.section(_with_link(text, permalink)), bk.context("Nothing left to do here.")]
+    return _message(f"{icon} {lead}: {what}", result)
 
 
 def build_manager_fallback(

@@ -138,8 +138,9 @@ def test_a_timeout_after_slack_posted_does_not_post_twice(bot, clock):
     with unit_of_work(bot.runtime.engine) as session:
         [event] = events_of_kind(digests.POSTED_EVENT, session=session)
     assert event.data is not None and event.data["recovered"] is True
-    # The retry uploaded the chart again: a spare private file, never a second post.
-    assert bot.slack.state.count_calls("files.completeUploadExternal", ok=True) == 2
+    # The retry reused the chart it had uploaded: no second upload, no spare file.
+    assert bot.slack.state.count_calls("files.completeUploadExternal", ok=True) == 1
+    assert bot.slack.state.count_calls("files.getUploadURLExternal") == 1
 
 
 def test_a_failed_upload_is_retried_then_posted(bot, clock):
