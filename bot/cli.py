@@ -112,6 +112,17 @@ def _database(settings: Settings, *, need_schema: bool = True) -> Engine:
     return engine
 
 
+def _writable(engine: Engine) -> None:
+    """Refuse to serve a database that cannot be written to (read-only, full, deleted)."""
+    from storage.db import write_problem
+
+    problem = write_problem(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    engine.dispose()
+    if problem:
+        raise SettingsError([f"DATABASE_URL: cannot write to {where}: {problem}"])
+
+
 def _serve(_args: argparse.Namespace) -> int:
     # Every setting and the whole config are checked before anything touches the
     # database or the network, and all their problems are reported together.
@@ -124,7 +135,7 @@ def _serve(_args: argparse.Namespace) -> int:
         problems += exc.problems
     if problems or config is None:
         raise SettingsError(problems)
-    _database(settings, need_schema=False).dispose()
+    _writable(_database(settings, need_schema=False))
 
     from bot.server import serve
 

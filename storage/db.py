@@ -21,6 +21,7 @@ def make_engine(url: str) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True
         )
         opened = _OpenedFile()
+        event.listen(engine, "do_connect", opened.before_connect)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "connect", opened.on_connect)
         event.listen(engine, "begin", opened.on_begin)
@@ -61,6 +62,10 @@ class _OpenedFile:
             self.identity = _identity(self.path) if self.path else None
         else:
             self.check()
+
+    def before_connect(self, *_args: object) -> None:
+        """Never let a new connection create a fresh, empty file where the database was."""
+        self.check()
 
     def check(self) -> None:
         if self.path and self.identity and _identity(self.path) != self.identity:

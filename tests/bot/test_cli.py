@@ -237,6 +237,16 @@ def test_serve_with_an_unreachable_database(no_start):
     assert "hunter2" not in result.err
 
 
+def test_serve_refuses_a_read_only_database(no_start):
+    assert no_start.run("migrate").code == 0
+    url = f"sqlite:///file:{no_start.db_file}?mode=ro&uri=true"  # read-only even for root
+    result = no_start.run("serve", DATABASE_URL=url)
+    assert result.code == 2
+    assert len(result.problems) == 1
+    assert result.problems[0].startswith("handshake: DATABASE_URL: cannot write to ")
+    assert "readonly" in result.problems[0]
+
+
 def test_serve_with_a_malformed_database_url(no_start):
     result = no_start.run("serve", DATABASE_URL="handshake.db")
     assert result.code == 2
