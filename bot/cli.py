@@ -150,6 +150,10 @@ def _check_config(args: argparse.Namespace) -> int:
         f"{path}: OK ({len(config.people)} people, {len(config.teams)} teams, "
         f"contract {config.contract.version})"
     )
+    from bot.config_roster import roster_notes
+
+    for note in roster_notes(config):
+        print(f"note: {note}")
     return 0
 
 

@@ -237,6 +237,30 @@ def test_serve_with_an_unreachable_database(no_start):
     assert "hunter2" not in result.err
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["a: " + "[" * 10_000 + "]" * 10_000, "contract:\n  min_score: " + "9" * 5_000],
+    ids=["deep", "digits"],
+)
+def test_check_config_and_serve_on_hostile_yaml_say_one_line(no_start, text):
+    no_start.config_file.write_text(text + "\n")
+    for command in ("check-config", "serve"):
+        result = no_start.run(command)
+        assert result.code == 2, command
+        assert len(result.problems) == 1, result.err
+        assert "not valid YAML: line " in result.problems[0]
+        assert "Traceback" not in result.err
+
+
+def test_check_config_notes_a_manager_of_two_teams(run):
+    data = f.config_data()
+    data["teams"][1]["manager"] = data["teams"][0]["manager"]
+    run.write_config(data)
+    result = run.run("check-config")
+    assert result.code == 0
+    assert [line for line in result.out.splitlines() if line.startswith("note: teams[1].manager")]
+
+
 def test_serve_refuses_a_read_only_database(no_start):
     assert no_start.run("migrate").code == 0
     url = f"sqlite:///file:{no_start.db_file}?mode=ro&uri=true"  # read-only even for root
