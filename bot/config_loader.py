@@ -10,7 +10,6 @@ import yaml
 
 from bot.config_errors import ConfigError, kind_of
 
-
 MAX_DEPTH = 50  # levels of nesting; a real config needs about 5
 MAX_DIGITS = 100
 
