@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -474,3 +475,39 @@ def test_module_entry_point_help():
     assert done.returncode == 0, done.stderr
     for command in ("serve", "check-config", "migrate", "export", "outbox"):
         assert command in done.stdout
+
+
+# -- output into a closed pipe (issue 8, defect 11) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--format", "json"],
+        ["export", "--format", "csv"],
+        ["outbox", "--all"],
+        ["outbox"],
+        ["outbox", "retry"],
+        ["check-config"],
+        ["migrate"],
+        ["digest"],
+        ["--help"],
+        ["export", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_output_into_a_closed_pipe_ends_quietly(run, handoffs, argv):
+    env = {k: v for k, v in os.environ.items() if k not in ENV}
+    env.update(DATABASE_URL=run.db_url, HANDSHAKE_CONFIG=str(run.config_file), PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", *argv],
+        cwd=run.tmp,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader is gone before anything is written: `| head -0`
+    err = proc.stderr.read().decode()
+    code = proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert code in (0, 141), err
