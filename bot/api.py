@@ -66,7 +66,7 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
         if raw is None:
             return JSONResponse(TOO_LARGE, 413)
         data, errors = parse_json(raw)
-        lead_input, errors = validate_lead(data) if not errors else (None, errors)
+        lead_input, errors = validate_lead(data, errors)
         if lead_input is None:
             return _unprocessable([{"field": e.field, "message": e.message} for e in errors])
         try:

@@ -49,27 +49,42 @@ def _constant(name: str) -> Refused:
 
 
 def parse_json(raw: bytes) -> tuple[Any, list[FieldError]]:
-    """The parsed body, or one error naming the body (or the field nested too deeply)."""
+    """The parsed body and errors. No body: the errors say why. A body and errors: fields
+    nested too deeply for the parser were cut out (and are named), so that the rest can
+    still be checked and every other bad field named too."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [FieldError("body", f"is not valid UTF-8 (byte {exc.start})")]
-    try:
-        data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
-    except json.JSONDecodeError as exc:
-        return None, [FieldError("body", f"is not valid JSON: {exc}")]
-    except RecursionError:
-        message = f"is nested more than {MAX_DEPTH} levels deep"
-        return None, [FieldError(_deep_field(text), message)]
-    return data, []
+    deep: list[FieldError] = []
+    for _ in range(MAX_FIELDS):
+        try:
+            data = _loads(text)
+        except json.JSONDecodeError as exc:
+            return None, deep or [FieldError("body", f"is not valid JSON: {exc}")]
+        except RecursionError:
+            key, start, end = _deep_field(text)
+            deep.append(FieldError(key, f"is nested more than {MAX_DEPTH} levels deep"))
+            if key == "body":
+                return None, deep
+            text = text[:start] + "null" + text[end:]
+            continue
+        return data, deep
+    return None, deep
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
-def _deep_field(text: str) -> str:
-    """The top-level key under which `text` nests too deeply, or "body"."""
-    depth, last, top, key = 0, "", "", ""
+def _deep_field(text: str) -> tuple[str, int, int]:
+    """The top-level key under which `text` nests too deeply ("body" if none), and the span
+    of its value."""
+    depth, last, top, key, start = 0, "", "", "", 0
+    too_deep = False
     for match in _TOKEN.finditer(text):
         token = match.group()
         if token in "[{":
@@ -77,17 +92,21 @@ def _deep_field(text: str) -> str:
             if depth == 1:
                 top = token
             elif depth == 2:
-                key = last if top == "{" else ""
+                key, start = (last if top == "{" else ""), match.start()
             elif depth > MAX_DEPTH + 1:
-                break
+                too_deep = True
         elif token in "]}":
             depth -= 1
+            if depth == 1 and too_deep:
+                break
         elif depth == 1:
             last = token
+    if not key or not too_deep or depth != 1:
+        return "body", 0, 0
     try:
-        return show_key(json.loads(key)) if key else "body"
+        return show_key(json.loads(key)), start, match.end()
     except ValueError:
-        return "body"
+        return "body", 0, 0
 
 
 def show_key(key: str) -> str:
@@ -114,10 +133,13 @@ def key_problem(key: str) -> str | None:
     return f"key {problem}" if problem else None
 
 
-def hostile_fields(body: dict[str, Any]) -> tuple[list[FieldError], set[str]]:
-    """Errors for values no field may hold, and the top-level keys they were found under."""
-    errors: list[FieldError] = []
-    bad: set[str] = set()
+def hostile_fields(
+    body: dict[str, Any], found: list[FieldError]
+) -> tuple[list[FieldError], set[str]]:
+    """Errors for values no field may hold (after those `found` by the parser), and the
+    top-level keys they were found under."""
+    errors = list(found)
+    bad = {e.field for e in errors}
     if len(body) > MAX_FIELDS:
         errors.append(FieldError("body", f"has {len(body)} fields; at most {MAX_FIELDS}"))
     for key, value in body.items():

@@ -49,11 +49,14 @@ class LeadInput:
         }
 
 
-def validate_lead(body: Any) -> tuple[LeadInput | None, list[FieldError]]:
-    """A body parsed by `bot.intake.body.parse_json`: each bad field named once."""
+def validate_lead(
+    body: Any, found: list[FieldError] | None = None
+) -> tuple[LeadInput | None, list[FieldError]]:
+    """A body as `bot.intake.body.parse_json` returns it, with the errors it `found`:
+    each bad field named once."""
     if not isinstance(body, dict):
-        return None, [FieldError("body", "must be a JSON object")]
-    hostile, bad = hostile_fields(body)
+        return None, found or [FieldError("body", "must be a JSON object")]
+    hostile, bad = hostile_fields(body, found or [])
     fields: dict[str, Any] = {}
     errors = _field_errors({k: v for k, v in body.items() if k not in bad}, fields)
     errors = hostile + [e for e in errors if _root(e.field) not in bad]

@@ -90,6 +90,20 @@ def test_surrogate_inside_an_activity_names_the_activity_field(bot):
     assert [e["field"] for e in response.json()["errors"]] == ["activities[0].detail"]
 
 
+def test_a_key_that_looks_internal_is_just_an_unknown_field(bot):
+    raw = raw_lead(**{"\\u0000deep": "[1]", "x": '"\\ud800"'})
+    response = bot.http.post("/api/leads", content=raw, headers=AUTH)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"\x00deep", "x"}
+
+
+def test_every_bad_field_is_named_beside_one_nested_too_deeply(bot):
+    raw = raw_lead(lifecycle=DEEP, score='"high"', utm='"\\ud800"')
+    response = bot.http.post("/api/leads", content=raw, headers=AUTH)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"lifecycle", "score", "utm"}
+
+
 def test_many_unknown_fields_are_refused(bot):
     body = {**f.lead_body(), **{f"k{i}": i for i in range(500)}}
     response = bot.post_lead(body)
