@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,18 @@ class CommandError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a pipe closed early fails here, inside the try
+        return code
+    except BrokenPipeError:
+        # The reader went away (`handshake export | head`): what it wanted, it has. Point
+        # stdout at /dev/null so the flush at exit does not complain, and end quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -112,6 +125,17 @@ def _database(settings: Settings, *, need_schema: bool = True) -> Engine:
     return engine
 
 
+def _writable(engine: Engine) -> None:
+    """Refuse to serve a database that cannot be written to (read-only, full, deleted)."""
+    from storage.db import write_problem
+
+    problem = write_problem(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    engine.dispose()
+    if problem:
+        raise SettingsError([f"DATABASE_URL: cannot write to {where}: {problem}"])
+
+
 def _serve(_args: argparse.Namespace) -> int:
     # Every setting and the whole config are checked before anything touches the
     # database or the network, and all their problems are reported together.
@@ -124,7 +148,7 @@ def _serve(_args: argparse.Namespace) -> int:
         problems += exc.problems
     if problems or config is None:
         raise SettingsError(problems)
-    _database(settings, need_schema=False).dispose()
+    _writable(_database(settings, need_schema=False))
 
     from bot.server import serve
 
@@ -139,6 +163,10 @@ def _check_config(args: argparse.Namespace) -> int:
         f"{path}: OK ({len(config.people)} people, {len(config.teams)} teams, "
         f"contract {config.contract.version})"
     )
+    from bot.config_roster import roster_notes
+
+    for note in roster_notes(config):
+        print(f"note: {note}")
     return 0
 
 

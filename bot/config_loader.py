@@ -10,9 +10,34 @@ import yaml
 
 from bot.config_errors import ConfigError, kind_of
 
+MAX_DEPTH = 50  # levels of nesting; a real config needs about 5
+MAX_DIGITS = 100
+
 
 class StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (YAML would keep the last)."""
+    """SafeLoader that refuses a key given twice in one mapping (YAML would keep the last),
+    nesting deeper than MAX_DEPTH and integers longer than MAX_DIGITS: each a YAML error
+    with its line, never a RecursionError or a ValueError from int()."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                problem = f"nested more than {MAX_DEPTH} levels deep"
+                raise yaml.composer.ComposerError(None, None, problem, mark)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = len(str(node.value).lstrip("+-").replace("_", ""))
+        if digits > MAX_DIGITS:
+            problem = f"a number of {digits} digits is too long (at most {MAX_DIGITS})"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+        return super().construct_yaml_int(node)  # type: ignore[no-any-return]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
@@ -24,6 +49,9 @@ class StrictLoader(yaml.SafeLoader):
                     )
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
 
 
 def read_config_file(path: str | Path) -> Mapping[str, Any]:
@@ -42,6 +70,8 @@ def read_config_file(path: str | Path) -> Mapping[str, Any]:
         raise ConfigError([f"{name}: cannot read the config file ({reason})"], name) from None
     try:
         data = yaml.load(text, Loader=StrictLoader)  # a SafeLoader
+    except RecursionError:
+        raise ConfigError([f"{name}: not valid YAML: nested too deeply"], name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

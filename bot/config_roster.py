@@ -58,7 +58,61 @@ def roster_problems(
             if owner != i:
                 msg = f'"{country}" is already mapped to team {owner_name} (teams[{owner}])'
                 problems.append((("teams", i, "countries", k), msg))
+    return problems + _manager_loops(teams, by_id)
+
+
+def _manager_loops(teams: list[tuple[int, Entry]], by_id: dict[str, Entry]) -> list[Problem]:
+    """Managers whose chain (manager → their own team's manager → …) comes back round.
+
+    Valid: a manager in the team they manage (the top of a chain), or in a parent team
+    whose chain ends at such a top. A loop would send escalations round in a circle.
+    """
+    team_at = {t["name"]: i for i, t in teams if t.get("name")}
+    manager_at = {i: t.get("manager") for i, t in teams}
+    problems: list[Problem] = []
+    reported: set[frozenset[str]] = set()
+    for i, _ in teams:
+        chain: list[tuple[int, str]] = []
+        here: int | None = i
+        while here is not None and (manager := manager_at.get(here)):
+            if any(m == manager for _, m in chain):
+                loop = chain[[m for _, m in chain].index(manager) :]
+                members = frozenset(m for _, m in loop)
+                if members not in reported:
+                    reported.add(members)
+                    first = min(k for k, _ in loop)
+                    names = " → ".join(_who(m, by_id) for _, m in loop + loop[:1])
+                    msg = f"the managers form a loop ({names}): each is in a team managed by"
+                    msg += " the next; put a manager in the team they manage or a parent team"
+                    problems.append((("teams", first, "manager"), msg))
+                break
+            chain.append((here, manager))
+            own_team = (by_id.get(manager) or {}).get("team")
+            after = team_at.get(own_team) if own_team else None
+            here = None if after is None or manager_at.get(after) == manager else after
     return problems
+
+
+def _who(slack_id: str, by_id: dict[str, Entry]) -> str:
+    name = (by_id.get(slack_id) or {}).get("name")
+    return f"{slack_id} ({name})" if name else slack_id
+
+
+def roster_notes(config: Any) -> list[str]:
+    """Valid but worth saying: one person managing several teams (they get escalations and
+    see summaries for all of them; they belong to one, the others count as its children)."""
+    notes = []
+    first: dict[str, int] = {}
+    for i, team in enumerate(config.teams):
+        j = first.setdefault(team.manager, i)
+        if j != i:
+            person = config.person(team.manager)
+            who = f"{team.manager} ({person.name})" if person else team.manager
+            notes.append(
+                f"teams[{i}].manager: {who} also manages {config.teams[j].name} (teams[{j}]); "
+                "they get the escalations and summaries of both teams"
+            )
+    return notes
 
 
 def salvage_roster(

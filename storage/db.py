@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+
+
+class DatabaseGone(Exception):
+    """The SQLite file this engine opened was deleted or replaced: writing now would be lost."""
 
 
 def make_engine(url: str) -> Engine:
@@ -14,8 +20,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True
         )
+        opened = _OpenedFile()
+        event.listen(engine, "do_connect", opened.before_connect)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "connect", opened.on_connect)
+        event.listen(engine, "begin", opened.on_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -37,10 +46,45 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 READ_ONLY = "handshake_read_only"
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    """Writers queue on the lock up front; readers (reports) take no write lock at all."""
-    read_only = conn.get_execution_options().get(READ_ONLY)
-    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+class _OpenedFile:
+    """Remembers which file (device, inode) the engine first opened, and refuses to write
+    once the path names another file or none: a deleted database keeps answering through
+    its open descriptors, and everything written then is lost at the next start."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.identity: tuple[int, int] | None = None
+
+    def on_connect(self, dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        if self.identity is None:
+            rows = dbapi_conn.execute("PRAGMA database_list").fetchall()
+            self.path = next((r[2] for r in rows if r[1] == "main"), "") or None
+            self.identity = _identity(self.path) if self.path else None
+        else:
+            self.check()
+
+    def before_connect(self, *_args: object) -> None:
+        """Never let a new connection create a fresh, empty file where the database was."""
+        self.check()
+
+    def check(self) -> None:
+        if self.path and self.identity and _identity(self.path) != self.identity:
+            raise DatabaseGone(f"{self.path} was deleted or replaced since it was opened")
+
+    def on_begin(self, conn: Connection) -> None:
+        """Writers queue on the lock up front; readers (reports) take no write lock at all."""
+        read_only = conn.get_execution_options().get(READ_ONLY)
+        if not read_only:
+            self.check()
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -68,6 +112,25 @@ def read_only(engine: Engine) -> Iterator[Session]:
             yield s
         finally:
             s.rollback()
+
+
+def write_problem(engine: Engine) -> str | None:
+    """Why nothing can be written now (read-only, full, deleted, unreachable), or None.
+
+    Writes a row (or, on an empty database, creates a table) and rolls it back.
+    """
+    try:
+        with engine.connect() as conn, conn.begin() as tx:
+            if inspect(conn).has_table("alembic_version"):
+                conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            else:
+                conn.execute(text("CREATE TABLE handshake_write_probe (x INTEGER)"))
+            tx.rollback()
+    except DatabaseGone as exc:
+        return str(exc)
+    except DBAPIError as exc:
+        return str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    return None
 
 
 def ping(engine: Engine) -> bool:

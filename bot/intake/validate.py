@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.intake.body import FieldError, hostile_fields
+
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 STRING_FIELDS = {
     "source": 100,
@@ -25,12 +27,9 @@ STRING_FIELDS = {
 }
 KNOWN = {"external_id", "email", "employees", "score", "activities", *STRING_FIELDS}
 MAX_ACTIVITIES = 1000
+MAX_DURATION_S = 366 * 24 * 3600
 
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
+__all__ = ["FieldError", "LeadInput", "validate_lead"]
 
 
 @dataclass
@@ -50,11 +49,32 @@ class LeadInput:
         }
 
 
-def validate_lead(body: Any) -> tuple[LeadInput | None, list[FieldError]]:
+def validate_lead(
+    body: Any, found: list[FieldError] | None = None
+) -> tuple[LeadInput | None, list[FieldError]]:
+    """A body as `bot.intake.body.parse_json` returns it, with the errors it `found`:
+    each bad field named once."""
     if not isinstance(body, dict):
-        return None, [FieldError("body", "must be a JSON object")]
-    errors: list[FieldError] = []
+        return None, found or [FieldError("body", "must be a JSON object")]
+    hostile, bad = hostile_fields(body, found or [])
     fields: dict[str, Any] = {}
+    errors = _field_errors({k: v for k, v in body.items() if k not in bad}, fields)
+    errors = hostile + [e for e in errors if _root(e.field) not in bad]
+    if errors:
+        return None, errors
+    external_id, email = body["external_id"], body["email"]
+    external_id = str(external_id) if isinstance(external_id, int) else external_id
+    extra = {k: v for k, v in body.items() if k not in KNOWN}
+    source = fields.pop("source", "api")
+    return LeadInput(external_id.strip(), email.strip().lower(), source, fields, extra), []
+
+
+def _root(field_path: str) -> str:
+    return re.split(r"[.\[]", field_path, maxsplit=1)[0]
+
+
+def _field_errors(body: dict[str, Any], fields: dict[str, Any]) -> list[FieldError]:
+    errors: list[FieldError] = []
 
     external_id = body.get("external_id")
     if isinstance(external_id, int) and not isinstance(external_id, bool):
@@ -91,13 +111,7 @@ def validate_lead(body: Any) -> tuple[LeadInput | None, list[FieldError]]:
     _number(body, "score", fields, errors, minimum=0, maximum=1_000_000)
     _number(body, "employees", fields, errors, minimum=0, maximum=10_000_000, integer=True)
     _activities(body.get("activities"), fields, errors)
-
-    if errors:
-        return None, errors
-    assert isinstance(external_id, str) and isinstance(email, str)
-    extra = {k: v for k, v in body.items() if k not in KNOWN}
-    source = fields.pop("source", "api")
-    return LeadInput(external_id.strip(), email.strip().lower(), source, fields, extra), []
+    return errors
 
 
 def _number(
@@ -155,9 +169,12 @@ def _activities(value: Any, fields: dict[str, Any], errors: list[FieldError]) ->
             errors.append(FieldError(f"{where}.at", "must be an ISO 8601 date-time"))
         duration = item.get("duration_s")
         if duration is not None and (
-            isinstance(duration, bool) or not isinstance(duration, int | float) or duration < 0
+            isinstance(duration, bool)
+            or not isinstance(duration, int | float)
+            or not 0 <= duration <= MAX_DURATION_S
         ):
-            errors.append(FieldError(f"{where}.duration_s", "must be a number of seconds ≥ 0"))
+            message = f"must be a number of seconds from 0 to {MAX_DURATION_S}"
+            errors.append(FieldError(f"{where}.duration_s", message))
         clean.append(item)
     fields["activities"] = clean
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -237,6 +238,40 @@ def test_serve_with_an_unreachable_database(no_start):
     assert "hunter2" not in result.err
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["a: " + "[" * 10_000 + "]" * 10_000, "contract:\n  min_score: " + "9" * 5_000],
+    ids=["deep", "digits"],
+)
+def test_check_config_and_serve_on_hostile_yaml_say_one_line(no_start, text):
+    no_start.config_file.write_text(text + "\n")
+    for command in ("check-config", "serve"):
+        result = no_start.run(command)
+        assert result.code == 2, command
+        assert len(result.problems) == 1, result.err
+        assert "not valid YAML: line " in result.problems[0]
+        assert "Traceback" not in result.err
+
+
+def test_check_config_notes_a_manager_of_two_teams(run):
+    data = f.config_data()
+    data["teams"][1]["manager"] = data["teams"][0]["manager"]
+    run.write_config(data)
+    result = run.run("check-config")
+    assert result.code == 0
+    assert [line for line in result.out.splitlines() if line.startswith("note: teams[1].manager")]
+
+
+def test_serve_refuses_a_read_only_database(no_start):
+    assert no_start.run("migrate").code == 0
+    url = f"sqlite:///file:{no_start.db_file}?mode=ro&uri=true"  # read-only even for root
+    result = no_start.run("serve", DATABASE_URL=url)
+    assert result.code == 2
+    assert len(result.problems) == 1
+    assert result.problems[0].startswith("handshake: DATABASE_URL: cannot write to ")
+    assert "readonly" in result.problems[0]
+
+
 def test_serve_with_a_malformed_database_url(no_start):
     result = no_start.run("serve", DATABASE_URL="handshake.db")
     assert result.code == 2
@@ -440,3 +475,39 @@ def test_module_entry_point_help():
     assert done.returncode == 0, done.stderr
     for command in ("serve", "check-config", "migrate", "export", "outbox"):
         assert command in done.stdout
+
+
+# -- output into a closed pipe (issue 8, defect 11) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--format", "json"],
+        ["export", "--format", "csv"],
+        ["outbox", "--all"],
+        ["outbox"],
+        ["outbox", "retry"],
+        ["check-config"],
+        ["migrate"],
+        ["digest"],
+        ["--help"],
+        ["export", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_output_into_a_closed_pipe_ends_quietly(run, handoffs, argv):
+    env = {k: v for k, v in os.environ.items() if k not in ENV}
+    env.update(DATABASE_URL=run.db_url, HANDSHAKE_CONFIG=str(run.config_file), PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", *argv],
+        cwd=run.tmp,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader is gone before anything is written: `| head -0`
+    err = proc.stderr.read().decode()
+    code = proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert code in (0, 141), err

@@ -578,3 +578,67 @@ def test_load_config_reports_key_paths(tmp_path):
         'sla.respond_within: "4x" is not a duration like 30s, 15m, 4h, 2d',
         'business_hours.start: write the time in quotes, "9:00": YAML reads 9:00 as 540',
     ]
+
+
+# -- the chain of managers (issue 8) ------------------------------------------------------------
+
+
+def test_managers_of_each_others_teams_are_a_loop():
+    problems = problems_of(
+        config_with(("people[0].team", "emea"), ("people[3].team", "enterprise"))
+    )
+    loops = [p for p in problems if "loop" in p]
+    assert len(loops) == 1, problems
+    assert loops[0].startswith("teams[0].manager: ")
+    assert "U0MGR0001" in loops[0] and "U0MGR0002" in loops[0]
+
+
+def test_a_longer_loop_of_managers_is_found_once():
+    data = config_with(("people[0].team", "emea"), ("people[3].team", "apac"))
+    data["teams"].append({"name": "apac", "manager": "U0MGR0003"})
+    data["people"].append(
+        {"slack_id": "U0MGR0003", "name": "Kai", "email": "kai@example.com",
+         "role": "manager", "team": "enterprise"}
+    )  # fmt: skip
+    loops = [p for p in problems_of(data) if "loop" in p]
+    assert len(loops) == 1 and loops[0].startswith("teams[0].manager: ")
+
+
+def test_a_manager_in_a_parent_team_is_valid():
+    # Lars manages emea and belongs to enterprise, whose manager Dana manages her own team.
+    config = parse_config(config_with(("people[3].team", "enterprise")))
+    assert config.manager_of("U0MGR0002") == "U0MGR0001"
+    assert config.manager_of("U0MGR0001") == "U0MGR0001"
+
+
+def test_one_manager_for_two_teams_is_valid_and_noted():
+    from bot.config_roster import roster_notes
+
+    config = parse_config(config_with(("teams[1].manager", "U0MGR0001")))
+    notes = roster_notes(config)
+    assert len(notes) == 1
+    assert notes[0].startswith("teams[1].manager: U0MGR0001 (Dana) also manages enterprise")
+
+
+# -- hostile YAML (issue 8) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("a: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested more than"),
+        ("a:\n" + "".join(" " * i + "- \n" for i in range(0, 10_000, 2)), "nested more than"),
+        ("contract:\n  min_score: " + "9" * 5_000 + "\n", "5000 digits"),
+    ],
+    ids=["flow", "block", "digits"],
+)
+def test_hostile_yaml_is_one_line(tmp_path, text, fragment):
+    from bot.config import load_config
+
+    path = tmp_path / "handshake.yml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].startswith(f"{path}: not valid YAML: line ")
+    assert fragment in info.value.problems[0]
