@@ -45,12 +45,13 @@ FALLBACK_TEXT = 150
 NOTES_TEXT = 2800
 DECISION_NOTE_TEXT = 1500
 
-RULES = {
-    "crm_owner": "CRM owner",
-    "account": "account owner",
-    "round_robin": "round robin",
-    "manager_fallback": "manager fallback",
-    "reroute": "re-route",
+ROUTED = {  # the footer's words for each routing rule a hand-off records
+    "crm_owner": "routed by CRM owner",
+    "account": "routed by account owner",
+    "round_robin": "routed by round robin",
+    "manager_fallback": "routed by manager fallback",
+    "reroute": "re-routed after a wrong-owner reject",
+    "reassigned": "reassigned from an earlier owner",
 }
 
 
@@ -127,8 +128,8 @@ def _employees(value: Any) -> str | None:
 
 
 def _provenance(handoff: Handoff) -> list[str]:
-    rule = RULES.get(str(handoff.rule)) or safe(one_line(handoff.rule), 100)
-    parts = [f"Contract {safe(one_line(handoff.contract_version), 200)}", f"routed by {rule}"]
+    routed = ROUTED.get(str(handoff.rule)) or f"routed by {safe(one_line(handoff.rule), 100)}"
+    parts = [f"Contract {safe(one_line(handoff.contract_version), 200)}", routed]
     if handoff.id is not None:
         parts.append(f"hand-off #{handoff.id}")
     return [" · ".join(parts)]

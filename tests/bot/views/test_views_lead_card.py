@@ -383,3 +383,19 @@ def test_fallback_text_is_short_and_escaped(kit: Any) -> None:
     assert build_lead_card(decided, audience="channel")["text"] == (
         "Lead Dana Scully (Acme) → Ana Alvarez: accepted"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("round_robin", "routed by round robin"),
+        ("crm_owner", "routed by CRM owner"),
+        ("manager_fallback", "routed by manager fallback"),
+        ("reassigned", "reassigned from an earlier owner"),
+    ],
+)
+def test_footer_says_how_the_lead_came_here_in_words(kit: Any, rule: str, expected: str) -> None:
+    for audience in ("owner", "channel"):
+        text = visible(build_lead_card(kit.ctx(handoff=kit.handoff(rule=rule)), audience=audience))
+        assert expected in text
+        assert "routed by reassign" not in text
