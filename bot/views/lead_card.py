@@ -27,7 +27,16 @@ from bot.views.sla_parts import (
     touch_buttons,
     touch_line,
 )
-from bot.views.text import escape, format_date, format_when, mention, one_line, safe, trim
+from bot.views.text import (
+    escape,
+    format_date,
+    format_when,
+    mention,
+    one_line,
+    quote,
+    safe,
+    trim,
+)
 from storage.models import (
     ACCEPTED,
     EXPIRED,
@@ -89,7 +98,7 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
         result.append(bk.section(history_text(ctx.history)))
     result.append(bk.section(activity_text(lead.activities, ctx.owner_tz)))
     if lead.notes and str(lead.notes).strip():
-        result.append(bk.section("*Notes*\n" + safe(str(lead.notes).strip(), NOTES_TEXT)))
+        result.append(bk.section("*Notes*\n" + quote(lead.notes, NOTES_TEXT)))
     result.append(bk.divider())
     result.append(bk.section(_status_text(ctx, audience)))
     buttons = _buttons(ctx, audience)
@@ -181,7 +190,7 @@ def _status_text(ctx: CardContext, audience: Audience) -> str:
             reason = handoff.reason_label or handoff.reason_code
             lines.append(f"*Reason:* {safe(one_line(reason), 300)}")
         if handoff.note and str(handoff.note).strip():
-            lines.append(f"*Note:* {safe(str(handoff.note).strip(), DECISION_NOTE_TEXT)}")
+            lines.append(f"*Note:*\n{quote(handoff.note, DECISION_NOTE_TEXT)}")
         if status == HANDED_BACK and handoff.revisit_on:
             lines.append(f"*Revisit on:* {format_date(handoff.revisit_on)}")
         if status == REJECTED and handoff.routing_error:

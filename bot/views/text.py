@@ -61,6 +61,16 @@ def plain(text: object, limit: int) -> str:
     return trim(text, limit)
 
 
+def quote(text: object, limit: int) -> str:
+    """Outside text of several lines (notes) as a mrkdwn quote block, escaped and trimmed:
+    every line starts with "> ", so no line of it can pass for one of the card's own
+    ("*Reason:* …"). Every kind of line break counts; blank lines are dropped; "" for none.
+    """
+    lines = [line.rstrip() for line in escape(text).splitlines()]
+    quoted = "\n".join(f"> {line}" for line in lines if line.strip())
+    return trim(quoted, limit)
+
+
 def one_line(text: object) -> str:
     """Collapse whitespace, for headers, labels and list items."""
     return " ".join(("" if text is None else str(text)).split())

@@ -12,7 +12,8 @@ from bot.views import HistoryItem, build_lead_card
 from storage.models import ACCEPTED, EXPIRED, HANDED_BACK, PENDING, REASSIGNED, REJECTED
 
 NOW = datetime(2026, 11, 24, 19, 30)  # naive UTC, a Tuesday
-OUR_TOKEN = re.compile(r"<@[UW][A-Z0-9]+>")  # the only "<" we write: well-formed mentions
+# The only "<" we write: well-formed mentions; the only ">": mentions and quote marks.
+OUR_TOKEN = re.compile(r"<@[UW][A-Z0-9]+>|^> ", re.MULTILINE)
 DECISION_IDS = {ids.ACCEPT, ids.REJECT, ids.HAND_BACK}
 EVIL = ["<!channel>", "<https://evil.example|click>", "Q&A <!here> &lt;", "<@U0EVIL01>"]
 
