@@ -23,7 +23,7 @@ from bot.views.reports.tables import (
     reasons_text,
     table,
 )
-from bot.views.text import one_line, safe, trim
+from bot.views.text import one_line, reader_time, safe, trim
 
 TITLE = "Weekly hand-off digest"
 IMAGE_BLOCK = "digest_chart"
@@ -40,6 +40,11 @@ def span(digest: Digest, tz: str) -> str:
     )
 
 
+def reader_span(digest: Digest, tz: str) -> str:
+    """The period in Slack's date tokens: each reader of the channel sees their own zone."""
+    return " – ".join(reader_time(d, tz) for d in (digest.period.start, digest.period.end))
+
+
 def chart_title(digest: Digest, tz: str) -> str:
     return f"Hand-offs, {span(digest, tz)}"
 
@@ -50,7 +55,7 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
     f = digest.funnel
     blocks = [
         bk.header(TITLE),
-        bk.context(f"{span(digest, tz)} · leads and hand-offs created in this week"),
+        bk.context(f"{reader_span(digest, tz)} · leads and hand-offs created in this week"),
     ]
     if file_id:
         blocks.append(_image(file_id, digest, tz))

@@ -4,7 +4,7 @@ buttons)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from bot.views.sla_parts import (
 )
 from bot.views.text import (
     escape,
+    for_readers,
     format_date,
     format_when,
     mention,
@@ -86,7 +87,12 @@ def lead_name(lead: Lead) -> str:
 
 
 def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
-    """`{"text": fallback, "blocks": [...]}` for chat.postMessage / chat.update."""
+    """`{"text": fallback, "blocks": [...]}` for chat.postMessage / chat.update.
+
+    The owner's card shows times in the owner's zone; the channel's, read by many, in
+    each reader's own (Slack's date token, the owner's zone as its fallback text)."""
+    if audience == "channel":
+        ctx = replace(ctx, owner_tz=for_readers(ctx.owner_tz))
     lead, handoff = ctx.lead, ctx.handoff
     result: list[bk.Block] = [bk.header(safe(lead_name(lead), bk.HEADER_TEXT))]
     if ctx.reassigned_from and one_line(ctx.reassigned_from):

@@ -96,13 +96,39 @@ def _zone(tz_name: object) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
+READERS = "readers:"  # the prefix `for_readers()` puts on a zone name
+
+
+def for_readers(fallback_tz: str | None) -> str:
+    """The "time zone" of text that more than one person reads (the channel card, the
+    digest): `format_when` then writes Slack's date token, so each reader sees their own
+    time, with `fallback_tz` for the fallback text. Pass it wherever a zone name goes."""
+    return f"{READERS}{fallback_tz or 'UTC'}"
+
+
+def reader_time(dt: datetime, fallback_tz: str | None) -> str:
+    """Slack's date token for `dt`, `<!date^UNIX^{date_short_pretty} at {time}|fallback>`:
+    Slack shows it in each reader's own zone; clients that can't show the fallback text,
+    "Tue 24 Nov 2026, 14:30 EST", which names its zone."""
+    fallback = format_when(dt, fallback_tz)
+    aware = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+    try:
+        stamp = int(aware.timestamp())
+    except (OverflowError, OSError, ValueError):
+        return fallback
+    return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
 def format_when(dt: datetime | None, tz_name: str | None) -> str:
     """A naive-UTC (or aware) datetime shown in `tz_name`: "Tue 24 Nov 2026, 14:30 EST".
 
-    An unknown or empty time zone falls back to UTC; no datetime gives "—".
+    An unknown or empty time zone falls back to UTC; no datetime gives "—". A zone made by
+    `for_readers()` gives Slack's date token instead (`reader_time`).
     """
     if not isinstance(dt, datetime):
         return "—"
+    if isinstance(tz_name, str) and tz_name.startswith(READERS):
+        return reader_time(dt, tz_name[len(READERS) :])
     aware = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
     try:
         local = aware.astimezone(_zone(tz_name))

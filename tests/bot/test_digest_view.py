@@ -57,6 +57,19 @@ def test_the_digest_message(week: Digest):
     assert message["text"].startswith("Weekly hand-off digest, Mon 23 Nov")
 
 
+def test_the_digest_period_is_shown_in_each_readers_zone(week: Digest):
+    """The digest goes to a channel: Slack's date tokens, with the config's zone as fallback."""
+    message = build_digest_message(week, tz="America/New_York", file_id="F0CHART01")
+    context = message["blocks"][1]["elements"][0]["text"]
+    start, end = (
+        int(d.replace(tzinfo=UTC).timestamp()) for d in (week.period.start, week.period.end)
+    )
+    assert context.startswith(
+        f"<!date^{start}^{{date_short_pretty}} at {{time}}|Mon 23 Nov 2026, 04:00 EST> – "
+        f"<!date^{end}^{{date_short_pretty}} at {{time}}|Mon 30 Nov 2026, 04:00 EST>"
+    )
+
+
 def test_outside_text_is_escaped_and_nobody_is_pinged(week: Digest):
     text = dumped(build_digest_message(week, tz="UTC", file_id="F0CHART01"))
     for raw in ("<!channel>", "<@U0ADM0001>", "<b>"):
