@@ -120,9 +120,12 @@ def test_a_manager_sees_their_team_and_only_it(data):
     assert [r.slack_id for r in emea.reps] == [f.EVE]
 
 
-def test_a_marketer_has_no_hand_offs_of_their_own(data):
-    s = run(data, summary, f.MIA)
-    assert s.scope.kind == OWN and s.counts.handoffs == 0 and s.to_decision.count == 0
+def test_a_marketer_sees_every_teams_numbers_read_only(data):
+    """A marketer owns no hand-offs: scoped to their own, their summary was always empty."""
+    s, everyone = run(data, summary, f.MIA), run(data, summary, f.ADA)
+    assert s.scope.kind == ALL and s.scope.read_only and not s.scope.manages
+    assert s.counts == everyone.counts and s.reps == everyone.reps
+    assert s.to_decision == everyone.to_decision and s.counts.handoffs > 0
 
 
 # -- stale ----------------------------------------------------------------------------------
@@ -137,7 +140,7 @@ def test_stale_lists_overdue_pending_hand_offs_oldest_first(data):
     assert run(data, stale, f.ANA, None).total == 2
     assert run(data, stale, f.BEN, None).total == 0
     assert run(data, stale, f.MAX, None).total == 0
-    assert run(data, stale, f.MIA, None).total == 0  # marketers: their own, like summary
+    assert run(data, stale, f.MIA, None).total == 2  # marketers: everyone's, read-only
 
 
 def test_stale_is_capped(data):
@@ -251,7 +254,7 @@ def test_contract_for_a_rep_counts_their_own(data):
         (f.MAX, False, TEAM, False, True),
         (f.ANA, False, OWN, False, False),
         (f.SAM, False, OWN, False, False),
-        (f.MIA, False, OWN, False, False),
+        (f.MIA, False, ALL, True, True),  # marketers always see every team (read-only)
         (f.MIA, True, ALL, True, True),
         (f.ANA, True, OWN, False, False),
         ("U0STRANGER", True, OWN, False, False),

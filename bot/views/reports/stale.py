@@ -38,7 +38,8 @@ def build_stale(report: StaleReport, *, tz: str) -> Message:
                 bk.button("Reassign", ids.REASSIGN_NOW, value=value),
                 *buttons,
             ]
-        blocks.append(bk.actions(buttons))
+        if not report.scope.read_only:  # marketers watch: no buttons
+            blocks.append(bk.actions(buttons))
     if report.more:
         blocks.append(bk.context(f"… and {report.more} more overdue."))
     return message(f"{report.total} overdue hand-offs", blocks)

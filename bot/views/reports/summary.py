@@ -83,7 +83,7 @@ def build_summary(report: Summary, *, tz: str) -> Message:
         reasons_text("Top hand-back reasons", report.handback_reasons),
     ]
     blocks.append(bk.section(fields=reasons))
-    if report.reps and report.scope.manages:
+    if report.reps and report.scope.sees_others:
         blocks.append(bk.divider())
         blocks.append(bk.section("*By rep*\n" + _rep_table(report)))
     if report.campaigns:
