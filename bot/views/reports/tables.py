@@ -109,10 +109,10 @@ def campaign_name(value: str | None) -> str:
     return one_line(value) or "(no campaign)"
 
 
-def reasons_text(title: str, reasons: Sequence[ReasonCount]) -> str:
+def reasons_text(title: str, reasons: Sequence[ReasonCount], *, empty: str = "none") -> str:
     """A titled bullet list of reasons and their counts, for a section field."""
     if not reasons:
-        return f"*{title}*\nnone"
+        return f"*{title}*\n{empty}"
     lines = []
     for r in reasons:
         flag = " _(routing error)_" if r.routing_error else ""
