@@ -21,7 +21,7 @@ from bot.services.home import (
 from bot.views import blocks as bk
 from bot.views.lead_parts import status_marker
 from bot.views.sla_parts import decision_buttons, touch_buttons
-from bot.views.text import format_when, one_line, safe
+from bot.views.text import format_when, one_line, plural, safe
 
 MAX_HOME_BLOCKS = 100
 CAPACITY_CHOICES = range(1, 21)
@@ -168,7 +168,7 @@ def _capacity_menu(cap: int | None) -> bk.Block:
     if cap and cap not in choices:
         choices.append(cap)
     options = [bk.option("No cap", ids.HOME_CAPACITY_OFF)] + [
-        bk.option(f"{n} lead{'s' if n > 1 else ''} a day", str(n)) for n in choices
+        bk.option(f"{plural(n, 'lead')} a day", str(n)) for n in choices
     ]
     chosen = str(cap) if cap else ids.HOME_CAPACITY_OFF
     return {
@@ -242,7 +242,7 @@ def _slowest(team: TeamView) -> str:
         return f"{title}\nNo decisions yet this week."
     lines = [
         f"{rank}. {safe(one_line(r.name), NAME)}: {_minutes(r.median_seconds)} "
-        f"({r.decisions} decision{'s' if r.decisions != 1 else ''})"
+        f"({plural(r.decisions, 'decision')})"
         for rank, r in enumerate(team.slowest, 1)
     ]
     return title + "\n" + "\n".join(lines)
@@ -281,7 +281,7 @@ def _campaign(item: CampaignItem) -> str:
     c = item.counts
     name = safe(one_line(c.campaign), 200) if one_line(c.campaign) else "No campaign"
     text = (
-        f"*{name}* · {c.total} hand-off{'s' if c.total != 1 else ''}\n"
+        f"*{name}* · {plural(c.total, 'hand-off')}\n"
         f"✅ {c.accepted} accepted · ❌ {c.rejected} rejected · "
         f"↩️ {c.handed_back} handed back · ⏳ {c.pending} pending"
     )

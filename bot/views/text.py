@@ -71,6 +71,11 @@ def quote(text: object, limit: int) -> str:
     return trim(quoted, limit)
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """ "1 meeting", "2 meetings", "0 meetings"; `many` for irregular nouns."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
 def one_line(text: object) -> str:
     """Collapse whitespace, for headers, labels and list items."""
     return " ".join(("" if text is None else str(text)).split())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.reports.campaigns import CampaignReport, CampaignRow
 from bot.views import blocks as bk
 from bot.views.reports.tables import Message, campaign_name, message, pct, period_line, table
-from bot.views.text import one_line, safe
+from bot.views.text import one_line, plural, safe
 
 CAMPAIGN_REASON_ROWS = 10
 
@@ -64,4 +64,5 @@ def build_campaigns(report: CampaignReport, *, tz: str) -> Message:
         blocks.append(
             bk.context(f"… and reasons for {len(with_reasons) - CAMPAIGN_REASON_ROWS} more")
         )
-    return message(f"Campaigns, {report.period.label}: {len(report.rows)} campaigns", blocks)
+    count = plural(len(report.rows), "campaign")
+    return message(f"Campaigns, {report.period.label}: {count}", blocks)

@@ -7,7 +7,7 @@ from bot.reports.stale import StaleReport
 from bot.views import blocks as bk
 from bot.views.reports.tables import Message, campaign_name, message, minutes_text
 from bot.views.sla_parts import decision_buttons
-from bot.views.text import format_when, mention, one_line, safe
+from bot.views.text import format_when, mention, one_line, plural, safe
 
 
 def build_stale(report: StaleReport, *, tz: str) -> Message:
@@ -42,4 +42,4 @@ def build_stale(report: StaleReport, *, tz: str) -> Message:
             blocks.append(bk.actions(buttons))
     if report.more:
         blocks.append(bk.context(f"… and {report.more} more overdue."))
-    return message(f"{report.total} overdue hand-offs", blocks)
+    return message(f"{plural(report.total, 'overdue hand-off')}", blocks)

@@ -17,6 +17,7 @@ from bot.views.reports.tables import (
     reasons_text,
     table,
 )
+from bot.views.text import plural
 
 
 def _outcome_fields(c: Counts) -> list[str]:
@@ -91,7 +92,7 @@ def build_summary(report: Summary, *, tz: str) -> Message:
     if not c.handoffs and not report.received:
         blocks.append(bk.context("Nothing happened in this period."))
     text = (
-        f"Hand-off summary, {report.period.label}: {c.handoffs} hand-offs, "
+        f"Hand-off summary, {report.period.label}: {plural(c.handoffs, 'hand-off')}, "
         f"{c.accepted} accepted, {c.pending} pending"
     )
     return message(text, blocks)
