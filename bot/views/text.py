@@ -11,8 +11,10 @@ ever reaches a payload. `plain()` is for our own copy. Our own mrkdwn (`*bold*`,
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.durations import format_wait
 
 ELLIPSIS = "…"
 
@@ -69,6 +71,18 @@ def quote(text: object, limit: int) -> str:
     lines = [line.rstrip() for line in escape(text).splitlines()]
     quoted = "\n".join(f"> {line}" for line in lines if line.strip())
     return trim(quoted, limit)
+
+
+def duration_text(minutes: float | None) -> str:
+    """Every report's and Home's durations: "<1m", "45m", "3h 20m", "4d 2h"; "—" for none.
+
+    Under a minute is "<1m" (a 49-second decision did not take a minute); otherwise whole
+    minutes, rounded, in `format_wait`'s words."""
+    if minutes is None:
+        return "—"
+    if minutes < 1:
+        return "<1m"
+    return format_wait(timedelta(minutes=round(minutes)))
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

@@ -58,10 +58,13 @@ def test_summary_for_an_admin(data):
     assert (s.to_decision.count, s.to_decision.median, s.to_decision.p90) == (6, 95, 210)
     assert (s.to_first_touch.count, s.to_first_touch.median) == (2, 142.5)
     assert s.to_first_touch.p90 == pytest.approx(220.5)
+    # Rejected means on quality, as in counts.rejected; the wrong-owner reject apart.
     assert [(r.code, r.count, r.routing_error) for r in s.reject_reasons] == [
         ("R-DATA", 1, False),
         ("R-ICP", 1, False),
-        ("R-OWNER", 1, True),
+    ]
+    assert [(r.code, r.count, r.routing_error) for r in s.wrong_owner_reasons] == [
+        ("R-OWNER", 1, True)
     ]
     assert [(r.code, r.label) for r in s.handback_reasons] == [
         ("N-TIMING", "Timing: the project is months out")
@@ -206,7 +209,8 @@ def test_campaigns_for_marketing(data):
     ebook = rows["Ebook"]
     assert (ebook.received, ebook.nurtured, ebook.counts.routed) == (4, 1, 3)
     assert (ebook.counts.handoffs, ebook.counts.routing_errors) == (4, 1)
-    assert [r.code for r in ebook.reject_reasons] == ["R-ICP", "R-OWNER"]
+    assert [r.code for r in ebook.reject_reasons] == ["R-ICP"]  # as counts.rejected: 1
+    assert [r.code for r in ebook.wrong_owner_reasons] == ["R-OWNER"]
     assert [r.code for r in ebook.handback_reasons] == ["N-TIMING"]
     assert [r.campaign for r in report.rows][:2] == ["Webinar", "Ebook"]  # most received first
 
