@@ -23,7 +23,7 @@ from bot.views.reports.tables import (
     reasons_text,
     table,
 )
-from bot.views.text import one_line, plural, reader_time, safe, trim
+from bot.views.text import escape, one_line, plural, reader_time, safe, trim
 
 TITLE = "Weekly hand-off digest"
 IMAGE_BLOCK = "digest_chart"
@@ -149,7 +149,8 @@ def _slowest(rows: Sequence[SlowResponse]) -> str:
         company = f" ({safe(one_line(r.company), 100)})" if r.company else ""
         who = safe(one_line(r.owner_name), 100)  # a name, not a mention: nobody is pinged
         outcome = OUTCOMES.get(r.status, safe(r.status, 20))
-        lines.append(f"• *{minutes_text(r.minutes)}* · {who} {outcome} {lead}{company}")
+        took = escape(minutes_text(r.minutes))
+        lines.append(f"• *{took}* · {who} {outcome} {lead}{company}")
     return "\n".join(lines)
 
 

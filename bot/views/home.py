@@ -20,7 +20,7 @@ from bot.services.home import (
 from bot.views import blocks as bk
 from bot.views.lead_parts import status_marker
 from bot.views.sla_parts import decision_buttons, touch_buttons
-from bot.views.text import duration_text, format_when, one_line, plural, safe
+from bot.views.text import duration_text, escape, format_when, one_line, plural, safe
 from storage.home import WRONG_OWNER
 
 MAX_HOME_BLOCKS = 100
@@ -244,7 +244,7 @@ def _slowest(team: TeamView) -> str:
     if not team.slowest:
         return f"{title}\nNo decisions yet this week."
     lines = [
-        f"{rank}. {safe(one_line(r.name), NAME)}: {duration_text(r.median_seconds / 60)} "
+        f"{rank}. {safe(one_line(r.name), NAME)}: {escape(duration_text(r.median_seconds / 60))} "
         f"({plural(r.decisions, 'decision')})"
         for rank, r in enumerate(team.slowest, 1)
     ]

@@ -33,7 +33,7 @@ def count_pct(count: int, share: float | None) -> str:
 
 
 def median_p90(t: Timing) -> str:
-    return f"median {minutes_text(t.median)} · p90 {minutes_text(t.p90)}"
+    return escape(f"median {minutes_text(t.median)} · p90 {minutes_text(t.p90)}")
 
 
 def _cell(value: object, width: int) -> str:
