@@ -52,7 +52,7 @@ def table_rows(text: str, title: str, name_width: int) -> list[dict[str, str]]:
     return [
         {
             "name": line[:name_width].strip(),
-            **dict(zip(headers, line[name_width:].split(), strict=True)),
+            **dict(zip(headers, line[name_width:].split(maxsplit=len(headers) - 1), strict=True)),
         }
         for line in block[1:]
         if not line.startswith("…")
