@@ -32,6 +32,7 @@ from storage.models import (
 )
 
 NO_CAMPAIGN = ""  # the group key of leads without a campaign
+WRONG_OWNER = "wrong_owner"  # decisions_since: rejected as the wrong owner (a routing error)
 COUNTED = (ACCEPTED, REJECTED, HANDED_BACK, PENDING)  # by campaign: where each lead ended
 
 
@@ -195,10 +196,18 @@ def breached(
 def decisions_since(
     teams: Sequence[str] | None, since: datetime, *, session: Session
 ) -> dict[str, int]:
-    """Accepted / rejected / handed back since `since`, by status."""
-    query = _owned_by_teams(select(Handoff.status, func.count()), teams)
-    query = query.where(_decided(), col(Handoff.decided_at) >= since).group_by(Handoff.status)
-    return {status: int(n) for status, n in session.exec(query).all()}
+    """Accepted / rejected / handed back since `since`, by status. Rejected means on quality,
+    as in the reports; wrong-owner rejects (routing errors) are counted under WRONG_OWNER."""
+    routing_error = col(Handoff.routing_error)
+    query = _owned_by_teams(select(Handoff.status, routing_error, func.count()), teams)
+    query = query.where(_decided(), col(Handoff.decided_at) >= since).group_by(
+        Handoff.status, routing_error
+    )
+    found: dict[str, int] = {}
+    for status, wrong, n in session.exec(query).all():
+        key = WRONG_OWNER if status == REJECTED and wrong else status
+        found[key] = found.get(key, 0) + int(n)
+    return found
 
 
 def _seconds_to_decision(session: Session) -> Any:
@@ -264,8 +273,8 @@ def campaign_counts(since: datetime, *, session: Session, limit: int) -> list[Ca
     """Hand-offs created since `since`, by campaign and outcome, the busiest first.
     Reassigned and expired hand-offs are left out: the lead counts once, where it ended."""
     campaign = _campaign_key()
-    counts = [_count_if(col(Handoff.status) == s) for s in COUNTED]
-    total = _count_if(col(Handoff.status).in_(COUNTED))
+    counts = [_count_if(_ended_as(s)) for s in COUNTED]
+    total = _count_if(_counted())
     query = (
         _by_campaign(since, campaign, *counts)
         .group_by(campaign)
@@ -279,9 +288,23 @@ def campaign_counts(since: datetime, *, session: Session, limit: int) -> list[Ca
     ]
 
 
+def _ended_as(status: str) -> Any:
+    """The hand-off ended as `status`; rejected means on quality, as in the reports: a
+    wrong-owner reject passed the lead on, and it counts where it ended."""
+    if status == REJECTED:
+        return and_(col(Handoff.status) == REJECTED, col(Handoff.routing_error).is_(False))
+    return col(Handoff.status) == status
+
+
+def _counted() -> Any:
+    return and_(
+        col(Handoff.status).in_(COUNTED), _ended_as(REJECTED) | (Handoff.status != REJECTED)
+    )
+
+
 def campaign_total(since: datetime, *, session: Session) -> int:
     """How many campaigns had hand-offs since `since` (for "and N more")."""
-    counted = case((col(Handoff.status).in_(COUNTED), _campaign_key()))
+    counted = case((_counted(), _campaign_key()))
     query = _by_campaign(since, func.count(func.distinct(counted)))
     return int(session.exec(query).one())
 
@@ -294,7 +317,7 @@ def top_reasons(
         return []
     campaign = _campaign_key()
     label = col(Handoff.reason_label).label("label")
-    n = _count_if(col(Handoff.status).in_([REJECTED, HANDED_BACK]))
+    n = _count_if(_ended_as(REJECTED) | (col(Handoff.status) == HANDED_BACK))
     grouped = (
         _by_campaign(since, campaign, label, n.label("n"))
         .where(col(Handoff.reason_label).is_not(None), campaign.in_(list(campaigns)))

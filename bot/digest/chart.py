@@ -22,6 +22,9 @@ CAMPAIGNS = 8
 FUNNEL_COLOR = "#4a90d9"
 ACCEPT_COLOR = "#2eb67d"
 EMPTY_COLOR = "#b0b0b0"
+SMALL_COLOR = "#b7e4cf"  # a pale acceptance bar: too few verdicts to read much into
+SMALL_SAMPLE = 3  # fewer verdicts than this: the bar is pale, hatched and says so
+HATCH_COLOR = "#6cc29b"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,20 @@ def _label(text: str) -> str:
     if len(text) > LABEL:
         text = text[: LABEL - 1] + "…"
     return text.replace("$", r"\$")
+
+
+def bar_label(c: CampaignBar) -> str:
+    """ "50% of 12"; "100% of 1 (small sample)"; "no verdicts"."""
+    if not c.verdicts:
+        return "no verdicts"
+    label = f"{round(100 * c.accepted / c.verdicts)}% of {c.verdicts}"
+    return label + (" (small sample)" if c.verdicts < SMALL_SAMPLE else "")
+
+
+def _color(c: CampaignBar) -> str:
+    if not c.verdicts:
+        return EMPTY_COLOR
+    return SMALL_COLOR if c.verdicts < SMALL_SAMPLE else ACCEPT_COLOR
 
 
 def render_chart(
@@ -77,14 +94,14 @@ def _acceptance(ax, campaigns: Sequence[CampaignBar]) -> None:  # type: ignore[n
         return
     shown = campaigns[::-1]
     rates = [100 * c.accepted / c.verdicts if c.verdicts else 0 for c in shown]
-    colors = [ACCEPT_COLOR if c.verdicts else EMPTY_COLOR for c in shown]
     # Numeric positions: two campaigns cut to the same label stay two bars.
-    bars = ax.barh(range(len(shown)), rates, color=colors)
+    bars = ax.barh(range(len(shown)), rates, color=[_color(c) for c in shown])
+    for bar, c in zip(bars, shown, strict=True):
+        if 0 < c.verdicts < SMALL_SAMPLE:
+            bar.set_hatch("//")
+            bar.set_edgecolor(HATCH_COLOR)
+            bar.set_linewidth(0)
     ax.set_yticks(range(len(shown)), labels=[_label(c.name) for c in shown])
-    labels = [
-        f"{round(r)}% of {c.verdicts}" if c.verdicts else "no verdicts"
-        for r, c in zip(rates, shown, strict=True)
-    ]
-    ax.bar_label(bars, labels=labels, padding=3)
-    ax.set_xlim(0, 118)
+    ax.bar_label(bars, labels=[bar_label(c) for c in shown], padding=3)
+    ax.set_xlim(0, 150)
     ax.set_xticks([0, 25, 50, 75, 100], labels=["0%", "25%", "50%", "75%", "100%"])

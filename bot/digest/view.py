@@ -23,7 +23,7 @@ from bot.views.reports.tables import (
     reasons_text,
     table,
 )
-from bot.views.text import one_line, safe, trim
+from bot.views.text import escape, one_line, plural, reader_time, safe, trim
 
 TITLE = "Weekly hand-off digest"
 IMAGE_BLOCK = "digest_chart"
@@ -40,6 +40,11 @@ def span(digest: Digest, tz: str) -> str:
     )
 
 
+def reader_span(digest: Digest, tz: str) -> str:
+    """The period in Slack's date tokens: each reader of the channel sees their own zone."""
+    return " – ".join(reader_time(d, tz) for d in (digest.period.start, digest.period.end))
+
+
 def chart_title(digest: Digest, tz: str) -> str:
     return f"Hand-offs, {span(digest, tz)}"
 
@@ -50,7 +55,7 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
     f = digest.funnel
     blocks = [
         bk.header(TITLE),
-        bk.context(f"{span(digest, tz)} · leads and hand-offs created in this week"),
+        bk.context(f"{reader_span(digest, tz)} · leads and hand-offs created in this week"),
     ]
     if file_id:
         blocks.append(_image(file_id, digest, tz))
@@ -72,8 +77,8 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
     blocks.extend(_contract(digest.contract))
     blocks.append(bk.context("More: `/handshake summary 7d`, `campaigns`, `contract`."))
     text = (
-        f"{TITLE}, {span(digest, tz)}: {f.received} leads received, {f.qualified} qualified, "
-        f"{f.accepted} accepted, {f.meeting} meetings"
+        f"{TITLE}, {span(digest, tz)}: {plural(f.received, 'lead')} received, "
+        f"{f.qualified} qualified, {f.accepted} accepted, {plural(f.meeting, 'meeting')}"
     )
     return {"text": trim(text, 3000), "blocks": blocks[: bk.MAX_BLOCKS]}
 
@@ -82,7 +87,7 @@ def _image(file_id: str, digest: Digest, tz: str) -> bk.Block:
     f = digest.funnel
     alt = (
         f"Funnel: {f.received} received, {f.qualified} qualified, {f.accepted} accepted, "
-        f"{f.contacted} contacted, {f.meeting} meetings; acceptance by campaign"
+        f"{f.contacted} contacted, {plural(f.meeting, 'meeting')}; acceptance by campaign"
     )
     return {
         "type": "image",
@@ -107,7 +112,7 @@ def _outcome_fields(digest: Digest) -> list[str]:
     c, t = digest.counts, digest.to_decision
     timing = median_p90(t) if t.count else "—"
     return [
-        f"*Acceptance rate*\n{pct(c.acceptance_rate)} of {c.verdicts} verdicts",
+        f"*Acceptance rate*\n{pct(c.acceptance_rate)} of {plural(c.verdicts, 'verdict')}",
         f"*Time to decision*\n{timing}",
         f"*Still pending*\n{c.pending}",
         f"*Breached SLA*\n{c.breached} of {c.handoffs}",
@@ -131,7 +136,7 @@ def _campaigns(digest: Digest) -> str:
     ]
     text = table(["Campaign", "Leads", "Acc", "Rej", "Back", "Acc%"], body, [22, 5, 4, 4, 4, 5])
     if len(rows) > CAMPAIGN_ROWS:
-        text += f"\n… and {len(rows) - CAMPAIGN_ROWS} more campaigns"
+        text += f"\n… and {plural(len(rows) - CAMPAIGN_ROWS, 'more campaign')}"
     return text
 
 
@@ -144,7 +149,8 @@ def _slowest(rows: Sequence[SlowResponse]) -> str:
         company = f" ({safe(one_line(r.company), 100)})" if r.company else ""
         who = safe(one_line(r.owner_name), 100)  # a name, not a mention: nobody is pinged
         outcome = OUTCOMES.get(r.status, safe(r.status, 20))
-        lines.append(f"• *{minutes_text(r.minutes)}* · {who} {outcome} {lead}{company}")
+        took = escape(minutes_text(r.minutes))
+        lines.append(f"• *{took}* · {who} {outcome} {lead}{company}")
     return "\n".join(lines)
 
 

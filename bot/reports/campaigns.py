@@ -30,6 +30,7 @@ class CampaignRow:
     counts: Counts  # what sales did with the campaign's hand-offs
     reject_reasons: tuple[ReasonCount, ...] = ()
     handback_reasons: tuple[ReasonCount, ...] = ()
+    wrong_owner_reasons: tuple[ReasonCount, ...] = ()  # routing errors: not "rejected"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def campaign_rows(
                 Counts.of(outcomes.get(campaign)),
                 reason_counts(mine, REJECTED, config, REASONS_PER_CAMPAIGN),
                 reason_counts(mine, HANDED_BACK, config, REASONS_PER_CAMPAIGN),
+                reason_counts(mine, REJECTED, config, REASONS_PER_CAMPAIGN, wrong_owner=True),
             )
         )
     rows.sort(key=lambda r: (-(r.received or 0), -r.counts.routed, r.campaign or "\uffff"))

@@ -107,13 +107,21 @@ class ReasonCount:
 
 
 def reason_counts(
-    tallies: Iterable[ReasonTally], kind: str, config: HandshakeConfig, limit: int = TOP_REASONS
+    tallies: Iterable[ReasonTally],
+    kind: str,
+    config: HandshakeConfig,
+    limit: int = TOP_REASONS,
+    *,
+    wrong_owner: bool = False,
 ) -> tuple[ReasonCount, ...]:
-    """The most given reasons of one kind, labelled from the config when it still knows them."""
+    """The most given reasons of one kind, labelled from the config when it still knows them.
+
+    Rejected means rejected on quality, as in `Counts.rejected`: a wrong-owner reject (a
+    routing error) is not one, and its reasons come only with `wrong_owner=True`."""
     found = [
         ReasonCount(t.status, t.code, _label(t, config), t.count, t.routing_error)
         for t in tallies
-        if t.status == kind
+        if t.status == kind and (kind != REJECTED or t.routing_error == wrong_owner)
     ]
     found.sort(key=lambda r: (-r.count, r.code or ""))
     return tuple(found[:limit])

@@ -1,6 +1,6 @@
-"""Who sees what (DESIGN §4): an admin everyone, a manager their team, anyone else their
-own hand-offs. Marketers see every lead and campaign where the report is about marketing's
-work (`lead`, `campaigns`, `contract`): they are its audience."""
+"""Who sees what (DESIGN §4): an admin everyone, a manager their team, a rep their own
+hand-offs. Marketers own no hand-offs: they see every team's numbers (as admins do), read
+only: no decision, nudge or reassign buttons on anything shown to them."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class Scope:
     kind: Kind
     owners: frozenset[str]  # whose hand-offs count (empty for ALL: everyone's)
     teams: tuple[str, ...] = ()  # the teams a manager manages
+    read_only: bool = False  # marketers: they watch, they don't decide
 
     @property
     def owner_filter(self) -> frozenset[str] | None:
@@ -30,6 +31,11 @@ class Scope:
     @property
     def manages(self) -> bool:
         """An admin or a manager: may act on other people's hand-offs in view."""
+        return self.kind != OWN and not self.read_only
+
+    @property
+    def sees_others(self) -> bool:
+        """More than the viewer's own hand-offs: figures by rep are shown."""
         return self.kind != OWN
 
     def covers(self, owner_id: str) -> bool:
@@ -44,11 +50,16 @@ class Scope:
         return "your own hand-offs"
 
 
-def scope_for(config: HandshakeConfig, viewer: str, *, marketers_see_all: bool = False) -> Scope:
+def scope_for(config: HandshakeConfig, viewer: str, *, marketers_see_all: bool = True) -> Scope:
+    """`marketers_see_all` is kept for callers that pass it; marketers always see all now
+    (a marketer owns no hand-offs, so their own scope was always empty)."""
+    del marketers_see_all
     person = config.person(viewer)
     role = person.role if person else None
-    if role == "admin" or (role == "marketer" and marketers_see_all):
+    if role == "admin":
         return Scope(viewer, ALL, frozenset())
+    if role == "marketer":
+        return Scope(viewer, ALL, frozenset(), read_only=True)
     teams = tuple(t.name for t in config.teams if t.manager == viewer)
     if role == "manager" and teams:
         members = {p.slack_id for p in config.people if p.team in teams}

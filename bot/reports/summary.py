@@ -41,6 +41,7 @@ class Summary:
     handback_reasons: tuple[ReasonCount, ...]
     reps: tuple[RepRow, ...]
     campaigns: tuple[CampaignRow, ...]
+    wrong_owner_reasons: tuple[ReasonCount, ...] = ()  # routing errors: not "rejected"
 
 
 def summary(
@@ -82,6 +83,7 @@ def summary(
         campaigns=campaign_rows(
             window, session=session, config=config, scope=scope, now=now, received=leads
         ),
+        wrong_owner_reasons=reason_counts(tallies, REJECTED, config, wrong_owner=True),
     )
 
 

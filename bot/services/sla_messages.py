@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -19,8 +20,18 @@ from bot.views.sla_messages import (
 from bot.views.sla_parts import TOUCH_LABELS
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
-from storage.models import ACCEPTED, EXPIRED, HANDED_BACK, PENDING, REASSIGNED, REJECTED, Handoff
+from storage.models import (
+    ACCEPTED,
+    EXPIRED,
+    FOLLOW_UP,
+    HANDED_BACK,
+    PENDING,
+    REASSIGNED,
+    REJECTED,
+    Handoff,
+)
 from storage.people import get_person
+from storage.timers import timers_for
 
 THREAD_KINDS = {
     "nudge",
@@ -35,6 +46,15 @@ THREAD_KINDS = {
 def _tz(slack_id: str | None, *, session: Session, config: HandshakeConfig) -> str:
     person = get_person(slack_id, session=session) if slack_id else None
     return (person.tz if person and person.tz else None) or config.timezone
+
+
+def _due(handoff: Handoff, follow_up: bool, *, session: Session) -> datetime | None:
+    """The deadline a message is about: the decision's, or (follow-up) the first touch's,
+    as the card shows it (the first follow-up timer, whatever snoozes came after)."""
+    if not follow_up:
+        return handoff.due_at
+    timers = timers_for(handoff.id or 0, session=session)
+    return next((t.due_at for t in timers if t.kind == FOLLOW_UP), None)
 
 
 def render_dm(
@@ -57,7 +77,7 @@ def render_dm(
             lead_label=label,
             handoff_id=handoff_id,
             owner_tz=_tz(handoff.owner_id, session=session, config=config),
-            due_at=handoff.due_at,
+            due_at=_due(handoff, follow_up, session=session),
             waited=waited,
             permalink=permalink,
             tier=handoff.tier,
@@ -70,7 +90,7 @@ def render_dm(
             handoff_id=handoff_id,
             owner_name=person_name(handoff.owner_id, session=session) or handoff.owner_id,
             waited=waited,
-            due_at=handoff.due_at,
+            due_at=_due(handoff, follow_up, session=session),
             manager_tz=_tz(recipient, session=session, config=config),
             permalink=permalink,
             follow_up=follow_up,
@@ -81,7 +101,8 @@ def render_dm(
             lead_label=label,
             handoff_id=handoff_id,
             previous_owner_name=person_name(previous, session=session) or "its owner",
-            waited=str(payload.get("reason") or ""),
+            waited=str(payload.get("waited") or ""),
+            reason=str(payload.get("reason") or ""),
         )
     raise ValueError(f"unknown DM template {template!r}")
 
@@ -100,7 +121,7 @@ def render_thread_note(
         owner_name=owner,
         manager_name=recipient if kind.endswith("escalation") else None,
         new_owner_name=person_name(payload.get("new_owner"), session=session),
-        waited=payload.get("waited") or payload.get("reason"),
+        waited=payload.get("waited"),
         detail=str(detail) if detail else None,
     )
 

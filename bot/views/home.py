@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot import ids
 from bot.services.home import (
@@ -21,7 +20,8 @@ from bot.services.home import (
 from bot.views import blocks as bk
 from bot.views.lead_parts import status_marker
 from bot.views.sla_parts import decision_buttons, touch_buttons
-from bot.views.text import format_when, one_line, safe
+from bot.views.text import duration_text, escape, format_when, one_line, plural, safe
+from storage.home import WRONG_OWNER
 
 MAX_HOME_BLOCKS = 100
 CAPACITY_CHOICES = range(1, 21)
@@ -69,9 +69,10 @@ def _more(shown: int, total: int, where: str) -> list[bk.Block]:
     return [bk.context(f"…and {total - shown} more {where}")] if total > shown else []
 
 
-def _since(week_start: datetime, tz: str) -> str:
-    local = week_start.astimezone(ZoneInfo(tz))
-    return f"since {local:%a} {local.day} {local:%b}"
+def _since(week_start: datetime) -> str:
+    """The week's first day as the week was counted (Monday in the config's time zone), the
+    same for everyone, whatever their own zone."""
+    return f"since {week_start:%a} {week_start.day} {week_start:%b}"
 
 
 # -- a person's queue ---------------------------------------------------------------------
@@ -168,7 +169,7 @@ def _capacity_menu(cap: int | None) -> bk.Block:
     if cap and cap not in choices:
         choices.append(cap)
     options = [bk.option("No cap", ids.HOME_CAPACITY_OFF)] + [
-        bk.option(f"{n} lead{'s' if n > 1 else ''} a day", str(n)) for n in choices
+        bk.option(f"{plural(n, 'lead')} a day", str(n)) for n in choices
     ]
     chosen = str(cap) if cap else ids.HOME_CAPACITY_OFF
     return {
@@ -195,13 +196,15 @@ def _team(team: TeamView, tz: str, week_start: datetime) -> list[bk.Block]:
         f"✅ {d.get('accepted', 0)} accepted · ❌ {d.get('rejected', 0)} rejected · "
         f"↩️ {d.get('handed_back', 0)} handed back"
     )
+    if d.get(WRONG_OWNER):
+        decided += f" · 🔁 {d[WRONG_OWNER]} wrong owner"
     blocks: list[bk.Block] = [
         bk.section(f"*{title} today*"),
         bk.section(
             fields=[
                 f"*Pending*\n{team.pending}",
                 f"*Breached (past due)*\n{team.breached}",
-                f"*Decisions this week* ({_since(week_start, tz)})\n{decided}",
+                f"*Decisions this week* ({_since(week_start)})\n{decided}",
             ]
         ),
     ]
@@ -241,22 +244,11 @@ def _slowest(team: TeamView) -> str:
     if not team.slowest:
         return f"{title}\nNo decisions yet this week."
     lines = [
-        f"{rank}. {safe(one_line(r.name), NAME)}: {_minutes(r.median_seconds)} "
-        f"({r.decisions} decision{'s' if r.decisions != 1 else ''})"
+        f"{rank}. {safe(one_line(r.name), NAME)}: {escape(duration_text(r.median_seconds / 60))} "
+        f"({plural(r.decisions, 'decision')})"
         for rank, r in enumerate(team.slowest, 1)
     ]
     return title + "\n" + "\n".join(lines)
-
-
-def _minutes(seconds: float) -> str:
-    minutes = max(round(seconds / 60), 0)
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, rest = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h" + (f" {rest}m" if rest else "")
-    days, hours = divmod(hours, 24)
-    return f"{days}d" + (f" {hours}h" if hours else "")
 
 
 # -- marketers -----------------------------------------------------------------------------
@@ -264,7 +256,7 @@ def _minutes(seconds: float) -> str:
 
 def _marketing(view: MarketingView, tz: str, week_start: datetime) -> list[bk.Block]:
     blocks: list[bk.Block] = [
-        bk.section(f"*This week's hand-offs by campaign* ({_since(week_start, tz)})")
+        bk.section(f"*This week's hand-offs by campaign* ({_since(week_start)})")
     ]
     if not view.campaigns:
         blocks.append(bk.context("No hand-offs yet this week."))
@@ -281,7 +273,7 @@ def _campaign(item: CampaignItem) -> str:
     c = item.counts
     name = safe(one_line(c.campaign), 200) if one_line(c.campaign) else "No campaign"
     text = (
-        f"*{name}* · {c.total} hand-off{'s' if c.total != 1 else ''}\n"
+        f"*{name}* · {plural(c.total, 'hand-off')}\n"
         f"✅ {c.accepted} accepted · ❌ {c.rejected} rejected · "
         f"↩️ {c.handed_back} handed back · ⏳ {c.pending} pending"
     )

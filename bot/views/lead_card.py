@@ -4,7 +4,7 @@ buttons)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -27,7 +27,17 @@ from bot.views.sla_parts import (
     touch_buttons,
     touch_line,
 )
-from bot.views.text import escape, format_date, format_when, mention, one_line, safe, trim
+from bot.views.text import (
+    escape,
+    for_readers,
+    format_date,
+    format_when,
+    mention,
+    one_line,
+    quote,
+    safe,
+    trim,
+)
 from storage.models import (
     ACCEPTED,
     EXPIRED,
@@ -45,12 +55,13 @@ FALLBACK_TEXT = 150
 NOTES_TEXT = 2800
 DECISION_NOTE_TEXT = 1500
 
-RULES = {
-    "crm_owner": "CRM owner",
-    "account": "account owner",
-    "round_robin": "round robin",
-    "manager_fallback": "manager fallback",
-    "reroute": "re-route",
+ROUTED = {  # the footer's words for each routing rule a hand-off records
+    "crm_owner": "routed by CRM owner",
+    "account": "routed by account owner",
+    "round_robin": "routed by round robin",
+    "manager_fallback": "routed by manager fallback",
+    "reroute": "re-routed after a wrong-owner reject",
+    "reassigned": "reassigned from an earlier owner",
 }
 
 
@@ -76,7 +87,12 @@ def lead_name(lead: Lead) -> str:
 
 
 def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
-    """`{"text": fallback, "blocks": [...]}` for chat.postMessage / chat.update."""
+    """`{"text": fallback, "blocks": [...]}` for chat.postMessage / chat.update.
+
+    The owner's card shows times in the owner's zone; the channel's, read by many, in
+    each reader's own (Slack's date token, the owner's zone as its fallback text)."""
+    if audience == "channel":
+        ctx = replace(ctx, owner_tz=for_readers(ctx.owner_tz))
     lead, handoff = ctx.lead, ctx.handoff
     result: list[bk.Block] = [bk.header(safe(lead_name(lead), bk.HEADER_TEXT))]
     if ctx.reassigned_from and one_line(ctx.reassigned_from):
@@ -88,7 +104,7 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
         result.append(bk.section(history_text(ctx.history)))
     result.append(bk.section(activity_text(lead.activities, ctx.owner_tz)))
     if lead.notes and str(lead.notes).strip():
-        result.append(bk.section("*Notes*\n" + safe(str(lead.notes).strip(), NOTES_TEXT)))
+        result.append(bk.section("*Notes*\n" + quote(lead.notes, NOTES_TEXT)))
     result.append(bk.divider())
     result.append(bk.section(_status_text(ctx, audience)))
     buttons = _buttons(ctx, audience)
@@ -127,8 +143,8 @@ def _employees(value: Any) -> str | None:
 
 
 def _provenance(handoff: Handoff) -> list[str]:
-    rule = RULES.get(str(handoff.rule)) or safe(one_line(handoff.rule), 100)
-    parts = [f"Contract {safe(one_line(handoff.contract_version), 200)}", f"routed by {rule}"]
+    routed = ROUTED.get(str(handoff.rule)) or f"routed by {safe(one_line(handoff.rule), 100)}"
+    parts = [f"Contract {safe(one_line(handoff.contract_version), 200)}", routed]
     if handoff.id is not None:
         parts.append(f"hand-off #{handoff.id}")
     return [" · ".join(parts)]
@@ -180,7 +196,7 @@ def _status_text(ctx: CardContext, audience: Audience) -> str:
             reason = handoff.reason_label or handoff.reason_code
             lines.append(f"*Reason:* {safe(one_line(reason), 300)}")
         if handoff.note and str(handoff.note).strip():
-            lines.append(f"*Note:* {safe(str(handoff.note).strip(), DECISION_NOTE_TEXT)}")
+            lines.append(f"*Note:*\n{quote(handoff.note, DECISION_NOTE_TEXT)}")
         if status == HANDED_BACK and handoff.revisit_on:
             lines.append(f"*Revisit on:* {format_date(handoff.revisit_on)}")
         if status == REJECTED and handoff.routing_error:

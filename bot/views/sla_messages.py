@@ -170,12 +170,22 @@ def build_settled_sla_message(
 
 
 def build_manager_fallback(
-    *, lead_label: str, handoff_id: int, previous_owner_name: str | None, waited: str | None
+    *,
+    lead_label: str,
+    handoff_id: int,
+    previous_owner_name: str | None,
+    waited: str | None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """DM to the manager when a reassignment found nobody else: the lead is theirs now."""
+    """DM to the manager when a reassignment found nobody else: the lead is theirs now.
+
+    `waited` is a duration ("24h"); `reason`, when there is no duration, is why the lead
+    moved as it was recorded ("24h without a decision", "reassigned by Mo").
+    """
     lead, previous = _lead(lead_label), _name(previous_owner_name, "Its owner")
-    wait = _waited(waited)
+    wait, why = _waited(waited), safe(one_line(reason), DETAIL)
     held = f"had it for {wait} without a decision" if wait else "did not decide"
+    held += f" — {why}" if why and not wait else ""
     text = (
         f"🔁 No one else on the team can take *{lead}* — it's yours now.\n"
         f"{previous} {held}. Decide on the new lead card in this conversation."

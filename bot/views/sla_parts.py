@@ -111,7 +111,7 @@ def touch_line(
     if kind == DISQUALIFIED:
         why = safe(one_line(reason), 300) if reason and one_line(reason) else "no reason given"
         if note and str(note).strip():
-            why += f" — {safe(str(note).strip(), TOUCH_NOTE_TEXT)}"
+            why += f" — {safe(one_line(note), TOUCH_NOTE_TEXT)}"  # one line: no fake lines
         logged = f"\n_Logged{by_on}_" if by_on else ""
         return f"🚫 Disqualified after contact: {why}{logged}"
     return f"📌 First touch: {safe(one_line(kind), 60) or 'logged'}{by_on}"

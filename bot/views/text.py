@@ -11,8 +11,10 @@ ever reaches a payload. `plain()` is for our own copy. Our own mrkdwn (`*bold*`,
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.durations import format_wait
 
 ELLIPSIS = "…"
 
@@ -61,6 +63,33 @@ def plain(text: object, limit: int) -> str:
     return trim(text, limit)
 
 
+def quote(text: object, limit: int) -> str:
+    """Outside text of several lines (notes) as a mrkdwn quote block, escaped and trimmed:
+    every line starts with "> ", so no line of it can pass for one of the card's own
+    ("*Reason:* …"). Every kind of line break counts; blank lines are dropped; "" for none.
+    """
+    lines = [line.rstrip() for line in escape(text).splitlines()]
+    quoted = "\n".join(f"> {line}" for line in lines if line.strip())
+    return trim(quoted, limit)
+
+
+def duration_text(minutes: float | None) -> str:
+    """Every report's and Home's durations: "<1m", "45m", "3h 20m", "4d 2h"; "—" for none.
+
+    Under a minute is "<1m" (a 49-second decision did not take a minute); otherwise whole
+    minutes, rounded, in `format_wait`'s words."""
+    if minutes is None:
+        return "—"
+    if minutes < 1:
+        return "<1m"
+    return format_wait(timedelta(minutes=round(minutes)))
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """ "1 meeting", "2 meetings", "0 meetings"; `many` for irregular nouns."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
 def one_line(text: object) -> str:
     """Collapse whitespace, for headers, labels and list items."""
     return " ".join(("" if text is None else str(text)).split())
@@ -86,13 +115,39 @@ def _zone(tz_name: object) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
+READERS = "readers:"  # the prefix `for_readers()` puts on a zone name
+
+
+def for_readers(fallback_tz: str | None) -> str:
+    """The "time zone" of text that more than one person reads (the channel card, the
+    digest): `format_when` then writes Slack's date token, so each reader sees their own
+    time, with `fallback_tz` for the fallback text. Pass it wherever a zone name goes."""
+    return f"{READERS}{fallback_tz or 'UTC'}"
+
+
+def reader_time(dt: datetime, fallback_tz: str | None) -> str:
+    """Slack's date token for `dt`, `<!date^UNIX^{date_short_pretty} at {time}|fallback>`:
+    Slack shows it in each reader's own zone; clients that can't show the fallback text,
+    "Tue 24 Nov 2026, 14:30 EST", which names its zone."""
+    fallback = format_when(dt, fallback_tz)
+    aware = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+    try:
+        stamp = int(aware.timestamp())
+    except (OverflowError, OSError, ValueError):
+        return fallback
+    return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
 def format_when(dt: datetime | None, tz_name: str | None) -> str:
     """A naive-UTC (or aware) datetime shown in `tz_name`: "Tue 24 Nov 2026, 14:30 EST".
 
-    An unknown or empty time zone falls back to UTC; no datetime gives "—".
+    An unknown or empty time zone falls back to UTC; no datetime gives "—". A zone made by
+    `for_readers()` gives Slack's date token instead (`reader_time`).
     """
     if not isinstance(dt, datetime):
         return "—"
+    if isinstance(tz_name, str) and tz_name.startswith(READERS):
+        return reader_time(dt, tz_name[len(READERS) :])
     aware = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
     try:
         local = aware.astimezone(_zone(tz_name))

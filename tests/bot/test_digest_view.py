@@ -57,6 +57,19 @@ def test_the_digest_message(week: Digest):
     assert message["text"].startswith("Weekly hand-off digest, Mon 23 Nov")
 
 
+def test_the_digest_period_is_shown_in_each_readers_zone(week: Digest):
+    """The digest goes to a channel: Slack's date tokens, with the config's zone as fallback."""
+    message = build_digest_message(week, tz="America/New_York", file_id="F0CHART01")
+    context = message["blocks"][1]["elements"][0]["text"]
+    start, end = (
+        int(d.replace(tzinfo=UTC).timestamp()) for d in (week.period.start, week.period.end)
+    )
+    assert context.startswith(
+        f"<!date^{start}^{{date_short_pretty}} at {{time}}|Mon 23 Nov 2026, 04:00 EST> – "
+        f"<!date^{end}^{{date_short_pretty}} at {{time}}|Mon 30 Nov 2026, 04:00 EST>"
+    )
+
+
 def test_outside_text_is_escaped_and_nobody_is_pinged(week: Digest):
     text = dumped(build_digest_message(week, tz="UTC", file_id="F0CHART01"))
     for raw in ("<!channel>", "<@U0ADM0001>", "<b>"):
@@ -154,3 +167,32 @@ def test_campaign_names_are_not_read_as_mathtext():
     # "$x$" would be typeset (or fail to parse) if matplotlib read it as a formula.
     png = render_chart([("Received", 1)], [CampaignBar("Cost $5 and $x^{2", 1, 1)])
     assert png.startswith(b"\x89PNG")
+
+
+def test_a_tiny_sample_is_marked_not_drawn_as_a_full_bar():
+    """ "100% of 1" must not look like a solid result: a pale hatched bar, and said so."""
+    from bot.digest.chart import SMALL_COLOR, bar_label
+
+    assert bar_label(CampaignBar("Tiny", 1, 1)) == "100% of 1 (small sample)"
+    assert bar_label(CampaignBar("Big", 6, 12)) == "50% of 12"
+    assert bar_label(CampaignBar("Two", 1, 2)) == "50% of 2 (small sample)"
+    assert bar_label(CampaignBar("Three", 1, 3)) == "33% of 3"
+    assert bar_label(CampaignBar("None", 0, 0)) == "no verdicts"
+    png = render_chart([("Received", 1)], [CampaignBar("Tiny", 1, 1)])
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colors = {color for _, color in image.getcolors(maxcolors=1_000_000) or []}
+    assert (0x2E, 0xB6, 0x7D) not in colors  # not the solid acceptance colour
+    assert tuple(int(SMALL_COLOR[i : i + 2], 16) for i in (1, 3, 5)) in colors
+
+
+def test_the_fallback_text_counts_in_words(runtime):
+    """ "1 meetings": every count in the digest's texts agrees with its noun."""
+    week = digest_for(runtime)
+    one = Funnel(1, 1, 1, 1, 1)
+    message = build_digest_message(
+        Digest(**{**week.__dict__, "funnel": one}), tz="UTC", file_id="F0CHART01"
+    )
+    text = dumped(message)
+    assert "1 meeting" in message["text"] and "1 meetings" not in text
+    assert "1 lead received" in message["text"]
+    assert "1 contacted, 1 meeting;" in text

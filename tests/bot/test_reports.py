@@ -58,10 +58,13 @@ def test_summary_for_an_admin(data):
     assert (s.to_decision.count, s.to_decision.median, s.to_decision.p90) == (6, 95, 210)
     assert (s.to_first_touch.count, s.to_first_touch.median) == (2, 142.5)
     assert s.to_first_touch.p90 == pytest.approx(220.5)
+    # Rejected means on quality, as in counts.rejected; the wrong-owner reject apart.
     assert [(r.code, r.count, r.routing_error) for r in s.reject_reasons] == [
         ("R-DATA", 1, False),
         ("R-ICP", 1, False),
-        ("R-OWNER", 1, True),
+    ]
+    assert [(r.code, r.count, r.routing_error) for r in s.wrong_owner_reasons] == [
+        ("R-OWNER", 1, True)
     ]
     assert [(r.code, r.label) for r in s.handback_reasons] == [
         ("N-TIMING", "Timing: the project is months out")
@@ -120,9 +123,12 @@ def test_a_manager_sees_their_team_and_only_it(data):
     assert [r.slack_id for r in emea.reps] == [f.EVE]
 
 
-def test_a_marketer_has_no_hand_offs_of_their_own(data):
-    s = run(data, summary, f.MIA)
-    assert s.scope.kind == OWN and s.counts.handoffs == 0 and s.to_decision.count == 0
+def test_a_marketer_sees_every_teams_numbers_read_only(data):
+    """A marketer owns no hand-offs: scoped to their own, their summary was always empty."""
+    s, everyone = run(data, summary, f.MIA), run(data, summary, f.ADA)
+    assert s.scope.kind == ALL and s.scope.read_only and not s.scope.manages
+    assert s.counts == everyone.counts and s.reps == everyone.reps
+    assert s.to_decision == everyone.to_decision and s.counts.handoffs > 0
 
 
 # -- stale ----------------------------------------------------------------------------------
@@ -137,7 +143,7 @@ def test_stale_lists_overdue_pending_hand_offs_oldest_first(data):
     assert run(data, stale, f.ANA, None).total == 2
     assert run(data, stale, f.BEN, None).total == 0
     assert run(data, stale, f.MAX, None).total == 0
-    assert run(data, stale, f.MIA, None).total == 0  # marketers: their own, like summary
+    assert run(data, stale, f.MIA, None).total == 2  # marketers: everyone's, read-only
 
 
 def test_stale_is_capped(data):
@@ -203,7 +209,8 @@ def test_campaigns_for_marketing(data):
     ebook = rows["Ebook"]
     assert (ebook.received, ebook.nurtured, ebook.counts.routed) == (4, 1, 3)
     assert (ebook.counts.handoffs, ebook.counts.routing_errors) == (4, 1)
-    assert [r.code for r in ebook.reject_reasons] == ["R-ICP", "R-OWNER"]
+    assert [r.code for r in ebook.reject_reasons] == ["R-ICP"]  # as counts.rejected: 1
+    assert [r.code for r in ebook.wrong_owner_reasons] == ["R-OWNER"]
     assert [r.code for r in ebook.handback_reasons] == ["N-TIMING"]
     assert [r.campaign for r in report.rows][:2] == ["Webinar", "Ebook"]  # most received first
 
@@ -251,7 +258,7 @@ def test_contract_for_a_rep_counts_their_own(data):
         (f.MAX, False, TEAM, False, True),
         (f.ANA, False, OWN, False, False),
         (f.SAM, False, OWN, False, False),
-        (f.MIA, False, OWN, False, False),
+        (f.MIA, False, ALL, True, True),  # marketers always see every team (read-only)
         (f.MIA, True, ALL, True, True),
         (f.ANA, True, OWN, False, False),
         ("U0STRANGER", True, OWN, False, False),

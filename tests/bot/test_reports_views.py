@@ -274,6 +274,26 @@ def test_contract_table():
     assert "4 decided, 25% accepted" in text and "Not our profile: 2" in text
 
 
+def test_contract_reasons_say_they_cover_score_only_leads():
+    """A rejection of a lead that qualified on a signal is not in that section: its labels
+    say whose reasons they are, and an empty one says none of those leads were rejected."""
+    report = ContractReport(
+        period=period_for("30d", now=NOW, tz="UTC"),
+        scope=ADMIN,
+        version="2026-11",
+        min_score=60,
+        signals=(SignalRow("Requested a demo", True, Verdicts(1, 1, 0), Verdicts(1, 0, 0)),),
+        score_only=Verdicts(1, 0, 0),
+        score_only_rejects=(),
+        score_only_handbacks=(),
+    )
+    text = json.dumps(v.build_contract(report, tz="UTC"), ensure_ascii=False)
+    assert "Why rejected*\\nnone" not in text
+    assert "none of the score-only leads were rejected" in text
+    assert "none of the score-only leads were handed back" in text
+    assert "Why score-only leads were rejected" in text
+
+
 @pytest.mark.parametrize(
     ("minutes", "shown"),
     [(None, "—"), (0.2, "<1m"), (44.6, "45m"), (95, "1h 35m"), (72 * 60 + 61, "3d 1h")],

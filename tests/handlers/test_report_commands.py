@@ -80,6 +80,19 @@ def test_stale_list_nudges_and_decides(bot, data):
     wait_for(accepted)
 
 
+def test_marketers_see_every_teams_numbers_read_only(bot, data):
+    everyone = shown(ask(bot, f.ADA, "summary"))
+    text = shown(ask(bot, f.MIA, "summary"))
+    assert "*Hand-offs*\\n8" in text and "*Hand-offs*\\n8" in everyone
+    assert "Ana Alvarez" in text and "Eve Evans" in text  # every team, by rep
+    listing = ask(bot, f.MIA, "stale")
+    assert "2 pending past the deadline" in shown(listing)
+    assert [b for b in listing.blocks if b["type"] == "actions"] == []  # no buttons: read-only
+    admin = ask(bot, f.ADA, "stale")
+    assert "2 pending past the deadline" in shown(admin)
+    assert any(b["type"] == "actions" for b in admin.blocks)
+
+
 def test_lead_timeline_by_scope(bot, data):
     assert "No lead with the email" in ask(bot, f.ANA, f"lead {EMAILS['L2']}").text
     text = shown(ask(bot, f.MIA, f"lead {EMAILS['L2']}"))  # marketers: any lead

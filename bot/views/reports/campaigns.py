@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.reports.campaigns import CampaignReport, CampaignRow
 from bot.views import blocks as bk
 from bot.views.reports.tables import Message, campaign_name, message, pct, period_line, table
-from bot.views.text import one_line, safe
+from bot.views.text import one_line, plural, safe
 
 CAMPAIGN_REASON_ROWS = 10
 
@@ -39,6 +39,7 @@ def _reasons_section(row: CampaignRow) -> bk.Block:
     for title, reasons in (
         ("Rejected", row.reject_reasons),
         ("Handed back", row.handback_reasons),
+        ("Wrong owner, re-routed", row.wrong_owner_reasons),
     ):
         if reasons:
             listed = ", ".join(f"{safe(one_line(r.label), 100)} ({r.count})" for r in reasons)
@@ -58,10 +59,13 @@ def build_campaigns(report: CampaignReport, *, tz: str) -> Message:
         blocks.append(bk.section("No leads in this period."))
         return message(f"Campaigns, {report.period.label}: no leads", blocks)
     blocks.append(bk.section(campaign_table(report.rows)))
-    with_reasons = [r for r in report.rows if r.reject_reasons or r.handback_reasons]
+    with_reasons = [
+        r for r in report.rows if r.reject_reasons or r.handback_reasons or r.wrong_owner_reasons
+    ]
     blocks += [_reasons_section(row) for row in with_reasons[:CAMPAIGN_REASON_ROWS]]
     if len(with_reasons) > CAMPAIGN_REASON_ROWS:
         blocks.append(
             bk.context(f"… and reasons for {len(with_reasons) - CAMPAIGN_REASON_ROWS} more")
         )
-    return message(f"Campaigns, {report.period.label}: {len(report.rows)} campaigns", blocks)
+    count = plural(len(report.rows), "campaign")
+    return message(f"Campaigns, {report.period.label}: {count}", blocks)

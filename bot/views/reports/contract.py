@@ -42,8 +42,16 @@ def score_only_section(report: ContractReport) -> bk.Block:
         f"*Qualified on score alone* (score ≥ {report.min_score:g}, no signal): "
         f"{score.total} decided, {pct(score.acceptance_rate)} accepted",
         fields=[
-            reasons_text("Why rejected", report.score_only_rejects),
-            reasons_text("Why handed back", report.score_only_handbacks),
+            reasons_text(
+                "Why score-only leads were rejected",
+                report.score_only_rejects,
+                empty="none of the score-only leads were rejected",
+            ),
+            reasons_text(
+                "Why score-only leads were handed back",
+                report.score_only_handbacks,
+                empty="none of the score-only leads were handed back",
+            ),
         ],
     )
 

@@ -7,7 +7,7 @@ from bot.reports.stale import StaleReport
 from bot.views import blocks as bk
 from bot.views.reports.tables import Message, campaign_name, message, minutes_text
 from bot.views.sla_parts import decision_buttons
-from bot.views.text import format_when, mention, one_line, safe
+from bot.views.text import escape, format_when, mention, one_line, plural, safe
 
 
 def build_stale(report: StaleReport, *, tz: str) -> Message:
@@ -22,7 +22,7 @@ def build_stale(report: StaleReport, *, tz: str) -> Message:
     ]
     for item in report.items:
         campaign = f" · {safe(campaign_name(item.campaign), 100)}"
-        overdue = minutes_text(item.overdue_minutes)
+        overdue = escape(minutes_text(item.overdue_minutes))
         blocks.append(
             bk.section(
                 f"*{safe(one_line(item.lead_label), 300)}*{campaign}\n"
@@ -38,7 +38,8 @@ def build_stale(report: StaleReport, *, tz: str) -> Message:
                 bk.button("Reassign", ids.REASSIGN_NOW, value=value),
                 *buttons,
             ]
-        blocks.append(bk.actions(buttons))
+        if not report.scope.read_only:  # marketers watch: no buttons
+            blocks.append(bk.actions(buttons))
     if report.more:
         blocks.append(bk.context(f"… and {report.more} more overdue."))
-    return message(f"{report.total} overdue hand-offs", blocks)
+    return message(f"{plural(report.total, 'overdue hand-off')}", blocks)

@@ -17,6 +17,7 @@ from bot.views.reports.tables import (
     reasons_text,
     table,
 )
+from bot.views.text import plural
 
 
 def _outcome_fields(c: Counts) -> list[str]:
@@ -24,7 +25,7 @@ def _outcome_fields(c: Counts) -> list[str]:
         f"*Hand-offs*\n{c.handoffs}",
         f"*Accepted*\n{count_pct(c.accepted, c.acceptance_rate)}",
         f"*Rejected*\n{count_pct(c.rejected, c.reject_rate)}",
-        f"*Routing errors*\n{c.routing_errors}",
+        f"*Wrong owner (re-routed)*\n{c.routing_errors}",
         f"*Handed back*\n{count_pct(c.handed_back, c.handback_rate)}",
         f"*Reassigned*\n{c.reassigned}",
         f"*Pending*\n{c.pending}",
@@ -44,7 +45,8 @@ def _rep_table(report: Summary) -> str:
             r.name,
             r.counts.handoffs,
             r.counts.accepted,
-            r.counts.rejected + r.counts.routing_errors,
+            r.counts.rejected,
+            r.counts.routing_errors,
             r.counts.handed_back,
             r.counts.pending,
             r.counts.breached,
@@ -52,8 +54,8 @@ def _rep_table(report: Summary) -> str:
         ]
         for r in report.reps
     ]
-    headers = ["Rep", "Total", "Acc", "Rej", "Back", "Pend", "Late", "Median"]
-    return table(headers, rows, [18, 5, 4, 4, 4, 4, 4, 7])
+    headers = ["Rep", "Total", "Acc", "Rej", "Wrong", "Back", "Pend", "Late", "Median"]
+    return table(headers, rows, [18, 5, 4, 4, 5, 4, 4, 4, 7])
 
 
 def build_summary(report: Summary, *, tz: str) -> Message:
@@ -82,8 +84,10 @@ def build_summary(report: Summary, *, tz: str) -> Message:
         reasons_text("Top reject reasons", report.reject_reasons),
         reasons_text("Top hand-back reasons", report.handback_reasons),
     ]
+    if report.wrong_owner_reasons:
+        reasons.append(reasons_text("Wrong-owner rejects", report.wrong_owner_reasons))
     blocks.append(bk.section(fields=reasons))
-    if report.reps and report.scope.manages:
+    if report.reps and report.scope.sees_others:
         blocks.append(bk.divider())
         blocks.append(bk.section("*By rep*\n" + _rep_table(report)))
     if report.campaigns:
@@ -91,7 +95,7 @@ def build_summary(report: Summary, *, tz: str) -> Message:
     if not c.handoffs and not report.received:
         blocks.append(bk.context("Nothing happened in this period."))
     text = (
-        f"Hand-off summary, {report.period.label}: {c.handoffs} hand-offs, "
+        f"Hand-off summary, {report.period.label}: {plural(c.handoffs, 'hand-off')}, "
         f"{c.accepted} accepted, {c.pending} pending"
     )
     return message(text, blocks)

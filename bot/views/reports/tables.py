@@ -4,16 +4,15 @@ text, monospace tables, time zones, reason lists and the message envelope."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.durations import format_wait
 from bot.reports.common import ReasonCount, Timing
 from bot.reports.periods import Period
 from bot.reports.scope import Scope
 from bot.views import blocks as bk
-from bot.views.text import escape, one_line, safe, trim
+from bot.views.text import duration_text, escape, one_line, safe, trim
 
 Message = dict[str, Any]
 
@@ -22,13 +21,7 @@ NOTE = 300
 TABLE_ROWS = 25
 
 
-def minutes_text(minutes: float | None) -> str:
-    """ "45m", "3h 20m", "4d 2h"; "—" for no data."""
-    if minutes is None:
-        return "—"
-    if minutes < 1:
-        return "<1m"
-    return format_wait(timedelta(minutes=round(minutes)))
+minutes_text = duration_text  # the one duration formatter, under the reports' old name
 
 
 def pct(value: float | None) -> str:
@@ -40,7 +33,7 @@ def count_pct(count: int, share: float | None) -> str:
 
 
 def median_p90(t: Timing) -> str:
-    return f"median {minutes_text(t.median)} · p90 {minutes_text(t.p90)}"
+    return escape(f"median {minutes_text(t.median)} · p90 {minutes_text(t.p90)}")
 
 
 def _cell(value: object, width: int) -> str:
@@ -109,10 +102,10 @@ def campaign_name(value: str | None) -> str:
     return one_line(value) or "(no campaign)"
 
 
-def reasons_text(title: str, reasons: Sequence[ReasonCount]) -> str:
+def reasons_text(title: str, reasons: Sequence[ReasonCount], *, empty: str = "none") -> str:
     """A titled bullet list of reasons and their counts, for a section field."""
     if not reasons:
-        return f"*{title}*\nnone"
+        return f"*{title}*\n{empty}"
     lines = []
     for r in reasons:
         flag = " _(routing error)_" if r.routing_error else ""

@@ -16,7 +16,7 @@ from bot.views.reports.tables import (
     short_when,
 )
 from bot.views.sla_parts import TOUCH_LABELS
-from bot.views.text import format_when, mention, one_line, safe
+from bot.views.text import escape, format_when, mention, one_line, safe
 
 STEPS = 120  # timeline steps shown per lead (the latest)
 RULES = {
@@ -155,8 +155,8 @@ def _after(minutes: object, tail: str = "") -> str:
     if not isinstance(minutes, int | float):
         return ""
     if tail:
-        return f", {minutes_text(float(minutes))} {tail}"
-    return f" after {minutes_text(float(minutes))}"
+        return f", {escape(minutes_text(float(minutes)))} {tail}"
+    return f" after {escape(minutes_text(float(minutes)))}"
 
 
 def _decision_text(kind: str, who: str, d: Any) -> str:

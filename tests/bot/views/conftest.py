@@ -208,9 +208,19 @@ def _texts(payload: Any) -> list[str]:
     return []
 
 
+SLACK_DATE = re.compile(r"<!date\^-?\d+\^[^|<>]*\|([^<>]*)>")
+
+
+def as_read(text: str) -> str:
+    """Slack's date tokens replaced by their fallback text, as a client that can't localise
+    them (or the sandbox) shows them."""
+    return SLACK_DATE.sub(r"\1", text)
+
+
 def visible_text(payload: dict[str, Any]) -> str:
-    """Every "text" string of a payload (text objects and the fallback), one per line."""
-    return "\n".join(_texts(payload))
+    """Every "text" string of a payload (text objects and the fallback), one per line, as
+    read (date tokens as their fallback text)."""
+    return as_read("\n".join(_texts(payload)))
 
 
 def button_rows(payload: dict[str, Any]) -> list[tuple[str, str, str | None]]:

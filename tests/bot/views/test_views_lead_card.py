@@ -10,9 +10,12 @@ import pytest
 from bot import ids
 from bot.views import HistoryItem, build_lead_card
 from storage.models import ACCEPTED, EXPIRED, HANDED_BACK, PENDING, REASSIGNED, REJECTED
+from tests.bot.views.conftest import as_read
 
 NOW = datetime(2026, 11, 24, 19, 30)  # naive UTC, a Tuesday
-OUR_TOKEN = re.compile(r"<@[UW][A-Z0-9]+>")  # the only "<" we write: well-formed mentions
+OUR_TOKEN = re.compile(
+    r"<@[UW][A-Z0-9]+>|<!date\^-?\d+\^[^|<>]*\|[^<>]*>|^> ", re.MULTILINE
+)  # mentions, Slack's date tokens and quote marks are ours
 DECISION_IDS = {ids.ACCEPT, ids.REJECT, ids.HAND_BACK}
 EVIL = ["<!channel>", "<https://evil.example|click>", "Q&A <!here> &lt;", "<@U0EVIL01>"]
 
@@ -38,8 +41,13 @@ def all_texts(payload: Any) -> list[str]:
     return []
 
 
-def visible(card: dict[str, Any]) -> str:
+def raw_text(card: dict[str, Any]) -> str:
     return "\n".join(all_texts(card))
+
+
+def visible(card: dict[str, Any]) -> str:
+    """As read: Slack's date tokens shown as their fallback text."""
+    return as_read(raw_text(card))
 
 
 def hostile_ctx(kit: Any, evil: str, **handoff_kw: Any) -> Any:
@@ -383,3 +391,38 @@ def test_fallback_text_is_short_and_escaped(kit: Any) -> None:
     assert build_lead_card(decided, audience="channel")["text"] == (
         "Lead Dana Scully (Acme) → Ana Alvarez: accepted"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("round_robin", "routed by round robin"),
+        ("crm_owner", "routed by CRM owner"),
+        ("manager_fallback", "routed by manager fallback"),
+        ("reassigned", "reassigned from an earlier owner"),
+    ],
+)
+def test_footer_says_how_the_lead_came_here_in_words(kit: Any, rule: str, expected: str) -> None:
+    for audience in ("owner", "channel"):
+        text = visible(build_lead_card(kit.ctx(handoff=kit.handoff(rule=rule)), audience=audience))
+        assert expected in text
+        assert "routed by reassign" not in text
+
+
+def test_channel_card_times_are_in_each_readers_zone(kit: Any) -> None:
+    """Many people read the channel card: Slack's date token, never the owner's zone."""
+    due = datetime(2026, 11, 24, 19, 30)
+    token = "<!date^1795548600^{date_short_pretty} at {time}|Tue 24 Nov 2026, 14:30 EST>"
+    pending = kit.ctx(handoff=kit.handoff(due_at=due), owner_tz="America/New_York")
+    channel = raw_text(build_lead_card(pending, audience="channel"))
+    assert f"respond by *{token}*" in channel
+    owner = raw_text(build_lead_card(pending, audience="owner"))
+    assert "respond by *Tue 24 Nov 2026, 14:30 EST*" in owner and "<!date^" not in owner
+    decided = kit.ctx(
+        handoff=kit.handoff(status=ACCEPTED, decided_by="U0AE00001", decided_at=due),
+        owner_tz="Europe/London",
+        follow_up_due=due,
+    )
+    channel = raw_text(build_lead_card(decided, audience="channel"))
+    assert channel.count("<!date^1795548600^") == 2  # decided on, first touch due by
+    assert "GMT" not in re.sub(r"<!date[^>]*>", "", channel)  # only inside the fallbacks

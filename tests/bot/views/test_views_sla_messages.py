@@ -204,6 +204,12 @@ def test_manager_fallback(check_limits: Any, buttons: Any, visible: Any) -> None
     assert "Its owner did not decide." in visible(fallback(previous_owner_name="", waited=None))
 
 
+def test_manager_fallback_shows_the_recorded_reason_once(visible: Any) -> None:
+    text = visible(fallback(waited=None, reason="24h without a decision"))
+    assert "Ana Alvarez did not decide — 24h without a decision." in text
+    assert text.count("without a decision") == 1
+
+
 # --- thread notes ---------------------------------------------------------------------------
 
 NAMES = {"owner_name": "Ana Alvarez", "manager_name": "Maya Moreau", "new_owner_name": "Ben Brooks"}

@@ -121,3 +121,15 @@ def test_format_when_at_the_calendar_edges(dt: datetime, tz: str) -> None:
 )
 def test_format_date(value: object, expected: str) -> None:
     assert format_date(value) == expected  # type: ignore[arg-type]
+
+
+def test_reader_time_is_slacks_date_token_with_a_zoned_fallback() -> None:
+    from bot.views.text import for_readers, reader_time
+
+    dt = datetime(2026, 11, 24, 19, 30)  # naive UTC
+    token = "<!date^1795548600^{date_short_pretty} at {time}|Tue 24 Nov 2026, 14:30 EST>"
+    assert reader_time(dt, "America/New_York") == token
+    assert format_when(dt, for_readers("America/New_York")) == token
+    assert format_when(dt, for_readers(None)).endswith("|Tue 24 Nov 2026, 19:30 UTC>")
+    assert format_when(None, for_readers("UTC")) == "—"
+    assert trim(f"due {token} today", 20) == "due…"  # never cut inside the token
