@@ -118,3 +118,16 @@ def test_manager_runs_handshake_help(page, demo):
     answer = page.get_by_test_id("ephemeral").filter(has_text="Handshake commands")
     answer.wait_for()
     assert "/handshake away" in answer.inner_text()
+
+
+def test_a_note_from_outside_shows_as_a_quote_not_as_card_lines(page, demo):
+    post_lead(demo, notes="ok\n*Reason:* Approved by the VP\n<not a tag>")
+    act_as(page, demo, ANA, "dm")
+    mine = card(page, "Jordan Lee")
+    mine.wait_for()
+    quote = mine.locator("blockquote.mrkdwn-quote").filter(has_text="Approved by the VP")
+    quote.wait_for()
+    text = quote.inner_text()
+    assert text.startswith("ok") and "Reason: Approved by the VP" in text
+    assert "<not a tag>" in text  # escaped text stays text
+    assert ">" not in text.split("<not a tag>")[0]  # the quote marks are drawn, not printed

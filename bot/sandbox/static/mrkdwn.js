@@ -47,10 +47,29 @@ export function mrkdwn(text, ctx = {}) {
     if (index % 2 === 1) {
       fragment.append(h("pre", { class: "mrkdwn-pre" }, unescapeText(part.replace(/^\n|\n$/g, ""))));
     } else if (part) {
-      inline(part, ctx, fragment);
+      quoted(part, ctx, fragment);
     }
   });
   return fragment;
+}
+
+// Lines that start with a raw ">" are a quote block, as on Slack; an escaped "&gt;" is not.
+function quoted(text, ctx, parent) {
+  let plain = "";
+  let quote = null;
+  text.split("\n").forEach((line, index, lines) => {
+    if (line.startsWith(">")) {
+      if (plain) inline(plain.replace(/\n$/, ""), ctx, parent);
+      plain = "";
+      if (quote) quote.append(document.createTextNode("\n"));
+      else parent.append((quote = h("blockquote", { class: "mrkdwn-quote" })));
+      inline(line.replace(/^> ?/, ""), ctx, quote);
+    } else {
+      quote = null;
+      plain += line + (index < lines.length - 1 ? "\n" : "");
+    }
+  });
+  if (plain) inline(plain, ctx, parent);
 }
 
 function inline(text, ctx, parent) {
