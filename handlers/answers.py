@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.inputs import parse_id
 from bot.runtime import Runtime
 from bot.services import decisions
 from bot.services.home import Notice
@@ -18,10 +19,9 @@ from handlers.events.app_home import publish_home
 
 def handoff_id_of(body: dict[str, Any]) -> int | None:
     """The hand-off a button is about (its value)."""
-    try:
-        return int(body["actions"][0]["value"])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    return parse_id(action.get("value")) if isinstance(action, dict) else None
 
 
 def outcome_text(outcome: decisions.Outcome, runtime: Runtime) -> str | None:

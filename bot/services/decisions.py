@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.lifecycle import revisit_at
+from bot.inputs import latest_date
 from bot.services.assign import assign_lead
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
 from storage import outbox
@@ -119,6 +120,9 @@ def decide(
                 return Outcome(INVALID, handoff, "Pick a reason from the list.")
         if revisit_on is not None and (action != HANDBACK or revisit_on <= now.date()):
             return Outcome(INVALID, handoff, "The revisit date must be in the future.")
+        if revisit_on is not None and revisit_on > latest_date(now.date()):
+            last = latest_date(now.date()).isoformat()
+            return Outcome(INVALID, handoff, f"Pick a revisit date up to {last}.")
         note = (note or "").strip()[:MAX_NOTE] or None
         reroute = bool(reason and reason.reroute)
         won = claim_decision(

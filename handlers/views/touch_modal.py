@@ -8,6 +8,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.inputs import parse_id, parse_json_object
 from bot.runtime import Runtime
 from bot.services import decisions, sla_actions
 from bot.views import messages
@@ -19,7 +20,9 @@ from handlers.events.app_home import publish_home
 def submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, runtime: Runtime
 ) -> None:
-    handoff_id = parse_touch_metadata(view.get("private_metadata"))
+    raw = view.get("private_metadata")
+    well_formed = parse_json_object(raw) is not None  # so the tested parser cannot raise
+    handoff_id = parse_id(parse_touch_metadata(raw)) if well_formed else None
     if handoff_id is None:
         ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: "This form is out of date."})
         return
