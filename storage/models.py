@@ -213,3 +213,9 @@ class DigestRun(SQLModel, table=True):
     ts: str | None = None
     file_id: str | None = None  # the chart; None when posted without one
     note: str | None = None  # why a slot was recorded but not posted (the schedule's first)
+
+
+# -- request de-duplication (issue 8) ----------------------------------------------------
+# SeenRequest also holds the identity of every Slack click, form submission and slash
+# command (storage/requests.py). Rows older than a day are pruned by time: index it.
+SEENREQUEST_AT_INDEX = Index("ix_seenrequest_at", SeenRequest.__table__.c.at)  # type: ignore[attr-defined]
