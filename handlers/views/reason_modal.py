@@ -64,7 +64,10 @@ def submit(
     )
     ack(
         response_action="errors",
-        errors={block: outcome_text(outcome, runtime) or "Could not record this decision."},
+        errors={
+            block: outcome_text(outcome, runtime, plain_for=user_id)
+            or "Could not record this decision."
+        },
     )
 
 

@@ -11,7 +11,6 @@ from bot import ids
 from bot.inputs import parse_id, parse_json_object
 from bot.runtime import Runtime
 from bot.services import decisions, sla_actions
-from bot.views import messages
 from bot.views.touch_modal import parse_touch_metadata, parse_touch_submission
 from handlers.answers import outcome_text
 from handlers.events.app_home import publish_home
@@ -45,9 +44,5 @@ def submit(
         runtime.wake()
         publish_home(client, body["user"]["id"], runtime)
         return
-    text = (
-        messages.not_pending()
-        if outcome.result == decisions.ALREADY
-        else (outcome_text(outcome, runtime) or "Could not record this.")
-    )
+    text = outcome_text(outcome, runtime, plain_for=body["user"]["id"]) or "Could not record this."
     ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: text})
