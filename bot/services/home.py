@@ -34,7 +34,6 @@ REASONS_PER_CAMPAIGN = 3
 LATEST_SHOWN = 10
 
 
-
 @dataclass(frozen=True)
 class PendingItem:
     handoff_id: int

@@ -114,7 +114,7 @@ def test_tampered_touch_modal_metadata_is_refused_on_the_form(bot):
         "id": "V0TAMPERED2",
         "type": "modal",
         "callback_id": ids.TOUCH_MODAL,
-        "private_metadata": '{"handoff_id": ' + HUGE + '}',
+        "private_metadata": '{"handoff_id": ' + HUGE + "}",
         "blocks": [],
     }
     values = {
