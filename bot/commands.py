@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.inputs import latest_date, parse_count, parse_date
 from bot.reports.periods import PERIODS, is_period
+
+CAPACITY_MAX = 1000
 
 USAGE = {
     "help": "`/handshake help`: this list",
@@ -71,12 +74,13 @@ def _away(args: list[str], today: date) -> Command | Usage:
         args = args[1:]
     if len(args) != 1:
         return Usage("Usage: " + USAGE["away"])
-    try:
-        until = date.fromisoformat(args[0])
-    except ValueError:
+    until = parse_date(args[0])
+    if until is None:
         return Usage(f"`{_clip(args[0])}` is not a date like 2026-12-01. Usage: " + USAGE["away"])
     if until < today:
         return Usage(f"{until.isoformat()} is in the past. Usage: " + USAGE["away"])
+    if until > latest_date(today):
+        return Usage(f"{until.isoformat()} is too far ahead. Usage: " + USAGE["away"])
     return Command("away", away_until=until)
 
 
@@ -85,11 +89,13 @@ def _capacity(args: list[str]) -> Command | Usage:
         return Usage("Usage: " + USAGE["capacity"])
     if args[0].lower() == "off":
         return Command("capacity", capacity=None)
-    if not args[0].isdigit() or not 1 <= int(args[0]) <= 1000:
+    capacity = parse_count(args[0], low=1, high=CAPACITY_MAX)
+    if capacity is None:
         return Usage(
-            f"`{_clip(args[0])}` is not a number from 1 to 1000. Usage: " + USAGE["capacity"]
+            f"`{_clip(args[0])}` is not a number from 1 to {CAPACITY_MAX}. Usage: "
+            + USAGE["capacity"]
         )
-    return Command("capacity", capacity=int(args[0]))
+    return Command("capacity", capacity=capacity)
 
 
 def _period(name: str, args: list[str]) -> Command | Usage:

@@ -8,34 +8,62 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.inputs import parse_id
 from bot.runtime import Runtime
 from bot.services import decisions
 from bot.services.home import Notice
 from bot.views import messages
-from bot.views.text import format_when
 from handlers.events.app_home import publish_home
+from storage.models import ACCEPTED, PENDING
+
+SYSTEM = "system"  # the actor of what the scheduler does
 
 
 def handoff_id_of(body: dict[str, Any]) -> int | None:
     """The hand-off a button is about (its value)."""
-    try:
-        return int(body["actions"][0]["value"])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    return parse_id(action.get("value")) if isinstance(action, dict) else None
 
 
-def outcome_text(outcome: decisions.Outcome, runtime: Runtime) -> str | None:
+def outcome_text(
+    outcome: decisions.Outcome, runtime: Runtime, *, plain_for: str | None = None
+) -> str | None:
+    """What to tell the clicker. `plain_for` (their user id): plain text for a modal's
+    error line, times in their own zone; otherwise mrkdwn with Slack date tokens."""
     handoff = outcome.handoff
     if outcome.result == decisions.NOT_FOUND or handoff is None:
         return messages.not_found()
-    if outcome.result == decisions.REFUSED:
-        return messages.refusal(runtime.name_of(handoff.owner_id))
-    if outcome.result == decisions.ALREADY:
-        at = format_when(handoff.decided_at, runtime.config.timezone) if handoff.decided_at else ""
-        return messages.already_decided(handoff.status, runtime.name_of(handoff.decided_by), at)
     if outcome.result == decisions.INVALID:
         return outcome.message
-    return None
+    if outcome.result not in (decisions.REFUSED, decisions.ALREADY):
+        return None
+    about = decisions.about(handoff, engine=runtime.engine, viewer=plain_for)
+    label, plain = outcome.lead_label or about.lead_label, plain_for is not None
+    tz = (about.viewer_tz or runtime.config.timezone) if plain else None
+    if outcome.result == decisions.REFUSED:
+        return messages.refusal(label, runtime.name_of(handoff.owner_id), plain=plain)
+    if handoff.status == ACCEPTED and handoff.first_touch:
+        by = _who(handoff.touched_by, runtime)
+        at = handoff.first_touch_at
+        return messages.touch_already(label, handoff.first_touch, by, at, plain_tz=tz)
+    if handoff.status == PENDING:
+        return messages.not_pending(label, plain=plain)
+    return messages.already_decided(
+        handoff.status,
+        label,
+        _who(handoff.decided_by, runtime),
+        handoff.decided_at,
+        new_owner=runtime.name_of(about.next_owner) if about.next_owner else None,
+        plain_tz=tz,
+    )
+
+
+def _who(actor: str | None, runtime: Runtime) -> str | None:
+    """A person's name; the scheduler's actor reads as the SLA clock."""
+    if actor is None:
+        return None
+    return "the SLA clock" if actor == SYSTEM else runtime.name_of(actor)
 
 
 @dataclass

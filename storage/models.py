@@ -191,7 +191,11 @@ class RoutingCursor(SQLModel, table=True):
 
 
 class SeenRequest(SQLModel, table=True):
-    """Slack event IDs already handled, so a retried delivery repeats nothing."""
+    """The identity of every Slack event, click, form submission and slash command already
+    handled, so a retried or replayed request repeats nothing (storage/requests.py). Rows
+    older than a day are pruned by `at`."""
+
+    __table_args__ = (Index("ix_seenrequest_at", "at"),)
 
     key: str = Field(primary_key=True, max_length=255)
     at: datetime

@@ -10,12 +10,13 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.lifecycle import revisit_at
+from bot.inputs import latest_date
 from bot.services.assign import assign_lead
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
 from storage import outbox
-from storage.db import unit_of_work
+from storage.db import read_only, unit_of_work
 from storage.events import log_event
-from storage.handoffs import claim_decision, get_handoff
+from storage.handoffs import claim_decision, get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import (
     ACCEPTED,
@@ -28,6 +29,7 @@ from storage.models import (
     Handoff,
     Lead,
 )
+from storage.people import get_person
 
 ACCEPT, REJECT, HANDBACK = "accept", "reject", "handback"
 STATUS_OF = {ACCEPT: ACCEPTED, REJECT: REJECTED, HANDBACK: HANDED_BACK}
@@ -119,6 +121,9 @@ def decide(
                 return Outcome(INVALID, handoff, "Pick a reason from the list.")
         if revisit_on is not None and (action != HANDBACK or revisit_on <= now.date()):
             return Outcome(INVALID, handoff, "The revisit date must be in the future.")
+        if revisit_on is not None and revisit_on > latest_date(now.date()):
+            last = latest_date(now.date()).isoformat()
+            return Outcome(INVALID, handoff, f"Pick a revisit date up to {last}.")
         note = (note or "").strip()[:MAX_NOTE] or None
         reroute = bool(reason and reason.reroute)
         won = claim_decision(
@@ -197,6 +202,24 @@ def _close_lead(
     lead.updated_at = now
     session.add(lead)
     return None
+
+
+@dataclass(frozen=True)
+class About:
+    """What a late or refused clicker is told about the hand-off they clicked."""
+
+    lead_label: str | None
+    next_owner: str | None = None  # reassigned: who holds the lead now
+    viewer_tz: str | None = None  # the clicker's own time zone, when Slack told us
+
+
+def about(handoff: Handoff, *, engine: Engine, viewer: str | None = None) -> About:
+    with read_only(engine) as session:  # read everything before its rollback expires it
+        lead = get_lead(handoff.lead_id, session=session)
+        later = handoffs_for_lead(handoff.lead_id, session=session)
+        successor = next((h.owner_id for h in later if h.previous_id == handoff.id), None)
+        person = get_person(viewer, session=session) if viewer else None
+        return About(lead_label(lead) if lead else None, successor, person.tz if person else None)
 
 
 def lead_label(lead: Lead) -> str:

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.commands import CAPACITY_MAX
 from bot.config import HandshakeConfig
+from bot.inputs import latest_date, parse_count, parse_date
 from bot.runtime import Runtime
 from bot.services import settings as person_settings
 from bot.services.decisions import lead_label
@@ -30,7 +32,6 @@ RESPONDERS_SHOWN = 5
 CAMPAIGNS_SHOWN = 20
 REASONS_PER_CAMPAIGN = 3
 LATEST_SHOWN = 10
-CAPACITY_MAX = 1000  # as `/handshake capacity`
 
 
 @dataclass(frozen=True)
@@ -258,15 +259,20 @@ def _marketing(session: Session, since: datetime) -> MarketingView:
 # -- settings changed on Home -------------------------------------------------------------
 
 
-def change_away(user_id: str, picked: str | None, *, runtime: Runtime) -> Notice:
+def change_away(user_id: str, picked: object, *, runtime: Runtime) -> Notice:
     """The "Away until" date picker: a date from today on; anything else is refused."""
-    try:
-        until = date.fromisoformat(picked or "")
-    except ValueError:
+    until, today = parse_date(picked), runtime.clock().date()
+    if until is None:
         return Notice("Pick a date for *Away until*.", error=True)
-    if until < runtime.clock().date():
+    if until < today:
         return Notice(
             f"{until.isoformat()} is in the past: pick today or a later date for *Away until*.",
+            error=True,
+        )
+    if until > latest_date(today):
+        return Notice(
+            f"{until.isoformat()} is too far ahead: pick a date before "
+            f"{latest_date(today).isoformat()} for *Away until*.",
             error=True,
         )
     return _result(person_settings.set_away(user_id, until, runtime=runtime))
@@ -277,13 +283,14 @@ def back(user_id: str, *, runtime: Runtime) -> Notice:
     return _result(person_settings.set_away(user_id, None, runtime=runtime))
 
 
-def change_capacity(user_id: str, picked: str | None, *, runtime: Runtime) -> Notice:
+def change_capacity(user_id: str, picked: object, *, runtime: Runtime) -> Notice:
     """The capacity menu: "off" (no cap) or a whole number of leads a day."""
     if picked == "off":
         return _result(person_settings.set_capacity(user_id, None, runtime=runtime))
-    if not picked or not picked.isdigit() or not 1 <= int(picked) <= CAPACITY_MAX:
+    capacity = parse_count(picked, low=1, high=CAPACITY_MAX)
+    if capacity is None:
         return Notice("Pick a daily cap from the list, or *No cap*.", error=True)
-    return _result(person_settings.set_capacity(user_id, int(picked), runtime=runtime))
+    return _result(person_settings.set_capacity(user_id, capacity, runtime=runtime))
 
 
 def _result(text: str) -> Notice:

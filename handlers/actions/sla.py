@@ -31,8 +31,6 @@ def _run(answer: Answer, action: Action, done_text: Callable[[decisions.Outcome]
     answer.runtime.wake()
     if outcome.result == decisions.RECORDED:
         answer(done_text(outcome))
-    elif outcome.result == decisions.ALREADY and outcome.handoff is not None:
-        answer(messages.not_pending(), error=True)
     else:
         answer.outcome(outcome)
 
@@ -112,9 +110,6 @@ def open_disqualify_modal(
         config=runtime.config,
         now=runtime.clock(),
     )
-    if outcome.result == decisions.ALREADY:
-        answer(messages.not_pending(), error=True)
-        return
     if outcome.result != decisions.OK:
         answer.outcome(outcome)
         return

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.inputs import parse_date, parse_id, parse_json_object
 from bot.runtime import Runtime
 from bot.services import decisions
-from bot.views.reason_modal import parse_reason_submission
+from bot.views.reason_modal import (
+    Kind,
+    parse_private_metadata,
+    parse_reason_submission,
+    state_value,
+)
 from handlers.answers import outcome_text
 from handlers.events.app_home import publish_home
 
@@ -21,23 +25,21 @@ def submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, runtime: Runtime
 ) -> None:
     user_id = body["user"]["id"]
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-        handoff_id, kind = int(meta["handoff_id"]), str(meta["kind"])
-    except (ValueError, KeyError, TypeError):
+    meta = metadata_of(view.get("private_metadata"))
+    if meta is None:
         ack(response_action="errors", errors={ids.REASON_BLOCK: "This form is out of date."})
         return
-    form = parse_reason_submission((view.get("state") or {}).get("values") or {})
+    handoff_id, kind = meta
+    values = (view.get("state") or {}).get("values") or {}
+    form = parse_reason_submission(values)
     if not form.reason_code:
         ack(response_action="errors", errors={ids.REASON_BLOCK: "Pick a reason."})
         return
-    revisit_on = None
-    if form.revisit_on:
-        try:
-            revisit_on = date.fromisoformat(form.revisit_on)
-        except ValueError:
-            ack(response_action="errors", errors={ids.REVISIT_BLOCK: "Pick a valid date."})
-            return
+    picked = state_value(values, ids.REVISIT_BLOCK, ids.REVISIT_INPUT).get("selected_date")
+    revisit_on = parse_date(picked)
+    if picked is not None and revisit_on is None:
+        ack(response_action="errors", errors={ids.REVISIT_BLOCK: "Pick a valid date."})
+        return
     action = decisions.REJECT if kind == "reject" else decisions.HANDBACK
     outcome = decisions.decide(
         handoff_id,
@@ -62,5 +64,19 @@ def submit(
     )
     ack(
         response_action="errors",
-        errors={block: outcome_text(outcome, runtime) or "Could not record this decision."},
+        errors={
+            block: outcome_text(outcome, runtime, plain_for=user_id)
+            or "Could not record this decision."
+        },
     )
+
+
+def metadata_of(raw: Any) -> tuple[int, Kind] | None:
+    """`(handoff_id, kind)` from the form's private_metadata: short, well-formed JSON
+    (checked first, so nothing raises) with an id that fits the database."""
+    if parse_json_object(raw) is None:
+        return None
+    meta = parse_private_metadata(raw)
+    if meta is None or parse_id(meta[0]) is None:
+        return None
+    return meta

@@ -8,9 +8,9 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.inputs import parse_id, parse_json_object
 from bot.runtime import Runtime
 from bot.services import decisions, sla_actions
-from bot.views import messages
 from bot.views.touch_modal import parse_touch_metadata, parse_touch_submission
 from handlers.answers import outcome_text
 from handlers.events.app_home import publish_home
@@ -19,7 +19,9 @@ from handlers.events.app_home import publish_home
 def submit(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, runtime: Runtime
 ) -> None:
-    handoff_id = parse_touch_metadata(view.get("private_metadata"))
+    raw = view.get("private_metadata")
+    well_formed = parse_json_object(raw) is not None  # so the tested parser cannot raise
+    handoff_id = parse_id(parse_touch_metadata(raw)) if well_formed else None
     if handoff_id is None:
         ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: "This form is out of date."})
         return
@@ -42,9 +44,5 @@ def submit(
         runtime.wake()
         publish_home(client, body["user"]["id"], runtime)
         return
-    text = (
-        messages.not_pending()
-        if outcome.result == decisions.ALREADY
-        else (outcome_text(outcome, runtime) or "Could not record this.")
-    )
+    text = outcome_text(outcome, runtime, plain_for=body["user"]["id"]) or "Could not record this."
     ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: text})

@@ -211,3 +211,42 @@ def test_unknown_reason_code_is_refused_in_the_modal(bot):
 def _status(bot, handoff_id: int) -> str:
     with unit_of_work(bot.runtime.engine) as session:
         return session.get(Handoff, handoff_id).status
+
+
+def test_a_late_click_after_the_sla_clock_reassigned_names_lead_new_owner_and_time(bot, clock):
+    handoff = route(bot)
+    card = dm_messages(bot.slack, handoff.owner_id)[0]
+    clock.advance(hours=24)
+    bot.tick()
+    click_card(bot, handoff.owner_id, ids.ACCEPT, handoff, card)
+    [text] = wait_for(lambda: ephemeral_texts(bot.slack, handoff.owner_id))
+    assert "*Jordan Lee (" in text
+    assert "was already reassigned to Ben Brooks by the SLA clock on <!date^" in text
+    assert "system" not in text and "EST" not in text
+
+
+def test_a_refusal_names_the_lead_and_its_owner(bot):
+    handoff = route(bot)
+    card = dm_messages(bot.slack, handoff.owner_id)[0]
+    click_card(bot, f.EVE, ids.ACCEPT, handoff, card)
+    [text] = wait_for(lambda: ephemeral_texts(bot.slack, f.EVE))
+    assert text.startswith("Only the owner of *Jordan Lee (")
+    assert "(Ana Alvarez), their manager or an admin can act on it. Nothing was changed." in text
+    assert _status(bot, handoff.id) == "pending"
+
+
+def test_a_late_form_says_who_decided_in_plain_text_in_the_clickers_zone(bot):
+    from storage.people import set_tz
+
+    handoff = route(bot)
+    card = dm_messages(bot.slack, handoff.owner_id)[0]
+    click_card(bot, handoff.owner_id, ids.REJECT, handoff, card)
+    modal = wait_for(lambda: bot.slack.state.open_modals(handoff.owner_id))[-1]
+    with unit_of_work(bot.runtime.engine) as session:
+        set_tz(handoff.owner_id, "Europe/London", session=session)
+    click_card(bot, f.MAYA, ids.ACCEPT, handoff, card)
+    wait_for(lambda: _status(bot, handoff.id) == "accepted")
+    answer = bot.peer.submit_view(handoff.owner_id, modal.id, reason_values("R-JUNK")).json()
+    error = answer["errors"][ids.REASON_BLOCK]
+    assert error.startswith("Jordan Lee (") and "already accepted by Maya Moreau on" in error
+    assert "GMT" in error and "<!date" not in error and "*" not in error

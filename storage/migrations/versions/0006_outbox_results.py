@@ -1,7 +1,7 @@
 """outbox results: where a DM was posted, which file a digest's chart became
 
 Revision ID: 0006
-Revises: 0004 (to be re-chained onto 0005 at merge)
+Revises: 0005
 Create Date: 2026-11-24 12:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"  # becomes "0005" when merged after it
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.views import (
@@ -13,50 +15,87 @@ from bot.views import (
     snoozed,
     touch_recorded,
 )
+from bot.views.messages import slack_date, touch_already
+
+AT = datetime(2026, 11, 24, 19, 30, tzinfo=UTC)
+TOKEN = "<!date^1795548600^{date_short_pretty} at {time}|Tue 24 Nov 2026, 19:30 UTC>"
+
+
+def test_slack_date_shows_each_reader_their_own_time() -> None:
+    assert slack_date(AT) == TOKEN
+    assert slack_date(AT.replace(tzinfo=None)) == TOKEN  # naive means UTC
 
 
 @pytest.mark.parametrize(
-    ("owner", "expected"),
+    ("lead", "owner", "expected"),
     [
         (
+            "Jordan Lee (Acme)",
             "Ana Alvarez",
-            "Only the lead's owner (Ana Alvarez), their manager or an admin "
-            "can decide on this lead.",
+            "Only the owner of *Jordan Lee (Acme)* (Ana Alvarez), their manager or an admin "
+            "can act on it. Nothing was changed.",
         ),
         (
             "<!channel>",
-            "Only the lead's owner (&lt;!channel&gt;), their manager or an admin "
-            "can decide on this lead.",
+            "<!here>",
+            "Only the owner of *&lt;!channel&gt;* (&lt;!here&gt;), their manager or an admin "
+            "can act on it. Nothing was changed.",
         ),
-        (None, "Only the lead's owner, their manager or an admin can decide on this lead."),
+        (
+            None,
+            None,
+            "Only the owner of this lead, their manager or an admin can act on it. "
+            "Nothing was changed.",
+        ),
     ],
 )
-def test_refusal(owner: str | None, expected: str) -> None:
-    assert refusal(owner) == expected
+def test_refusal_names_the_lead_and_its_owner(lead, owner, expected) -> None:
+    assert refusal(lead, owner) == expected
 
 
 @pytest.mark.parametrize(
-    ("status", "by", "at", "expected"),
+    ("status", "by", "new_owner", "expected"),
     [
         (
             "accepted",
-            "Ana",
-            "Tue 24 Nov 2026, 14:30 EST",
-            "This lead was already accepted by Ana on Tue 24 Nov 2026, 14:30 EST.",
+            "Ana Alvarez",
+            None,
+            f"*Jordan Lee (Acme)* was already accepted by Ana Alvarez on {TOKEN}. "
+            "Nothing was changed.",
+        ),
+        (
+            "reassigned",
+            "the SLA clock",
+            "Ben Brooks",
+            f"*Jordan Lee (Acme)* was already reassigned to Ben Brooks by the SLA clock on "
+            f"{TOKEN}. Nothing was changed.",
         ),
         (
             "handed_back",
             "Bo & <Co>",
             None,
-            "This lead was already handed back by Bo &amp; &lt;Co&gt;.",
+            f"*Jordan Lee (Acme)* was already handed back by Bo &amp; &lt;Co&gt; on {TOKEN}. "
+            "Nothing was changed.",
         ),
-        ("rejected", None, None, "This lead was already rejected."),
-        ("reassigned", "", "", "This lead was already reassigned."),
-        ("<weird>", None, None, "This lead was already &lt;weird&gt;."),
     ],
 )
-def test_already_decided(status: str, by: str | None, at: str | None, expected: str) -> None:
-    assert already_decided(status, by, at) == expected
+def test_already_decided_names_lead_person_and_time(status, by, new_owner, expected) -> None:
+    assert already_decided(status, "Jordan Lee (Acme)", by, AT, new_owner=new_owner) == expected
+
+
+def test_already_decided_without_details() -> None:
+    assert already_decided("rejected", None, None, None) == (
+        "This lead was already rejected. Nothing was changed."
+    )
+    assert "&lt;weird&gt;" in already_decided("<weird>", "", "", None)
+    assert "system" not in already_decided("reassigned", "X", "the SLA clock", AT)
+
+
+def test_touch_already_logged() -> None:
+    assert touch_already("Jordan Lee (Acme)", "contacted", "Ana Alvarez", AT) == (
+        f"The first touch on *Jordan Lee (Acme)* was already logged: contacted, by Ana Alvarez "
+        f"on {TOKEN}. Nothing was changed."
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,7 +113,7 @@ def test_decision_recorded(status: str, starts: str) -> None:
 
 
 def test_long_names_are_trimmed() -> None:
-    assert len(refusal("x" * 5000)) < 400
+    assert len(refusal("x" * 5000, "y" * 5000)) < 700
     assert len(decision_recorded("accepted", "&" * 5000)) < 500
 
 
@@ -114,4 +153,7 @@ def test_touch_recorded(kind: str, starts: str) -> None:
 
 
 def test_not_pending() -> None:
-    assert "no longer waiting" in not_pending()
+    assert not_pending("Jordan <Lee>") == (
+        "*Jordan &lt;Lee&gt;* is no longer waiting for that, so nothing was changed."
+    )
+    assert "this lead" in not_pending(None)
