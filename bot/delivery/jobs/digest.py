@@ -1,4 +1,5 @@
-"""Delivering a `digest` outbox row: the numbers, the chart, its upload, one post.
+"""`digest`: delivering a digest outbox row (scheduled, or asked for with `handshake digest
+--now`): the numbers, the chart, its upload, one post.
 
 The chart goes up with Slack's external upload flow: `files.getUploadURLExternal`, the PNG
 POSTed to the URL it returns, `files.completeUploadExternal` with no channel (the file is
@@ -16,19 +17,17 @@ import logging
 import urllib.error
 import urllib.request
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.delivery_errors import Permanent, RetryLater
+from bot.delivery.errors import Permanent, RetryLater
+from bot.delivery.protocol import Delivery, Job
 from bot.digest.data import Digest, build_digest, period_of
+from bot.digest.schedule import DIGEST
 from bot.digest.view import build_digest_message, chart_title
 from storage import digests, outbox
 from storage.db import read_only, unit_of_work
 from storage.events import log_event
 from storage.models import Outbox
-
-if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
 
 log = logging.getLogger("handshake.digest")
 
@@ -37,7 +36,7 @@ IMAGE_RETRIES = 2  # Slack may refuse an image block while it still processes a 
 IMAGE_RETRY_SECONDS = 5.0
 
 
-def deliver_digest(worker: DeliveryWorker, row: Outbox) -> None:
+def deliver_digest(worker: Delivery, row: Outbox) -> None:
     payload = row.payload or {}
     try:
         start = datetime.fromisoformat(payload["period_start"])
@@ -100,7 +99,7 @@ def deliver_digest(worker: DeliveryWorker, row: Outbox) -> None:
     )
 
 
-def chart_file(worker: DeliveryWorker, digest: Digest, tz: str) -> str | None:
+def chart_file(worker: Delivery, digest: Digest, tz: str) -> str | None:
     """Draw and upload the chart; its file id, or None when it cannot be had (the digest
     then goes without it). Slack being down or slow is retried like any call."""
     try:
@@ -128,7 +127,7 @@ def chart_file(worker: DeliveryWorker, digest: Digest, tz: str) -> str | None:
         return None
 
 
-def upload_png(worker: DeliveryWorker, png: bytes, *, filename: str, title: str) -> str:
+def upload_png(worker: Delivery, png: bytes, *, filename: str, title: str) -> str:
     """Slack's external upload, not shared to any channel; returns the file id."""
     answer = worker.call(
         "files_getUploadURLExternal", maybe_sent_on_error=False, filename=filename, length=len(png)
@@ -159,3 +158,6 @@ def post_bytes(url: str, data: bytes, *, timeout: float) -> str:
         raise Permanent(f"upload: HTTP {exc.code}") from exc
     except OSError as exc:  # refused, reset, timed out
         raise RetryLater(0, f"upload: {exc!r}", maybe_sent=False) from exc
+
+
+KINDS: dict[str, Job] = {DIGEST: deliver_digest}

@@ -13,12 +13,10 @@ and never retried by us, so there is nothing to deduplicate.
 from __future__ import annotations
 
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.delivery.protocol import Delivery
 from storage.models import Outbox
-
-if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
 
 PAGES = 10  # at most 2,000 messages looked at: the row's own time window is far smaller
 SLACK_CLOCK_SLACK = 60  # seconds before the row was created that a post may carry as its ts
@@ -33,7 +31,7 @@ def tag_matches(message: dict[str, Any], tag: dict[str, Any]) -> bool:
 
 
 def find_posted(
-    worker: DeliveryWorker,
+    worker: Delivery,
     channel: str,
     row: Outbox,
     tag: dict[str, Any],

@@ -3,8 +3,12 @@
 Each row is claimed with a compare-and-set (pending → sending) and committed before
 Slack is called, so two workers never send the same row. A post whose outcome is
 unknown (timeout, 5xx, crash mid-call) is flagged `maybe_sent`; before posting it
-again the worker looks for it by its metadata (bot/delivery_lookup.py): cards, DMs,
+again the worker looks for it by its metadata (bot/delivery/lookup.py): cards, DMs,
 thread replies and the digest alike.
+
+What each kind of row does is a job (bot/delivery/jobs/): the worker is given its table of
+jobs, and how to learn a person's time zone, by the wiring (bot/server.py `build_worker`),
+and knows none of them itself.
 """
 
 from __future__ import annotations
@@ -21,20 +25,16 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.config import HandshakeConfig
-from bot.delivery_errors import PERMANENT, Permanent, RetryLater
-from bot.delivery_jobs import JOBS
-from bot.delivery_lookup import find_posted
-from bot.delivery_loop import DeliveryThread
-from bot.services.sla_clock import replan_for_person
+from bot.delivery.errors import PERMANENT, Permanent, RetryLater
+from bot.delivery.lookup import find_posted
+from bot.delivery.protocol import JobTable, TimeZoneHook
 from storage import outbox
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import get_handoff
 from storage.models import Outbox
-from storage.people import get_person, set_tz
 
 log = logging.getLogger("handshake.delivery")
-__all__ = ["DeliveryThread", "DeliveryWorker"]
 
 
 @dataclass
@@ -43,6 +43,8 @@ class DeliveryWorker:
     config: HandshakeConfig
     client: WebClient
     clock: Clock
+    jobs: JobTable
+    time_zones: TimeZoneHook | None = None  # None: this worker does not ask for time zones
     batch_size: int = 50
     max_attempts: int = 8
     lease: timedelta = timedelta(minutes=2)
@@ -94,7 +96,7 @@ class DeliveryWorker:
     # -- the calls ---------------------------------------------------------------
 
     def _perform(self, row: Outbox) -> None:
-        job = JOBS.get(row.kind)
+        job = self.jobs.get(row.kind)
         if job is None:
             raise Permanent(f"unknown outbox kind {row.kind!r}")
         job(self, row)
@@ -150,23 +152,10 @@ class DeliveryWorker:
                     **event,
                 )
 
-    def cache_tz(self, slack_id: str, *, refresh: bool = False) -> None:
-        """Learn a person's time zone from Slack (users.info); their clocks follow it."""
-        with unit_of_work(self.engine) as session:
-            person = get_person(slack_id, session=session)
-            if person is None or (person.tz and not refresh):
-                return
-        try:
-            info = self.client.users_info(user=slack_id)
-        except Exception as exc:  # the card falls back to the configured time zone
-            log.warning("users.info failed user=%s error=%s", slack_id, exc)
-            return
-        tz = (info.get("user") or {}).get("tz")
-        if tz:
-            with unit_of_work(self.engine) as session:
-                if set_tz(slack_id, tz, session=session):
-                    moved = replan_for_person(slack_id, session=session, config=self.config)
-                    log.info("time zone user=%s tz=%s timers_moved=%d", slack_id, tz, moved)
+    def learn_time_zone(self, slack_id: str) -> None:
+        """Before writing to a person: the wiring's hook learns their time zone."""
+        if self.time_zones is not None:
+            self.time_zones(self, slack_id)
 
     def call(self, method: str, *, maybe_sent_on_error: bool, **kwargs: Any) -> Any:
         channel = kwargs.get("channel") or kwargs.get("users") or "-"

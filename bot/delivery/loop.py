@@ -7,10 +7,10 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from bot.backoff import Backoff
+from bot.delivery.backoff import Backoff
 
 if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
+    from bot.delivery.worker import DeliveryWorker
 
 log = logging.getLogger("handshake.delivery")
 IDLE_WHEN_STUCK = 1.0  # seconds to wait when rows are due but none could go (rate limited)
