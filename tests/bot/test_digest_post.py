@@ -13,8 +13,8 @@ from bot.digest.chart import CampaignBar, render_chart
 from bot.digest.schedule import enqueue_now, run_digest_tick
 from bot.digest.view import chart_title
 from bot.runtime import Runtime
-from bot.sandbox.models import Message
 from bot.server import build_worker
+from sandbox.models import Message
 from storage import digests
 from storage.db import unit_of_work
 from storage.events import events_of_kind

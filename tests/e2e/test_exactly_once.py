@@ -11,9 +11,9 @@ import pytest
 from sqlmodel import select
 
 from bot.digest.schedule import enqueue_now
-from bot.sandbox.models import Message
 from bot.scheduler import run_tick
 from bot.server import build_worker
+from sandbox.models import Message
 from storage import outbox
 from storage.db import unit_of_work
 from storage.models import OUT_DONE, OUT_PENDING, Outbox

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.blockkit import check_view
-from bot.sandbox.models import JSON, SlackError, View
-from bot.sandbox.state import SandboxState
+from sandbox.blockkit import check_view
+from sandbox.models import JSON, SlackError, View
+from sandbox.state import SandboxState
 
 
 def _valid_view(view: Any) -> JSON:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from bot.sandbox.message_store import ts_key
-from bot.sandbox.models import JSON, Channel, User, View
+from sandbox.message_store import ts_key
+from sandbox.models import JSON, Channel, User, View
 
 if TYPE_CHECKING:
-    from bot.sandbox.state import SandboxState
+    from sandbox.state import SandboxState
 
 RECENT_CALLS = 25
 

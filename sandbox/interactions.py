@@ -11,9 +11,9 @@ import copy
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.sandbox import payloads
-from bot.sandbox.models import JSON, SlackError, View
-from bot.sandbox.state import SandboxState
+from sandbox import payloads
+from sandbox.models import JSON, SlackError, View
+from sandbox.state import SandboxState
 
 _OPTION_ELEMENTS = {"static_select", "radio_buttons", "overflow"}
 

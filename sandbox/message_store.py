@@ -9,7 +9,7 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.sandbox.models import JSON, Ephemeral, Message, SlackError
+from sandbox.models import JSON, Ephemeral, Message, SlackError
 
 
 @dataclass

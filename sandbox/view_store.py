@@ -9,7 +9,7 @@ import itertools
 import secrets
 from collections.abc import Callable
 
-from bot.sandbox.models import JSON, SlackError, View
+from sandbox.models import JSON, SlackError, View
 
 MAX_STACK = 3
 

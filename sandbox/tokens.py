@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.sandbox.models import SlackError
+from sandbox.models import SlackError
 
 TRIGGER_TTL_SECONDS = 3.0
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.sandbox.message_store import Page, render
-from bot.sandbox.models import JSON, TEAM_DOMAIN, TEAM_ID, SlackError
-from bot.sandbox.params import as_bool, as_int
-from bot.sandbox.state import SandboxState
+from sandbox.message_store import Page, render
+from sandbox.models import JSON, TEAM_DOMAIN, TEAM_ID, SlackError
+from sandbox.params import as_bool, as_int
+from sandbox.state import SandboxState
 
 
 def auth_test(state: SandboxState, p: JSON) -> JSON:

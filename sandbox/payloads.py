@@ -12,7 +12,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.sandbox.models import APP_ID, JSON, TEAM_DOMAIN, TEAM_ID
+from sandbox.models import APP_ID, JSON, TEAM_DOMAIN, TEAM_ID
 
 FORM = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"

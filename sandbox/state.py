@@ -6,16 +6,16 @@ import copy
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 
-from bot.sandbox.calls import Call, CallLog
-from bot.sandbox.changes import ChangeCounter
-from bot.sandbox.faults import Fault, FaultBook, RateLimiter
-from bot.sandbox.file_store import FileStore, StoredFile
-from bot.sandbox.message_store import MessageStore
-from bot.sandbox.models import JSON, Channel, Ephemeral, Message, SlackError, User, View
-from bot.sandbox.snapshot import snapshot
-from bot.sandbox.tokens import ResponseTarget, ResponseUrlBook, TriggerBook
-from bot.sandbox.view_store import ViewStore
+from sandbox.calls import Call, CallLog
+from sandbox.changes import ChangeCounter
+from sandbox.faults import Fault, FaultBook, RateLimiter
+from sandbox.file_store import FileStore, StoredFile
+from sandbox.message_store import MessageStore
+from sandbox.models import JSON, Channel, Ephemeral, Message, SlackError, User, View
+from sandbox.tokens import ResponseTarget, ResponseUrlBook, TriggerBook
+from sandbox.view_store import ViewStore
 
 
 class SandboxState:
@@ -257,6 +257,39 @@ class SandboxState:
             return copy.deepcopy(self.view_store.homes.get(user_id))
 
     def snapshot(self) -> JSON:
-        """Everything as plain JSON, for tests and the demo page."""
+        """Everything as plain JSON (`GET /_sandbox/state`), for tests and the demo page:
+        users, channels with their messages (metadata included), ephemerals, open modals,
+        App Home views, uploaded files (without their bytes) and a summary of the call log."""
         with self.lock:
-            return snapshot(self)
+            store, views = self.message_store, self.view_store
+            return {
+                "version": self.version,
+                "bot": {"user_id": self.bot_user_id, "bot_id": self.bot_id},
+                "users": [asdict(u) for u in self.users.values()],
+                "channels": [
+                    {
+                        **asdict(c),
+                        "messages": [
+                            m.to_slack(include_metadata=True) for m in store.channels.get(c.id, [])
+                        ],
+                    }
+                    for c in self.channels.values()
+                ],
+                "ephemerals": [
+                    {k: v for k, v in asdict(e).items() if k != "earlier_blocks"}
+                    for e in store.ephemerals
+                ],
+                "modals": {
+                    u: [v.to_slack() for v in stack] for u, stack in views.stacks.items() if stack
+                },
+                "homes": {u: v.to_slack() for u, v in views.homes.items()},
+                "files": [
+                    {**f.to_slack(self.base_url), "complete": f.complete}
+                    for f in self.file_store.files.values()
+                ],
+                "calls": [
+                    {"method": c.method, "status": c.status, "ok": c.ok, "at": c.at}
+                    | ({"error": c.response["error"]} if "error" in c.response else {})
+                    for c in self.calls()
+                ],
+            }

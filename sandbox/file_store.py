@@ -9,7 +9,7 @@ import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.sandbox.models import JSON
+from sandbox.models import JSON
 
 FILES_PATH = "/_sandbox/files/"  # GET: a file's bytes
 UPLOAD_PATH = "/_sandbox/upload/"  # POST: the upload_url of files.getUploadURLExternal

@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.sandbox.models import JSON
+from sandbox.models import JSON
 
 ANY_METHOD = "*"
 _DEFAULT_ERRORS = {429: "ratelimited", 503: "service_unavailable"}

@@ -7,7 +7,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.sandbox.models import JSON, SlackError
+from sandbox.models import JSON, SlackError
 
 # Structured arguments that form bodies carry as JSON strings, and the error a bad one gets.
 _JSON_FIELDS = {

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.sandbox.models import JSON
+from sandbox.models import JSON
 
 
 @dataclass

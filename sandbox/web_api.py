@@ -28,14 +28,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox import api_chat, api_conversations, api_files, api_views
-from bot.sandbox.guard import LocalOnly
-from bot.sandbox.models import JSON, SlackError
-from bot.sandbox.params import bearer_token, decode_json_fields, parse_body
-from bot.sandbox.person_view import person_view
-from bot.sandbox.state import SandboxState
-from bot.sandbox.tokens import ResponseUrlBook
-from bot.sandbox.ui import ui_routes
+from sandbox import api_chat, api_conversations, api_files, api_views
+from sandbox.guard import LocalOnly
+from sandbox.models import JSON, SlackError
+from sandbox.params import bearer_token, decode_json_fields, parse_body
+from sandbox.person_view import person_view
+from sandbox.state import SandboxState
+from sandbox.tokens import ResponseUrlBook
+from sandbox.ui import ui_routes
 
 Handler = Callable[[SandboxState, JSON], JSON]
 Answer = tuple[int, JSON, dict[str, str]]

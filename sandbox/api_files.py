@@ -22,10 +22,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox.file_store import FILES_PATH, UPLOAD_PATH, StoredFile
-from bot.sandbox.models import JSON, Message, SlackError
-from bot.sandbox.params import as_int
-from bot.sandbox.state import SandboxState
+from sandbox.file_store import FILES_PATH, UPLOAD_PATH, StoredFile
+from sandbox.models import JSON, Message, SlackError
+from sandbox.params import as_int
+from sandbox.state import SandboxState
 
 UPLOAD_CALL = "upload_url"  # the name upload POSTs go by in the call log and faults
 

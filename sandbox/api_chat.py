@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bot.sandbox.blockkit import check_message
-from bot.sandbox.models import JSON, TEAM_DOMAIN, Channel, Ephemeral, Message, SlackError
-from bot.sandbox.params import as_bool
-from bot.sandbox.state import SandboxState
-from bot.sandbox.tokens import ResponseTarget
+from sandbox.blockkit import check_message
+from sandbox.models import JSON, TEAM_DOMAIN, Channel, Ephemeral, Message, SlackError
+from sandbox.params import as_bool
+from sandbox.state import SandboxState
+from sandbox.tokens import ResponseTarget
 
 
 def _file_ok(state: SandboxState, file_id: str) -> bool:

@@ -8,16 +8,16 @@ import time
 
 import httpx
 
-from bot.sandbox import api_chat, payloads
-from bot.sandbox.interactions import (
+from sandbox import api_chat, payloads
+from sandbox.interactions import (
     Choice,
     action_object,
     find_shown_element,
     find_surface,
     view_surface,
 )
-from bot.sandbox.models import JSON, Message, SlackError
-from bot.sandbox.state import SandboxState
+from sandbox.models import JSON, Message, SlackError
+from sandbox.state import SandboxState
 
 
 class SlackPeer:

@@ -29,8 +29,8 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.sandbox.state import SandboxState
-from bot.sandbox.ui_actions import action_routes
+from sandbox.state import SandboxState
+from sandbox.ui_actions import action_routes
 
 STATIC_DIR = Path(__file__).parent / "static"
 POLL_SECONDS = 0.1

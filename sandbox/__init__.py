@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
-from bot.sandbox.peer import SlackPeer
-from bot.sandbox.server import RunningServer, start_server
-from bot.sandbox.state import SandboxState
-from bot.sandbox.web_api import create_web_api
+from sandbox.peer import SlackPeer
+from sandbox.server import RunningServer, start_server
+from sandbox.state import SandboxState
+from sandbox.web_api import create_web_api
 
 __all__ = ["RunningServer", "Sandbox", "SandboxState", "SlackPeer", "start_server"]
 

@@ -34,10 +34,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.sandbox.interactions import Choice, view_surface
-from bot.sandbox.models import JSON, SlackError
-from bot.sandbox.peer import SlackPeer
-from bot.sandbox.state import SandboxState
+from sandbox.interactions import Choice, view_surface
+from sandbox.models import JSON, SlackError
+from sandbox.peer import SlackPeer
+from sandbox.state import SandboxState
 
 COMMAND = "/handshake"
 Work = Callable[[SlackPeer, str, JSON], tuple[httpx.Response | None, JSON]]
