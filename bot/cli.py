@@ -244,7 +244,8 @@ def _outbox(args: argparse.Namespace) -> int:
 
 
 def _digest(args: argparse.Namespace) -> int:
-    from bot.digest.ondemand import post_now, schedule_lines
+    from bot.delivery.ondemand import post_now
+    from bot.digest.status import schedule_lines
 
     settings = load_settings()
     problems = []

@@ -9,13 +9,14 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.backoff import Backoff
-from bot.delivery import DeliveryWorker
+from bot.delivery.backoff import Backoff
+from bot.delivery.protocol import Delivery
 from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
+from bot.services.sla_clock import follow_time_zone
 from bot.services.sla_fire import TickReport, tick
 from storage.db import unit_of_work
-from storage.people import active_people
+from storage.people import active_people, get_person
 
 log = logging.getLogger("handshake.scheduler")
 TICK_JOB_ID = "handshake-sla-tick"
@@ -41,13 +42,34 @@ def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
     return report
 
 
-def refresh_time_zones(worker: DeliveryWorker) -> int:
+def refresh_time_zones(worker: Delivery) -> int:
     """Ask Slack for everyone's time zone (users.info); clocks follow any change."""
     with unit_of_work(worker.engine) as session:
         people = [p.slack_id for p in active_people(session=session)]
     for slack_id in people:
-        worker.cache_tz(slack_id, refresh=True)
+        learn_time_zone(worker, slack_id, refresh=True)
     return len(people)
+
+
+def learn_time_zone(worker: Delivery, slack_id: str, *, refresh: bool = False) -> None:
+    """Learn a person's time zone from Slack (users.info), unless it is known already (or
+    `refresh`); their clocks follow it. The delivery worker calls this before it writes to
+    someone; a failure leaves the configured time zone in place."""
+    with unit_of_work(worker.engine) as session:
+        person = get_person(slack_id, session=session)
+        if person is None or (person.tz and not refresh):
+            return
+    try:
+        info = worker.client.users_info(user=slack_id)
+    except Exception as exc:  # the card falls back to the configured time zone
+        log.warning("users.info failed user=%s error=%s", slack_id, exc)
+        return
+    tz = (info.get("user") or {}).get("tz")
+    if tz:
+        with unit_of_work(worker.engine) as session:
+            moved = follow_time_zone(slack_id, tz, session=session, config=worker.config)
+        if moved is not None:
+            log.info("time zone user=%s tz=%s timers_moved=%d", slack_id, tz, moved)
 
 
 def guarded(
@@ -89,7 +111,7 @@ def _every(
 
 
 def start_scheduler(
-    runtime: Runtime, tick_seconds: float, worker: DeliveryWorker | None = None
+    runtime: Runtime, tick_seconds: float, worker: Delivery | None = None
 ) -> BackgroundScheduler:
     """Its job store is in memory on purpose: timers live in our database, never in
     APScheduler's (its stores must not be shared between processes)."""

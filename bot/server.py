@@ -19,8 +19,9 @@ from bot.app import create_app
 from bot.clock import Clock, utcnow
 from bot.config import HandshakeConfig
 from bot.delivery import DeliveryThread, DeliveryWorker
+from bot.delivery.jobs import JOBS
 from bot.runtime import Runtime
-from bot.scheduler import start_scheduler
+from bot.scheduler import learn_time_zone, start_scheduler
 from bot.settings import Settings
 from storage.db import make_engine, unit_of_work
 from storage.migrate import upgrade
@@ -52,6 +53,21 @@ def prepare_database(url: str, config: HandshakeConfig) -> Engine:
     with unit_of_work(engine) as session:
         sync_people(seeds(config), session=session)
     return engine
+
+
+def build_worker(
+    *, engine: Engine, config: HandshakeConfig, client: WebClient, clock: Clock
+) -> DeliveryWorker:
+    """The delivery worker, given every job and the time-zone lookup it runs before
+    writing to a person."""
+    return DeliveryWorker(
+        engine=engine,
+        config=config,
+        client=client,
+        clock=clock,
+        jobs=JOBS,
+        time_zones=learn_time_zone,
+    )
 
 
 @dataclass
@@ -110,7 +126,7 @@ def build_service(
         retry_handlers=[],
     )
     runtime = Runtime(engine=engine, config=config, clock=clock)
-    worker = DeliveryWorker(engine=engine, config=config, client=worker_client, clock=runtime.clock)
+    worker = build_worker(engine=engine, config=config, client=worker_client, clock=runtime.clock)
     delivery = DeliveryThread(worker, settings.tick_seconds)
     runtime.wake = delivery.wake
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="handshake-listener")

@@ -18,9 +18,9 @@ from sqlmodel import SQLModel
 from bot.config import HandshakeConfig, parse_config
 from bot.delivery import DeliveryWorker
 from bot.runtime import Runtime
-from bot.sandbox import RunningServer, Sandbox, SlackPeer, start_server
-from bot.server import build_service, prepare_database
+from bot.server import build_service, build_worker, prepare_database
 from bot.settings import Settings
+from sandbox import RunningServer, Sandbox, SlackPeer, start_server
 from tests import factories as f
 
 BOT_TOKEN = "xoxb-test-token"
@@ -131,7 +131,7 @@ def slack_client(sandbox: Sandbox, timeout: float = 5) -> WebClient:
 
 @pytest.fixture
 def worker(runtime: Runtime, slack: Sandbox) -> DeliveryWorker:
-    return DeliveryWorker(
+    return build_worker(
         engine=runtime.engine,
         config=runtime.config,
         client=slack_client(slack),

@@ -7,8 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bot.sandbox import Sandbox
-from bot.sandbox.models import Message
+from sandbox import Sandbox
+from sandbox.models import Message
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ import inspect
 from pathlib import Path
 
 from bot.config import HandshakeConfig, PersonConfig, load_config
-from bot.sandbox import SandboxState
+from sandbox import SandboxState
 
 DEMO_CONFIG = Path(__file__).with_name("handshake.demo.yml")
 HANDOFF_CHANNEL_NAME = "lead-handoff"

@@ -16,8 +16,8 @@ from bot.demo.feed import LeadFeed
 from bot.demo.leads import LeadGenerator
 from bot.demo.roster import demo_config, populate
 from bot.demo.wiring import connect_bot, database_url, demo_settings, free_port
-from bot.sandbox import RunningServer, Sandbox, start_server
 from bot.server import Service, build_service, prepare_database
+from sandbox import RunningServer, Sandbox, start_server
 
 log = logging.getLogger("handshake.demo")
 EXIT_BAD_INPUT = 2

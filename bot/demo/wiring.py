@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from bot.demo.roster import DEMO_CONFIG
-from bot.sandbox import Sandbox
 from bot.settings import Settings
+from sandbox import Sandbox
 
 
 def demo_settings(

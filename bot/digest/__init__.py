@@ -4,5 +4,8 @@
 - `data`: its numbers, from the reports (everyone's scope) and `storage.digests`.
 - `chart`: the funnel and acceptance by campaign as a PNG (matplotlib, Agg).
 - `view`: the Block Kit message.
-- `post`: the delivery worker's job for a `digest` outbox row: upload the chart, post once.
+- `status`: `handshake digest`, the schedule at a glance.
+
+Delivering a `digest` outbox row (upload the chart, post once) is a delivery job:
+bot/delivery/jobs/digest.py; `digest --now` is bot/delivery/ondemand.py.
 """

@@ -20,7 +20,7 @@ from storage.models import (
     Handoff,
     Lead,
 )
-from storage.people import get_person
+from storage.people import get_person, set_tz
 from storage.timers import add_timer, cancel_timers, pending_timers
 
 DECISION_TIMERS = (REMIND, ESCALATE, REASSIGN)
@@ -78,6 +78,16 @@ def start_follow_up_clock(
 
 def stop_follow_up_clock(handoff_id: int, *, session: Session, now: datetime, why: str) -> None:
     cancel_timers(handoff_id, session=session, now=now, kinds=FOLLOW_UP_TIMERS, note=why)
+
+
+def follow_time_zone(
+    slack_id: str, tz: str, *, session: Session, config: HandshakeConfig
+) -> int | None:
+    """A person's time zone, as Slack reports it: stored, and when it changed, their timers
+    re-planned. Returns how many timers moved; None when the time zone did not change."""
+    if not set_tz(slack_id, tz, session=session):
+        return None
+    return replan_for_person(slack_id, session=session, config=config)
 
 
 def replan_for_person(slack_id: str, *, session: Session, config: HandshakeConfig) -> int:

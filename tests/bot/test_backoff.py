@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError
 
-from bot.backoff import Backoff, failure_signature
-from bot.delivery import DeliveryThread, DeliveryWorker
+from bot.delivery import DeliveryThread
+from bot.delivery.backoff import Backoff, failure_signature
 from bot.digest.schedule import enqueue_now
 from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
-from bot.server import prepare_database
+from bot.server import build_worker, prepare_database
 from storage.db import unit_of_work
 from storage.models import OUT_DONE, Outbox
 from tests.conftest import slack_client
@@ -88,7 +88,7 @@ def test_the_delivery_thread_backs_off_on_an_unwritable_database_and_recovers(
     def _query_only(dbapi_conn, _record, _proxy):  # type: ignore[no-untyped-def]
         dbapi_conn.execute(f"PRAGMA query_only = {int(unwritable['on'])}")
 
-    worker = DeliveryWorker(engine=engine, config=config, client=slack_client(slack), clock=clock)
+    worker = build_worker(engine=engine, config=config, client=slack_client(slack), clock=clock)
     thread = DeliveryThread(worker, tick_seconds=0.05)
     tries = []
     run_once = worker.run_once

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from sqlmodel import select
 
-from bot.delivery import DeliveryWorker
+from bot.server import build_worker
 from storage.db import unit_of_work
 from storage.models import OUT_DONE, OUT_FAILED, OUT_PENDING, OUT_SENDING, Event, Handoff, Outbox
 from tests import factories as f
@@ -72,7 +72,7 @@ def test_timeout_after_slack_posted_does_not_post_twice(bot, runtime, clock):
     """Slack stored the message but our client timed out: the retry finds it by metadata."""
     handoff = routed(bot)
     bot.slack.state.add_fault("chat.postMessage", delay=1.5, apply_after=True, times=1)
-    impatient = DeliveryWorker(
+    impatient = build_worker(
         engine=runtime.engine,
         config=runtime.config,
         client=slack_client(bot.slack, timeout=0.5),
@@ -104,7 +104,7 @@ def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
     class Crash(BaseException):
         pass
 
-    crashing = DeliveryWorker(
+    crashing = build_worker(
         engine=runtime.engine, config=runtime.config, client=slack_client(bot.slack), clock=clock
     )
 
@@ -113,14 +113,14 @@ def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
 
     with monkeypatch.context() as patch:
         # The process dies right after Slack answered, before our commit.
-        patch.setattr("bot.delivery_jobs.set_card", die)
+        patch.setattr("bot.delivery.jobs.card_post.set_card", die)
         with pytest.raises(Crash):
             crashing.run_once()
     assert [r.status for r in rows(bot)][:1] == [OUT_SENDING]
     assert successful_posts(bot) == 1
 
     clock.advance(minutes=5)  # past the lease
-    restarted = DeliveryWorker(
+    restarted = build_worker(
         engine=runtime.engine, config=runtime.config, client=slack_client(bot.slack), clock=clock
     )
     restarted.run_once()
@@ -163,7 +163,7 @@ def test_two_workers_never_send_the_same_row(bot, runtime, clock):
     for _ in range(10):
         routed(bot)
     workers = [
-        DeliveryWorker(
+        build_worker(
             engine=runtime.engine,
             config=runtime.config,
             client=slack_client(bot.slack),
@@ -207,10 +207,8 @@ def test_unreachable_slack_keeps_the_rows_pending(bot, runtime, clock, slack):
     nowhere = WebClient(
         token="xoxb-x", base_url="http://127.0.0.1:9/api/", timeout=1, retry_handlers=[]
     )
-    worker = DeliveryWorker(
-        engine=runtime.engine, config=runtime.config, client=nowhere, clock=clock
-    )
+    worker = build_worker(engine=runtime.engine, config=runtime.config, client=nowhere, clock=clock)
     worker.run_once()
     assert {r.status for r in rows(bot)} == {OUT_PENDING}
     assert all(r.attempts == 1 and r.last_error for r in rows(bot))
-    _ = SlackApiError  # (kept for readers: API errors are classified in bot.delivery)
+    _ = SlackApiError  # (kept for readers: API errors are classified in bot.delivery.worker)

@@ -19,7 +19,7 @@ from bot.demo.leads import LeadGenerator
 from bot.demo.roster import DEMO_CONFIG, demo_config, title
 from bot.domain.qualify import qualify
 from bot.intake.validate import validate_lead
-from bot.sandbox.models import Message
+from sandbox.models import Message
 from tests.helpers import button_texts, rendered, wait_for
 
 CHANNEL = "C0HANDOFF1"

@@ -11,7 +11,7 @@ import yaml
 from bot import cli
 from bot.clock import utcnow
 from bot.config import parse_config
-from bot.digest.post import METADATA_EVENT
+from bot.delivery.jobs.digest import METADATA_EVENT
 from bot.intake.service import ingest
 from bot.intake.validate import validate_lead
 from bot.server import prepare_database

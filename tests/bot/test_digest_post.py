@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.delivery import DeliveryWorker
+from bot.delivery.jobs.digest import METADATA_EVENT
 from bot.digest.chart import CampaignBar, render_chart
-from bot.digest.post import METADATA_EVENT
 from bot.digest.schedule import enqueue_now, run_digest_tick
 from bot.digest.view import chart_title
 from bot.runtime import Runtime
-from bot.sandbox.models import Message
+from bot.server import build_worker
+from sandbox.models import Message
 from storage import digests
 from storage.db import unit_of_work
 from storage.events import events_of_kind
@@ -108,7 +109,7 @@ def test_a_missed_slot_is_posted_once_after_downtime(bot, clock):
 
 def worker_with(bot, timeout: float = 5) -> DeliveryWorker:
     rt = bot.runtime
-    return DeliveryWorker(
+    return build_worker(
         engine=rt.engine,
         config=rt.config,
         client=slack_client(bot.slack, timeout=timeout),

@@ -17,7 +17,7 @@ from bot.reports.campaigns import CampaignRow
 from bot.reports.common import Counts, ReasonCount, Timing
 from bot.reports.contract import ContractReport, SignalRow, Verdicts
 from bot.reports.scope import ALL, Scope
-from bot.sandbox.blockkit import check_message
+from sandbox.blockkit import check_message
 from tests.bot.test_digest_data import build_week, digest_for
 
 

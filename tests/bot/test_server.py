@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from bot.sandbox import start_server
 from bot.server import build_service
 from bot.settings import Settings
+from sandbox import start_server
 from storage.migrate import current_revision
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 

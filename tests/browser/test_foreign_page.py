@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from bot.sandbox import RunningServer, start_server
+from sandbox import RunningServer, start_server
 
 pytestmark = pytest.mark.browser
 

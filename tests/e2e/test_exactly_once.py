@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.delivery import DeliveryWorker
 from bot.digest.schedule import enqueue_now
-from bot.sandbox.models import Message
 from bot.scheduler import run_tick
+from bot.server import build_worker
+from sandbox.models import Message
 from storage import outbox
 from storage.db import unit_of_work
 from storage.models import OUT_DONE, OUT_PENDING, Outbox
@@ -114,7 +114,7 @@ def test_a_timeout_after_slack_posted_never_posts_twice(case, bot, runtime, cloc
     [row] = [r for r in _rows(bot) if pick(r)]
 
     bot.slack.state.add_fault("chat.postMessage", delay=1.5, apply_after=True, times=1)
-    impatient = DeliveryWorker(
+    impatient = build_worker(
         engine=runtime.engine,
         config=runtime.config,
         client=slack_client(bot.slack, timeout=0.5),

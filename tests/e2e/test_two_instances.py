@@ -31,9 +31,9 @@ from bot import ids
 from bot.config import HandshakeConfig, parse_config
 from bot.intake.service import ingest
 from bot.intake.validate import validate_lead
-from bot.sandbox import Sandbox
-from bot.sandbox.calls import Call
 from bot.server import prepare_database
+from sandbox import Sandbox
+from sandbox.calls import Call
 from storage.models import (
     ESCALATE,
     OUT_DONE,

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from bot import ids
-from bot.sandbox.interactions import Choice
 from bot.services import decisions
 from bot.views import messages
+from sandbox.interactions import Choice
 from storage import outbox
 from storage.db import unit_of_work
 from storage.handoffs import get_handoff, handoffs_for_lead

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from bot import ids
-from bot.sandbox.models import Ephemeral
 from bot.services.settings import NOT_ON_ROSTER
+from sandbox.models import Ephemeral
 from storage.db import unit_of_work
 from storage.events import events_for_lead
 from storage.handoffs import get_handoff

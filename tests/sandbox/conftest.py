@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bot.sandbox import RunningServer, Sandbox, SandboxState, start_server
+from sandbox import RunningServer, Sandbox, SandboxState, start_server
 from tests.sandbox.echo_bot import EchoBot
 from tests.sandbox.workspace import ANA, BO, HANDOFF, SECRET, TOKEN
 

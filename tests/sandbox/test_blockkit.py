@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.sandbox.blockkit import check_message, check_view
+from sandbox.blockkit import check_message, check_view
 from tests.sandbox.workspace import HANDOFF
 
 

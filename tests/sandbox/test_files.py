@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.sandbox import Sandbox, SandboxState
+from sandbox import Sandbox, SandboxState
 from tests.sandbox.workspace import HANDOFF
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200

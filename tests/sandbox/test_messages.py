@@ -7,7 +7,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.sandbox import Sandbox, SandboxState
+from sandbox import Sandbox, SandboxState
 from tests.sandbox.workspace import ANA, BO, HANDOFF, TOKEN
 
 CARD = {"event_type": "handshake_card", "event_payload": {"handoff_id": 7}}

@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.sandbox import RunningServer, Sandbox, SandboxState, SlackPeer, start_server
-from bot.sandbox.payloads import block_actions, event_callback, sign, slash_command
+from sandbox import RunningServer, Sandbox, SandboxState, SlackPeer, start_server
+from sandbox.payloads import block_actions, event_callback, sign, slash_command
 from tests.sandbox.workspace import ANA, BO, HANDOFF, SECRET, TOKEN
 
 REASON_MODAL = {

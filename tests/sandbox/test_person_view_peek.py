@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.interactions import InteractionError, message_surface
-from bot.sandbox.models import Message
-from bot.sandbox.person_view import person_view
-from bot.sandbox.state import SandboxState
+from sandbox.interactions import InteractionError, message_surface
+from sandbox.models import Message
+from sandbox.person_view import person_view
+from sandbox.state import SandboxState
 
 
 def make_state() -> SandboxState:

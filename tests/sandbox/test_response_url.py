@@ -6,7 +6,7 @@ import httpx
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.sandbox import Sandbox, SandboxState
+from sandbox import Sandbox, SandboxState
 from tests.sandbox.workspace import ANA, BO, HANDOFF
 
 

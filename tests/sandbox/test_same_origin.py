@@ -14,7 +14,7 @@ import httpx
 import pytest
 from slack_sdk import WebClient
 
-from bot.sandbox import Sandbox, SandboxState
+from sandbox import Sandbox, SandboxState
 from tests.sandbox.echo_bot import EchoBot
 from tests.sandbox.workspace import ANA, HANDOFF, TOKEN
 

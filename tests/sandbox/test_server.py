@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from bot.sandbox import Sandbox, start_server
+from sandbox import Sandbox, start_server
 
 
 async def hello(request: Request) -> PlainTextResponse:

@@ -12,7 +12,7 @@ import httpx
 from slack_sdk import WebClient
 from starlette.responses import Response
 
-from bot.sandbox import Sandbox, SandboxState
+from sandbox import Sandbox, SandboxState
 from tests.sandbox.echo_bot import EchoBot, Received
 from tests.sandbox.workspace import ANA
 

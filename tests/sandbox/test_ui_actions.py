@@ -14,8 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 from starlette.responses import JSONResponse, Response
 
-from bot.sandbox import Sandbox, SandboxState
-from bot.sandbox.person_view import person_view
+from sandbox import Sandbox, SandboxState
+from sandbox.person_view import person_view
 from tests.sandbox.echo_bot import EchoBot, Received
 from tests.sandbox.workspace import ANA, BO, HANDOFF, SECRET
 

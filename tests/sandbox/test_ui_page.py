@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 from slack_sdk import WebClient
 
-from bot.sandbox import Sandbox, SandboxState
-from bot.sandbox.person_view import person_view
-from bot.sandbox.ui import STATIC_DIR
+from sandbox import Sandbox, SandboxState
+from sandbox.person_view import person_view
+from sandbox.ui import STATIC_DIR
 from tests.sandbox.workspace import ANA, BO, HANDOFF
 
 IMPORT = re.compile(r"""from\s+"\./([\w.-]+)"|href="/static/([\w.-]+)"|src="/static/([\w.-]+)""")

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.sandbox import SandboxState
+from sandbox import SandboxState
 from tests.sandbox.conftest import Clock
 from tests.sandbox.workspace import ANA, BO
 

@@ -9,7 +9,6 @@ from typing import Any
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.sandbox.blockkit import check_view
 from bot.services.home import (
     BreachedItem,
     CampaignItem,
@@ -24,6 +23,7 @@ from bot.services.home import (
     TouchItem,
 )
 from bot.views.home import build_home
+from sandbox.blockkit import check_view
 from storage.home import CampaignCounts, Responder, TeamCounts
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)

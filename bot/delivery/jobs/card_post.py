@@ -1,0 +1,66 @@
+"""`post_card`: a hand-off's lead card, to its owner's DM or to the hand-off channel."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import ids
+from bot.delivery.errors import Permanent
+from bot.delivery.jobs.common import handoff_of
+from bot.delivery.protocol import Delivery, Job
+from bot.services.cards import load_card_context
+from bot.views.lead_card import build_lead_card
+from storage import outbox
+from storage.db import unit_of_work
+from storage.events import log_event
+from storage.handoffs import set_card
+from storage.models import Outbox
+
+log = logging.getLogger("handshake.delivery")
+
+
+def post_card(worker: Delivery, row: Outbox) -> None:
+    handoff = handoff_of(worker, row)
+    if row.target == "owner":
+        worker.learn_time_zone(handoff.owner_id)
+        channel = handoff.owner_id  # a DM: Slack opens it from the user ID
+    else:
+        channel = worker.config.handoff_channel
+    with unit_of_work(worker.engine) as session:
+        ctx = load_card_context(handoff.id or 0, session=session, config=worker.config)
+    if ctx is None:
+        raise Permanent(f"hand-off {row.handoff_id} has no lead")
+    message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
+    tag = {
+        "event_type": ids.CARD_METADATA_EVENT,
+        "payload": {"handoff_id": handoff.id, "card": row.target},
+    }
+    posted_channel, ts, recovered = worker.post_once(row, channel, message, tag)
+    now = worker.clock()
+    with unit_of_work(worker.engine) as session:
+        set_card(handoff.id or 0, row.target, posted_channel, ts, session=session)
+        outbox.mark_done(row, now, session=session)
+        log_event(
+            "delivered",
+            session=session,
+            at=now,
+            actor="system",
+            lead_id=handoff.lead_id,
+            handoff_id=handoff.id,
+            card=row.target,
+            channel=posted_channel,
+            ts=ts,
+            recovered=recovered,
+            attempts=row.attempts,
+        )
+    log.info(
+        "card delivered handoff=%s card=%s channel=%s ts=%s recovered=%s",
+        handoff.id,
+        row.target,
+        posted_channel,
+        ts,
+        recovered,
+    )
+
+
+KINDS: dict[str, Job] = {outbox.POST_CARD: post_card}

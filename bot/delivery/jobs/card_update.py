@@ -1,0 +1,34 @@
+"""`update_card`: a posted lead card redrawn in place after the hand-off changed."""
+
+from __future__ import annotations
+
+from bot.delivery.jobs.common import card_location
+from bot.delivery.protocol import Delivery, Job
+from bot.services.cards import load_card_context
+from bot.views.lead_card import build_lead_card
+from storage import outbox
+from storage.db import unit_of_work
+from storage.models import Outbox
+
+
+def update_card(worker: Delivery, row: Outbox) -> None:
+    where = card_location(worker, row, row.target)
+    if where is None:
+        worker.done(row, note="no card to update")
+        return
+    with unit_of_work(worker.engine) as session:
+        ctx = load_card_context(row.handoff_id or 0, session=session, config=worker.config)
+    assert ctx is not None
+    message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
+    worker.call(
+        "chat_update",
+        maybe_sent_on_error=False,
+        channel=where[0],
+        ts=where[1],
+        text=message["text"],
+        blocks=message["blocks"],
+    )
+    worker.done(row)
+
+
+KINDS: dict[str, Job] = {outbox.UPDATE_CARD: update_card}

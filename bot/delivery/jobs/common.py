@@ -1,0 +1,56 @@
+"""What several jobs share: the hand-off a row is for, where its card is, a link to it."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.delivery.errors import Permanent, RetryLater
+from bot.delivery.protocol import Delivery
+from storage import outbox
+from storage.db import unit_of_work
+from storage.handoffs import get_handoff
+from storage.models import Handoff, Outbox
+
+log = logging.getLogger("handshake.delivery")
+
+
+def handoff_of(worker: Delivery, row: Outbox) -> Handoff:
+    with unit_of_work(worker.engine) as session:
+        handoff = get_handoff(row.handoff_id or 0, session=session)
+    if handoff is None:
+        raise Permanent(f"hand-off {row.handoff_id} does not exist")
+    return handoff
+
+
+def card_location(worker: Delivery, row: Outbox, target: str) -> tuple[str, str] | None:
+    """Where the hand-off's card is; waits (RetryLater) while it is still being posted."""
+    handoff = handoff_of(worker, row)
+    channel, ts = (
+        (handoff.owner_channel, handoff.owner_ts)
+        if target == "owner"
+        else (handoff.channel_id, handoff.channel_ts)
+    )
+    if channel and ts:
+        return channel, ts
+    with unit_of_work(worker.engine) as session:
+        if outbox.unfinished_post(handoff.id or 0, target, session=session):
+            raise RetryLater(1, "card not posted yet", maybe_sent=False, counts=False)
+    return None
+
+
+def permalink(worker: Delivery, row: Outbox) -> str | None:
+    """A link to the owner's card, for nudges; a message without it is still useful."""
+    handoff = handoff_of(worker, row)
+    if not (handoff.owner_channel and handoff.owner_ts):
+        return None
+    try:
+        answer = worker.call(
+            "chat_getPermalink",
+            maybe_sent_on_error=False,
+            channel=handoff.owner_channel,
+            message_ts=handoff.owner_ts,
+        )
+    except (RetryLater, Permanent) as exc:
+        log.warning("no permalink for handoff=%s: %s", handoff.id, exc)
+        return None
+    return answer.get("permalink")

@@ -1,0 +1,69 @@
+"""The delivery thread: runs the worker every tick, at once when woken after a commit, and
+backs off (quietly) while the database or the worker keeps failing."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from bot.delivery.backoff import Backoff
+
+if TYPE_CHECKING:
+    from bot.delivery.worker import DeliveryWorker
+
+log = logging.getLogger("handshake.delivery")
+IDLE_WHEN_STUCK = 1.0  # seconds to wait when rows are due but none could go (rate limited)
+
+
+class DeliveryThread:
+    def __init__(
+        self,
+        worker: DeliveryWorker,
+        tick_seconds: float,
+        *,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 120.0,
+    ):
+        self.worker, self.tick_seconds = worker, tick_seconds
+        self.backoff = Backoff("delivery", log, base=backoff_base, cap=backoff_cap)
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="handshake-delivery", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        """A commit queued work: deliver now (and, if backing off, try again now: a commit
+        that just succeeded says the database works again)."""
+        self._wake.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                wait = self._once()
+            except Exception as exc:
+                wait = self.backoff.failed(exc)
+            else:
+                self.backoff.succeeded()
+            self._wake.wait(wait)
+
+    def _once(self) -> float:
+        """One pass; returns how long to wait for the next."""
+        done = self.worker.run_once()
+        soonest = self.worker.seconds_until_next()
+        if soonest is None:
+            return self.tick_seconds
+        if soonest <= 0 and not done:  # due rows that could not go yet: don't spin
+            return min(self.tick_seconds, IDLE_WHEN_STUCK)
+        return max(0.05, min(self.tick_seconds, soonest))
