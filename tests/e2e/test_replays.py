@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.sandbox.interactions import Choice
+from sandbox.interactions import Choice
 from storage.db import unit_of_work
 from storage.models import Event
 from tests import factories as f

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.sandbox import payloads
+from sandbox import payloads
 from storage.db import unit_of_work
 from storage.models import Event, Handoff
 from storage.people import get_person
