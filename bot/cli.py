@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import utcnow
 from bot.config import ConfigError, HandshakeConfig, load_config
-from bot.durations import parse_duration
+from bot.config.durations import parse_duration
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def _check_config(args: argparse.Namespace) -> int:
         f"{path}: OK ({len(config.people)} people, {len(config.teams)} teams, "
         f"contract {config.contract.version})"
     )
-    from bot.config_roster import roster_notes
+    from bot.config.roster import roster_notes
 
     for note in roster_notes(config):
         print(f"note: {note}")
