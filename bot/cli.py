@@ -49,6 +49,8 @@ def _main(argv: list[str] | None) -> int:
         format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # `migrate` says what it did
+    # A line per job run, every second: the console would be the scheduler's, not Handshake's.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         return int(args.run(args) or 0)
     except (SettingsError, ConfigError, CommandError) as exc:
