@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import utcnow
 from bot.config import ConfigError, HandshakeConfig, load_config
-from bot.durations import parse_duration
+from bot.config.durations import parse_duration
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ def _main(argv: list[str] | None) -> int:
         format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # `migrate` says what it did
+    # A line per job run, every second: the console would be the scheduler's, not Handshake's.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         return int(args.run(args) or 0)
     except (SettingsError, ConfigError, CommandError) as exc:
@@ -163,7 +165,7 @@ def _check_config(args: argparse.Namespace) -> int:
         f"{path}: OK ({len(config.people)} people, {len(config.teams)} teams, "
         f"contract {config.contract.version})"
     )
-    from bot.config_roster import roster_notes
+    from bot.config.roster import roster_notes
 
     for note in roster_notes(config):
         print(f"note: {note}")

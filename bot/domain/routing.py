@@ -15,6 +15,7 @@ ACCOUNT = "account"
 ROUND_ROBIN = "round_robin"
 MANAGER_FALLBACK = "manager_fallback"
 DECIDING_ROLES = ("ae", "sdr", "manager")  # who may own a lead
+CAPACITY_MAX = 1000  # the largest daily cap a person may set (`/handshake capacity`, Home)
 
 
 @dataclass(frozen=True)

@@ -2,5 +2,5 @@
 
 Each report is a plain function `report(*, session, config, scope, now, …)` returning frozen
 dataclasses; the SQL lives in `storage.reports`, the Block Kit in `bot.views.reports`, and
-`bot.reports.answer` ties them together for the slash command.
+`bot.commands.answering` ties them together for the slash command.
 """

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.commands import CAPACITY_MAX
 from bot.config import HandshakeConfig
+from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
 from bot.runtime import Runtime
 from bot.services import settings as person_settings

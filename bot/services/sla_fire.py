@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.config.durations import format_wait
 from bot.domain.calendar import WorkCalendar
-from bot.durations import format_wait
 from bot.services import notify
 from bot.services.reassign import reassign
 from bot.services.sla_clock import calendar_of

@@ -31,7 +31,7 @@ _COPY = {
 
 
 class ReasonLike(Protocol):
-    """Anything shaped like `bot.reasons.Reason`."""
+    """Anything shaped like `bot.config.reasons.Reason`."""
 
     @property
     def code(self) -> str: ...

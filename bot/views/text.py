@@ -14,7 +14,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.durations import format_wait
+from bot.config.durations import format_wait
 
 ELLIPSIS = "…"
 

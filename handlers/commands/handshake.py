@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot import commands
-from bot.reports.answer import answer
+from bot.commands.answering import answer
 from bot.runtime import Runtime
 from bot.services import settings as person_settings
 

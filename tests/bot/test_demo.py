@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -163,3 +168,29 @@ def test_busy_port_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]):
     assert err[0].startswith(f"handshake: cannot listen on 127.0.0.1:{port} (")
     assert err[0].endswith("pick another with --port")
     assert "handshake-demo-feed" not in {t.name for t in threading.enumerate()}
+
+
+def test_the_console_shows_the_url_and_handshakes_lines_not_the_schedulers(tmp_path: Path):
+    """`handshake demo` as a real process: APScheduler's per-second INFO lines stay out."""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "demo", "--port", "0", "--leads", "1", "--every", "0.5"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    killer = threading.Timer(60, proc.kill)  # a demo that never prints its URL fails, not hangs
+    killer.start()
+    try:
+        first = proc.stdout.readline()  # type: ignore[union-attr]
+        time.sleep(3)  # the scheduler's jobs run every second; the feed posts every 0.5s
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        killer.cancel()
+    assert re.fullmatch(r"Handshake demo: open http://127\.0\.0\.1:\d+\n", first), first + out
+    assert proc.returncode == 0, err
+    lines = err.splitlines()
+    chatter = [line for line in lines if "level=INFO logger=apscheduler" in line]
+    assert chatter == []
+    assert any("logger=handshake.demo demo started" in line for line in lines), err
+    assert any("logger=handshake.delivery card delivered" in line for line in lines), err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import ids
-from bot.reasons import DEFAULT_REJECT_REASONS as DEFAULT_REJECT
+from bot.config.reasons import DEFAULT_REJECT_REASONS as DEFAULT_REJECT
 from storage.db import unit_of_work
 from storage.events import events_for_lead
 from storage.handoffs import handoffs_for_lead

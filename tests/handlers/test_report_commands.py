@@ -146,7 +146,7 @@ def test_someone_off_the_roster_is_told_so(bot):
 
 
 def test_a_failing_report_still_answers(bot, monkeypatch):
-    from bot.reports import answer
+    from bot.commands import answering as answer
 
     def broken(**_kw):
         raise RuntimeError("boom")

@@ -126,7 +126,7 @@ def test_unknown_kind() -> None:
 
 
 def test_works_with_the_config_reason_model() -> None:
-    reasons_module = pytest.importorskip("bot.reasons")
+    reasons_module = pytest.importorskip("bot.config.reasons")
     reason = reasons_module.Reason(code="R-DATA", label="Bad data")
     view = build_reason_modal(kind="reject", handoff_id=1, lead_label="x", reasons=[reason])
     select = block(view, ids.REASON_BLOCK)

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
-from bot.config_errors import show, suggest
-from bot.durations import parse_duration
+from bot.config.durations import parse_duration
+from bot.config.errors import show, suggest
 
 
 class ConfigModel(BaseModel):

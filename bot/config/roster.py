@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bot.config_errors import Problem, suggest
-from bot.config_types import MANAGER_ROLES
+from bot.config.errors import Problem, suggest
+from bot.config.scalars import MANAGER_ROLES
 
 Entry = dict[str, Any]  # a person's or team's fields, by name (only the usable ones)
 

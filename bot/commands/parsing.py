@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
 from bot.reports.periods import PERIODS, is_period
-
-CAPACITY_MAX = 1000
 
 USAGE = {
     "help": "`/handshake help`: this list",

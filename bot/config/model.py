@@ -1,13 +1,6 @@
-"""The YAML config (DESIGN §2): roster, qualification contract, SLA, reasons, routing.
-
-`load_config(path)` / `parse_config(data)` return a validated, immutable `HandshakeConfig`
-or raise `ConfigError` whose `.problems` lists every problem as "key.path: message".
-Here: the models and the entry points. Scalar types and the models' base live in
-`bot.config_types`, the SLA, its tiers and business hours in `bot.config_sla`, the weekly
-digest's schedule in `bot.config_digest`, roster cross-checks in `bot.config_roster`, problem
-formatting in `bot.config_errors`, file reading in `bot.config_loader`; every public name is
-importable from here.
-"""
+"""The config's models and its entry points: `parse_config` validates parsed YAML,
+`load_config` reads and validates a file. The parts the models are built from live beside
+this module (see `bot.config`)."""
 
 from __future__ import annotations
 
@@ -18,11 +11,9 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from bot.config_digest import DigestConfig
-from bot.config_errors import (
+from bot.config.digest import DigestConfig
+from bot.config.errors import (
     ConfigError,
-    Loc,
-    Problem,
     duplicates,
     fail,
     fail_if,
@@ -30,35 +21,21 @@ from bot.config_errors import (
     kind_of,
     problem_lines,
 )
-from bot.config_loader import read_config_file
-from bot.config_roster import roster_problems, salvage_roster
-from bot.config_sla import SLA_KEYS, BusinessHoursConfig, SlaConfig, TierConfig, TierWhen
-from bot.config_types import (
-    DAYS,
-    LEAD_FIELDS,
-    MANAGER_ROLES,
-    ROLES,
+from bot.config.loader import read_config_file
+from bot.config.reasons import DEFAULT_HANDBACK_REASONS, DEFAULT_REJECT_REASONS, Reason
+from bot.config.roster import roster_problems, salvage_roster
+from bot.config.scalars import (
     TEAM_ROLES,
     ChannelId,
     ConfigModel,
     ContractVersion,
-    Day,
     Email,
     LeadField,
     Role,
     SlackUserId,
     TimeZoneName,
 )
-from bot.reasons import DEFAULT_HANDBACK_REASONS, DEFAULT_REJECT_REASONS, Reason
-
-__all__ = [
-    "DAYS", "LEAD_FIELDS", "MANAGER_ROLES", "ROLES", "SLA_KEYS", "TEAM_ROLES",
-    "BusinessHoursConfig", "ConfigError", "ContractConfig", "Day", "DigestConfig",
-    "HandshakeConfig", "Loc",
-    "PersonConfig", "Problem", "ReasonsConfig", "Role", "RoutingConfig", "SignalConfig",
-    "SlaConfig", "TeamConfig", "TierConfig", "TierWhen", "load_config", "parse_config",
-]  # fmt: skip
-
+from bot.config.sla import BusinessHoursConfig, SlaConfig
 
 # --- models ------------------------------------------------------------------------------------
 
@@ -148,10 +125,6 @@ class HandshakeConfig(ConfigModel):
 
     def person(self, slack_id: str) -> PersonConfig | None:
         return next((p for p in self.people if p.slack_id == slack_id), None)
-
-    def person_by_email(self, email: str) -> PersonConfig | None:
-        wanted = email.strip().casefold()
-        return next((p for p in self.people if p.email.casefold() == wanted), None)
 
     def team(self, name: str) -> TeamConfig | None:
         return next((t for t in self.teams if t.name == name), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.config_types import ClockTime, ConfigModel, WeekDay
+from bot.config.scalars import ClockTime, ConfigModel, WeekDay
 
 
 class DigestConfig(ConfigModel):

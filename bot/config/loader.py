@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.config_errors import ConfigError, kind_of
+from bot.config.errors import ConfigError, kind_of
 
 MAX_DEPTH = 50  # levels of nesting; a real config needs about 5
 MAX_DIGITS = 100

@@ -11,9 +11,9 @@ from datetime import date, time, timedelta
 
 from pydantic import Field, model_validator
 
-from bot.config_errors import Loc, Problem, duplicates, fail, fail_if
-from bot.config_types import ClockTime, ConfigModel, Duration, WeekDay
-from bot.durations import format_duration
+from bot.config.durations import format_duration
+from bot.config.errors import Loc, Problem, duplicates, fail, fail_if
+from bot.config.scalars import ClockTime, ConfigModel, Duration, WeekDay
 
 SLA_KEYS = (
     "respond_within", "escalate_after", "reassign_after",

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.commands import USAGE, Command, Usage, help_text, parse
+from bot.commands.parsing import USAGE, Command, Usage, help_text, parse
 
 TODAY = date(2026, 11, 23)
 

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bot.commands import Command
+from bot.commands.parsing import Command
 from bot.reports.campaigns import campaigns
 from bot.reports.contract import contract
 from bot.reports.periods import period_for

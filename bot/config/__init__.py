@@ -1,0 +1,38 @@
+"""The YAML config (DESIGN §2): roster, qualification contract, SLA, reasons, routing.
+
+`load_config(path)` / `parse_config(data)` return a validated, immutable `HandshakeConfig`
+or raise `ConfigError` whose `.problems` lists every problem as "key.path: message".
+
+- `model`: the models and the entry points (`HandshakeConfig`, `load_config`, …)
+- `scalars`: the scalar types (Slack IDs, emails, time zones, …) and the models' base
+- `sla`: the SLA, its tiers and business hours; `digest`: the weekly digest's schedule
+- `reasons`: reject and hand-back reasons; `durations`: "4h" ↔ timedelta, and wait wording
+- `roster`: roster cross-checks; `errors`: problem wording; `loader`: reading the file
+
+Every public name of the config is importable from here. Modules of this package import
+each other directly, never through this one.
+"""
+
+from bot.config.digest import DigestConfig
+from bot.config.errors import ConfigError, Loc, Problem
+from bot.config.model import (
+    ContractConfig,
+    HandshakeConfig,
+    PersonConfig,
+    ReasonsConfig,
+    RoutingConfig,
+    SignalConfig,
+    TeamConfig,
+    load_config,
+    parse_config,
+)
+from bot.config.scalars import DAYS, LEAD_FIELDS, MANAGER_ROLES, ROLES, TEAM_ROLES, Day, Role
+from bot.config.sla import SLA_KEYS, BusinessHoursConfig, SlaConfig, TierConfig, TierWhen
+
+__all__ = [
+    "DAYS", "LEAD_FIELDS", "MANAGER_ROLES", "ROLES", "SLA_KEYS", "TEAM_ROLES",
+    "BusinessHoursConfig", "ConfigError", "ContractConfig", "Day", "DigestConfig",
+    "HandshakeConfig", "Loc",
+    "PersonConfig", "Problem", "ReasonsConfig", "Role", "RoutingConfig", "SignalConfig",
+    "SlaConfig", "TeamConfig", "TierConfig", "TierWhen", "load_config", "parse_config",
+]  # fmt: skip
