@@ -18,7 +18,7 @@ from bot.services.decisions import (
 )
 from bot.services.reassign import reassign
 from bot.services.sla_clock import stop_follow_up_clock
-from bot.services.sla_fire import send
+from bot.services.sla_nudge import send
 from storage import outbox
 from storage.db import unit_of_work
 from storage.events import log_event
