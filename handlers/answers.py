@@ -38,7 +38,7 @@ def outcome_text(
         return outcome.message
     if outcome.result not in (decisions.REFUSED, decisions.ALREADY):
         return None
-    about = decisions.about(handoff, engine=runtime.engine, viewer=plain_for)
+    about = decisions.about(handoff, runtime=runtime, viewer=plain_for)
     label, plain = outcome.lead_label or about.lead_label, plain_for is not None
     tz = (about.viewer_tz or runtime.config.timezone) if plain else None
     if outcome.result == decisions.REFUSED:

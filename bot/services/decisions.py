@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.lifecycle import revisit_at
 from bot.inputs import latest_date
+from bot.runtime import Runtime
 from bot.services.assign import assign_lead
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
 from storage import outbox
@@ -67,12 +67,13 @@ def check_decider(
     handoff_id: int,
     actor_id: str,
     *,
-    engine: Engine,
-    config: HandshakeConfig,
-    now: datetime,
+    runtime: Runtime,
     action: str,
+    now: datetime | None = None,
 ) -> Outcome:
     """Before opening a reason modal: may this person decide, and is it still pending?"""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor_id, action, now)
         if isinstance(handoff, Outcome):
@@ -84,9 +85,11 @@ def check_decider(
 
 
 def check_touch(
-    handoff_id: int, actor_id: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+    handoff_id: int, actor_id: str, *, runtime: Runtime, now: datetime | None = None
 ) -> Outcome:
     """Before opening the disqualify form: accepted, no first touch yet, and allowed."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor_id, "disqualified", now)
         if isinstance(handoff, Outcome):
@@ -102,14 +105,15 @@ def decide(
     actor_id: str,
     action: str,
     *,
-    engine: Engine,
-    config: HandshakeConfig,
-    now: datetime,
+    runtime: Runtime,
+    now: datetime | None = None,
     reason_code: str | None = None,
     note: str | None = None,
     revisit_on: date | None = None,
 ) -> Outcome:
     """Record a decision in one transaction: state, event, card updates (and a re-route)."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor_id, action, now)
         if isinstance(handoff, Outcome):
@@ -213,8 +217,8 @@ class About:
     viewer_tz: str | None = None  # the clicker's own time zone, when Slack told us
 
 
-def about(handoff: Handoff, *, engine: Engine, viewer: str | None = None) -> About:
-    with read_only(engine) as session:  # read everything before its rollback expires it
+def about(handoff: Handoff, *, runtime: Runtime, viewer: str | None = None) -> About:
+    with read_only(runtime.engine) as session:  # read everything before its rollback expires it
         lead = get_lead(handoff.lead_id, session=session)
         later = handoffs_for_lead(handoff.lead_id, session=session)
         successor = next((h.owner_id for h in later if h.previous_id == handoff.id), None)

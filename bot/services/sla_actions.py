@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
-
-from bot.config import HandshakeConfig
+from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.decisions import (
     ALREADY,
@@ -40,9 +38,11 @@ def _waiting_kind(handoff: Handoff) -> str | None:
 
 
 def snooze(
-    handoff_id: int, actor: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+    handoff_id: int, actor: str, *, runtime: Runtime, now: datetime | None = None
 ) -> Outcome:
     """Push back the owner's next nudge by an hour; escalation and reassignment keep time."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor, "snooze", now)
         if isinstance(handoff, Outcome):
@@ -76,8 +76,10 @@ def snooze(
 
 
 def nudge_again(
-    handoff_id: int, actor: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+    handoff_id: int, actor: str, *, runtime: Runtime, now: datetime | None = None
 ) -> Outcome:
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor, "nudge", now)
         if isinstance(handoff, Outcome):
@@ -93,11 +95,12 @@ def reassign_now(
     handoff_id: int,
     actor: str,
     *,
-    engine: Engine,
-    config: HandshakeConfig,
-    now: datetime,
+    runtime: Runtime,
     actor_name: str,
+    now: datetime | None = None,
 ) -> Outcome:
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor, "reassign", now)
         if isinstance(handoff, Outcome):
@@ -123,13 +126,14 @@ def record_touch(
     actor: str,
     kind: str,
     *,
-    engine: Engine,
-    config: HandshakeConfig,
-    now: datetime,
+    runtime: Runtime,
+    now: datetime | None = None,
     reason_code: str | None = None,
     note: str | None = None,
 ) -> Outcome:
     """Contacted, meeting booked, or disqualified after contact (with a reason)."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     if kind not in TOUCHES:
         raise ValueError(kind)
     with unit_of_work(engine) as session:

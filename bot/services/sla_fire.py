@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.runtime import Runtime
 from bot.services.reassign import reassign
 from bot.services.sla_nudge import Calendars, Rows, send, waited_since
 from storage.db import unit_of_work
@@ -53,8 +53,10 @@ class TickReport:
             self.kinds[kind] = self.kinds.get(kind, 0) + n
 
 
-def tick(*, engine: Engine, config: HandshakeConfig, now: datetime, batch: int = 500) -> TickReport:
+def tick(runtime: Runtime, *, now: datetime | None = None, batch: int = 500) -> TickReport:
     """Fire every due timer, a batch per transaction."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     report = TickReport()
     while True:
         with unit_of_work(engine) as session:
