@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from bot.inputs import parse_id
 from bot.runtime import Runtime
 from bot.services import decisions
-from bot.services.home import Notice
 from bot.views import messages
+from bot.views.home import Notice
 from handlers.events.app_home import publish_home
 from storage.models import ACCEPTED, PENDING
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot import ids
 from bot.sandbox.models import Ephemeral
-from bot.services.settings import NOT_ON_ROSTER
+from bot.views.settings import NOT_ON_ROSTER
 from storage.db import unit_of_work
 from storage.events import events_for_lead
 from storage.handoffs import get_handoff

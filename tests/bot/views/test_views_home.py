@@ -16,14 +16,13 @@ from bot.services.home import (
     DecisionItem,
     HomeData,
     MarketingView,
-    Notice,
     OwnSettings,
     PendingItem,
     Queue,
     TeamView,
     TouchItem,
 )
-from bot.views.home import build_home
+from bot.views.home import Notice, build_home
 from storage.home import CampaignCounts, Responder, TeamCounts
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
