@@ -13,6 +13,7 @@ from bot.runtime import Runtime
 from bot.services import decisions
 from bot.views import messages
 from bot.views.home import Notice
+from bot.views.problems import invalid_input
 from handlers.events.app_home import publish_home
 from storage.models import ACCEPTED, PENDING
 
@@ -35,7 +36,7 @@ def outcome_text(
     if outcome.result == decisions.NOT_FOUND or handoff is None:
         return messages.not_found()
     if outcome.result == decisions.INVALID:
-        return outcome.message
+        return invalid_input(outcome.problem, latest=outcome.latest)
     if outcome.result not in (decisions.REFUSED, decisions.ALREADY):
         return None
     about = decisions.about(handoff, runtime=runtime, viewer=plain_for)

@@ -46,13 +46,25 @@ RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID, OK = (
 )
 
 
+# INVALID: what is wrong (`Outcome.problem`), and with which field (`Outcome.field`).
+NO_REASON, REVISIT_NOT_LATER, REVISIT_TOO_FAR = "no_reason", "revisit_not_later", "revisit_too_far"
+REASON_FIELD, REVISIT_FIELD = "reason", "revisit_on"
+
+
 @dataclass(frozen=True)
 class Outcome:
     result: str
     handoff: Handoff | None = None
-    message: str | None = None  # for INVALID: what is wrong
+    problem: str | None = None  # INVALID: NO_REASON, REVISIT_NOT_LATER or REVISIT_TOO_FAR
     new_handoff: Handoff | None = None  # a wrong-owner reject re-routes to this one
     lead_label: str | None = None
+    field: str | None = None  # INVALID: the input it concerns (REASON_FIELD, REVISIT_FIELD)
+    latest: date | None = None  # REVISIT_TOO_FAR: the last date allowed
+
+
+def invalid(handoff: Handoff, problem: str, *, latest: date | None = None) -> Outcome:
+    field = REASON_FIELD if problem == NO_REASON else REVISIT_FIELD
+    return Outcome(INVALID, handoff, problem, field=field, latest=latest)
 
 
 def may_decide(config: HandshakeConfig, owner_id: str, actor_id: str) -> bool:
@@ -122,12 +134,11 @@ def decide(
         if action in (REJECT, HANDBACK):
             reason = config.reason("reject" if action == REJECT else "handback", reason_code or "")
             if reason is None:
-                return Outcome(INVALID, handoff, "Pick a reason from the list.")
+                return invalid(handoff, NO_REASON)
         if revisit_on is not None and (action != HANDBACK or revisit_on <= now.date()):
-            return Outcome(INVALID, handoff, "The revisit date must be in the future.")
+            return invalid(handoff, REVISIT_NOT_LATER)
         if revisit_on is not None and revisit_on > latest_date(now.date()):
-            last = latest_date(now.date()).isoformat()
-            return Outcome(INVALID, handoff, f"Pick a revisit date up to {last}.")
+            return invalid(handoff, REVISIT_TOO_FAR, latest=latest_date(now.date()))
         note = (note or "").strip()[:MAX_NOTE] or None
         reroute = bool(reason and reason.reroute)
         won = claim_decision(

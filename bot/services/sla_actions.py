@@ -9,10 +9,11 @@ from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.decisions import (
     ALREADY,
-    INVALID,
+    NO_REASON,
     RECORDED,
     Outcome,
     allowed,
+    invalid,
 )
 from bot.services.reassign import reassign
 from bot.services.sla_clock import stop_follow_up_clock
@@ -144,7 +145,7 @@ def record_touch(
         if kind == "disqualified":
             reason = config.reason("reject", reason_code or "")
             if reason is None or reason.reroute:
-                return Outcome(INVALID, handoff, "Pick a reason from the list.")
+                return invalid(handoff, NO_REASON)
         note = (note or "").strip()[:3000] or None
         assert handoff.id is not None
         if not claim_first_touch(

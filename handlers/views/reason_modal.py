@@ -55,11 +55,7 @@ def submit(
         runtime.wake()
         publish_home(client, user_id, runtime)
         return
-    block = (
-        ids.REVISIT_BLOCK
-        if outcome.message and "revisit" in outcome.message
-        else (ids.REASON_BLOCK)
-    )
+    block = ids.REVISIT_BLOCK if outcome.field == decisions.REVISIT_FIELD else ids.REASON_BLOCK
     ack(
         response_action="errors",
         errors={
