@@ -7,6 +7,8 @@ from datetime import date
 
 from bot.services.decisions import NO_REASON, REVISIT_NOT_LATER, REVISIT_TOO_FAR
 
+OUR_FAULT = "Something went wrong on our side; nothing was changed. Please try again."
+
 
 def invalid_input(problem: str | None, *, latest: date | None = None) -> str | None:
     if problem == NO_REASON:
