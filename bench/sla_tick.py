@@ -31,6 +31,7 @@ from sqlalchemy import Engine, func, select  # noqa: E402
 from bench import _common as common  # noqa: E402
 from bench._common import NOW, RESPOND  # noqa: E402
 from bot.config import HandshakeConfig, parse_config  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from bot.services.sla_fire import tick  # noqa: E402
 from storage.models import (  # noqa: E402
     ESCALATE,
@@ -161,8 +162,9 @@ def run(backend: str, url: str, pending: int, due: int) -> Figures:
     config = parse_config(f.config_data())
     with common.bench_engine(url, config) as engine:
         _, build_s = common.stopwatch(lambda: build(engine, config, pending, due))
-        report, tick_s = common.stopwatch(lambda: tick(engine=engine, config=config, now=NOW))
-        empty, empty_tick_s = common.stopwatch(lambda: tick(engine=engine, config=config, now=NOW))
+        runtime = Runtime(engine=engine, config=config)
+        report, tick_s = common.stopwatch(lambda: tick(runtime, now=NOW))
+        empty, empty_tick_s = common.stopwatch(lambda: tick(runtime, now=NOW))
         assert empty.claimed == 0, empty
 
         plan = explain_claim(engine)

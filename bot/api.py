@@ -73,9 +73,7 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
             result = await run_in_threadpool(
                 ingest,
                 lead_input,
-                engine=runtime.engine,
-                config=runtime.config,
-                now=runtime.clock(),
+                runtime=runtime,
             )
         except (DBAPIError, DatabaseGone) as exc:
             log.error("lead intake not stored external_id=%s: %s", lead_input.external_id, exc)

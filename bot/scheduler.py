@@ -28,7 +28,7 @@ BACKOFF_CAP = 300.0  # seconds: the longest a failing job waits between tries
 
 def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
     """Fire what is due now; wake the delivery worker when there is something to send."""
-    report = tick(engine=runtime.engine, config=runtime.config, now=runtime.clock(), batch=batch)
+    report = tick(runtime=runtime, batch=batch)
     if report.fired:
         runtime.wake()
     if report.claimed:

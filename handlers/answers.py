@@ -11,8 +11,9 @@ from slack_sdk import WebClient
 from bot.inputs import parse_id
 from bot.runtime import Runtime
 from bot.services import decisions
-from bot.services.home import Notice
 from bot.views import messages
+from bot.views.home import Notice
+from bot.views.problems import invalid_input
 from handlers.events.app_home import publish_home
 from storage.models import ACCEPTED, PENDING
 
@@ -35,10 +36,10 @@ def outcome_text(
     if outcome.result == decisions.NOT_FOUND or handoff is None:
         return messages.not_found()
     if outcome.result == decisions.INVALID:
-        return outcome.message
+        return invalid_input(outcome.problem, latest=outcome.latest)
     if outcome.result not in (decisions.REFUSED, decisions.ALREADY):
         return None
-    about = decisions.about(handoff, engine=runtime.engine, viewer=plain_for)
+    about = decisions.about(handoff, runtime=runtime, viewer=plain_for)
     label, plain = outcome.lead_label or about.lead_label, plain_for is not None
     tz = (about.viewer_tz or runtime.config.timezone) if plain else None
     if outcome.result == decisions.REFUSED:

@@ -16,8 +16,8 @@ from bot.reports.stale import stale
 from bot.reports.summary import summary
 from bot.reports.timeline import timeline
 from bot.runtime import Runtime
-from bot.services.settings import NOT_ON_ROSTER
 from bot.views import reports as views
+from bot.views.settings import NOT_ON_ROSTER
 from storage.db import read_only
 
 log = logging.getLogger("handshake.reports")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.qualify import qualify
 from bot.intake.validate import LeadInput
+from bot.runtime import Runtime
 from bot.services.assign import assign_lead
 from storage.db import unit_of_work
 from storage.events import log_event
@@ -26,10 +26,10 @@ class IntakeResult:
     body: dict[str, object]
 
 
-def ingest(
-    lead_input: LeadInput, *, engine: Engine, config: HandshakeConfig, now: datetime
-) -> IntakeResult:
+def ingest(lead_input: LeadInput, *, runtime: Runtime, now: datetime | None = None) -> IntakeResult:
     """Durable once this returns: the lead, its events and any card posts are committed."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     try:
         with unit_of_work(engine) as session:
             return _ingest(lead_input, session, config, now)

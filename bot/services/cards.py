@@ -1,16 +1,46 @@
-"""Everything a card shows, loaded from the database in one place."""
+"""Everything a card shows, loaded from the database in one place: the card's view-model
+(`CardContext`, `HistoryItem`) lives here, with the code that fills it."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.views.lead_card import CardContext, HistoryItem
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
-from storage.models import FOLLOW_UP, REASSIGNED
+from storage.models import FOLLOW_UP, REASSIGNED, Handoff, Lead
 from storage.people import get_person
 from storage.timers import pending_timers
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """An earlier hand-off of the same lead, as shown on a new card."""
+
+    owner_name: str
+    status: str
+    reason_label: str | None = None
+    note: str | None = None
+    decided_at: datetime | None = None
+    revisit_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CardContext:
+    lead: Lead
+    handoff: Handoff
+    owner_name: str
+    owner_tz: str  # IANA; times are shown in the owner's time zone
+    decided_by_name: str | None = None
+    history: tuple[HistoryItem, ...] = ()
+    reassigned_to_name: str | None = None
+    # Raw text (escaped here), e.g. "Reassigned from Ana Alvarez after 24h without a decision".
+    reassigned_from: str | None = None
+    follow_up_due: datetime | None = None  # accepted, no first touch yet: when one is due
+    touched_by_name: str | None = None  # who logged the first touch; default: the owner
 
 
 def person_name(slack_id: str | None, *, session: Session) -> str | None:

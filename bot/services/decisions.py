@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.lifecycle import revisit_at
 from bot.inputs import latest_date
+from bot.runtime import Runtime
 from bot.services.assign import assign_lead
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
 from storage import outbox
@@ -46,13 +46,25 @@ RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID, OK = (
 )
 
 
+# INVALID: what is wrong (`Outcome.problem`), and with which field (`Outcome.field`).
+NO_REASON, REVISIT_NOT_LATER, REVISIT_TOO_FAR = "no_reason", "revisit_not_later", "revisit_too_far"
+REASON_FIELD, REVISIT_FIELD = "reason", "revisit_on"
+
+
 @dataclass(frozen=True)
 class Outcome:
     result: str
     handoff: Handoff | None = None
-    message: str | None = None  # for INVALID: what is wrong
+    problem: str | None = None  # INVALID: NO_REASON, REVISIT_NOT_LATER or REVISIT_TOO_FAR
     new_handoff: Handoff | None = None  # a wrong-owner reject re-routes to this one
     lead_label: str | None = None
+    field: str | None = None  # INVALID: the input it concerns (REASON_FIELD, REVISIT_FIELD)
+    latest: date | None = None  # REVISIT_TOO_FAR: the last date allowed
+
+
+def invalid(handoff: Handoff, problem: str, *, latest: date | None = None) -> Outcome:
+    field = REASON_FIELD if problem == NO_REASON else REVISIT_FIELD
+    return Outcome(INVALID, handoff, problem, field=field, latest=latest)
 
 
 def may_decide(config: HandshakeConfig, owner_id: str, actor_id: str) -> bool:
@@ -67,12 +79,13 @@ def check_decider(
     handoff_id: int,
     actor_id: str,
     *,
-    engine: Engine,
-    config: HandshakeConfig,
-    now: datetime,
+    runtime: Runtime,
     action: str,
+    now: datetime | None = None,
 ) -> Outcome:
     """Before opening a reason modal: may this person decide, and is it still pending?"""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor_id, action, now)
         if isinstance(handoff, Outcome):
@@ -84,9 +97,11 @@ def check_decider(
 
 
 def check_touch(
-    handoff_id: int, actor_id: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+    handoff_id: int, actor_id: str, *, runtime: Runtime, now: datetime | None = None
 ) -> Outcome:
     """Before opening the disqualify form: accepted, no first touch yet, and allowed."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor_id, "disqualified", now)
         if isinstance(handoff, Outcome):
@@ -102,14 +117,15 @@ def decide(
     actor_id: str,
     action: str,
     *,
-    engine: Engine,
-    config: HandshakeConfig,
-    now: datetime,
+    runtime: Runtime,
+    now: datetime | None = None,
     reason_code: str | None = None,
     note: str | None = None,
     revisit_on: date | None = None,
 ) -> Outcome:
     """Record a decision in one transaction: state, event, card updates (and a re-route)."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor_id, action, now)
         if isinstance(handoff, Outcome):
@@ -118,12 +134,11 @@ def decide(
         if action in (REJECT, HANDBACK):
             reason = config.reason("reject" if action == REJECT else "handback", reason_code or "")
             if reason is None:
-                return Outcome(INVALID, handoff, "Pick a reason from the list.")
+                return invalid(handoff, NO_REASON)
         if revisit_on is not None and (action != HANDBACK or revisit_on <= now.date()):
-            return Outcome(INVALID, handoff, "The revisit date must be in the future.")
+            return invalid(handoff, REVISIT_NOT_LATER)
         if revisit_on is not None and revisit_on > latest_date(now.date()):
-            last = latest_date(now.date()).isoformat()
-            return Outcome(INVALID, handoff, f"Pick a revisit date up to {last}.")
+            return invalid(handoff, REVISIT_TOO_FAR, latest=latest_date(now.date()))
         note = (note or "").strip()[:MAX_NOTE] or None
         reroute = bool(reason and reason.reroute)
         won = claim_decision(
@@ -213,8 +228,8 @@ class About:
     viewer_tz: str | None = None  # the clicker's own time zone, when Slack told us
 
 
-def about(handoff: Handoff, *, engine: Engine, viewer: str | None = None) -> About:
-    with read_only(engine) as session:  # read everything before its rollback expires it
+def about(handoff: Handoff, *, runtime: Runtime, viewer: str | None = None) -> About:
+    with read_only(runtime.engine) as session:  # read everything before its rollback expires it
         lead = get_lead(handoff.lead_id, session=session)
         later = handoffs_for_lead(handoff.lead_id, session=session)
         successor = next((h.owner_id for h in later if h.previous_id == handoff.id), None)

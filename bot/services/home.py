@@ -131,14 +131,6 @@ class HomeData:
         return self.role is not None
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A line at the top of Home after a change made there (Home has no modal errors)."""
-
-    text: str
-    error: bool = False
-
-
 def week_start(now: datetime, tz: str) -> datetime:
     """Monday 00:00 of this week in the config's time zone."""
     local = now.astimezone(ZoneInfo(tz))
@@ -259,39 +251,41 @@ def _marketing(session: Session, since: datetime) -> MarketingView:
 # -- settings changed on Home -------------------------------------------------------------
 
 
-def change_away(user_id: str, picked: object, *, runtime: Runtime) -> Notice:
+@dataclass(frozen=True)
+class Refused:
+    """A setting picked on Home that cannot be taken; nothing changed."""
+
+    problem: str  # NO_DATE, PAST, TOO_FAR or BAD_CAPACITY
+    picked: date | None = None
+    latest: date | None = None  # TOO_FAR: the last date that can be picked
+
+
+NO_DATE, PAST, TOO_FAR, BAD_CAPACITY = "no_date", "past", "too_far", "bad_capacity"
+HomeChange = person_settings.SettingChange | Refused
+
+
+def change_away(user_id: str, picked: object, *, runtime: Runtime) -> HomeChange:
     """The "Away until" date picker: a date from today on; anything else is refused."""
     until, today = parse_date(picked), runtime.clock().date()
     if until is None:
-        return Notice("Pick a date for *Away until*.", error=True)
+        return Refused(NO_DATE)
     if until < today:
-        return Notice(
-            f"{until.isoformat()} is in the past: pick today or a later date for *Away until*.",
-            error=True,
-        )
+        return Refused(PAST, until)
     if until > latest_date(today):
-        return Notice(
-            f"{until.isoformat()} is too far ahead: pick a date before "
-            f"{latest_date(today).isoformat()} for *Away until*.",
-            error=True,
-        )
-    return _result(person_settings.set_away(user_id, until, runtime=runtime))
+        return Refused(TOO_FAR, until, latest_date(today))
+    return person_settings.set_away(user_id, until, runtime=runtime)
 
 
-def back(user_id: str, *, runtime: Runtime) -> Notice:
+def back(user_id: str, *, runtime: Runtime) -> HomeChange:
     """ "I'm back": new leads can reach the person again."""
-    return _result(person_settings.set_away(user_id, None, runtime=runtime))
+    return person_settings.set_away(user_id, None, runtime=runtime)
 
 
-def change_capacity(user_id: str, picked: object, *, runtime: Runtime) -> Notice:
+def change_capacity(user_id: str, picked: object, *, runtime: Runtime) -> HomeChange:
     """The capacity menu: "off" (no cap) or a whole number of leads a day."""
     if picked == "off":
-        return _result(person_settings.set_capacity(user_id, None, runtime=runtime))
+        return person_settings.set_capacity(user_id, None, runtime=runtime)
     capacity = parse_count(picked, low=1, high=CAPACITY_MAX)
     if capacity is None:
-        return Notice("Pick a daily cap from the list, or *No cap*.", error=True)
-    return _result(person_settings.set_capacity(user_id, capacity, runtime=runtime))
-
-
-def _result(text: str) -> Notice:
-    return Notice(text, error=text == person_settings.NOT_ON_ROSTER)
+        return Refused(BAD_CAPACITY)
+    return person_settings.set_capacity(user_id, capacity, runtime=runtime)

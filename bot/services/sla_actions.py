@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
-
-from bot.config import HandshakeConfig
+from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.decisions import (
     ALREADY,
-    INVALID,
+    NO_REASON,
     RECORDED,
     Outcome,
     allowed,
+    invalid,
 )
 from bot.services.reassign import reassign
 from bot.services.sla_clock import stop_follow_up_clock
-from bot.services.sla_fire import send
+from bot.services.sla_nudge import send
 from storage import outbox
 from storage.db import unit_of_work
 from storage.events import log_event
@@ -40,9 +39,11 @@ def _waiting_kind(handoff: Handoff) -> str | None:
 
 
 def snooze(
-    handoff_id: int, actor: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+    handoff_id: int, actor: str, *, runtime: Runtime, now: datetime | None = None
 ) -> Outcome:
     """Push back the owner's next nudge by an hour; escalation and reassignment keep time."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor, "snooze", now)
         if isinstance(handoff, Outcome):
@@ -76,8 +77,10 @@ def snooze(
 
 
 def nudge_again(
-    handoff_id: int, actor: str, *, engine: Engine, config: HandshakeConfig, now: datetime
+    handoff_id: int, actor: str, *, runtime: Runtime, now: datetime | None = None
 ) -> Outcome:
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor, "nudge", now)
         if isinstance(handoff, Outcome):
@@ -93,11 +96,12 @@ def reassign_now(
     handoff_id: int,
     actor: str,
     *,
-    engine: Engine,
-    config: HandshakeConfig,
-    now: datetime,
+    runtime: Runtime,
     actor_name: str,
+    now: datetime | None = None,
 ) -> Outcome:
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     with unit_of_work(engine) as session:
         handoff = allowed(session, config, handoff_id, actor, "reassign", now)
         if isinstance(handoff, Outcome):
@@ -123,13 +127,14 @@ def record_touch(
     actor: str,
     kind: str,
     *,
-    engine: Engine,
-    config: HandshakeConfig,
-    now: datetime,
+    runtime: Runtime,
+    now: datetime | None = None,
     reason_code: str | None = None,
     note: str | None = None,
 ) -> Outcome:
     """Contacted, meeting booked, or disqualified after contact (with a reason)."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     if kind not in TOUCHES:
         raise ValueError(kind)
     with unit_of_work(engine) as session:
@@ -140,7 +145,7 @@ def record_touch(
         if kind == "disqualified":
             reason = config.reason("reject", reason_code or "")
             if reason is None or reason.reroute:
-                return Outcome(INVALID, handoff, "Pick a reason from the list.")
+                return invalid(handoff, NO_REASON)
         note = (note or "").strip()[:3000] or None
         assert handoff.id is not None
         if not claim_first_touch(

@@ -11,42 +11,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.config.durations import format_wait
-from bot.domain.calendar import WorkCalendar
-from bot.services import notify
+from bot.runtime import Runtime
 from bot.services.reassign import reassign
-from bot.services.sla_clock import calendar_of
+from bot.services.sla_nudge import Calendars, Rows, send, waited_since
 from storage.db import unit_of_work
-from storage.events import event_values, log_event
 from storage.handoffs import get_handoff
 from storage.models import (
     ACCEPTED,
-    ESCALATE,
     FOLLOW_UP,
     FOLLOW_UP_ESCALATE,
     PENDING,
     REASSIGN,
-    REMIND,
-    Handoff,
     Timer,
 )
-from storage.timers import claim_due, defer, insert_rows, load_handoffs
+from storage.timers import claim_due, defer, load_handoffs
 
 log = logging.getLogger("handshake.sla")
 RETRY_FAILED = timedelta(minutes=5)
-
-MESSAGE = {  # timer kind → (DM template, thread note, event)
-    REMIND: ("nudge", "nudge", "nudged"),
-    ESCALATE: ("escalation", "escalation", "escalated"),
-    FOLLOW_UP: ("follow_up_nudge", "follow_up_nudge", "follow_up_nudged"),
-    FOLLOW_UP_ESCALATE: ("follow_up_escalation", "follow_up_escalation", "follow_up_escalated"),
-}
 
 
 @dataclass
@@ -68,66 +53,10 @@ class TickReport:
             self.kinds[kind] = self.kinds.get(kind, 0) + n
 
 
-class Calendars:
-    """People's working calendars, each looked up once per batch rather than per timer."""
-
-    def __init__(self, *, session: Session, config: HandshakeConfig):
-        self.session, self.config = session, config
-        self._known: dict[str | None, WorkCalendar] = {}
-
-    def of(self, slack_id: str | None) -> WorkCalendar:
-        if slack_id not in self._known:
-            self._known[slack_id] = calendar_of(slack_id, session=self.session, config=self.config)
-        return self._known[slack_id]
-
-
-class Rows:
-    """A batch's DMs, threaded notes and events, written with one INSERT per table when
-    the batch ends: the very rows that `send` otherwise adds one ORM object at a time
-    (notify.dm, notify.thread_note, log_event), for a fraction of the cost."""
-
-    def __init__(self) -> None:
-        self.outbox: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
-
-    def send(
-        self, kind: str, handoff: Handoff, recipient: str, *, now: datetime, actor: str, waited: str
-    ) -> None:
-        """The same rows `send` writes, built by the same functions."""
-        assert handoff.id is not None
-        template, note, event = MESSAGE[kind]
-        self.outbox.append(
-            notify.dm_values(template, recipient, handoff.id, now=now, waited=waited)
-        )
-        self.outbox.append(
-            notify.thread_values(
-                note,
-                handoff.id,
-                now=now,
-                owner=handoff.owner_id,
-                recipient=recipient,
-                waited=waited,
-            )
-        )
-        self.events.append(
-            event_values(
-                event,
-                at=now,
-                actor=actor,
-                lead_id=handoff.lead_id,
-                handoff_id=handoff.id,
-                recipient=recipient,
-                waited=waited,
-            )
-        )
-
-    def write(self, *, session: Session) -> None:
-        insert_rows(self.outbox, self.events, session=session)
-        self.outbox, self.events = [], []
-
-
-def tick(*, engine: Engine, config: HandshakeConfig, now: datetime, batch: int = 500) -> TickReport:
+def tick(runtime: Runtime, *, now: datetime | None = None, batch: int = 500) -> TickReport:
     """Fire every due timer, a batch per transaction."""
+    engine, config = runtime.engine, runtime.config
+    now = now or runtime.clock()
     report = TickReport()
     while True:
         with unit_of_work(engine) as session:
@@ -245,7 +174,7 @@ def _fire(
     if timer.kind == REASSIGN:
         if rows is not None:  # what earlier timers queued goes first, as it would one by one
             rows.write(session=session)
-        waited = _waited(handoff, session=session, config=config, now=now, calendars=calendars)
+        waited = waited_since(handoff, session=session, config=config, now=now, calendars=calendars)
         reassign(
             handoff,
             session=session,
@@ -266,71 +195,3 @@ def _fire(
         calendars=calendars,
         rows=rows,
     )
-
-
-def send(
-    kind: str,
-    handoff: Handoff,
-    recipient: str,
-    *,
-    session: Session,
-    config: HandshakeConfig,
-    now: datetime,
-    actor: str,
-    calendars: Calendars | None = None,
-    rows: Rows | None = None,
-) -> None:
-    """The DM, the threaded note and the event for a nudge or an escalation."""
-    assert handoff.id is not None
-    template, note, event = MESSAGE[kind]
-    waited = _waited(handoff, session=session, config=config, now=now, calendars=calendars)
-    if rows is not None:
-        rows.send(kind, handoff, recipient, now=now, actor=actor, waited=waited)
-    else:
-        notify.dm(template, recipient, handoff.id, session=session, now=now, waited=waited)
-        notify.thread_note(
-            note,
-            handoff.id,
-            session=session,
-            now=now,
-            owner=handoff.owner_id,
-            recipient=recipient,
-            waited=waited,
-        )
-        log_event(
-            event,
-            session=session,
-            at=now,
-            actor=actor,
-            lead_id=handoff.lead_id,
-            handoff_id=handoff.id,
-            recipient=recipient,
-            waited=waited,
-        )
-    log.info(
-        "%s handoff=%s lead=%s recipient=%s waited=%s",
-        event,
-        handoff.id,
-        handoff.lead_id,
-        recipient,
-        waited,
-    )
-
-
-def _waited(
-    handoff: Handoff,
-    *,
-    session: Session,
-    config: HandshakeConfig,
-    now: datetime,
-    calendars: Calendars | None = None,
-) -> str:
-    """Working time since the hand-off (or, once accepted, since the acceptance)."""
-    since = (
-        handoff.decided_at
-        if handoff.status == ACCEPTED and handoff.decided_at
-        else (handoff.created_at)
-    )
-    calendars = calendars or Calendars(session=session, config=config)
-    calendar = calendars.of(handoff.owner_id)
-    return format_wait(calendar.working_between(since, now))

@@ -1,7 +1,10 @@
-"""Render the SLA clock's queued messages at delivery time, from the current state."""
+"""What the SLA clock's queued messages say, read at delivery time from the current
+state: plain data (names, time zones, deadlines, the outcome once settled). The words and
+the Block Kit are the views' (`bot.views.sla_delivery` puts the two together)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -10,14 +13,6 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.services.cards import person_name
 from bot.services.decisions import lead_label
-from bot.views.sla_messages import (
-    build_escalation,
-    build_manager_fallback,
-    build_nudge,
-    build_settled_sla_message,
-    thread_note,
-)
-from bot.views.sla_parts import TOUCH_LABELS
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import (
@@ -29,6 +24,7 @@ from storage.models import (
     REASSIGNED,
     REJECTED,
     Handoff,
+    Lead,
 )
 from storage.people import get_person
 from storage.timers import timers_for
@@ -41,9 +37,66 @@ THREAD_KINDS = {
     "follow_up_escalation",
     "touch",
 }
+DM_TEMPLATES = {
+    "nudge",
+    "follow_up_nudge",
+    "escalation",
+    "follow_up_escalation",
+    "manager_fallback",
+}
 
 
-def _tz(slack_id: str | None, *, session: Session, config: HandshakeConfig) -> str:
+@dataclass(frozen=True)
+class DmFacts:
+    """What a nudge, an escalation or a manager's fallback DM shows."""
+
+    template: str
+    handoff_id: int
+    lead_label: str
+    follow_up: bool
+    waited: str
+    tier: str | None = None
+    due_at: datetime | None = None
+    owner_tz: str | None = None  # nudges: the owner reads it
+    owner_name: str | None = None  # escalations: the owner the manager is told about
+    recipient_tz: str | None = None  # escalations: the manager reads it
+    previous_owner_name: str | None = None  # manager_fallback
+    reason: str = ""  # manager_fallback
+
+
+@dataclass(frozen=True)
+class NoteFacts:
+    """What a threaded note under the channel card shows; names None when unknown."""
+
+    kind: str
+    owner_name: str | None
+    recipient_name: str | None
+    new_owner_name: str | None
+    waited: Any
+    detail: str | None
+
+
+# What became of a hand-off a nudge or an escalation asked about (`Settled.kind`).
+TOUCHED, MOVED_ON, DECIDED, GONE, OTHER = "touched", "reassigned", "decided", "expired", "other"
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A nudge or an escalation whose question has been answered."""
+
+    lead_label: str
+    escalation: bool
+    kind: str  # TOUCHED, MOVED_ON, DECIDED, GONE or OTHER
+    status: str  # the hand-off's status
+    at: datetime | None
+    recipient_tz: str
+    by_name: str | None = None  # who decided (or, TOUCHED, who logged the touch)
+    touch: str | None = None  # TOUCHED: which first touch
+    to_name: str | None = None  # MOVED_ON: the next owner
+    detail: str | None = None  # the reason, as recorded
+
+
+def tz_of(slack_id: str | None, *, session: Session, config: HandshakeConfig) -> str:
     person = get_person(slack_id, session=session) if slack_id else None
     return (person.tz if person and person.tz else None) or config.timezone
 
@@ -57,120 +110,98 @@ def _due(handoff: Handoff, follow_up: bool, *, session: Session) -> datetime | N
     return next((t.due_at for t in timers if t.kind == FOLLOW_UP), None)
 
 
-def render_dm(
-    payload: dict[str, Any],
-    handoff_id: int,
-    *,
-    session: Session,
-    config: HandshakeConfig,
-    permalink: str | None,
-) -> dict[str, Any]:
+def _handoff_and_lead(handoff_id: int, *, session: Session) -> tuple[Handoff, Lead]:
     handoff = get_handoff(handoff_id, session=session)
     lead = get_lead(handoff.lead_id, session=session) if handoff else None
     if handoff is None or lead is None:
         raise LookupError(f"hand-off {handoff_id} is gone")
+    return handoff, lead
+
+
+def dm_facts(
+    payload: dict[str, Any], handoff_id: int, *, session: Session, config: HandshakeConfig
+) -> DmFacts:
+    handoff, lead = _handoff_and_lead(handoff_id, session=session)
     template = payload.get("template")
-    label, waited = lead_label(lead), str(payload.get("waited") or "")
-    follow_up = str(template).startswith("follow_up")
+    if template not in DM_TEMPLATES:
+        raise ValueError(f"unknown DM template {template!r}")
+    template = str(template)
+    follow_up = template.startswith("follow_up")
+    base = DmFacts(
+        template=template,
+        handoff_id=handoff_id,
+        lead_label=lead_label(lead),
+        follow_up=follow_up,
+        waited=str(payload.get("waited") or ""),
+    )
     if template in ("nudge", "follow_up_nudge"):
-        return build_nudge(
-            lead_label=label,
-            handoff_id=handoff_id,
-            owner_tz=_tz(handoff.owner_id, session=session, config=config),
+        return replace(
+            base,
+            owner_tz=tz_of(handoff.owner_id, session=session, config=config),
             due_at=_due(handoff, follow_up, session=session),
-            waited=waited,
-            permalink=permalink,
             tier=handoff.tier,
-            follow_up=follow_up,
         )
     if template in ("escalation", "follow_up_escalation"):
-        recipient = payload.get("recipient")
-        return build_escalation(
-            lead_label=label,
-            handoff_id=handoff_id,
+        return replace(
+            base,
             owner_name=person_name(handoff.owner_id, session=session) or handoff.owner_id,
-            waited=waited,
             due_at=_due(handoff, follow_up, session=session),
-            manager_tz=_tz(recipient, session=session, config=config),
-            permalink=permalink,
-            follow_up=follow_up,
+            recipient_tz=tz_of(payload.get("recipient"), session=session, config=config),
         )
-    if template == "manager_fallback":
-        previous = payload.get("previous_owner")
-        return build_manager_fallback(
-            lead_label=label,
-            handoff_id=handoff_id,
-            previous_owner_name=person_name(previous, session=session) or "its owner",
-            waited=str(payload.get("waited") or ""),
-            reason=str(payload.get("reason") or ""),
-        )
-    raise ValueError(f"unknown DM template {template!r}")
+    return replace(
+        base,
+        previous_owner_name=person_name(payload.get("previous_owner"), session=session),
+        reason=str(payload.get("reason") or ""),
+    )
 
 
-def render_thread_note(
-    payload: dict[str, Any], *, session: Session, config: HandshakeConfig
-) -> dict[str, Any]:
+def note_facts(payload: dict[str, Any], *, session: Session) -> NoteFacts:
     kind = str(payload.get("kind"))
     if kind not in THREAD_KINDS:
         raise ValueError(f"unknown thread note {kind!r}")
-    owner = person_name(payload.get("owner"), session=session) or "the owner"
-    recipient = person_name(payload.get("recipient"), session=session)
     detail = payload.get("reason") or payload.get("touch")
-    return thread_note(
-        kind,  # type: ignore[arg-type]
-        owner_name=owner,
-        manager_name=recipient if kind.endswith("escalation") else None,
+    return NoteFacts(
+        kind=kind,
+        owner_name=person_name(payload.get("owner"), session=session),
+        recipient_name=person_name(payload.get("recipient"), session=session),
         new_owner_name=person_name(payload.get("new_owner"), session=session),
         waited=payload.get("waited"),
         detail=str(detail) if detail else None,
     )
 
 
-def render_settled_dm(
-    payload: dict[str, Any],
-    handoff_id: int,
-    *,
-    session: Session,
-    config: HandshakeConfig,
-    permalink: str | None,
-) -> dict[str, Any]:
-    """A nudge or an escalation as it should read now: with no buttons and the outcome once
-    the hand-off has moved on; as first sent while it still waits for what it asked."""
-    handoff = get_handoff(handoff_id, session=session)
-    lead = get_lead(handoff.lead_id, session=session) if handoff else None
-    if handoff is None or lead is None:
-        raise LookupError(f"hand-off {handoff_id} is gone")
+def settled_facts(
+    payload: dict[str, Any], handoff_id: int, *, session: Session, config: HandshakeConfig
+) -> Settled | None:
+    """What became of the hand-off a nudge or an escalation asked about; None while it
+    still waits for what the message asked (a decision, or for a follow-up a first touch)."""
+    handoff, lead = _handoff_and_lead(handoff_id, session=session)
     template = str(payload.get("template"))
     follow_up = template.startswith("follow_up")
-    settled = _outcome(handoff, follow_up=follow_up, session=session)
-    if settled is None:
-        return render_dm(payload, handoff_id, session=session, config=config, permalink=permalink)
-    outcome, detail, at = settled
-    return build_settled_sla_message(
-        lead_label=lead_label(lead),
-        escalation=template.endswith("escalation"),
-        outcome=outcome,
-        detail=detail,
-        at=at,
-        tz=_tz(str(payload.get("recipient") or ""), session=session, config=config),
-        permalink=permalink,
-    )
-
-
-def _outcome(
-    handoff: Handoff, *, follow_up: bool, session: Session
-) -> tuple[str, str | None, Any] | None:
-    """(what happened, why, when) once the hand-off no longer waits for what the message
-    asked (a decision, or for a follow-up a first touch); None while it still does."""
-    by = person_name(handoff.decided_by, session=session) or "someone"
     if handoff.status == PENDING or (
         follow_up and handoff.status == ACCEPTED and not handoff.first_touch
     ):
         return None
+    by = person_name(handoff.decided_by, session=session)
+    base = Settled(
+        lead_label=lead_label(lead),
+        escalation=template.endswith("escalation"),
+        kind=OTHER,
+        status=handoff.status,
+        at=handoff.decided_at,
+        recipient_tz=tz_of(str(payload.get("recipient") or ""), session=session, config=config),
+        by_name=by,
+    )
     if follow_up and handoff.first_touch:
         toucher = person_name(handoff.touched_by, session=session) or by
-        label = TOUCH_LABELS.get(handoff.first_touch, handoff.first_touch)
-        return f"{label}, logged by {toucher}", handoff.touch_reason_label, handoff.first_touch_at
+        return replace(
+            base,
+            kind=TOUCHED,
+            by_name=toucher,
+            touch=handoff.first_touch,
+            detail=handoff.touch_reason_label,
+            at=handoff.first_touch_at,
+        )
     if handoff.status == REASSIGNED:
         successor = next(
             (
@@ -181,12 +212,8 @@ def _outcome(
             None,
         )
         to = person_name(successor.owner_id, session=session) if successor else None
-        return (f"Reassigned to {to}" if to else "Reassigned"), None, handoff.decided_at
-    verb = {ACCEPTED: "Accepted", REJECTED: "Rejected", HANDED_BACK: "Handed back"}.get(
-        handoff.status
-    )
-    if verb is not None:
-        return f"{verb} by {by}", handoff.reason_label, handoff.decided_at
-    if handoff.status == EXPIRED:
-        return "Expired", None, handoff.decided_at
-    return handoff.status.replace("_", " ").capitalize(), None, handoff.decided_at
+        return replace(base, kind=MOVED_ON, to_name=to)
+    if handoff.status in (ACCEPTED, REJECTED, HANDED_BACK):
+        return replace(base, kind=DECIDED, detail=handoff.reason_label)
+    return replace(base, kind=GONE if handoff.status == EXPIRED else OTHER)
+

@@ -1,7 +1,7 @@
 """Pure Block Kit builders: no Slack calls, no database, no globals."""
 
-from bot.views.lead_card import CardContext, build_lead_card, lead_name
-from bot.views.lead_parts import HistoryItem
+from bot.services.cards import CardContext, HistoryItem
+from bot.views.lead_card import build_lead_card, lead_name
 from bot.views.messages import (
     already_decided,
     decision_recorded,

@@ -3,6 +3,7 @@ the view never passes Slack's 100 blocks (long lists end with "and N more")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -10,15 +11,17 @@ from bot import ids
 from bot.services.home import (
     CampaignItem,
     DecisionItem,
+    HomeChange,
     HomeData,
     MarketingView,
-    Notice,
     OwnSettings,
     Queue,
+    Refused,
     TeamView,
 )
 from bot.views import blocks as bk
 from bot.views.lead_parts import status_marker
+from bot.views.settings import change_text, refusal_text
 from bot.views.sla_parts import decision_buttons, touch_buttons
 from bot.views.text import duration_text, escape, format_when, one_line, plural, safe
 from storage.home import WRONG_OWNER
@@ -32,6 +35,21 @@ NOT_ON_ROSTER = (
     "You are not on the Handshake roster yet, so there is nothing for you here. "
     "Ask your RevOps admin to add you to the config: your leads and settings will show up."
 )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A line at the top of Home after a change made there (Home has no modal errors)."""
+
+    text: str
+    error: bool = False
+
+
+def notice_for(change: HomeChange) -> Notice:
+    """What a change made on Home did, as the line at its top."""
+    if isinstance(change, Refused):
+        return Notice(refusal_text(change), error=True)
+    return Notice(change_text(change), error=not change.on_roster)
 
 
 def build_home(data: HomeData, notice: Notice | None = None) -> dict[str, Any]:

@@ -4,15 +4,14 @@ buttons)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from bot import ids
+from bot.services.cards import CardContext
 from bot.views import blocks as bk
 from bot.views.lead_parts import (
-    HistoryItem,
     activity_text,
     format_score,
     history_text,
@@ -63,21 +62,6 @@ ROUTED = {  # the footer's words for each routing rule a hand-off records
     "reroute": "re-routed after a wrong-owner reject",
     "reassigned": "reassigned from an earlier owner",
 }
-
-
-@dataclass(frozen=True)
-class CardContext:
-    lead: Lead
-    handoff: Handoff
-    owner_name: str
-    owner_tz: str  # IANA; times are shown in the owner's time zone
-    decided_by_name: str | None = None
-    history: tuple[HistoryItem, ...] = ()
-    reassigned_to_name: str | None = None
-    # Raw text (escaped here), e.g. "Reassigned from Ana Alvarez after 24h without a decision".
-    reassigned_from: str | None = None
-    follow_up_due: datetime | None = None  # accepted, no first touch yet: when one is due
-    touched_by_name: str | None = None  # who logged the first touch; default: the owner
 
 
 def lead_name(lead: Lead) -> str:

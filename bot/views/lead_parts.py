@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from bot.services.cards import HistoryItem
 from bot.views.text import format_date, format_when, one_line, safe
 from storage.models import (
     ACCEPTED,
@@ -44,18 +45,6 @@ def status_marker(status: object) -> str:
 def status_word(status: object) -> str:
     """ "✅ Accepted" -> "Accepted"; for prose."""
     return status_marker(status).split(" ", 1)[1]
-
-
-@dataclass(frozen=True)
-class HistoryItem:
-    """An earlier hand-off of the same lead, as shown on a new card."""
-
-    owner_name: str
-    status: str
-    reason_label: str | None = None
-    note: str | None = None
-    decided_at: datetime | None = None
-    revisit_on: date | None = None
 
 
 @dataclass(frozen=True)

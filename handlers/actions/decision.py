@@ -29,9 +29,7 @@ def accept(
         handoff_id,
         answer.user_id,
         decisions.ACCEPT,
-        engine=runtime.engine,
-        config=runtime.config,
-        now=runtime.clock(),
+        runtime=runtime,
     )
     runtime.wake()
     answer.outcome(outcome)
@@ -47,9 +45,7 @@ def open_reason_modal(
     outcome = decisions.check_decider(
         handoff_id,
         answer.user_id,
-        engine=runtime.engine,
-        config=runtime.config,
-        now=runtime.clock(),
+        runtime=runtime,
         action=kind,
     )
     if outcome.result != decisions.OK or outcome.handoff is None:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.services import home
+from bot.views.home import notice_for
 from handlers.events.app_home import publish_home
 
 
@@ -21,19 +22,20 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
 def away_picked(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime) -> None:
     ack()
     user_id = body["user"]["id"]
-    notice = home.change_away(user_id, _action(body).get("selected_date"), runtime=runtime)
+    picked = _action(body).get("selected_date")
+    notice = notice_for(home.change_away(user_id, picked, runtime=runtime))
     publish_home(client, user_id, runtime, notice)
 
 
 def back(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime) -> None:
     ack()
     user_id = body["user"]["id"]
-    publish_home(client, user_id, runtime, home.back(user_id, runtime=runtime))
+    publish_home(client, user_id, runtime, notice_for(home.back(user_id, runtime=runtime)))
 
 
 def capacity_picked(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime) -> None:
     ack()
     user_id = body["user"]["id"]
     picked = (_action(body).get("selected_option") or {}).get("value")
-    notice = home.change_capacity(user_id, picked, runtime=runtime)
+    notice = notice_for(home.change_capacity(user_id, picked, runtime=runtime))
     publish_home(client, user_id, runtime, notice)

@@ -42,9 +42,7 @@ def snooze(
     now, tz = runtime.clock(), runtime.config.timezone
     _run(
         Answer(body, respond, client, runtime),
-        lambda h, u: sla_actions.snooze(
-            h, u, engine=runtime.engine, config=runtime.config, now=now
-        ),
+        lambda h, u: sla_actions.snooze(h, u, runtime=runtime, now=now),
         lambda _o: messages.snoozed(format_when(now + sla_actions.SNOOZE, tz)),
     )
 
@@ -55,9 +53,7 @@ def nudge_again(
     ack()
     _run(
         Answer(body, respond, client, runtime),
-        lambda h, u: sla_actions.nudge_again(
-            h, u, engine=runtime.engine, config=runtime.config, now=runtime.clock()
-        ),
+        lambda h, u: sla_actions.nudge_again(h, u, runtime=runtime),
         lambda o: messages.nudge_sent(runtime.name_of(o.handoff.owner_id if o.handoff else None)),
     )
 
@@ -72,9 +68,7 @@ def reassign_now(
         lambda h, u: sla_actions.reassign_now(
             h,
             u,
-            engine=runtime.engine,
-            config=runtime.config,
-            now=runtime.clock(),
+            runtime=runtime,
             actor_name=runtime.name_of(answer.user_id),
         ),
         lambda o: messages.reassigned_to(
@@ -90,9 +84,7 @@ def touch(
     kind = TOUCH_OF[body["actions"][0]["action_id"]]
     _run(
         Answer(body, respond, client, runtime),
-        lambda h, u: sla_actions.record_touch(
-            h, u, kind, engine=runtime.engine, config=runtime.config, now=runtime.clock()
-        ),
+        lambda h, u: sla_actions.record_touch(h, u, kind, runtime=runtime),
         lambda _o: messages.touch_recorded(kind),
     )
 
@@ -106,9 +98,7 @@ def open_disqualify_modal(
     outcome = decisions.check_touch(
         handoff_id,
         answer.user_id,
-        engine=runtime.engine,
-        config=runtime.config,
-        now=runtime.clock(),
+        runtime=runtime,
     )
     if outcome.result != decisions.OK:
         answer.outcome(outcome)

@@ -11,6 +11,7 @@ from bot import commands
 from bot.commands.answering import answer
 from bot.runtime import Runtime
 from bot.services import settings as person_settings
+from bot.views.settings import change_text
 
 
 def handle(ack: Ack, command: dict[str, Any], respond: Respond, runtime: Runtime) -> None:
@@ -22,9 +23,11 @@ def handle(ack: Ack, command: dict[str, Any], respond: Respond, runtime: Runtime
     elif parsed.name in commands.REPORTS:
         message = answer(parsed, user_id, runtime=runtime)
     elif parsed.name == "away":
-        message = {"text": person_settings.set_away(user_id, parsed.away_until, runtime=runtime)}
+        change = person_settings.set_away(user_id, parsed.away_until, runtime=runtime)
+        message = {"text": change_text(change)}
     elif parsed.name == "capacity":
-        message = {"text": person_settings.set_capacity(user_id, parsed.capacity, runtime=runtime)}
+        change = person_settings.set_capacity(user_id, parsed.capacity, runtime=runtime)
+        message = {"text": change_text(change)}
     else:  # help
         message = {"text": commands.help_text()}
     respond(**message, response_type="ephemeral")

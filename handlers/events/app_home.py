@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
-from bot.services.home import Notice, home_for
-from bot.views.home import build_home
+from bot.services.home import home_for
+from bot.views.home import Notice, build_home
 
 log = logging.getLogger("handshake.handlers")
 

@@ -45,9 +45,7 @@ def submit(
         handoff_id,
         user_id,
         action,
-        engine=runtime.engine,
-        config=runtime.config,
-        now=runtime.clock(),
+        runtime=runtime,
         reason_code=form.reason_code,
         note=form.note,
         revisit_on=revisit_on,
@@ -57,11 +55,7 @@ def submit(
         runtime.wake()
         publish_home(client, user_id, runtime)
         return
-    block = (
-        ids.REVISIT_BLOCK
-        if outcome.message and "revisit" in outcome.message
-        else (ids.REASON_BLOCK)
-    )
+    block = ids.REVISIT_BLOCK if outcome.field == decisions.REVISIT_FIELD else ids.REASON_BLOCK
     ack(
         response_action="errors",
         errors={

@@ -33,9 +33,7 @@ def submit(
         handoff_id,
         body["user"]["id"],
         "disqualified",
-        engine=runtime.engine,
-        config=runtime.config,
-        now=runtime.clock(),
+        runtime=runtime,
         reason_code=form.reason_code,
         note=form.note,
     )

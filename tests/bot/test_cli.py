@@ -22,6 +22,7 @@ from bot.clock import utcnow
 from bot.config import parse_config
 from bot.intake.service import ingest
 from bot.intake.validate import validate_lead
+from bot.runtime import Runtime
 from bot.server import prepare_database
 from bot.services.decisions import ACCEPT, REJECT, decide
 from storage import outbox
@@ -308,19 +309,20 @@ def handoffs(run) -> dict[str, int]:
     engine = prepare_database(run.db_url, config)
     start = utcnow() - timedelta(hours=2)
     ids: dict[str, int] = {}
+    runtime = Runtime(engine=engine, config=config)
     try:
         for name in ("accepted", "rejected", "pending"):
             lead_input, errors = validate_lead(f.lead_body(first_name=name.title()))
             assert not errors
-            body = ingest(lead_input, engine=engine, config=config, now=start).body
+            body = ingest(lead_input, runtime=runtime, now=start).body
             assert body["status"] == "routed"
             with unit_of_work(engine) as session:
                 handoff = handoffs_for_lead(int(body["id"]), session=session)[-1]
             assert handoff.id is not None
             ids[name] = handoff.id
-        accepted = decide(ids["accepted"], f.MAYA, ACCEPT, engine=engine, config=config,
+        accepted = decide(ids["accepted"], f.MAYA, ACCEPT, runtime=runtime,
                           now=start + timedelta(minutes=90))  # fmt: skip
-        rejected = decide(ids["rejected"], f.MAYA, REJECT, engine=engine, config=config,
+        rejected = decide(ids["rejected"], f.MAYA, REJECT, runtime=runtime,
                           now=start + timedelta(minutes=30), reason_code="R-DATA",
                           note="=HYPERLINK(\"http://evil.example\")")  # fmt: skip
         assert accepted.result == rejected.result == "recorded"

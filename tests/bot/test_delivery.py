@@ -188,8 +188,7 @@ def test_decision_before_the_card_was_posted_updates_after_it(bot, clock):
         handoff.id,
         handoff.owner_id,
         decisions.ACCEPT,
-        engine=bot.runtime.engine,
-        config=bot.runtime.config,
+        runtime=bot.runtime,
         now=clock(),
     )
     bot.deliver()

@@ -14,6 +14,7 @@ from bot.config import parse_config
 from bot.delivery.jobs.digest import METADATA_EVENT
 from bot.intake.service import ingest
 from bot.intake.validate import validate_lead
+from bot.runtime import Runtime
 from bot.server import prepare_database
 from tests import factories as f
 from tests.conftest import BOT_TOKEN
@@ -60,7 +61,7 @@ def test_digest_now_posts_the_last_seven_days(env, capsys, slack):
     engine = prepare_database(f"sqlite:///{env / 'cli.db'}", config)  # schema and roster
     lead, errors = validate_lead(f.lead_body(campaign="Spring <launch>"))
     assert not errors
-    ingest(lead, engine=engine, config=config, now=utcnow())
+    ingest(lead, runtime=Runtime(engine=engine, config=config), now=utcnow())
     engine.dispose()
 
     code, out, problems = run(capsys, "digest", "--now")

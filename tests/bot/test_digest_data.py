@@ -58,7 +58,7 @@ class Week:
         lead_input, errors = validate_lead(body)
         assert not errors, errors
         rt = self.runtime
-        result = ingest(lead_input, engine=rt.engine, config=rt.config, now=rt.clock())
+        result = ingest(lead_input, runtime=rt)
         assert result.body["owner"] == owner, result.body
         if owner:
             with unit_of_work(rt.engine) as session:
@@ -69,7 +69,7 @@ class Week:
         handoff_id, owner = self.handoffs[key]
         rt = self.runtime
         outcome = decisions.decide(
-            handoff_id, owner, action, engine=rt.engine, config=rt.config, now=rt.clock(), **kw
+            handoff_id, owner, action, runtime=rt, **kw
         )
         assert outcome.result == decisions.RECORDED, outcome
 
@@ -77,7 +77,7 @@ class Week:
         handoff_id, owner = self.handoffs[key]
         rt = self.runtime
         outcome = sla_actions.record_touch(
-            handoff_id, owner, kind, engine=rt.engine, config=rt.config, now=rt.clock()
+            handoff_id, owner, kind, runtime=rt
         )
         assert outcome.result == decisions.RECORDED, outcome
 

@@ -71,15 +71,14 @@ def world(runtime):
     body = f.lead_body(email="ten@acme.example", owner_email=SAM_EMAIL, campaign="Webinar")
     lead, errors = validate_lead(body)
     assert not errors
-    result = ingest(lead, engine=runtime.engine, config=runtime.config, now=runtime.clock())
+    result = ingest(lead, runtime=runtime)
     assert result.body["owner"] == f.SAM
     with unit_of_work(runtime.engine) as session:
         h10 = handoffs_for_lead(result.body["id"], session=session)[-1].id
         session.get(Person, f.ADA).tz = "America/Los_Angeles"
     runtime.clock.now = runtime.clock() + timedelta(seconds=49)
     outcome = decisions.decide(
-        h10, f.SAM, decisions.ACCEPT, engine=runtime.engine, config=runtime.config,
-        now=runtime.clock(),
+        h10, f.SAM, decisions.ACCEPT, runtime=runtime,
     )  # fmt: skip
     assert outcome.result == decisions.RECORDED
     runtime.clock.now = now

@@ -55,7 +55,7 @@ def _ingest(data: DataSet, name: str, owner: str | None, **overrides: Any) -> No
     lead_input, errors = validate_lead(body)
     assert not errors, errors
     rt = data.runtime
-    result = ingest(lead_input, engine=rt.engine, config=rt.config, now=rt.clock())
+    result = ingest(lead_input, runtime=rt)
     data.leads[name] = result.body["id"]
     if owner:
         assert result.body["owner"] == owner, result.body
@@ -78,9 +78,7 @@ def _decide(data: DataSet, key: str, action: str, **kw: Any) -> None:
         data.handoffs[key],
         data.owners[key],
         action,
-        engine=rt.engine,
-        config=rt.config,
-        now=rt.clock(),
+        runtime=rt,
         **kw,
     )
     assert outcome.result == decisions.RECORDED, outcome
@@ -92,9 +90,7 @@ def _touch(data: DataSet, key: str) -> None:
         data.handoffs[key],
         data.owners[key],
         "contacted",
-        engine=rt.engine,
-        config=rt.config,
-        now=rt.clock(),
+        runtime=rt,
     )
     assert outcome.result == decisions.RECORDED, outcome
 

@@ -206,7 +206,8 @@ def route_lead(
     lead_input, errors = validate_lead(f.lead_body(**overrides))
     assert not errors, errors
     engine = engine or runtime.engine
-    result = ingest(lead_input, engine=engine, config=config or runtime.config, now=runtime.clock())
+    bundle = Runtime(engine=engine, config=config or runtime.config, clock=runtime.clock)
+    result = ingest(lead_input, runtime=bundle)
     assert result.http_status == 202 and result.body["status"] == "routed", result.body
     lead_id = result.body["id"]
     with unit_of_work(engine) as session:

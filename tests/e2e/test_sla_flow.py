@@ -269,8 +269,7 @@ def test_first_touch_and_reassignment_reach_the_export(bot, clock):
         new.id,
         new.owner_id,
         decisions.ACCEPT,
-        engine=bot.runtime.engine,
-        config=bot.runtime.config,
+        runtime=bot.runtime,
         now=clock(),
     )
     clock.advance(minutes=90)
@@ -278,8 +277,7 @@ def test_first_touch_and_reassignment_reach_the_export(bot, clock):
         new.id,
         new.owner_id,
         "contacted",
-        engine=bot.runtime.engine,
-        config=bot.runtime.config,
+        runtime=bot.runtime,
         now=clock(),
     )
     rows = {r["handoff_id"]: r for r in export_rows(f.START, engine=bot.runtime.engine)}

@@ -31,6 +31,7 @@ from bot import ids
 from bot.config import HandshakeConfig, parse_config
 from bot.intake.service import ingest
 from bot.intake.validate import validate_lead
+from bot.runtime import Runtime
 from bot.server import prepare_database
 from sandbox import Sandbox
 from sandbox.calls import Call
@@ -153,12 +154,12 @@ def real_slack(slack: Sandbox) -> Sandbox:
 
 def add_leads(engine: Engine, config: HandshakeConfig, created: list[datetime]) -> list[str]:
     """One routed lead per creation time, each with a name of its own; returns the names."""
-    names = []
+    names, runtime = [], Runtime(engine=engine, config=config)
     for i, at in enumerate(created):
         name = f"Nudgee{i:03d}"
         lead, errors = validate_lead(f.lead_body(first_name=name, last_name="Lead"))
         assert lead is not None, errors
-        result = ingest(lead, engine=engine, config=config, now=at)
+        result = ingest(lead, runtime=runtime, now=at)
         assert result.body["status"] == "routed", result.body
         names.append(name)
     return names

@@ -37,9 +37,7 @@ def decide(bot: Any, handoff: Any, actor: str, action: str, **kw: Any) -> None:
         handoff.id,
         actor,
         action,
-        engine=bot.runtime.engine,
-        config=bot.runtime.config,
-        now=bot.runtime.clock(),
+        runtime=bot.runtime,
         **kw,
     )
     assert outcome.result == decisions.RECORDED

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from bot import ids
-from bot.services.settings import NOT_ON_ROSTER
+from bot.views.settings import NOT_ON_ROSTER
 from sandbox.models import Ephemeral
 from storage.db import unit_of_work
 from storage.events import events_for_lead

@@ -6,7 +6,7 @@ from bot import ids
 from bot.delivery.errors import Permanent, RetryLater
 from bot.delivery.jobs.common import permalink
 from bot.delivery.protocol import Delivery, Job
-from bot.services.sla_messages import render_dm, render_settled_dm
+from bot.views.sla_delivery import render_dm, render_settled_dm
 from storage import outbox
 from storage.db import unit_of_work
 from storage.models import OUT_PENDING, OUT_SENDING, Outbox

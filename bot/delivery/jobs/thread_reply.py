@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import ids
 from bot.delivery.jobs.common import card_location
 from bot.delivery.protocol import Delivery, Job
-from bot.services.sla_messages import render_thread_note
+from bot.views.sla_delivery import render_thread_note
 from storage import outbox
 from storage.db import unit_of_work
 from storage.models import Outbox

@@ -15,14 +15,13 @@ from bot.services.home import (
     DecisionItem,
     HomeData,
     MarketingView,
-    Notice,
     OwnSettings,
     PendingItem,
     Queue,
     TeamView,
     TouchItem,
 )
-from bot.views.home import build_home
+from bot.views.home import Notice, build_home
 from sandbox.blockkit import check_view
 from storage.home import CampaignCounts, Responder, TeamCounts
 

@@ -1,0 +1,121 @@
+"""Render the SLA clock's queued messages at delivery time, from the current state: the
+facts come from `bot.services.sla_messages`, the words and Block Kit from the views.
+Called by the delivery jobs (DM, DM update, thread note)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.services import sla_messages as facts
+from bot.views.sla_messages import (
+    build_escalation,
+    build_manager_fallback,
+    build_nudge,
+    build_settled_sla_message,
+    thread_note,
+)
+from bot.views.sla_parts import TOUCH_LABELS
+from storage.models import ACCEPTED, HANDED_BACK, REJECTED
+
+DECIDED_VERB = {ACCEPTED: "Accepted", REJECTED: "Rejected", HANDED_BACK: "Handed back"}
+
+
+def render_dm(
+    payload: dict[str, Any],
+    handoff_id: int,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    permalink: str | None,
+) -> dict[str, Any]:
+    dm = facts.dm_facts(payload, handoff_id, session=session, config=config)
+    return dm_message(dm, permalink=permalink)
+
+
+def dm_message(dm: facts.DmFacts, *, permalink: str | None) -> dict[str, Any]:
+    if dm.template in ("nudge", "follow_up_nudge"):
+        return build_nudge(
+            lead_label=dm.lead_label,
+            handoff_id=dm.handoff_id,
+            owner_tz=dm.owner_tz or "UTC",
+            due_at=dm.due_at,
+            waited=dm.waited,
+            permalink=permalink,
+            tier=dm.tier,
+            follow_up=dm.follow_up,
+        )
+    if dm.template in ("escalation", "follow_up_escalation"):
+        return build_escalation(
+            lead_label=dm.lead_label,
+            handoff_id=dm.handoff_id,
+            owner_name=dm.owner_name or "",
+            waited=dm.waited,
+            due_at=dm.due_at,
+            manager_tz=dm.recipient_tz or "UTC",
+            permalink=permalink,
+            follow_up=dm.follow_up,
+        )
+    return build_manager_fallback(
+        lead_label=dm.lead_label,
+        handoff_id=dm.handoff_id,
+        previous_owner_name=dm.previous_owner_name or "its owner",
+        waited=dm.waited,
+        reason=dm.reason,
+    )
+
+
+def render_thread_note(
+    payload: dict[str, Any], *, session: Session, config: HandshakeConfig
+) -> dict[str, Any]:
+    note = facts.note_facts(payload, session=session)
+    return thread_note(
+        note.kind,  # type: ignore[arg-type]
+        owner_name=note.owner_name or "the owner",
+        manager_name=note.recipient_name if note.kind.endswith("escalation") else None,
+        new_owner_name=note.new_owner_name,
+        waited=note.waited,
+        detail=note.detail,
+    )
+
+
+def render_settled_dm(
+    payload: dict[str, Any],
+    handoff_id: int,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    permalink: str | None,
+) -> dict[str, Any]:
+    """A nudge or an escalation as it should read now: with no buttons and the outcome once
+    the hand-off has moved on; as first sent while it still waits for what it asked."""
+    settled = facts.settled_facts(payload, handoff_id, session=session, config=config)
+    if settled is None:
+        return render_dm(payload, handoff_id, session=session, config=config, permalink=permalink)
+    return build_settled_sla_message(
+        lead_label=settled.lead_label,
+        escalation=settled.escalation,
+        outcome=outcome_text(settled),
+        detail=settled.detail,
+        at=settled.at,
+        tz=settled.recipient_tz,
+        permalink=permalink,
+    )
+
+
+def outcome_text(settled: facts.Settled) -> str:
+    """What happened, in words: "Accepted by Ana", "Reassigned to Ben", "Contacted, logged
+    by Ana"."""
+    by = settled.by_name or "someone"
+    if settled.kind == facts.TOUCHED:
+        touch = settled.touch or ""
+        return f"{TOUCH_LABELS.get(touch, touch)}, logged by {by}"
+    if settled.kind == facts.MOVED_ON:
+        return f"Reassigned to {settled.to_name}" if settled.to_name else "Reassigned"
+    if settled.kind == facts.DECIDED:
+        return f"{DECIDED_VERB.get(settled.status, settled.status)} by {by}"
+    if settled.kind == facts.GONE:
+        return "Expired"
+    return settled.status.replace("_", " ").capitalize()
