@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.domain.lifecycle import revisit_at
+from bot.domain.lifecycle import NOTE_MAX_LENGTH, revisit_at
 from bot.inputs import latest_date
 from bot.services.assign import assign_lead
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
@@ -34,7 +34,6 @@ from storage.people import get_person
 ACCEPT, REJECT, HANDBACK = "accept", "reject", "handback"
 STATUS_OF = {ACCEPT: ACCEPTED, REJECT: REJECTED, HANDBACK: HANDED_BACK}
 EVENT_OF = {ACCEPT: "accepted", REJECT: "rejected", HANDBACK: "handed_back"}
-MAX_NOTE = 3000
 
 RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID, OK = (
     "recorded",
@@ -124,7 +123,7 @@ def decide(
         if revisit_on is not None and revisit_on > latest_date(now.date()):
             last = latest_date(now.date()).isoformat()
             return Outcome(INVALID, handoff, f"Pick a revisit date up to {last}.")
-        note = (note or "").strip()[:MAX_NOTE] or None
+        note = (note or "").strip()[:NOTE_MAX_LENGTH] or None
         reroute = bool(reason and reason.reroute)
         won = claim_decision(
             handoff_id,

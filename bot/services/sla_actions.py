@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from bot.config import HandshakeConfig
+from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.services import notify
 from bot.services.decisions import (
     ALREADY,
@@ -141,7 +142,7 @@ def record_touch(
             reason = config.reason("reject", reason_code or "")
             if reason is None or reason.reroute:
                 return Outcome(INVALID, handoff, "Pick a reason from the list.")
-        note = (note or "").strip()[:3000] or None
+        note = (note or "").strip()[:NOTE_MAX_LENGTH] or None
         assert handoff.id is not None
         if not claim_first_touch(
             handoff.id,
