@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.leads import lead_label
 from bot.domain.lifecycle import NOTE_MAX_LENGTH, revisit_at
 from bot.inputs import latest_date
 from bot.services.assign import assign_lead
@@ -27,7 +28,6 @@ from storage.models import (
     PENDING,
     REJECTED,
     Handoff,
-    Lead,
 )
 from storage.people import get_person
 
@@ -219,14 +219,6 @@ def about(handoff: Handoff, *, engine: Engine, viewer: str | None = None) -> Abo
         successor = next((h.owner_id for h in later if h.previous_id == handoff.id), None)
         person = get_person(viewer, session=session) if viewer else None
         return About(lead_label(lead) if lead else None, successor, person.tz if person else None)
-
-
-def lead_label(lead: Lead) -> str:
-    """The lead's name for people: first and last name, else the email address."""
-    name = " ".join(p for p in (lead.first_name, lead.last_name) if p)
-    if name and lead.company:
-        return f"{name} ({lead.company})"
-    return name or lead.email
 
 
 def allowed(

@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.leads import lead_label
 from bot.services.cards import person_name
-from bot.services.decisions import lead_label
 from bot.views.sla_messages import (
     build_escalation,
     build_manager_fallback,

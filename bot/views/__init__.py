@@ -1,6 +1,6 @@
 """Pure Block Kit builders: no Slack calls, no database, no globals."""
 
-from bot.views.lead_card import CardContext, build_lead_card, lead_name
+from bot.views.lead_card import CardContext, build_lead_card
 from bot.views.lead_parts import HistoryItem
 from bot.views.messages import (
     already_decided,
@@ -54,7 +54,6 @@ __all__ = [
     "escape",
     "format_date",
     "format_when",
-    "lead_name",
     "mention",
     "not_found",
     "not_pending",
