@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine
 
-from bot.services.decisions import lead_label
+from bot.domain.leads import lead_label
 from storage.db import unit_of_work
 from storage.handoffs import HandoffRow, handoffs_created_since
 

@@ -87,10 +87,6 @@ def _identity(path: str) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """A session whose work commits together at the end, or rolls back on error."""

@@ -14,7 +14,7 @@ from sqlalchemy import case, extract, func, select
 from sqlmodel import Session, col
 
 from storage.models import DECIDED, DigestRun, Event, Handoff, Lead
-from storage.reports import Window
+from storage.reports.window import Window
 
 MEETING_BOOKED = "meeting_booked"  # Handoff.first_touch
 POSTED_EVENT = "digest_posted"

@@ -84,19 +84,6 @@ def handoffs_created_since(since: datetime, *, session: Session) -> list[Handoff
     return [HandoffRow(h, lead, p) for h, lead, p in session.exec(query).all()]
 
 
-def pending_for_owner(
-    owner_id: str, *, session: Session, limit: int = 20
-) -> list[tuple[Handoff, Lead]]:
-    query = (
-        select(Handoff, Lead)
-        .join(Lead, col(Lead.id) == col(Handoff.lead_id))
-        .where(Handoff.owner_id == owner_id, Handoff.status == PENDING)
-        .order_by(col(Handoff.due_at))
-        .limit(limit)
-    )
-    return [(h, lead) for h, lead in session.exec(query).all()]
-
-
 def claim_first_touch(
     handoff_id: int,
     *,

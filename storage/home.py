@@ -1,5 +1,6 @@
 """The queries behind App Home. Counts, medians and top reasons are computed in SQL
-(GROUP BY, window functions); Python only sees a page of rows and small aggregates.
+(GROUP BY, window functions, with the building blocks the reports use too:
+`storage.aggregates`); Python only sees a page of rows and small aggregates.
 
 `teams` scopes a query to hand-offs whose owner is in one of those teams (the same
 rule as who may decide: the owner's manager); `None` means everyone."""
@@ -15,6 +16,7 @@ from sqlalchemy import Integer, and_, case, func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage.aggregates import count_if, median_rows, seconds_between
 from storage.models import (
     ACCEPTED,
     DECIDED,
@@ -106,10 +108,6 @@ def _decided() -> Any:
     return func.coalesce(Handoff.status, "").in_(list(DECIDED))
 
 
-def _count_if(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def _owned_by_teams(query: Any, teams: Sequence[str] | None) -> Any:
     query = query.join(Person, col(Person.slack_id) == col(Handoff.owner_id))
     return query if teams is None else query.where(col(Person.team).in_(list(teams)))
@@ -120,7 +118,7 @@ def _owned_by_teams(query: Any, teams: Sequence[str] | None) -> Any:
 
 def queue_counts(owner_id: str, *, session: Session) -> QueueCounts:
     awaiting = (col(Handoff.status) == ACCEPTED) & col(Handoff.first_touch).is_(None)
-    query = select(_count_if(col(Handoff.status) == PENDING), _count_if(awaiting)).where(
+    query = select(count_if(col(Handoff.status) == PENDING), count_if(awaiting)).where(
         Handoff.owner_id == owner_id, col(Handoff.status).in_([PENDING, ACCEPTED])
     )
     pending, touch = session.exec(query).one()
@@ -172,7 +170,7 @@ def team_counts(
 ) -> list[TeamCounts]:
     """Pending and breached (pending past its deadline) hand-offs, per owner's team."""
     query = _owned_by_teams(
-        select(Person.team, func.count(), _count_if(col(Handoff.due_at) < now)), teams
+        select(Person.team, func.count(), count_if(col(Handoff.due_at) < now)), teams
     )
     query = query.where(Handoff.status == PENDING).group_by(Person.team).order_by(Person.team)
     return [TeamCounts(t, int(p), int(b)) for t, p, b in session.exec(query).all()]
@@ -210,31 +208,22 @@ def decisions_since(
     return found
 
 
-def _seconds_to_decision(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", col(Handoff.decided_at) - col(Handoff.created_at))
-    return (func.julianday(Handoff.decided_at) - func.julianday(Handoff.created_at)) * 86400.0
-
-
 def slowest_responders(
     teams: Sequence[str] | None, since: datetime, *, session: Session, limit: int
 ) -> list[Responder]:
     """Median time to decision per owner for decisions since `since`, slowest first.
 
     The median is taken in SQL with window functions (portable to SQLite): the middle
-    row, or the mean of the two middle rows, of each owner's ordered times."""
-    seconds = _seconds_to_decision(session).label("seconds")
+    row, or the mean of the two middle rows, of each owner's ordered times
+    (`storage.aggregates.median_rows`)."""
+    dialect = session.get_bind().dialect.name
+    seconds = seconds_between(
+        col(Handoff.created_at), col(Handoff.decided_at), dialect=dialect
+    ).label("seconds")
     decided = _owned_by_teams(select(Handoff.owner_id, seconds), teams).where(
         _decided(), col(Handoff.decided_at) >= since
     )
-    timed = decided.subquery()
-    ranked = select(
-        timed.c.owner_id,
-        timed.c.seconds,
-        func.row_number().over(partition_by=timed.c.owner_id, order_by=timed.c.seconds).label("rn"),
-        func.count().over(partition_by=timed.c.owner_id).label("n"),
-    ).subquery()
-    middle = and_(2 * ranked.c.rn >= ranked.c.n, 2 * ranked.c.rn <= ranked.c.n + 2)
+    ranked, middle = median_rows(decided.subquery(), "owner_id", "seconds")
     median = func.avg(ranked.c.seconds).label("median")
     owner = aliased(Person)
     query = (
@@ -273,8 +262,8 @@ def campaign_counts(since: datetime, *, session: Session, limit: int) -> list[Ca
     """Hand-offs created since `since`, by campaign and outcome, the busiest first.
     Reassigned and expired hand-offs are left out: the lead counts once, where it ended."""
     campaign = _campaign_key()
-    counts = [_count_if(_ended_as(s)) for s in COUNTED]
-    total = _count_if(_counted())
+    counts = [count_if(_ended_as(s)) for s in COUNTED]
+    total = count_if(_counted())
     query = (
         _by_campaign(since, campaign, *counts)
         .group_by(campaign)
@@ -317,7 +306,7 @@ def top_reasons(
         return []
     campaign = _campaign_key()
     label = col(Handoff.reason_label).label("label")
-    n = _count_if(_ended_as(REJECTED) | (col(Handoff.status) == HANDED_BACK))
+    n = count_if(_ended_as(REJECTED) | (col(Handoff.status) == HANDED_BACK))
     grouped = (
         _by_campaign(since, campaign, label, n.label("n"))
         .where(col(Handoff.reason_label).is_not(None), campaign.in_(list(campaigns)))

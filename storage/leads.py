@@ -16,11 +16,6 @@ def find_lead(source: str, external_id: str, *, session: Session) -> Lead | None
     return session.exec(query).first()
 
 
-def find_leads_by_email(email: str, *, session: Session) -> list[Lead]:
-    query = select(Lead).where(Lead.email == email.strip().lower()).order_by(col(Lead.id))
-    return list(session.exec(query).all())
-
-
 def account_owner(company_domain: str, exclude_lead_id: int, *, session: Session) -> str | None:
     """Who owned the latest hand-off of another lead from the same company domain."""
     query = (

@@ -56,7 +56,7 @@ def active_people(*, session: Session) -> list[Person]:
     return list(session.exec(query).all())
 
 
-def handoffs_created_since(since: datetime, *, session: Session) -> dict[str, int]:
+def handoff_counts_since(since: datetime, *, session: Session) -> dict[str, int]:
     """How many hand-offs each person received since `since` (for daily capacity)."""
     query = (
         select(Handoff.owner_id, func.count())

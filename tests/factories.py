@@ -1,10 +1,16 @@
-"""Test data: the roster, config and lead bodies used across the suite."""
+"""Test data: the roster, config and lead bodies used across the suite, and a routed
+hand-off (`routed_handoff`)."""
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from storage.db import unit_of_work
+from storage.handoffs import handoffs_for_lead
+from storage.models import Handoff
 
 ANA, BEN, CARA = "U0AE00001", "U0AE00002", "U0AE00003"
 SAM = "U0SDR0001"
@@ -147,3 +153,27 @@ def lead_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+@dataclass(frozen=True)
+class Routed:
+    answer: dict[str, Any]  # intake's 202 body: id (the lead's), status "routed", owner
+    handoff: Handoff  # the lead's latest hand-off, as stored once routed (and delivered)
+
+    @property
+    def lead_id(self) -> int:
+        return int(self.answer["id"])
+
+
+def routed_handoff(bot: Any, *, deliver: bool = True, **overrides: Any) -> Routed:
+    """A lead (`lead_body(**overrides)`) sent to `bot`'s intake, which must answer `202
+    routed`; its cards delivered unless `deliver=False`; and its hand-off as stored."""
+    response = bot.post_lead(lead_body(**overrides))
+    assert response.status_code == 202, response.text
+    answer = response.json()
+    assert answer["status"] == "routed", response.text
+    if deliver:
+        bot.deliver()
+    with unit_of_work(bot.runtime.engine) as session:
+        handoff = handoffs_for_lead(answer["id"], session=session)[-1]
+    return Routed(answer, handoff)

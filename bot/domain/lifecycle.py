@@ -1,10 +1,12 @@
-"""Lead lifecycle rules that are pure date arithmetic."""
+"""Lead lifecycle rules: when a handed-back lead comes back (pure date arithmetic), and how
+long a decision's or a first touch's note may be."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 REVIVE_AFTER = timedelta(days=30)  # a handed-back lead without a revisit date comes back after this
+NOTE_MAX_LENGTH = 2000  # what the reason and touch modals let people type; services keep as much
 
 
 def revisit_at(revisit_on: date | None, decided_at: datetime) -> datetime:

@@ -2,7 +2,8 @@
 
 Deadlines count working time in the owner's calendar, from the hand-off's creation (or from
 the accept, for the follow-up): they measure how long the owner has kept the lead waiting.
-When a message about a deadline may be sent is the recipient's business: `deliver_at`.
+When a message about a deadline may be sent is the recipient's business: the next working
+moment in their calendar (`WorkCalendar.next_working`).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def deadlines(
     working time (escalation too: it measures the owner's waiting).
 
     `manager_calendar` does not move any of them; it is accepted so that a caller can
-    pass both and is a reminder that escalations go out at `deliver_at(d.escalate, it)`.
+    pass both and is a reminder that escalations go out at `it.next_working(d.escalate)`.
     """
     return Deadlines(
         remind=owner_calendar.add(created_at, times.respond_within),
@@ -91,11 +92,6 @@ def follow_up_deadlines(
         owner_calendar.add(accepted_at, times.follow_up_within),
         owner_calendar.add(accepted_at, times.follow_up_escalate_after),
     )
-
-
-def deliver_at(due: datetime, recipient_calendar: WorkCalendar) -> datetime:
-    """When a message that fell due at `due` may be sent: in the recipient's working hours."""
-    return recipient_calendar.next_working(due)
 
 
 def _score(lead: Mapping[str, Any]) -> float:

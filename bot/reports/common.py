@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from bot.config import HandshakeConfig
-from storage.models import HANDED_BACK, REJECTED
+from storage.models import REJECTED
 from storage.reports import Outcomes, ReasonTally, Spread
 
 FRACTIONS = (0.5, 0.9)  # median and 90th percentile
@@ -132,5 +132,3 @@ def _label(tally: ReasonTally, config: HandshakeConfig) -> str:
     reason = config.reason(kind, tally.code) if tally.code else None
     return reason.label if reason else (tally.label or tally.code or "no reason given")
 
-
-KINDS = (REJECTED, HANDED_BACK)

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.leads import lead_label
 from bot.reports.scope import Scope
-from bot.services.decisions import lead_label
 from storage.reports import overdue_pending
 
 LIMIT = 15

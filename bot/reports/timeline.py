@@ -14,8 +14,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.leads import lead_label
 from bot.reports.scope import ALL, Scope
-from bot.services.decisions import lead_label
 from storage.reports import LeadHistory, lead_histories
 
 MAX_LEADS = 3  # one email can be a lead in several source systems

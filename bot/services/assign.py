@@ -124,7 +124,7 @@ def create_handoff(
 def reps(session: Session, now: datetime, tz: str) -> list[Rep]:
     local = now.astimezone(ZoneInfo(tz))
     day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)  # capacity is per day
-    today_counts = people_store.handoffs_created_since(day_start, session=session)
+    today_counts = people_store.handoff_counts_since(day_start, session=session)
     return [
         Rep(
             slack_id=p.slack_id,

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.domain.lifecycle import revisit_at
+from bot.domain.leads import lead_label
+from bot.domain.lifecycle import NOTE_MAX_LENGTH, revisit_at
 from bot.inputs import latest_date
 from bot.runtime import Runtime
 from bot.services.assign import assign_lead
@@ -27,14 +28,12 @@ from storage.models import (
     PENDING,
     REJECTED,
     Handoff,
-    Lead,
 )
 from storage.people import get_person
 
 ACCEPT, REJECT, HANDBACK = "accept", "reject", "handback"
 STATUS_OF = {ACCEPT: ACCEPTED, REJECT: REJECTED, HANDBACK: HANDED_BACK}
 EVENT_OF = {ACCEPT: "accepted", REJECT: "rejected", HANDBACK: "handed_back"}
-MAX_NOTE = 3000
 
 RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID, OK = (
     "recorded",
@@ -139,7 +138,7 @@ def decide(
             return invalid(handoff, REVISIT_NOT_LATER)
         if revisit_on is not None and revisit_on > latest_date(now.date()):
             return invalid(handoff, REVISIT_TOO_FAR, latest=latest_date(now.date()))
-        note = (note or "").strip()[:MAX_NOTE] or None
+        note = (note or "").strip()[:NOTE_MAX_LENGTH] or None
         reroute = bool(reason and reason.reroute)
         won = claim_decision(
             handoff_id,
@@ -235,14 +234,6 @@ def about(handoff: Handoff, *, runtime: Runtime, viewer: str | None = None) -> A
         successor = next((h.owner_id for h in later if h.previous_id == handoff.id), None)
         person = get_person(viewer, session=session) if viewer else None
         return About(lead_label(lead) if lead else None, successor, person.tz if person else None)
-
-
-def lead_label(lead: Lead) -> str:
-    """The lead's name for people: first and last name, else the email address."""
-    name = " ".join(p for p in (lead.first_name, lead.last_name) if p)
-    if name and lead.company:
-        return f"{name} ({lead.company})"
-    return name or lead.email
 
 
 def allowed(

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.leads import lead_label
 from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
 from bot.runtime import Runtime
 from bot.services import settings as person_settings
-from bot.services.decisions import lead_label
 from storage import home as q
 from storage.db import read_only
 from storage.models import Person

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.decisions import (
@@ -146,7 +147,7 @@ def record_touch(
             reason = config.reason("reject", reason_code or "")
             if reason is None or reason.reroute:
                 return invalid(handoff, NO_REASON)
-        note = (note or "").strip()[:3000] or None
+        note = (note or "").strip()[:NOTE_MAX_LENGTH] or None
         assert handoff.id is not None
         if not claim_first_touch(
             handoff.id,

@@ -11,8 +11,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.leads import lead_label
 from bot.services.cards import person_name
-from bot.services.decisions import lead_label
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import (

@@ -1,7 +1,7 @@
 """Pure Block Kit builders: no Slack calls, no database, no globals."""
 
 from bot.services.cards import CardContext, HistoryItem
-from bot.views.lead_card import build_lead_card, lead_name
+from bot.views.lead_card import build_lead_card
 from bot.views.messages import (
     already_decided,
     decision_recorded,
@@ -54,7 +54,6 @@ __all__ = [
     "escape",
     "format_date",
     "format_when",
-    "lead_name",
     "mention",
     "not_found",
     "not_pending",

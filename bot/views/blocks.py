@@ -14,7 +14,6 @@ from bot.views.text import plain, trim
 Block = dict[str, Any]
 
 MAX_BLOCKS = 50  # a message
-MAX_MODAL_BLOCKS = 100
 SECTION_TEXT = 3000
 FIELD_TEXT = 2000
 MAX_FIELDS = 10
@@ -26,7 +25,6 @@ BUTTON_TEXT = 75
 BUTTON_VALUE = 2000
 URL = 3000
 MODAL_TITLE = 24  # also submit and close
-PRIVATE_METADATA = 3000
 INPUT_LABEL = 2000
 PLACEHOLDER = 150
 OPTION_TEXT = 75

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from bot import ids
+from bot.domain.leads import lead_label
 from bot.services.cards import CardContext
 from bot.views import blocks as bk
 from bot.views.lead_parts import (
@@ -64,10 +65,6 @@ ROUTED = {  # the footer's words for each routing rule a hand-off records
 }
 
 
-def lead_name(lead: Lead) -> str:
-    """First and last name, else the email, else "Lead #id"; raw (not escaped)."""
-    name = one_line(f"{lead.first_name or ''} {lead.last_name or ''}")
-    return name or one_line(lead.email) or f"Lead #{lead.id}"
 
 
 def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
@@ -78,7 +75,7 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
     if audience == "channel":
         ctx = replace(ctx, owner_tz=for_readers(ctx.owner_tz))
     lead, handoff = ctx.lead, ctx.handoff
-    result: list[bk.Block] = [bk.header(safe(lead_name(lead), bk.HEADER_TEXT))]
+    result: list[bk.Block] = [bk.header(safe(lead_label(lead, company=False), bk.HEADER_TEXT))]
     if ctx.reassigned_from and one_line(ctx.reassigned_from):
         result.append(bk.context(f"🔁 {safe(one_line(ctx.reassigned_from), 500)}"))
     result.append(_summary(lead))
@@ -238,7 +235,7 @@ def _buttons(ctx: CardContext, audience: Audience) -> list[bk.Block]:
 
 
 def _fallback(ctx: CardContext, audience: Audience) -> str:
-    name = escape(lead_name(ctx.lead))
+    name = escape(lead_label(ctx.lead, company=False))
     company = one_line(ctx.lead.company)
     who = f"{name} ({escape(company)})" if company else name
     status = str(ctx.handoff.status)

@@ -9,12 +9,12 @@ from datetime import date
 from typing import Any, Literal, Protocol
 
 from bot import ids
+from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.views import blocks as bk
 from bot.views.text import one_line, safe
 
 Kind = Literal["reject", "handback"]
 
-NOTE_MAX_LENGTH = 2000
 
 _COPY = {
     "reject": {

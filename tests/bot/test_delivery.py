@@ -17,10 +17,7 @@ from tests.helpers import cards_for
 
 
 def routed(bot, **overrides) -> Handoff:
-    response = bot.post_lead(f.lead_body(**overrides))
-    assert response.json()["status"] == "routed"
-    with unit_of_work(bot.runtime.engine) as session:
-        return session.exec(select(Handoff).order_by(Handoff.id.desc())).first()
+    return f.routed_handoff(bot, deliver=False, **overrides).handoff
 
 
 def rows(bot) -> list[Outbox]:

@@ -9,7 +9,6 @@ from bot.domain.sla import (
     Deadlines,
     SlaTimes,
     deadlines,
-    deliver_at,
     follow_up_deadlines,
     select_sla,
 )
@@ -127,9 +126,9 @@ def test_escalation_counts_in_the_owners_working_time_not_the_managers():
     assert due.escalate == at("2026-11-24 18:00")  # 8h of the owner's Tuesday
     assert due == deadlines(at("2026-11-24 10:00"), BASE, owner)
     # ...which is midnight in Berlin: the manager is told at their 09:00
-    assert deliver_at(due.escalate, manager) == at("2026-11-25 09:00", BERLIN)
+    assert manager.next_working(due.escalate) == at("2026-11-25 09:00", BERLIN)
     # the owner's own nudge is sent at once, inside their hours
-    assert deliver_at(due.remind, owner) == due.remind
+    assert owner.next_working(due.remind) == due.remind
 
 
 @pytest.mark.parametrize(
@@ -139,8 +138,8 @@ def test_escalation_counts_in_the_owners_working_time_not_the_managers():
      ("2026-11-21 12:00", OFFICE, "2026-11-23 09:00"),
      ("2026-11-21 12:00", WALL, "2026-11-21 12:00")],
 )  # fmt: skip
-def test_deliver_at_waits_for_the_recipients_hours(due, calendar, expected):
-    assert deliver_at(at(due), calendar) == at(expected)
+def test_a_message_waits_for_the_recipients_hours(due, calendar, expected):
+    assert calendar.next_working(at(due)) == at(expected)
 
 
 # (owner's calendar, accepted at, SLA, expected nudge / escalate)

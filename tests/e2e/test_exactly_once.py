@@ -27,11 +27,7 @@ def _rows(bot) -> list[Outbox]:
 
 
 def _route(bot, *, deliver: bool = True) -> int:
-    body = bot.post_lead(f.lead_body()).json()
-    assert body["status"] == "routed"
-    if deliver:
-        bot.deliver()
-    return int(body["id"])
+    return f.routed_handoff(bot, deliver=deliver).lead_id
 
 
 def _tick_after(bot, clock, hours: float, *, before: int = 0) -> None:

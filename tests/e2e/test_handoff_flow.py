@@ -24,14 +24,8 @@ from tests.helpers import (
 
 
 def route_one(bot, **overrides):
-    response = bot.post_lead(f.lead_body(**overrides))
-    assert response.status_code == 202, response.text
-    body = response.json()
-    assert body["status"] == "routed"
-    bot.deliver()
-    with unit_of_work(bot.runtime.engine) as session:
-        handoff = handoffs_for_lead(body["id"], session=session)[-1]
-    return body, handoff
+    routed = f.routed_handoff(bot, **overrides)
+    return routed.answer, routed.handoff
 
 
 def test_routed_lead_posts_one_card_to_owner_and_one_to_channel(bot):

@@ -24,10 +24,7 @@ from tests.helpers import (
 
 
 def route(bot, **overrides):
-    body = bot.post_lead(f.lead_body(**overrides)).json()
-    assert body["status"] == "routed"
-    bot.deliver()
-    return body
+    return f.routed_handoff(bot, **overrides).answer
 
 
 def handoffs(bot, lead_id):

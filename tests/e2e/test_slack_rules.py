@@ -23,11 +23,7 @@ from tests.helpers import (
 
 
 def route(bot, **overrides) -> Handoff:
-    response = bot.post_lead(f.lead_body(**overrides))
-    assert response.json()["status"] == "routed", response.text
-    bot.deliver()
-    with unit_of_work(bot.runtime.engine) as session:
-        return session.exec(select(Handoff).order_by(Handoff.id.desc())).first()
+    return f.routed_handoff(bot, **overrides).handoff
 
 
 def test_nothing_unescaped_from_outside_reaches_slack(bot):

@@ -13,7 +13,7 @@ from bot.views import messages
 from sandbox.interactions import Choice
 from storage import outbox
 from storage.db import unit_of_work
-from storage.handoffs import get_handoff, handoffs_for_lead
+from storage.handoffs import get_handoff
 from storage.models import Outbox
 from storage.people import get_person
 from tests import factories as f
@@ -25,11 +25,9 @@ EMAIL = {p["slack_id"]: p["email"] for p in f.PEOPLE}
 def lead(bot: Any, owner: str, first: str, **overrides: Any) -> Any:
     """A lead routed to `owner` (its CRM owner); returns its hand-off."""
     fields = {"owner_email": EMAIL[owner], "first_name": first, "last_name": "Lead"}
-    body = f.lead_body(**{**fields, "company": "Co", **overrides})
-    answer = bot.post_lead(body).json()
-    assert answer["owner"] == owner, answer
-    with unit_of_work(bot.runtime.engine) as session:
-        return handoffs_for_lead(answer["id"], session=session)[-1]
+    routed = f.routed_handoff(bot, deliver=False, **{**fields, "company": "Co", **overrides})
+    assert routed.answer["owner"] == owner, routed.answer
+    return routed.handoff
 
 
 def decide(bot: Any, handoff: Any, actor: str, action: str, **kw: Any) -> None:
