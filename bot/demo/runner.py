@@ -141,8 +141,11 @@ def run_demo(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         print(f"Handshake demo: open {url}", flush=True)
         print(_hint(args.leads, args.every), flush=True)
-        print(f"Post your own leads: curl -X POST {demo.intake_url} "
-              f"-H 'Authorization: Bearer {demo.intake_token}' -d @lead.json", flush=True)
+        print(
+            f"Post your own leads: curl -X POST {demo.intake_url} "
+            f"-H 'Authorization: Bearer {demo.intake_token}' -d @lead.json",
+            flush=True,
+        )
         while not stop.wait(0.5):
             pass
         log.info("demo stopping")

@@ -131,4 +131,3 @@ def _label(tally: ReasonTally, config: HandshakeConfig) -> str:
     kind = "reject" if tally.status == REJECTED else "handback"
     reason = config.reason(kind, tally.code) if tally.code else None
     return reason.label if reason else (tally.label or tally.code or "no reason given")
-

@@ -216,4 +216,3 @@ def settled_facts(
     if handoff.status in (ACCEPTED, REJECTED, HANDED_BACK):
         return replace(base, kind=DECIDED, detail=handoff.reason_label)
     return replace(base, kind=GONE if handoff.status == EXPIRED else OTHER)
-

@@ -65,8 +65,6 @@ ROUTED = {  # the footer's words for each routing rule a hand-off records
 }
 
 
-
-
 def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
     """`{"text": fallback, "blocks": [...]}` for chat.postMessage / chat.update.
 

@@ -68,17 +68,13 @@ class Week:
     def decide(self, key: str, action: str, **kw: Any) -> None:
         handoff_id, owner = self.handoffs[key]
         rt = self.runtime
-        outcome = decisions.decide(
-            handoff_id, owner, action, runtime=rt, **kw
-        )
+        outcome = decisions.decide(handoff_id, owner, action, runtime=rt, **kw)
         assert outcome.result == decisions.RECORDED, outcome
 
     def touch(self, key: str, kind: str) -> None:
         handoff_id, owner = self.handoffs[key]
         rt = self.runtime
-        outcome = sla_actions.record_touch(
-            handoff_id, owner, kind, runtime=rt
-        )
+        outcome = sla_actions.record_touch(handoff_id, owner, kind, runtime=rt)
         assert outcome.result == decisions.RECORDED, outcome
 
 

@@ -7,21 +7,22 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-24 10:00:00.000000
 """
+
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0005'
-down_revision: str | None = '0004'
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('seenrequest', schema=None) as batch_op:
-        batch_op.create_index('ix_seenrequest_at', ['at'], unique=False)
+    with op.batch_alter_table("seenrequest", schema=None) as batch_op:
+        batch_op.create_index("ix_seenrequest_at", ["at"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('seenrequest', schema=None) as batch_op:
-        batch_op.drop_index('ix_seenrequest_at')
+    with op.batch_alter_table("seenrequest", schema=None) as batch_op:
+        batch_op.drop_index("ix_seenrequest_at")
