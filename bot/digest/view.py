@@ -18,12 +18,11 @@ from bot.views.reports.tables import (
     campaign_name,
     local_time,
     median_p90,
-    minutes_text,
     pct,
     reasons_text,
     table,
 )
-from bot.views.text import escape, one_line, plural, reader_time, safe, trim
+from bot.views.text import duration_text, escape, one_line, plural, reader_time, safe, trim
 
 TITLE = "Weekly hand-off digest"
 IMAGE_BLOCK = "digest_chart"
@@ -149,7 +148,7 @@ def _slowest(rows: Sequence[SlowResponse]) -> str:
         company = f" ({safe(one_line(r.company), 100)})" if r.company else ""
         who = safe(one_line(r.owner_name), 100)  # a name, not a mention: nobody is pinged
         outcome = OUTCOMES.get(r.status, safe(r.status, 20))
-        took = escape(minutes_text(r.minutes))
+        took = escape(duration_text(r.minutes))
         lines.append(f"• *{took}* · {who} {outcome} {lead}{company}")
     return "\n".join(lines)
 

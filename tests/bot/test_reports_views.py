@@ -21,6 +21,7 @@ from bot.reports.stale import StaleItem, StaleReport
 from bot.reports.summary import RepRow, Summary
 from bot.reports.timeline import HandoffLine, LeadTimeline, Step, TimelineReport
 from bot.views import reports as v
+from bot.views.text import duration_text
 
 NOW = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 EVIL = "<!channel> & <script>`"
@@ -298,5 +299,5 @@ def test_contract_reasons_say_they_cover_score_only_leads():
     ("minutes", "shown"),
     [(None, "—"), (0.2, "<1m"), (44.6, "45m"), (95, "1h 35m"), (72 * 60 + 61, "3d 1h")],
 )
-def test_minutes_text(minutes, shown):
-    assert v.minutes_text(minutes) == shown
+def test_reports_show_durations_with_the_one_formatter(minutes, shown):
+    assert duration_text(minutes) == shown

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot import ids
 from bot.reports.stale import StaleReport
 from bot.views import blocks as bk
-from bot.views.reports.tables import Message, campaign_name, message, minutes_text
+from bot.views.reports.tables import Message, campaign_name, message
 from bot.views.sla_parts import decision_buttons
-from bot.views.text import escape, format_when, mention, one_line, plural, safe
+from bot.views.text import duration_text, escape, format_when, mention, one_line, plural, safe
 
 
 def build_stale(report: StaleReport, *, tz: str) -> Message:
@@ -22,7 +22,7 @@ def build_stale(report: StaleReport, *, tz: str) -> Message:
     ]
     for item in report.items:
         campaign = f" · {safe(campaign_name(item.campaign), 100)}"
-        overdue = escape(minutes_text(item.overdue_minutes))
+        overdue = escape(duration_text(item.overdue_minutes))
         blocks.append(
             bk.section(
                 f"*{safe(one_line(item.lead_label), 300)}*{campaign}\n"

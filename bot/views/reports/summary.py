@@ -12,12 +12,11 @@ from bot.views.reports.tables import (
     count_pct,
     median_p90,
     message,
-    minutes_text,
     period_line,
     reasons_text,
     table,
 )
-from bot.views.text import plural
+from bot.views.text import duration_text, plural
 
 
 def _outcome_fields(c: Counts) -> list[str]:
@@ -50,7 +49,7 @@ def _rep_table(report: Summary) -> str:
             r.counts.handed_back,
             r.counts.pending,
             r.counts.breached,
-            minutes_text(r.median_to_decision),
+            duration_text(r.median_to_decision),
         ]
         for r in report.reps
     ]

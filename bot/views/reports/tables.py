@@ -21,9 +21,6 @@ NOTE = 300
 TABLE_ROWS = 25
 
 
-minutes_text = duration_text  # the one duration formatter, under the reports' old name
-
-
 def pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
@@ -33,7 +30,7 @@ def count_pct(count: int, share: float | None) -> str:
 
 
 def median_p90(t: Timing) -> str:
-    return escape(f"median {minutes_text(t.median)} · p90 {minutes_text(t.p90)}")
+    return escape(f"median {duration_text(t.median)} · p90 {duration_text(t.p90)}")
 
 
 def _cell(value: object, width: int) -> str:

@@ -11,12 +11,11 @@ from bot.views.reports.tables import (
     Message,
     campaign_name,
     message,
-    minutes_text,
     name_text,
     short_when,
 )
 from bot.views.sla_parts import TOUCH_LABELS
-from bot.views.text import escape, format_when, mention, one_line, safe
+from bot.views.text import duration_text, escape, format_when, mention, one_line, safe
 
 STEPS = 120  # timeline steps shown per lead (the latest)
 RULES = {
@@ -155,8 +154,8 @@ def _after(minutes: object, tail: str = "") -> str:
     if not isinstance(minutes, int | float):
         return ""
     if tail:
-        return f", {escape(minutes_text(float(minutes)))} {tail}"
-    return f" after {escape(minutes_text(float(minutes)))}"
+        return f", {escape(duration_text(float(minutes)))} {tail}"
+    return f" after {escape(duration_text(float(minutes)))}"
 
 
 def _decision_text(kind: str, who: str, d: Any) -> str:
