@@ -37,8 +37,9 @@ class CardContext:
     decided_by_name: str | None = None
     history: tuple[HistoryItem, ...] = ()
     reassigned_to_name: str | None = None
-    # Raw text (escaped here), e.g. "Reassigned from Ana Alvarez after 24h without a decision".
-    reassigned_from: str | None = None
+    # Reassigned to this owner: from whom (a name) and why (the stored reason); raw text.
+    reassigned_from_name: str | None = None
+    reassigned_from_reason: str | None = None
     follow_up_due: datetime | None = None  # accepted, no first touch yet: when one is due
     touched_by_name: str | None = None  # who logged the first touch; default: the owner
 
@@ -75,10 +76,7 @@ def load_card_context(
     )
     successor = next((h for h in all_handoffs if h.previous_id == handoff.id), None)
     previous = next((h for h in all_handoffs if h.id == handoff.previous_id), None)
-    reassigned_from = None
-    if previous is not None and previous.status == REASSIGNED:
-        name = person_name(previous.owner_id, session=session) or previous.owner_id
-        reassigned_from = f"Reassigned from {name}: {previous.reassign_reason or 'no decision'}"
+    reassigned_from = previous if previous is not None and previous.status == REASSIGNED else None
     follow_up = next(
         (t for t in pending_timers(handoff.id or 0, session=session) if t.kind == FOLLOW_UP), None
     )
@@ -90,7 +88,12 @@ def load_card_context(
         decided_by_name=person_name(handoff.decided_by, session=session),
         history=history,
         reassigned_to_name=person_name(successor.owner_id, session=session) if successor else None,
-        reassigned_from=reassigned_from,
+        reassigned_from_name=(
+            person_name(reassigned_from.owner_id, session=session) or reassigned_from.owner_id
+            if reassigned_from
+            else None
+        ),
+        reassigned_from_reason=reassigned_from.reassign_reason if reassigned_from else None,
         touched_by_name=person_name(handoff.touched_by, session=session),
         follow_up_due=follow_up.due_at if follow_up else None,
     )

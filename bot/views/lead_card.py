@@ -74,8 +74,10 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
         ctx = replace(ctx, owner_tz=for_readers(ctx.owner_tz))
     lead, handoff = ctx.lead, ctx.handoff
     result: list[bk.Block] = [bk.header(safe(lead_label(lead, company=False), bk.HEADER_TEXT))]
-    if ctx.reassigned_from and one_line(ctx.reassigned_from):
-        result.append(bk.context(f"🔁 {safe(one_line(ctx.reassigned_from), 500)}"))
+    if ctx.reassigned_from_name is not None:
+        why = one_line(ctx.reassigned_from_reason or "") or "no decision"
+        line = f"Reassigned from {one_line(ctx.reassigned_from_name)}: {why}"
+        result.append(bk.context(f"🔁 {safe(line, 500)}"))
     result.append(_summary(lead))
     result.append(bk.section(signals_text(handoff.signals, lead.score)))
     result.append(bk.context(*_provenance(handoff)))

@@ -180,14 +180,16 @@ def test_reassigned_card(
 def test_reassigned_from_is_a_context_line_under_the_header(
     kit: Any, visible: Any, audience: str
 ) -> None:
-    ctx = kit.ctx(reassigned_from="Reassigned from Ana <Alvarez> after 24h without a decision")
+    ctx = kit.ctx(
+        reassigned_from_name="Ana <Alvarez>", reassigned_from_reason="24h without a decision"
+    )
     card = build_lead_card(ctx, audience=audience)  # type: ignore[arg-type]
     assert card["blocks"][1] == {
         "type": "context",
         "elements": [
             {
                 "type": "mrkdwn",
-                "text": "🔁 Reassigned from Ana &lt;Alvarez&gt; after 24h without a decision",
+                "text": "🔁 Reassigned from Ana &lt;Alvarez&gt;: 24h without a decision",
             }
         ],
     }
@@ -220,7 +222,8 @@ def test_sla_fields_are_escaped(
         owner_name=evil,
         touched_by_name=evil,
         reassigned_to_name=evil,
-        reassigned_from=evil,
+        reassigned_from_name=evil,
+        reassigned_from_reason=evil,
         follow_up_due=LATER,
     )
     card = build_lead_card(ctx, audience=audience)  # type: ignore[arg-type]
@@ -248,7 +251,8 @@ def test_huge_sla_fields_are_trimmed(kit: Any, check_limits: Any, visible: Any) 
             owner_name=long,
             touched_by_name=long,
             reassigned_to_name=long,
-            reassigned_from=long,
+            reassigned_from_name=long,
+            reassigned_from_reason=long,
             follow_up_due=LATER,
         )
         for audience in ("owner", "channel"):
