@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.delivery.jobs.common import card_location
+from bot.delivery.jobs.common import card_location, update_in_place
 from bot.delivery.protocol import Delivery, Job
 from bot.services.cards import load_card_context
 from bot.views.lead_card import build_lead_card
@@ -20,15 +20,7 @@ def update_card(worker: Delivery, row: Outbox) -> None:
         ctx = load_card_context(row.handoff_id or 0, session=session, config=worker.config)
     assert ctx is not None
     message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
-    worker.call(
-        "chat_update",
-        maybe_sent_on_error=False,
-        channel=where[0],
-        ts=where[1],
-        text=message["text"],
-        blocks=message["blocks"],
-    )
-    worker.done(row)
+    update_in_place(worker, row, where, message)
 
 
 KINDS: dict[str, Job] = {outbox.UPDATE_CARD: update_card}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from bot.delivery.errors import Permanent, RetryLater
 from bot.delivery.protocol import Delivery
@@ -54,3 +55,18 @@ def permalink(worker: Delivery, row: Outbox) -> str | None:
         log.warning("no permalink for handoff=%s: %s", handoff.id, exc)
         return None
     return answer.get("permalink")
+
+
+def update_in_place(
+    worker: Delivery, row: Outbox, where: tuple[str, str], message: dict[str, Any]
+) -> None:
+    """`chat.update` a message we posted earlier (an update is idempotent: no look-up)."""
+    worker.call(
+        "chat_update",
+        maybe_sent_on_error=False,
+        channel=where[0],
+        ts=where[1],
+        text=message["text"],
+        blocks=message["blocks"],
+    )
+    worker.done(row)

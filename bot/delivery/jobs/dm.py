@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import ids
 from bot.delivery.errors import Permanent, RetryLater
-from bot.delivery.jobs.common import permalink
+from bot.delivery.jobs.common import permalink, update_in_place
 from bot.delivery.protocol import Delivery, Job
 from bot.views.sla_delivery import render_dm, render_settled_dm
 from storage import outbox
@@ -63,15 +63,7 @@ def update_dm(worker: Delivery, row: Outbox) -> None:
         message = render_settled_dm(
             payload, row.handoff_id or 0, session=session, config=worker.config, permalink=link
         )
-    worker.call(
-        "chat_update",
-        maybe_sent_on_error=False,
-        channel=where[0],
-        ts=where[1],
-        text=message["text"],
-        blocks=message["blocks"],
-    )
-    worker.done(row)
+    update_in_place(worker, row, where, message)
 
 
 KINDS: dict[str, Job] = {outbox.DM: post_dm, outbox.UPDATE_DM: update_dm}
