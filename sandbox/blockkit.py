@@ -97,7 +97,7 @@ def _check_block(c: ElementChecker, block: dict[str, Any], where: str) -> None:
         c.text(block.get("text"), f"{where}/text", limit=150, plain_only=True)
     elif kind == "context":
         elements = block.get("elements", [])
-        c.max_items(elements, 10, f"{where}/elements")
+        c.max_items(elements, 10, f"{where}/elements", min_items=1)
         for i, element in enumerate(elements if isinstance(elements, list) else []):
             if isinstance(element, dict) and element.get("type") == "image":
                 c.element(element, f"{where}/elements/{i}", {"image"})
@@ -105,7 +105,7 @@ def _check_block(c: ElementChecker, block: dict[str, Any], where: str) -> None:
                 c.text(element, f"{where}/elements/{i}", limit=3000)
     elif kind == "actions":
         elements = block.get("elements", [])
-        c.max_items(elements, 25, f"{where}/elements")
+        c.max_items(elements, 25, f"{where}/elements", min_items=1)
         c.elements(elements, f"{where}/elements", c.ACTION_ELEMENTS)
     elif kind == "input":
         c.text(block.get("label"), f"{where}/label", limit=2000, plain_only=True)

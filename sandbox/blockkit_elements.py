@@ -51,9 +51,11 @@ class ElementChecker:
         elif len(value) > limit:
             self.problem(pointer, f"must be less than {limit + 1} characters")
 
-    def max_items(self, items: Any, limit: int, pointer: str) -> None:
+    def max_items(self, items: Any, limit: int, pointer: str, *, min_items: int = 0) -> None:
         if not isinstance(items, list):
             self.problem(pointer, "must be an array")
+        elif len(items) < min_items:
+            self.problem(pointer, f"at least {min_items} items required")
         elif len(items) > limit:
             self.problem(pointer, f"no more than {limit} items allowed")
 
@@ -91,7 +93,7 @@ class ElementChecker:
             return
         self.max_len(element.get("action_id"), 255, f"{pointer}/action_id")
         if "placeholder" in element:
-            self.text(element["placeholder"], f"{pointer}/placeholder", limit=150)
+            self.text(element["placeholder"], f"{pointer}/placeholder", limit=150, plain_only=True)
         if kind == "button":
             self._button(element, pointer)
         elif kind == "image":
@@ -154,6 +156,10 @@ class ElementChecker:
                 self.problem(where, "must be an object")
                 continue
             self.text(option.get("text"), f"{where}/text", limit=75)
-            self.max_len(option.get("value"), 150, f"{where}/value")
+            value = option.get("value")
+            if not isinstance(value, str) or not value:
+                self.problem(f"{where}/value", "must be at least 1 characters")
+            else:
+                self.max_len(value, 150, f"{where}/value")
             if "description" in option:
                 self.text(option["description"], f"{where}/description", limit=75)

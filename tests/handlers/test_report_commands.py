@@ -14,7 +14,7 @@ from storage.db import unit_of_work
 from storage.events import events_for_lead
 from storage.handoffs import get_handoff
 from tests import factories as f
-from tests.bot.test_reports_data import EMAILS, build
+from tests.bot.reports.test_reports_data import EMAILS, build
 from tests.helpers import wait_for
 
 

@@ -70,6 +70,21 @@ def test_a_reasonable_message_passes() -> None:
         ([{"type": "carousel"}], "unsupported block type: carousel"),
         ([actions({"type": "laser"})], "unsupported element type here: laser"),
         ([section("")], "must be at least 1 characters"),
+        ([actions()], "at least 1 items required [json-pointer:/blocks/0/elements]"),
+        ([{"type": "context", "elements": []}], "at least 1 items required"),
+        (
+            [
+                {
+                    **section(),
+                    "accessory": {
+                        "type": "static_select",
+                        "placeholder": {"type": "mrkdwn", "text": "Pick"},
+                        "options": [option("o", "v")],
+                    },
+                }
+            ],
+            "must be one of plain_text [json-pointer:/blocks/0/accessory/placeholder/type]",
+        ),
     ],
 )
 def test_message_limits(blocks: list[dict[str, Any]], expected: str) -> None:
@@ -142,6 +157,13 @@ def test_a_reasonable_modal_passes() -> None:
                 blocks=[input_block(select([option("o" * 76, "v" * 151)]))],
             ),
             "/view/blocks/0/element/options/0/value",
+        ),
+        (
+            modal(
+                submit={"type": "plain_text", "text": "Go"},
+                blocks=[input_block(select([{"text": {"type": "plain_text", "text": "o"}}]))],
+            ),
+            "must be at least 1 characters [json-pointer:/view/blocks/0/element/options/0/value]",
         ),
         (
             modal(

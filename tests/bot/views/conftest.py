@@ -1,4 +1,4 @@
-"""Factories and a Slack limit checker for the pure view builder tests."""
+"""Factories and Slack's limits (the sandbox's validator) for the pure view builder tests."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.views import CardContext
+from sandbox.blockkit import check_message, check_view
 from storage.models import PENDING, Handoff, Lead
 
 NOW = datetime(2026, 11, 24, 19, 30)  # naive UTC, a Tuesday
@@ -84,108 +85,58 @@ def kit() -> SimpleNamespace:
     return SimpleNamespace(lead=make_lead, handoff=make_handoff, ctx=make_ctx)
 
 
-# --- Slack's limits, written out independently of bot/views/blocks.py ---------------------
+# --- Slack's limits: the stand-in Slack's own validator, plus the house rules -------------
+
+FALLBACK_TEXT = 3000  # the house limit for a message's notification text (Slack's is 40,000)
+_ESCAPED_KEYS = ("text", "action_id", "value", "private_metadata")
 
 
-class _Limits:
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def text(self, obj: Any, where: str, limit: int, *, plain_only: bool = False) -> None:
-        if not isinstance(obj, dict) or obj.get("type") not in ("plain_text", "mrkdwn"):
-            self.problems.append(f"{where}: not a text object")
-            return
-        if plain_only and obj["type"] != "plain_text":
-            self.problems.append(f"{where}: must be plain_text")
-        self.string(obj.get("text"), where, limit, required=True)
-
-    def string(self, value: Any, where: str, limit: int, *, required: bool = False) -> None:
-        if value is None and not required:
-            return
-        if not isinstance(value, str) or (required and not value):
-            self.problems.append(f"{where}: empty or not a string")
-        elif len(value) > limit:
-            self.problems.append(f"{where}: {len(value)} > {limit}")
-        elif BROKEN_ENTITY.search(value):
-            self.problems.append(f"{where}: broken or unescaped entity in {value[-40:]!r}")
-
-    def element(self, el: dict[str, Any], where: str) -> None:
-        self.string(el.get("action_id"), f"{where}.action_id", 255)
-        if "placeholder" in el:
-            self.text(el["placeholder"], f"{where}.placeholder", 150, plain_only=True)
-        if el.get("type") == "button":
-            self.text(el.get("text"), f"{where}.text", 75, plain_only=True)
-            self.string(el.get("value"), f"{where}.value", 2000)
-            if "url" in el and (not isinstance(el["url"], str) or len(el["url"]) > 3000):
-                self.problems.append(f"{where}.url: too long")
-            if el.get("style") not in (None, "primary", "danger"):
-                self.problems.append(f"{where}.style: {el.get('style')}")
-        options = el.get("options", [])
-        if len(options) > 100:
-            self.problems.append(f"{where}.options: {len(options)} > 100")
-        for i, opt in enumerate(options):
-            self.text(opt.get("text"), f"{where}.options[{i}].text", 75)
-            self.string(opt.get("value"), f"{where}.options[{i}].value", 150, required=True)
-
-    def block(self, block: dict[str, Any], where: str) -> None:
-        kind = block.get("type")
-        if kind == "header":
-            self.text(block.get("text"), f"{where}.text", 150, plain_only=True)
-        elif kind == "section":
-            if "text" not in block and "fields" not in block:
-                self.problems.append(f"{where}: no text or fields")
-            if "text" in block:
-                self.text(block["text"], f"{where}.text", 3000)
-            fields = block.get("fields", [])
-            if len(fields) > 10:
-                self.problems.append(f"{where}.fields: {len(fields)} > 10")
-            for i, field in enumerate(fields):
-                self.text(field, f"{where}.fields[{i}]", 2000)
-        elif kind == "context":
-            elements = block.get("elements", [])
-            if not elements or len(elements) > 10:
-                self.problems.append(f"{where}.elements: {len(elements)} not in 1..10")
-            for i, el in enumerate(elements):
-                self.text(el, f"{where}.elements[{i}]", 3000)
-        elif kind == "actions":
-            elements = block.get("elements", [])
-            if not elements or len(elements) > 25:
-                self.problems.append(f"{where}.elements: {len(elements)} not in 1..25")
-            for i, el in enumerate(elements):
-                self.element(el, f"{where}.elements[{i}]")
-        elif kind == "input":
-            self.text(block.get("label"), f"{where}.label", 2000, plain_only=True)
-            self.element(block.get("element", {}), f"{where}.element")
-        elif kind != "divider":
-            self.problems.append(f"{where}: unexpected block type {kind}")
+def _strings(payload: Any, key: str = "") -> list[tuple[str, str]]:
+    """(key, value) of every string in the payload, however deep."""
+    if isinstance(payload, str):
+        return [(key, payload)]
+    if isinstance(payload, dict):
+        return [pair for k, value in payload.items() for pair in _strings(value, k)]
+    if isinstance(payload, list):
+        return [pair for item in payload for pair in _strings(item, key)]
+    return []
 
 
 def slack_limit_problems(payload: dict[str, Any], *, surface: str = "message") -> list[str]:
-    """Every Slack limit the payload breaks (empty list: Slack would take it)."""
-    limits = _Limits()
-    blocks = payload.get("blocks", [])
+    """Every Slack limit the payload breaks (empty list: Slack would take it).
+
+    `surface` is "message", or anything else for a view (a modal or a Home, told apart by
+    its type). Slack's limits are the sandbox's (sandbox/blockkit.py, the one copy the
+    stand-in Slack enforces too), with slack_sdk's model validation as a second opinion;
+    on top, the house rules Slack does not enforce: at least one block, a message's
+    fallback text of 1..3000 characters, and no broken or unescaped entity in text, ids,
+    values or metadata."""
+    blocks = payload.get("blocks")
     if surface == "message":
-        limits.string(payload.get("text"), "text", 3000, required=True)
-        max_blocks = 50
+        problems = check_message(payload.get("text"), blocks)
+        text = payload.get("text")
+        if not isinstance(text, str) or not text or len(text) > FALLBACK_TEXT:
+            problems.append(f"text: not 1..{FALLBACK_TEXT} characters")
     else:
-        for key in ("title", "submit", "close"):
-            limits.text(payload.get(key), key, 24, plain_only=True)
-        limits.string(payload.get("private_metadata"), "private_metadata", 3000)
-        max_blocks = 100
-    if not blocks or len(blocks) > max_blocks:
-        limits.problems.append(f"blocks: {len(blocks)} not in 1..{max_blocks}")
-    for i, block in enumerate(blocks):
-        limits.block(block, f"blocks[{i}]")
-        try:  # and slack_sdk's own model validation, as a second opinion
+        problems = check_view(payload)
+    if not blocks:
+        problems.append("blocks: none")
+    problems += [
+        f"{key}: broken or unescaped entity in {value[-40:]!r}"
+        for key, value in _strings(payload)
+        if key in _ESCAPED_KEYS and BROKEN_ENTITY.search(value)
+    ]
+    for i, block in enumerate(blocks or []):
+        try:
             Block.parse(block).validate_json()
         except Exception as exc:
-            limits.problems.append(f"blocks[{i}]: slack_sdk: {exc}")
-    if surface == "modal":
+            problems.append(f"blocks[{i}]: slack_sdk: {exc}")
+    if surface != "message":
         try:
             View(**payload).validate_json()
         except Exception as exc:
-            limits.problems.append(f"view: slack_sdk: {exc}")
-    return limits.problems
+            problems.append(f"view: slack_sdk: {exc}")
+    return problems
 
 
 @pytest.fixture

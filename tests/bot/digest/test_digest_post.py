@@ -20,7 +20,7 @@ from storage.db import unit_of_work
 from storage.events import events_of_kind
 from storage.models import OUT_PENDING, DigestRun, Outbox
 from tests import factories as f
-from tests.bot.test_digest_data import build_week, digest_for
+from tests.bot.digest.test_digest_data import build_week, digest_for
 from tests.conftest import slack_client
 from tests.helpers import rendered
 

@@ -29,7 +29,7 @@ from storage.db import unit_of_work
 from storage.handoffs import handoffs_for_lead
 from storage.models import Person
 from tests import factories as f
-from tests.bot.test_reports_data import build
+from tests.bot.reports.test_reports_data import build
 
 SAM_EMAIL = next(p["email"] for p in f.PEOPLE if p["slack_id"] == f.SAM)
 

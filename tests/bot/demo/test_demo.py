@@ -172,7 +172,7 @@ def test_busy_port_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]):
 
 def test_the_console_shows_the_url_and_handshakes_lines_not_the_schedulers(tmp_path: Path):
     """`handshake demo` as a real process: APScheduler's per-second INFO lines stay out."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     env = {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "demo", "--port", "0", "--leads", "1", "--every", "0.5"],

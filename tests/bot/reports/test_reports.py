@@ -17,7 +17,7 @@ from bot.reports.summary import summary
 from bot.reports.timeline import timeline
 from storage.db import unit_of_work
 from tests import factories as f
-from tests.bot.test_reports_data import EMAILS, DataSet, build
+from tests.bot.reports.test_reports_data import EMAILS, DataSet, build
 
 
 @pytest.fixture

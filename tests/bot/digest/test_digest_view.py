@@ -18,7 +18,7 @@ from bot.reports.common import Counts, ReasonCount, Timing
 from bot.reports.contract import ContractReport, SignalRow, Verdicts
 from bot.reports.scope import ALL, Scope
 from sandbox.blockkit import check_message
-from tests.bot.test_digest_data import build_week, digest_for
+from tests.bot.digest.test_digest_data import build_week, digest_for
 
 
 @pytest.fixture
