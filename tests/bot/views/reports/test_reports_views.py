@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from slack_sdk.models.blocks import Block
 
 from bot import ids
 from bot.reports.campaigns import CampaignReport, CampaignRow
@@ -22,6 +21,7 @@ from bot.reports.summary import RepRow, Summary
 from bot.reports.timeline import HandoffLine, LeadTimeline, Step, TimelineReport
 from bot.views import reports as v
 from bot.views.text import duration_text
+from tests.bot.views.conftest import slack_limit_problems
 
 NOW = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 EVIL = "<!channel> & <script>`"
@@ -32,28 +32,8 @@ REP = Scope("U0AE00001", OWN, frozenset({"U0AE00001"}))
 
 
 def problems(message: dict[str, Any]) -> list[str]:
-    """Slack's limits, checked independently of bot/views/blocks.py."""
-    found = []
-    blocks = message["blocks"]
-    if not 1 <= len(blocks) <= 50:
-        found.append(f"{len(blocks)} blocks")
-    if not message["text"] or len(message["text"]) > 3000:
-        found.append("text")
-    for i, block in enumerate(blocks):
-        if block["type"] == "section":
-            if len(block.get("text", {}).get("text", "")) > 3000:
-                found.append(f"blocks[{i}] text too long")
-            if len(block.get("fields", [])) > 10:
-                found.append(f"blocks[{i}] too many fields")
-            found += [
-                f"blocks[{i}] field" for x in block.get("fields", []) if len(x["text"]) > 2000
-            ]
-        if block["type"] == "header" and len(block["text"]["text"]) > 150:
-            found.append(f"blocks[{i}] header")
-        try:
-            Block.parse(block).validate_json()
-        except Exception as exc:
-            found.append(f"blocks[{i}]: {exc}")
+    """Slack's limits (the sandbox's validator, the one copy), and no outside text unescaped."""
+    found = slack_limit_problems(message)
     raw = json.dumps(message, ensure_ascii=False)
     if BROKEN_ENTITY.search(raw) or "<!channel>" in raw or "<script>" in raw:
         found.append("unescaped outside text")
