@@ -10,6 +10,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -78,7 +79,7 @@ def salesforce_app(state: SalesforceState) -> Starlette:
         return errors(401, "INVALID_SESSION_ID", "Session expired or invalid")
 
     async def token(request: Request) -> Response:
-        form = await request.form()
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
         if form.get("grant_type") != "client_credentials":
             return oauth_error("unsupported_grant_type", "grant type not supported")
         if (form.get("client_id"), form.get("client_secret")) != (
