@@ -7,7 +7,7 @@ import pytest
 
 from bot.config import ConfigError, parse_config
 from bot.config.crm import crm_notes, env_problems
-from tests.bot.config.test_config import config_with
+from tests.bot.config.test_config import EXAMPLE, config_with
 
 HUBSPOT = {"token_env": "HUBSPOT_TOKEN"}
 SALESFORCE = {
@@ -87,3 +87,18 @@ def test_owner_on_notes_the_people_without_a_crm_id():
     assert note.startswith("crm.hubspot.owner: people[0] (U0MGR0001), people[2] (U0SDR0001)")
     assert "people[1]" not in note and "people[5]" not in note  # a marketer owns no lead
     assert crm_notes(parse_config(config_with(("crm", {"hubspot": HUBSPOT})))) == []
+
+
+def test_the_commented_crm_block_of_the_example_file_is_valid():
+    """handshake.example.yml documents `crm` commented out; uncommented, it validates."""
+    import yaml
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    block = text[text.index("# crm:") :]
+    crm = yaml.safe_load(
+        "\n".join(line.removeprefix("#").removeprefix(" ") for line in block.splitlines())
+    )
+    data = config_with(("crm", crm["crm"]), ("people[1].crm_ids", {"hubspot": "51234567"}))
+    config = parse_config(data)
+    assert config.crm.hubspot.properties.reason == "handshake_reason"
+    assert config.crm.salesforce.fields.reason == "Handshake_Reason__c"
