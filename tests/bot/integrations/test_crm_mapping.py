@@ -13,7 +13,7 @@ from bot.integrations.crm_mapping import (
     task_query,
     task_subject,
 )
-from tests.bot.integrations.conftest import LEAD, decision_body
+from tests.bot.integrations.standins import LEAD, decision_body
 
 HS = HubSpotConfig(
     token_env="HUBSPOT_TOKEN",

@@ -8,7 +8,7 @@ from bot.config.crm import HubSpotConfig
 from bot.integrations.crm_mapping import hubspot_write
 from bot.integrations.errors import VendorRefused, VendorRetry
 from bot.integrations.hubspot import HubSpotClient
-from tests.bot.integrations.conftest import CONTACT, decision_body
+from tests.bot.integrations.standins import CONTACT, decision_body
 
 NOTES = "/crm/v3/objects/notes"
 
@@ -53,9 +53,11 @@ def test_a_rejection_writes_the_reason_and_note(hubspot, http):
 
 
 def test_429_is_retried_after_retry_after(hubspot, http):
-    hubspot.recorder.add_fault("PATCH", "/crm/v3/objects/contacts", status=429, retry_after=7,
-                               body={"status": "error", "message": "You have reached your secondly limit.",
-                                     "category": "RATE_LIMITS"})  # fmt: skip
+    limit = {"status": "error", "message": "You have reached your secondly limit.",
+             "category": "RATE_LIMITS"}  # fmt: skip
+    hubspot.recorder.add_fault(
+        "PATCH", "/crm/v3/objects/contacts", status=429, retry_after=7, body=limit
+    )
     hs, config = client(hubspot, http)
     with pytest.raises(VendorRetry) as caught:
         hs.write_back(hubspot_write(decision_body(), config, None, "hs-3"), look_first=False)
@@ -78,10 +80,8 @@ def test_400_fails_with_hubspots_message(hubspot, http):
     hs, config = client(hubspot, http)
     with pytest.raises(VendorRefused) as caught:
         hs.write_back(hubspot_write(decision_body(), config, None, "hs-5"), look_first=False)
-    assert (
-        'VALIDATION_ERROR: Property values were not valid: Property "handshake_reason" does not exist'
-        in str(caught.value)
-    )
+    expected = 'Property values were not valid: Property "handshake_reason" does not exist'
+    assert f"400 VALIDATION_ERROR: {expected}" in str(caught.value)
 
 
 def test_404_fails_with_hubspots_message(hubspot, http):

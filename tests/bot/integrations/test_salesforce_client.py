@@ -8,7 +8,7 @@ from bot.config.crm import SalesforceConfig
 from bot.integrations.crm_mapping import salesforce_write
 from bot.integrations.errors import VendorRefused, VendorRetry
 from bot.integrations.salesforce import SalesforceClient
-from tests.bot.integrations.conftest import LEAD, decision_body
+from tests.bot.integrations.standins import LEAD, decision_body
 
 DATA = "/services/data/v60.0"
 
@@ -43,8 +43,11 @@ def test_the_configured_values_arrive(salesforce, http):
     assert task["Id"] == result.task_id and task["Subject"] == "Handshake: Accepted [hs-1]"
     assert task["Status"] == "Completed"
     [token] = salesforce.recorder.calls_to("POST", "/services/oauth2/token")
-    assert token.body == {"grant_type": "client_credentials",
-                          "client_id": salesforce.client_id, "client_secret": salesforce.client_secret}  # fmt: skip
+    assert token.body == {
+        "grant_type": "client_credentials",
+        "client_id": salesforce.client_id,
+        "client_secret": salesforce.client_secret,
+    }
     [patch] = salesforce.recorder.calls_to("PATCH", f"{DATA}/sobjects/Lead/{LEAD}")
     assert patch.status == 204
 
@@ -95,8 +98,9 @@ def test_bad_client_credentials_fail_with_the_oauth_error(salesforce, http):
 
 @pytest.mark.parametrize(("status", "delay"), [(429, 5.0), (503, 0)])
 def test_429_and_5xx_are_retried(salesforce, http, status, delay):
-    salesforce.recorder.add_fault("PATCH", DATA, status=status, retry_after=5 if status == 429 else None,
-                                  body=[{"message": "busy", "errorCode": "SERVER_UNAVAILABLE"}])  # fmt: skip
+    busy = [{"message": "busy", "errorCode": "SERVER_UNAVAILABLE"}]
+    wait = 5 if status == 429 else None
+    salesforce.recorder.add_fault("PATCH", DATA, status=status, retry_after=wait, body=busy)
     sf, settings = client(salesforce, http)
     with pytest.raises(VendorRetry) as caught:
         sf.write_back(write(settings), look_first=False)
