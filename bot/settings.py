@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -82,3 +84,12 @@ _SHOWABLE = {
     "HANDSHAKE_PORT",
     "HANDSHAKE_TICK_SECONDS",
 }
+
+
+def environment() -> dict[str, str]:
+    """Where the config's `*_env` secrets are looked up: the process environment over the
+    `.env` file of the working directory (read at each call, so a rotated secret is seen)."""
+    from dotenv import dotenv_values
+
+    from_file = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    return {**from_file, **os.environ}

@@ -5,6 +5,7 @@ or raise `ConfigError` whose `.problems` lists every problem as "key.path: messa
 
 - `model`: the models and the entry points (`HandshakeConfig`, `load_config`, …)
 - `scalars`: the scalar types (Slack IDs, emails, time zones, …) and the models' base
+- `crm`: CRM write-back (HubSpot, Salesforce) and people's crm_ids
 - `sla`: the SLA, its tiers and business hours; `digest`: the weekly digest's schedule
 - `reasons`: reject and hand-back reasons; `durations`: "4h" ↔ timedelta, and wait wording
 - `roster`: roster cross-checks; `errors`: problem wording; `loader`: reading the file
@@ -13,6 +14,7 @@ Every public name of the config is importable from here. Modules of this package
 each other directly, never through this one.
 """
 
+from bot.config.crm import CrmConfig, CrmIds, HubSpotConfig, SalesforceConfig
 from bot.config.digest import DigestConfig
 from bot.config.errors import ConfigError, Loc, Problem
 from bot.config.model import (
@@ -31,8 +33,9 @@ from bot.config.sla import SLA_KEYS, BusinessHoursConfig, SlaConfig, TierConfig,
 
 __all__ = [
     "DAYS", "LEAD_FIELDS", "MANAGER_ROLES", "ROLES", "SLA_KEYS", "TEAM_ROLES",
-    "BusinessHoursConfig", "ConfigError", "ContractConfig", "Day", "DigestConfig",
-    "HandshakeConfig", "Loc",
-    "PersonConfig", "Problem", "ReasonsConfig", "Role", "RoutingConfig", "SignalConfig",
+    "BusinessHoursConfig", "ConfigError", "ContractConfig", "CrmConfig", "CrmIds", "Day",
+    "DigestConfig", "HandshakeConfig", "HubSpotConfig", "Loc",
+    "PersonConfig", "Problem", "ReasonsConfig", "Role", "RoutingConfig", "SalesforceConfig",
+    "SignalConfig",
     "SlaConfig", "TeamConfig", "TierConfig", "TierWhen", "load_config", "parse_config",
 ]  # fmt: skip

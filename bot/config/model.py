@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from bot.config.crm import CrmConfig, CrmIds
 from bot.config.digest import DigestConfig
 from bot.config.errors import (
     ConfigError,
@@ -49,6 +50,7 @@ class PersonConfig(ConfigModel):
     timezone: TimeZoneName | None = None  # else the config's `timezone`
     away_until: date | None = None  # not routed to until after this date
     capacity_per_day: int | None = Field(default=None, ge=1)  # new hand-offs a day; None: no cap
+    crm_ids: CrmIds | None = None  # their owner id in HubSpot / Salesforce (crm.*.owner)
 
     @model_validator(mode="after")
     def _team_for_role(self) -> PersonConfig:
@@ -114,6 +116,7 @@ class HandshakeConfig(ConfigModel):
     reasons: ReasonsConfig = Field(default_factory=ReasonsConfig)
     routing: RoutingConfig = Field(default_factory=RoutingConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
+    crm: CrmConfig | None = None  # None: decisions are not written back to a CRM
 
     @model_validator(mode="after")
     def _roster(self) -> HandshakeConfig:

@@ -513,3 +513,37 @@ def test_output_into_a_closed_pipe_ends_quietly(run, handoffs, argv):
     code = proc.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert code in (0, 141), err
+
+
+# -- check-config: the crm keys name environment variables ------------------------------------
+
+CRM = {
+    "hubspot": {"token_env": "HUBSPOT_TOKEN", "owner": True},
+    "salesforce": {
+        "instance_url": "https://acme.my.salesforce.com",
+        "client_id_env": "SF_CLIENT_ID",
+        "client_secret_env": "SF_CLIENT_SECRET",
+    },
+}
+
+
+def test_check_config_reports_each_crm_variable_that_is_not_set(run):
+    for name in ("HUBSPOT_TOKEN", "SF_CLIENT_ID", "SF_CLIENT_SECRET"):
+        run.monkeypatch.delenv(name, raising=False)
+    path = run.write_config(f.config_data(crm=CRM), "crm.yml")
+    result = run.run("check-config", str(path), SF_CLIENT_ID="id-from-env")
+    assert result.code == 2
+    assert result.problems == [
+        "handshake: crm.hubspot.token_env: HUBSPOT_TOKEN is not set",
+        "handshake: crm.salesforce.client_secret_env: SF_CLIENT_SECRET is not set",
+    ]
+
+
+def test_check_config_reads_crm_secrets_from_dotenv_and_notes_missing_owner_ids(run):
+    for name in ("HUBSPOT_TOKEN", "SF_CLIENT_ID", "SF_CLIENT_SECRET"):
+        run.monkeypatch.delenv(name, raising=False)
+    (run.tmp / ".env").write_text("HUBSPOT_TOKEN=pat-1\nSF_CLIENT_SECRET=s\n", encoding="utf-8")
+    path = run.write_config(f.config_data(crm=CRM), "crm.yml")
+    result = run.run("check-config", str(path), SF_CLIENT_ID="id-from-env")
+    assert result.code == 0, result.err
+    assert "note: crm.hubspot.owner: people[0] (" in result.out

@@ -1,0 +1,67 @@
+"""`salesforce`: a decision written back to the Salesforce Lead (issue 10 §2). The row's
+payload is {"event": <type>, "body": <the event body>}; the Lead Id is the lead's external_id.
+
+The access token lives in the client for one job call; a wiring that wants it kept across
+rows can give the worker a long-lived `salesforce` client (`getattr(worker, "salesforce")`)."""
+
+from __future__ import annotations
+
+import httpx
+
+from bot.config.crm import SalesforceConfig
+from bot.delivery.errors import Permanent
+from bot.delivery.jobs.crm_common import (
+    body_of,
+    http_client,
+    key_of,
+    lead_id_of,
+    owner_crm_id,
+    secret,
+    source_of,
+    vendor_errors,
+)
+from bot.delivery.protocol import Delivery, Job
+from bot.integrations.crm_mapping import salesforce_write
+from bot.integrations.salesforce import SalesforceClient
+from bot.settings import environment
+from storage.models import Outbox
+
+KIND = "salesforce"
+
+
+def salesforce_job(worker: Delivery, row: Outbox) -> None:
+    config = worker.config.crm.salesforce if worker.config.crm else None
+    if config is None:
+        raise Permanent("crm.salesforce is not configured")
+    body = body_of(row)
+    if source_of(body) not in config.sources:
+        worker.done(row, note=f"source {source_of(body)!r} is not in crm.salesforce.sources")
+        return
+    with vendor_errors():
+        write = salesforce_write(
+            body, config, owner_crm_id(worker, body, "salesforce"), key_of(row)
+        )
+        with http_client(worker) as http:
+            client = getattr(worker, "salesforce", None) or _client(http, config)
+            result = client.write_back(write, look_first=row.maybe_sent)
+    worker.done(
+        row,
+        lead_id=lead_id_of(body),
+        event={
+            "crm": KIND,
+            "record": result.lead_id,
+            "fields": result.fields,
+            "task": result.task_id,
+            "recovered": result.recovered,
+        },
+    )
+
+
+def _client(http: httpx.Client, config: SalesforceConfig) -> SalesforceClient:
+    environ = environment()
+    client_id = secret("crm.salesforce.client_id_env", config.client_id_env, environ)
+    client_secret = secret("crm.salesforce.client_secret_env", config.client_secret_env, environ)
+    return SalesforceClient(http, config, client_id, client_secret)
+
+
+KINDS: dict[str, Job] = {KIND: salesforce_job}

@@ -1,0 +1,104 @@
+"""The `crm` keys and people's `crm_ids`: defaults, problems at their key paths, the
+environment check (`crm.hubspot.token_env: HUBSPOT_TOKEN is not set`) and the owner note."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, parse_config
+from bot.config.crm import crm_notes, env_problems
+from tests.bot.config.test_config import EXAMPLE, config_with
+
+HUBSPOT = {"token_env": "HUBSPOT_TOKEN"}
+SALESFORCE = {
+    "instance_url": "https://acme.my.salesforce.com/",
+    "client_id_env": "SF_CLIENT_ID",
+    "client_secret_env": "SF_CLIENT_SECRET",
+}
+
+
+def problems(*changes) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(config_with(*changes))
+    return caught.value.problems
+
+
+def test_no_crm_by_default():
+    assert parse_config(config_with()).crm is None
+
+
+def test_the_issues_example_and_the_defaults():
+    config = parse_config(
+        config_with(
+            ("crm", {"hubspot": HUBSPOT, "salesforce": SALESFORCE | {"api_version": 61.0}}),
+            ("people[1].crm_ids", {"hubspot": 51234567, "salesforce": "0055e000001AbCdEAF"}),
+        )
+    )
+    hs, sf = config.crm.hubspot, config.crm.salesforce
+    assert hs.api_url == "https://api.hubapi.com" and hs.sources == ["hubspot"]
+    assert hs.status_property == "hs_lead_status" and hs.statuses.rejected == "UNQUALIFIED"
+    assert hs.notes is True and hs.owner is False and hs.properties.reason is None
+    assert sf.instance_url == "https://acme.my.salesforce.com" and sf.api_version == "61.0"
+    assert sf.statuses.accepted == "Working - Contacted" and sf.tasks is True
+    assert config.people[1].crm_ids.hubspot == "51234567"  # YAML's number, read as the id
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (("crm.hubspot", {"token_env": "my token"}), "crm.hubspot.token_env",
+         "not an environment variable name"),
+        (("crm.hubspot", {"token": "pat-123"}), "crm.hubspot.token", "unknown key"),
+        (("crm.hubspot", HUBSPOT | {"api_url": "api.hubapi.com"}), "crm.hubspot.api_url",
+         "not an http(s) URL"),
+        (("crm.salesforce", SALESFORCE | {"api_version": "latest"}), "crm.salesforce.api_version",
+         "not a Salesforce API version"),
+        (("crm.salesforce", {"client_id_env": "A", "client_secret_env": "B"}),
+         "crm.salesforce.instance_url", "required"),
+        (("crm.salesforce", SALESFORCE | {"statuses": {"accept": "x"}}),
+         "crm.salesforce.statuses.accept", "unknown key"),
+        (("people[1].crm_ids", {"pipedrive": "1"}), "people[1].crm_ids.pipedrive", "unknown key"),
+    ],
+)  # fmt: skip
+def test_problems_at_their_key_paths(change, path, words):
+    lines = problems(change)
+    assert any(line.startswith(f"{path}: ") and words in line for line in lines), lines
+
+
+def test_env_problems_name_each_unset_variable():
+    config = parse_config(config_with(("crm", {"hubspot": HUBSPOT, "salesforce": SALESFORCE})))
+    assert env_problems(config.crm, {"SF_CLIENT_ID": "x", "HUBSPOT_TOKEN": "  "}) == [
+        "crm.hubspot.token_env: HUBSPOT_TOKEN is not set",
+        "crm.salesforce.client_secret_env: SF_CLIENT_SECRET is not set",
+    ]
+    everything = {"HUBSPOT_TOKEN": "t", "SF_CLIENT_ID": "i", "SF_CLIENT_SECRET": "s"}
+    assert env_problems(config.crm, everything) == []
+    assert env_problems(None, {}) == []
+
+
+def test_owner_on_notes_the_people_without_a_crm_id():
+    config = parse_config(
+        config_with(
+            ("crm", {"hubspot": HUBSPOT | {"owner": True}}),
+            ("people[1].crm_ids", {"hubspot": "51234567"}),
+        )
+    )
+    [note] = crm_notes(config)
+    assert note.startswith("crm.hubspot.owner: people[0] (U0MGR0001), people[2] (U0SDR0001)")
+    assert "people[1]" not in note and "people[5]" not in note  # a marketer owns no lead
+    assert crm_notes(parse_config(config_with(("crm", {"hubspot": HUBSPOT})))) == []
+
+
+def test_the_commented_crm_block_of_the_example_file_is_valid():
+    """handshake.example.yml documents `crm` commented out; uncommented, it validates."""
+    import yaml
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    block = text[text.index("# crm:") :]
+    crm = yaml.safe_load(
+        "\n".join(line.removeprefix("#").removeprefix(" ") for line in block.splitlines())
+    )
+    data = config_with(("crm", crm["crm"]), ("people[1].crm_ids", {"hubspot": "51234567"}))
+    config = parse_config(data)
+    assert config.crm.hubspot.properties.reason == "handshake_reason"
+    assert config.crm.salesforce.fields.reason == "Handshake_Reason__c"

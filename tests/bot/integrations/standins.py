@@ -1,0 +1,70 @@
+"""Stand-in CRMs served over HTTP on localhost (fixtures), and decision event bodies to write
+back. Imported by the conftest here and by tests/bot/test_crm_jobs.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from standins.hubspot import HubSpotState
+from standins.salesforce import SalesforceState
+from standins.serve import serve_hubspot, serve_salesforce
+
+CONTACT = "51"
+LEAD = "00Q5e00000AbCdEAAZ"
+
+
+def decision_body(
+    kind: str = "handoff.rejected",
+    *,
+    external_id: str = CONTACT,
+    source: str = "hubspot",
+    **decision: Any,
+) -> dict[str, Any]:
+    outcome = kind.removeprefix("handoff.")
+    fields = {
+        "outcome": outcome,
+        "reason_code": "R-DATA" if outcome != "accepted" else None,
+        "reason_label": "Bad or unverifiable data" if outcome != "accepted" else None,
+        "note": "Email bounces" if outcome != "accepted" else None,
+        "revisit_on": None,
+        "decided_by": {"slack_id": "U0AE00001", "name": "Ana Alvarez"},
+    } | decision
+    return {
+        "type": kind,
+        "timestamp": "2026-11-03T14:05:00Z",
+        "data": {
+            "lead": {"id": 7, "external_id": external_id, "source": source,
+                     "email": "jordan@acme.example"},
+            "handoff": {"id": 9, "status": outcome,
+                        "owner": {"slack_id": "U0AE00001", "email": "ana@example.com",
+                                  "name": "Ana Alvarez"}},
+            "decision": fields,
+        },
+    }  # fmt: skip
+
+
+@pytest.fixture
+def hubspot():
+    state = HubSpotState()
+    state.add_contact(CONTACT, email="jordan@acme.example", hs_lead_status="NEW")
+    with serve_hubspot(state) as server:
+        state.url = server.url  # type: ignore[attr-defined]
+        yield state
+
+
+@pytest.fixture
+def salesforce():
+    state = SalesforceState()
+    state.add_lead(LEAD, Status="Open - Not Contacted", Email="jordan@acme.example")
+    with serve_salesforce(state) as server:
+        state.url = server.url  # type: ignore[attr-defined]
+        yield state
+
+
+@pytest.fixture
+def http():
+    with httpx.Client(timeout=0.5) as client:
+        yield client
