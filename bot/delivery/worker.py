@@ -63,9 +63,7 @@ class DeliveryWorker:
         """Deliver every due row; returns how many calls completed."""
         now = self.clock()
         with unit_of_work(self.engine) as session:
-            reclaimed = outbox.reclaim_stale(
-                now - self.lease, now, session=session, lane=self.lane
-            )
+            reclaimed = outbox.reclaim_stale(now - self.lease, now, session=session, lane=self.lane)
         if reclaimed:
             log.warning(
                 "outbox lane=%s reclaimed=%d rows left in flight by a stopped worker",
@@ -75,9 +73,7 @@ class DeliveryWorker:
         done = 0
         while True:
             with unit_of_work(self.engine) as session:
-                due = outbox.due_ids(
-                    self.clock(), self.batch_size, session=session, lane=self.lane
-                )
+                due = outbox.due_ids(self.clock(), self.batch_size, session=session, lane=self.lane)
             progressed = [self.deliver(row_id) for row_id in due]
             done += sum(progressed)
             if len(due) < self.batch_size or not any(progressed):
