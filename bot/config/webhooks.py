@@ -49,10 +49,17 @@ def _event_type(value: str) -> str:
     return value
 
 
-def _http_url(value: str) -> str:
+def http_url_problem(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f'"{value}" is not an http(s) URL like https://hooks.example.com/x')
+        return f'"{value}" is not an http(s) URL like https://hooks.example.com/x'
+    return None
+
+
+def _http_url(value: str) -> str:
+    problem = http_url_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

@@ -44,6 +44,13 @@ def crm_destinations(config: HandshakeConfig, event_type: str, source: str) -> l
     return names
 
 
+def wanted(config: HandshakeConfig, event_type: str) -> bool:
+    """Could anyone hear this event? (Lets a hot path skip loading what `emit` needs.)"""
+    if any(w.wants(event_type) for w in config.webhooks):
+        return True
+    return event_type in CRM_EVENTS and getattr(config, "crm", None) is not None
+
+
 def emit(
     event_type: str,
     *,
