@@ -250,8 +250,8 @@ def _outbox(args: argparse.Namespace) -> int:
     for row in rows:
         where = f"to={row.destination}" if row.destination else f"card={row.target}"
         print(
-            f"#{row.id} {row.status} lane={row.lane} {row.kind} {where} "
-            f"handoff={row.handoff_id} attempts={row.attempts} "
+            f"#{row.id} {row.status} {row.kind} {where} handoff={row.handoff_id} "
+            f"lane={row.lane} attempts={row.attempts} "
             f"last_error={row.last_error or '-'}"
         )
     return 0
