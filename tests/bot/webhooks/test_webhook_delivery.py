@@ -3,9 +3,11 @@ in order per lead, never in the way of a Slack card."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from bot.delivery.jobs.webhook import post_signed
@@ -15,7 +17,7 @@ from storage.db import unit_of_work
 from storage.models import OUT_DONE, OUT_FAILED, OUT_PENDING, OUT_SENDING
 from tests import factories as f
 from tests.bot.webhooks.conftest import DECISIONS, SECRET, webhook_rows
-from tests.helpers import cards_for
+from tests.helpers import cards_for, wait_for
 
 
 def drain(hooks, clock, rounds: int = 8, step: float = 10) -> None:
@@ -132,16 +134,19 @@ def test_order_per_lead_across_event_types(bot, hooks, receiver, clock, events):
 def test_a_dead_endpoint_does_not_delay_cards(bot, hooks, receiver, clock):
     first = f.routed_handoff(bot).handoff
     decide(first.id, first.owner_id, ACCEPT, runtime=bot.runtime)
-    receiver.hang_after_success(3.0)  # longer than the lane's 1 s timeout
-    stuck = threading.Thread(target=hooks.run_once)
-    stuck.start()
-    try:
-        second = f.routed_handoff(bot, deliver=False).handoff
-        bot.deliver()  # the Slack lane, while the webhook lane waits on the endpoint
-        assert stuck.is_alive()
-        assert len(cards_for(bot.slack, f.CHANNEL, second.id)) == 1
-    finally:
-        stuck.join()
+    receiver.hang_after_success(6.0)  # the endpoint holds the webhook lane for 5 s
+    with httpx.Client(timeout=5.0) as http:
+        slow = dataclasses.replace(hooks, http=http)
+        stuck = threading.Thread(target=slow.run_once)
+        stuck.start()
+        try:
+            wait_for(lambda: receiver.deliveries)  # the webhook call is in flight
+            second = f.routed_handoff(bot, deliver=False).handoff
+            bot.deliver()  # the Slack lane, while the webhook lane waits on the endpoint
+            assert len(cards_for(bot.slack, f.CHANNEL, second.id)) == 1
+            assert stuck.is_alive()
+        finally:
+            stuck.join()
 
 
 def test_a_row_left_sending_by_a_killed_worker_is_sent_again_with_the_same_webhook_id(
