@@ -81,11 +81,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="file to write (default: standard output)")
     p.set_defaults(run=_export)
 
-    p = sub.add_parser("outbox", help="list Slack calls that failed, and retry them")
+    p = sub.add_parser("outbox", help="list outgoing calls that failed, and retry them")
     p.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     p.add_argument("id", nargs="?", type=int, help="with retry: one row (default: all failed)")
     p.add_argument("--all", action="store_true", help="with list: every status, not only failed")
     p.set_defaults(run=_outbox)
+
+    p = sub.add_parser("webhooks", help="webhooks: send a signed test event")
+    p.add_argument("action", choices=["test"])
+    p.add_argument("url", help="the receiver's URL")
+    p.add_argument(
+        "--secret-env",
+        default="HANDSHAKE_WEBHOOK_SECRET",
+        help="the variable holding the whsec_… secret (default HANDSHAKE_WEBHOOK_SECRET)",
+    )
+    p.set_defaults(run=_webhooks)
 
     p = sub.add_parser("digest", help="the weekly digest: its schedule, or post it --now")
     p.add_argument("--now", action="store_true", help="post the digest of the last 7 days now")
@@ -244,11 +254,31 @@ def _outbox(args: argparse.Namespace) -> int:
         return 0
     print("outbox: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty"))
     for row in rows:
+        where = f"to={row.destination}" if row.destination else f"card={row.target}"
         print(
-            f"#{row.id} {row.status} {row.kind} card={row.target} handoff={row.handoff_id} "
-            f"attempts={row.attempts} last_error={row.last_error or '-'}"
+            f"#{row.id} {row.status} {row.kind} {where} handoff={row.handoff_id} "
+            f"lane={row.lane} attempts={row.attempts} "
+            f"last_error={row.last_error or '-'}"
         )
     return 0
+
+
+def _webhooks(args: argparse.Namespace) -> int:
+    from bot.config.environment import unset_message
+    from bot.config.webhooks import http_url_problem, secret_problem
+    from bot.delivery.ping import ping
+
+    if http_url_problem(args.url):
+        raise CommandError([f"URL: {http_url_problem(args.url)}"])
+    secret = os.environ.get(args.secret_env)
+    if not secret:
+        raise CommandError([f"--secret-env: {unset_message(args.secret_env)}"])
+    problem = secret_problem(secret)
+    if problem:
+        raise CommandError([f"--secret-env: the value of {args.secret_env} {problem}"])
+    result = ping(args.url, secret, clock=utcnow)
+    print("\n".join(result.lines))
+    return 0 if result.ok else EXIT_BAD_INPUT
 
 
 def _digest(args: argparse.Namespace) -> int:

@@ -6,8 +6,9 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import httpx
 import uvicorn
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
@@ -19,12 +20,15 @@ from bot.app import create_app
 from bot.clock import Clock, utcnow
 from bot.config import HandshakeConfig
 from bot.delivery import DeliveryThread, DeliveryWorker
-from bot.delivery.jobs import JOBS
+from bot.delivery.jobs import LANE_JOBS
+from bot.delivery.jobs.webhook import TIMEOUT
+from bot.delivery.policy import OutsideRetry, SlackRetry
 from bot.runtime import Runtime
 from bot.scheduler import learn_time_zone, start_scheduler
 from bot.settings import Settings
 from storage.db import make_engine, unit_of_work
 from storage.migrate import upgrade
+from storage.models import LANE_CRM, LANE_SLACK, LANE_WEBHOOK
 from storage.people import PersonSeed, sync_people
 
 log = logging.getLogger("handshake.server")
@@ -56,18 +60,40 @@ def prepare_database(url: str, config: HandshakeConfig) -> Engine:
 
 
 def build_worker(
-    *, engine: Engine, config: HandshakeConfig, client: WebClient, clock: Clock
+    *,
+    engine: Engine,
+    config: HandshakeConfig,
+    client: WebClient | None,
+    clock: Clock,
+    lane: str = LANE_SLACK,
+    http: httpx.Client | None = None,
 ) -> DeliveryWorker:
-    """The delivery worker, given every job and the time-zone lookup it runs before
-    writing to a person."""
+    """One lane's delivery worker, given the lane's jobs and retry policy. The Slack lane
+    gets the Slack client and the time-zone lookup it runs before writing to a person;
+    an outside lane gets an HTTP client (one is made, with a 10 s timeout, if none given)."""
+    if lane == LANE_SLACK:
+        return DeliveryWorker(
+            engine=engine,
+            config=config,
+            client=client,
+            clock=clock,
+            jobs=LANE_JOBS[lane],
+            time_zones=learn_time_zone,
+            policy=SlackRetry(),
+        )
     return DeliveryWorker(
         engine=engine,
         config=config,
-        client=client,
+        client=None,
         clock=clock,
-        jobs=JOBS,
-        time_zones=learn_time_zone,
+        jobs=LANE_JOBS[lane],
+        lane=lane,
+        policy=OutsideRetry(),
+        http=http or httpx.Client(timeout=TIMEOUT),
     )
+
+
+OUTSIDE_LANES = (LANE_WEBHOOK, LANE_CRM)
 
 
 @dataclass
@@ -76,14 +102,25 @@ class Service:
 
     runtime: Runtime
     http_app: Starlette
-    delivery: DeliveryThread
+    delivery: DeliveryThread  # the Slack lane
     socket_mode: object | None = None
     listeners: ThreadPoolExecutor | None = None
     tick_seconds: float = 15
     scheduler: BackgroundScheduler | None = None
+    outside: list[DeliveryThread] = field(default_factory=list)  # webhook and CRM lanes
+
+    @property
+    def lanes(self) -> list[DeliveryThread]:
+        return [self.delivery, *self.outside]
+
+    def wake(self) -> None:
+        """After a commit: every lane looks for work."""
+        for lane in self.lanes:
+            lane.wake()
 
     def start_background(self) -> None:
-        self.delivery.start()
+        for lane in self.lanes:
+            lane.start()
         self.scheduler = start_scheduler(self.runtime, self.tick_seconds, self.delivery.worker)
         if self.socket_mode is not None:
             threading.Thread(
@@ -107,7 +144,10 @@ class Service:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
             self.scheduler = None
-        self.delivery.stop()
+        for lane in self.lanes:
+            lane.stop()
+            if lane.worker.http is not None:
+                lane.worker.http.close()
         if self.socket_mode is not None:
             self.socket_mode.close()  # type: ignore[attr-defined]
         if self.listeners is not None:
@@ -128,7 +168,14 @@ def build_service(
     runtime = Runtime(engine=engine, config=config, clock=clock)
     worker = build_worker(engine=engine, config=config, client=worker_client, clock=runtime.clock)
     delivery = DeliveryThread(worker, settings.tick_seconds)
-    runtime.wake = delivery.wake
+    outside = [
+        DeliveryThread(
+            build_worker(engine=engine, config=config, client=None, clock=runtime.clock, lane=lane),
+            settings.tick_seconds,
+            name=f"handshake-delivery-{lane}",
+        )
+        for lane in OUTSIDE_LANES
+    ]
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="handshake-listener")
     bolt = create_app(
         runtime, client=web, signing_secret=settings.slack_signing_secret, executor=listeners
@@ -141,7 +188,17 @@ def build_service(
     http_app = create_http_app(
         runtime, bolt=None if socket_mode else bolt, intake_token=settings.intake_token
     )
-    return Service(runtime, http_app, delivery, socket_mode, listeners, settings.tick_seconds)
+    service = Service(
+        runtime,
+        http_app,
+        delivery,
+        socket_mode,
+        listeners,
+        settings.tick_seconds,
+        outside=outside,
+    )
+    runtime.wake = service.wake
+    return service
 
 
 def serve(settings: Settings, config: HandshakeConfig) -> None:

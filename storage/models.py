@@ -30,6 +30,12 @@ OUT_SENDING = "sending"  # a call is (or was, before a crash) in flight: outcome
 OUT_DONE = "done"
 OUT_FAILED = "failed"
 
+# Outbox lanes: each has its own worker, so a slow destination never delays another lane.
+LANE_SLACK = "slack"  # cards, DMs, thread replies, the digest
+LANE_WEBHOOK = "webhook"  # signed webhooks (destination: the URL)
+LANE_CRM = "crm"  # CRM write-back (destination: "hubspot", "salesforce")
+LANES = (LANE_SLACK, LANE_WEBHOOK, LANE_CRM)
+
 
 def json_column() -> Any:
     return Field(default=None, sa_column=Column(JSON))
@@ -134,12 +140,19 @@ class Event(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
-    """A Slack call to make. Never deleted: it ends done or failed."""
+    """An outgoing call to make (Slack, a webhook, a CRM). Never deleted: it ends done or
+    failed. Outside lanes deliver one destination's rows for one lead in id order."""
 
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        Index("ix_outbox_lane_status_next", "lane", "status", "next_attempt_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str  # post_card | update_card | dm
+    kind: str  # post_card | update_card | dm | … | webhook | hubspot | salesforce
+    lane: str = Field(default=LANE_SLACK)  # slack | webhook | crm
+    destination: str | None = None  # outside lanes: the webhook URL, "hubspot", "salesforce"
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")  # orders outside lanes
     handoff_id: int | None = Field(default=None, foreign_key="handoff.id", index=True)
     target: str  # owner | channel
     payload: dict[str, Any] | None = json_column()

@@ -1,14 +1,18 @@
-"""The outbox: Slack calls waiting to be made. Rows end done or failed, never deleted."""
+"""The outbox: outgoing calls waiting to be made, by lane (Slack, webhooks, CRMs). Rows end
+done or failed, never deleted. On the outside lanes a row is due only when no earlier row
+for the same destination and lead is still on its way, so one lead's events arrive in order."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, exists, func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import (
+    LANE_SLACK,
     OUT_DONE,
     OUT_FAILED,
     OUT_PENDING,
@@ -33,6 +37,9 @@ def outbox_values(
     now: datetime,
     handoff_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    lane: str = LANE_SLACK,
+    destination: str | None = None,
+    lead_id: int | None = None,
 ) -> dict[str, Any]:
     """A new row's columns: for one row (`enqueue`) or a bulk insert of many."""
     return {
@@ -40,6 +47,9 @@ def outbox_values(
         "target": target,
         "handoff_id": handoff_id,
         "payload": payload,
+        "lane": lane,
+        "destination": destination,
+        "lead_id": lead_id,
         "next_attempt_at": now,
         "created_at": now,
         "updated_at": now,
@@ -54,8 +64,22 @@ def enqueue(
     now: datetime,
     handoff_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    lane: str = LANE_SLACK,
+    destination: str | None = None,
+    lead_id: int | None = None,
 ) -> Outbox:
-    row = Outbox(**outbox_values(kind, target, now=now, handoff_id=handoff_id, payload=payload))
+    row = Outbox(
+        **outbox_values(
+            kind,
+            target,
+            now=now,
+            handoff_id=handoff_id,
+            payload=payload,
+            lane=lane,
+            destination=destination,
+            lead_id=lead_id,
+        )
+    )
     session.add(row)
     return row
 
@@ -116,13 +140,25 @@ def result_of(row_id: int, *, session: Session) -> OutboxResult | None:
     return session.get(OutboxResult, row_id)
 
 
-def due_ids(now: datetime, limit: int, *, session: Session) -> list[int]:
-    query = (
-        select(Outbox.id)
-        .where(Outbox.status == OUT_PENDING, col(Outbox.next_attempt_at) <= now)
-        .order_by(col(Outbox.id))
-        .limit(limit)
+def due_ids(now: datetime, limit: int, *, session: Session, lane: str = LANE_SLACK) -> list[int]:
+    """The lane's rows due now, oldest first. Outside the Slack lane, a row waits while an
+    earlier row (lower id) for the same destination and lead is pending or sending."""
+    query = select(Outbox.id).where(
+        Outbox.lane == lane, Outbox.status == OUT_PENDING, col(Outbox.next_attempt_at) <= now
     )
+    if lane != LANE_SLACK:
+        earlier = aliased(Outbox)
+        query = query.where(
+            ~exists().where(
+                and_(
+                    earlier.lead_id == Outbox.lead_id,
+                    earlier.destination == Outbox.destination,
+                    earlier.id < Outbox.id,
+                    earlier.status.in_([OUT_PENDING, OUT_SENDING]),  # type: ignore[attr-defined]
+                )
+            )
+        )
+    query = query.order_by(col(Outbox.id)).limit(limit)
     return [i for i in session.exec(query).all() if i is not None]
 
 
@@ -137,11 +173,18 @@ def claim(row_id: int, now: datetime, *, session: Session) -> bool:
     return result.rowcount == 1
 
 
-def reclaim_stale(older_than: datetime, now: datetime, *, session: Session) -> int:
-    """Rows left `sending` by a crashed worker go back to pending, flagged maybe-sent."""
+def reclaim_stale(
+    older_than: datetime, now: datetime, *, session: Session, lane: str = LANE_SLACK
+) -> int:
+    """The lane's rows left `sending` by a crashed worker go back to pending, flagged
+    maybe-sent."""
     result = session.execute(
         update(Outbox)
-        .where(col(Outbox.status) == OUT_SENDING, col(Outbox.updated_at) < older_than)
+        .where(
+            col(Outbox.lane) == lane,
+            col(Outbox.status) == OUT_SENDING,
+            col(Outbox.updated_at) < older_than,
+        )
         .values(
             status=OUT_PENDING,
             maybe_sent=True,
@@ -220,7 +263,9 @@ def count_by_status(*, session: Session) -> dict[str, int]:
     return {status: n for status, n in session.exec(query).all()}
 
 
-def next_attempt_at(*, session: Session) -> datetime | None:
-    """When the earliest pending row falls due."""
-    query = select(func.min(Outbox.next_attempt_at)).where(Outbox.status == OUT_PENDING)
+def next_attempt_at(*, session: Session, lane: str = LANE_SLACK) -> datetime | None:
+    """When the lane's earliest pending row falls due."""
+    query = select(func.min(Outbox.next_attempt_at)).where(
+        Outbox.status == OUT_PENDING, Outbox.lane == lane
+    )
     return session.exec(query).first()

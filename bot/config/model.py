@@ -37,6 +37,7 @@ from bot.config.scalars import (
     TimeZoneName,
 )
 from bot.config.sla import BusinessHoursConfig, SlaConfig
+from bot.config.webhooks import WebhookConfig
 
 # --- models ------------------------------------------------------------------------------------
 
@@ -117,6 +118,12 @@ class HandshakeConfig(ConfigModel):
     routing: RoutingConfig = Field(default_factory=RoutingConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
     crm: CrmConfig | None = None  # None: decisions are not written back to a CRM
+    webhooks: list[WebhookConfig] = []  # signed webhooks that hear the events (bot/config/webhooks)
+
+    @model_validator(mode="after")
+    def _unique_webhooks(self) -> HandshakeConfig:
+        fail_if(duplicates("webhooks", [w.url for w in self.webhooks], "url"))
+        return self
 
     @model_validator(mode="after")
     def _roster(self) -> HandshakeConfig:
@@ -155,13 +162,15 @@ class HandshakeConfig(ConfigModel):
 # --- entry points ------------------------------------------------------------------------------
 
 
-def parse_config(data: object) -> HandshakeConfig:
-    """Validate parsed YAML. Raises ConfigError listing every problem found."""
+def parse_config(data: object, *, environ: Mapping[str, str] | None = None) -> HandshakeConfig:
+    """Validate parsed YAML. Raises ConfigError listing every problem found. Secrets named by
+    `*_env` keys are read from `environ` (default: the process environment)."""
     if not isinstance(data, Mapping):
         kind = kind_of(data)
         raise ConfigError([f"config: should be a mapping of keys (handoff_channel, …), not {kind}"])
     try:
-        return HandshakeConfig.model_validate(data)
+        context = {"environ": environ} if environ is not None else None
+        return HandshakeConfig.model_validate(data, context=context)
     except ValidationError as exc:
         lines = problem_lines(exc, HandshakeConfig)
         # The roster check did not run if any field failed: run it on what did validate.
@@ -171,7 +180,7 @@ def parse_config(data: object) -> HandshakeConfig:
         raise ConfigError(lines) from exc
 
 
-def load_config(path: str | Path) -> HandshakeConfig:
+def load_config(path: str | Path, *, environ: Mapping[str, str] | None = None) -> HandshakeConfig:
     """Read and validate a YAML config file.
 
     Raises ConfigError with `.path` set: a file-level problem (missing, unreadable, bad YAML,
@@ -179,6 +188,6 @@ def load_config(path: str | Path) -> HandshakeConfig:
     """
     data = read_config_file(path)
     try:
-        return parse_config(data)
+        return parse_config(data, environ=environ)
     except ConfigError as exc:
         raise ConfigError(exc.problems, str(path)) from exc

@@ -26,9 +26,22 @@ PERMANENT = {
 
 
 class RetryLater(Exception):
-    def __init__(self, delay: float, error: str, *, maybe_sent: bool, counts: bool = True):
+    """Try the row again. `delay` 0: the lane's retry policy decides when; more: not before
+    then (a Retry-After). `counts`: the attempt counts towards giving up. `pause`: seconds
+    during which the row's whole destination waits (rate limited, or unreachable)."""
+
+    def __init__(
+        self,
+        delay: float,
+        error: str,
+        *,
+        maybe_sent: bool,
+        counts: bool = True,
+        pause: float = 0.0,
+    ):
         super().__init__(error)
         self.delay, self.error, self.maybe_sent, self.counts = delay, error, maybe_sent, counts
+        self.pause = pause
 
 
 class Permanent(Exception):

@@ -24,11 +24,14 @@ class DeliveryThread:
         *,
         backoff_base: float = 1.0,
         backoff_cap: float = 120.0,
+        name: str = "handshake-delivery",
     ):
         self.worker, self.tick_seconds = worker, tick_seconds
-        self.backoff = Backoff("delivery", log, base=backoff_base, cap=backoff_cap)
+        self.backoff = Backoff(
+            name.removeprefix("handshake-"), log, base=backoff_base, cap=backoff_cap
+        )
         self._wake, self._stop = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="handshake-delivery", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()

@@ -6,6 +6,14 @@ other Web API call, its errors classified), `done` (the row is finished). It rai
 `RetryLater` or `Permanent` (bot/delivery/errors.py) when it cannot finish. The worker
 gets its table of jobs from the wiring, so nothing here imports a job, and adding a
 destination means adding one module under bot/delivery/jobs/.
+
+Lanes: a worker drains one lane (`delivery.lane`: slack, webhook or crm). Only the Slack
+lane has a Slack `client`; on an outside lane it is None (`call` raises `Permanent`). An
+outside job makes its HTTP calls with `delivery.http`, the lane's `httpx.Client` (built by
+the wiring with a 10 s timeout, so tests can point it anywhere and close it), classifies the
+answer itself and raises `RetryLater` (with `delay` = a Retry-After, `pause` to hold back
+the whole destination) or `Permanent`. Rows of one destination and lead are handed to it in
+the order they were written (storage/outbox.py `due_ids`).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+import httpx
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
@@ -24,8 +33,10 @@ from storage.models import Outbox
 class Delivery(Protocol):
     engine: Engine
     config: HandshakeConfig
-    client: WebClient
+    client: WebClient | None  # the Slack lane only
     clock: Clock
+    lane: str
+    http: httpx.Client | None  # outside lanes only
 
     def post_once(
         self, row: Outbox, channel: str, message: dict[str, Any], tag: dict[str, Any], **extra: Any

@@ -1,4 +1,9 @@
-"""The delivery worker: drains the outbox into Slack, paced, retried, exactly once.
+"""The delivery worker: drains one lane of the outbox, paced, retried, exactly once.
+
+There is one worker (and one thread) per lane: `slack` (cards, DMs, the digest), `webhook`
+and `crm`, so a slow or dead outside endpoint never delays a Slack card. Each is given its
+jobs and its retry policy (bot/delivery/policy.py) by the wiring. Slack calls are paced by
+channel; outside calls by destination (a webhook URL, "hubspot", "salesforce").
 
 Each row is claimed with a compare-and-set (pending → sending) and committed before
 Slack is called, so two workers never send the same row. A post whose outcome is
@@ -19,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
@@ -27,12 +33,13 @@ from bot.clock import Clock
 from bot.config import HandshakeConfig
 from bot.delivery.errors import PERMANENT, Permanent, RetryLater
 from bot.delivery.lookup import find_posted
+from bot.delivery.policy import RetryPolicy, SlackRetry
 from bot.delivery.protocol import JobTable, TimeZoneHook
 from storage import outbox
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import get_handoff
-from storage.models import Outbox
+from storage.models import LANE_SLACK, Outbox
 
 log = logging.getLogger("handshake.delivery")
 
@@ -41,26 +48,32 @@ log = logging.getLogger("handshake.delivery")
 class DeliveryWorker:
     engine: Engine
     config: HandshakeConfig
-    client: WebClient
+    client: WebClient | None  # the Slack lane's Web API client; None on outside lanes
     clock: Clock
     jobs: JobTable
     time_zones: TimeZoneHook | None = None  # None: this worker does not ask for time zones
+    lane: str = LANE_SLACK
+    policy: RetryPolicy = field(default_factory=SlackRetry)
+    http: httpx.Client | None = None  # outside lanes: the HTTP client their jobs call with
     batch_size: int = 50
-    max_attempts: int = 8
     lease: timedelta = timedelta(minutes=2)
-    blocked_until: dict[str, float] = field(default_factory=dict)  # channel → monotonic time
+    blocked_until: dict[str, float] = field(default_factory=dict)  # pacing key → monotonic
 
     def run_once(self) -> int:
         """Deliver every due row; returns how many calls completed."""
         now = self.clock()
         with unit_of_work(self.engine) as session:
-            reclaimed = outbox.reclaim_stale(now - self.lease, now, session=session)
+            reclaimed = outbox.reclaim_stale(now - self.lease, now, session=session, lane=self.lane)
         if reclaimed:
-            log.warning("outbox reclaimed=%d rows left in flight by a stopped worker", reclaimed)
+            log.warning(
+                "outbox lane=%s reclaimed=%d rows left in flight by a stopped worker",
+                self.lane,
+                reclaimed,
+            )
         done = 0
         while True:
             with unit_of_work(self.engine) as session:
-                due = outbox.due_ids(self.clock(), self.batch_size, session=session)
+                due = outbox.due_ids(self.clock(), self.batch_size, session=session, lane=self.lane)
             progressed = [self.deliver(row_id) for row_id in due]
             done += sum(progressed)
             if len(due) < self.batch_size or not any(progressed):
@@ -69,7 +82,7 @@ class DeliveryWorker:
     def deliver(self, row_id: int) -> bool:
         with unit_of_work(self.engine) as session:
             row = outbox.get_row(row_id, session=session)
-            if row is None or self._blocked(self._channel_key(row, session)):
+            if row is None or self._blocked(self._pacing_key(row, session)):
                 return False
             if not outbox.claim(row_id, self.clock(), session=session):
                 return False
@@ -84,13 +97,13 @@ class DeliveryWorker:
             return False
         except Exception as exc:  # a bug or an unexpected answer: keep the row, retry
             log.exception("outbox row=%s kind=%s failed unexpectedly", row.id, row.kind)
-            self._retry(row, RetryLater(self._backoff(row), repr(exc), maybe_sent=True))
+            self._retry(row, RetryLater(0, repr(exc), maybe_sent=True))
             return False
         return True
 
     def seconds_until_next(self) -> float | None:
         with unit_of_work(self.engine) as session:
-            due = outbox.next_attempt_at(session=session)
+            due = outbox.next_attempt_at(session=session, lane=self.lane)
         return None if due is None else (due - self.clock()).total_seconds()
 
     # -- the calls ---------------------------------------------------------------
@@ -159,6 +172,8 @@ class DeliveryWorker:
 
     def call(self, method: str, *, maybe_sent_on_error: bool, **kwargs: Any) -> Any:
         channel = kwargs.get("channel") or kwargs.get("users") or "-"
+        if self.client is None:
+            raise Permanent(f"{method}: the {self.lane} lane has no Slack client")
         try:
             return getattr(self.client, method)(
                 **{k: v for k, v in kwargs.items() if v is not None}
@@ -180,7 +195,10 @@ class DeliveryWorker:
 
     # -- bookkeeping ---------------------------------------------------------------
 
-    def _channel_key(self, row: Outbox, session: Any) -> str:
+    def _pacing_key(self, row: Outbox, session: Any) -> str:
+        """What a rate limit applies to: the Slack channel, or the outside destination."""
+        if self.lane != LANE_SLACK:
+            return row.destination or "-"
         if row.target == "channel":
             return self.config.handoff_channel
         handoff = get_handoff(row.handoff_id or 0, session=session)
@@ -190,15 +208,15 @@ class DeliveryWorker:
         until = self.blocked_until.get(channel)
         return until is not None and time.monotonic() < until
 
-    def _backoff(self, row: Outbox) -> float:
-        return float(min(2 ** max(row.attempts - 1, 0), 300))
-
     def _retry(self, row: Outbox, retry: RetryLater) -> None:
         now = self.clock()
-        if retry.counts and row.attempts >= self.max_attempts:
-            self._fail(row, f"gave up after {row.attempts} attempts: {retry.error}")
+        delay = self.policy.delay(row, retry, now)
+        if delay is None:
+            self._fail(row, f"{self.policy.gave_up(row)}: {retry.error}")
             return
-        delay = retry.delay or self._backoff(row)
+        if retry.pause and self.lane != LANE_SLACK:
+            key = row.destination or "-"
+            self.blocked_until[key] = time.monotonic() + min(retry.pause, delay)
         with unit_of_work(self.engine) as session:
             if not retry.counts:
                 row.attempts = max(row.attempts - 1, 0)
@@ -211,7 +229,8 @@ class DeliveryWorker:
                 maybe_sent=retry.maybe_sent,
             )
         log.warning(
-            "outbox row=%s handoff=%s retry in %.1fs: %s",
+            "outbox lane=%s row=%s handoff=%s retry in %.1fs: %s",
+            self.lane,
             row.id,
             row.handoff_id,
             delay,
@@ -231,6 +250,8 @@ class DeliveryWorker:
                 outbox_id=row.id,
                 call=row.kind,
                 card=row.target,
+                lane=row.lane,
+                destination=row.destination,
                 error=error,
             )
         log.error("outbox row=%s handoff=%s failed: %s", row.id, row.handoff_id, error)

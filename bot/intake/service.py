@@ -13,6 +13,7 @@ from bot.domain.qualify import qualify
 from bot.intake.validate import LeadInput
 from bot.runtime import Runtime
 from bot.services.assign import assign_lead
+from bot.services.outgoing import emit
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import handoffs_for_lead
@@ -80,7 +81,7 @@ def _ingest(
             lead_id=lead.id,
             revived=revived,
         )
-        result = _qualify_and_route(lead, data, session, config, now, again=True)
+        result = _qualify_and_route(lead, data, session, config, now, again=True, revived=revived)
         if result.body["status"] == "routed":
             return result
     log_event("duplicate", session=session, at=now, actor="intake", lead_id=lead.id)
@@ -95,6 +96,7 @@ def _qualify_and_route(
     now: datetime,
     *,
     again: bool = False,
+    revived: bool = False,
 ) -> IntakeResult:
     verdict = qualify(_lead_mapping(lead), config.contract)
     if not verdict.qualified:
@@ -111,9 +113,26 @@ def _qualify_and_route(
                 contract_version=config.contract.version,
                 signals=list(verdict.signals),
             )
+            emit(
+                "lead.nurtured",
+                session=session,
+                config=config,
+                now=now,
+                lead=lead,
+                extra={"nurture": {"reason": verdict.reason, "signals": list(verdict.signals)}},
+            )
             return IntakeResult(202, {"id": lead.id, "status": "nurture", "owner": None})
         return IntakeResult(200, {"id": lead.id, "status": "duplicate"})
     previous = handoffs_for_lead(lead.id or 0, session=session)
+    if revived:  # out of nurture: heard before the new hand-off's lead.routed
+        emit(
+            "lead.revived",
+            session=session,
+            config=config,
+            now=now,
+            lead=lead,
+            handoff=previous[-1] if previous else None,
+        )
     lead.revisit_at = None
     handoff = assign_lead(
         lead,

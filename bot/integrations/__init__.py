@@ -1,9 +1,10 @@
-"""Talking to the systems where leads live (issue 10 §2): HubSpot and Salesforce.
+"""What goes out to systems outside Slack (issue 10), in pure parts with no database access:
 
-- `crm_mapping`: pure, no I/O: a decision event's body and the config → what to write
+- `events`: the event body, built once at the time of the event; `signing`: Standard Webhooks
+- `crm_mapping`: a decision event's body and the config → what to write to HubSpot/Salesforce
 - `http`: one call over httpx, its answer classified (`errors`: retry later, or refused)
 - `hubspot`, `salesforce`: thin clients over an `httpx.Client`, one `write_back` each
 
-Nothing here knows the outbox: the delivery jobs (bot/delivery/jobs/hubspot.py,
-salesforce.py) map a row to a write, call a client and turn `errors` into the worker's.
+The service that queues the rows is bot/services/outgoing.py; the jobs that deliver them
+(and turn `errors` into the worker's) are in bot/delivery/jobs/.
 """

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.routing import Rep, RouteRequest, route
+from bot.services.outgoing import emit
 from bot.services.sla_clock import start_clock
 from storage import leads as lead_store
 from storage import outbox
@@ -84,6 +85,7 @@ def assign_lead(
         previous_handoff_id=previous.id if previous else None,
     )
     outbox.post_cards(handoff.id or 0, session=session, now=now)
+    emit("lead.routed", session=session, config=config, now=now, lead=lead, handoff=handoff)
     return handoff
 
 

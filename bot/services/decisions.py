@@ -11,8 +11,10 @@ from bot.config import HandshakeConfig
 from bot.domain.leads import lead_label
 from bot.domain.lifecycle import NOTE_MAX_LENGTH, revisit_at
 from bot.inputs import latest_date
+from bot.integrations.events import decision_data
 from bot.runtime import Runtime
 from bot.services.assign import assign_lead
+from bot.services.outgoing import emit
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
 from storage import outbox
 from storage.db import read_only, unit_of_work
@@ -34,6 +36,11 @@ from storage.people import get_person
 ACCEPT, REJECT, HANDBACK = "accept", "reject", "handback"
 STATUS_OF = {ACCEPT: ACCEPTED, REJECT: REJECTED, HANDBACK: HANDED_BACK}
 EVENT_OF = {ACCEPT: "accepted", REJECT: "rejected", HANDBACK: "handed_back"}
+OUTGOING_OF = {
+    ACCEPT: "handoff.accepted",
+    REJECT: "handoff.rejected",
+    HANDBACK: "handoff.handed_back",
+}
 
 RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID, OK = (
     "recorded",
@@ -181,9 +188,29 @@ def decide(
             minutes=round((now - handoff.created_at).total_seconds() / 60, 1),
         )
         stop_decision_clock(handoff_id, session=session, now=now, why=f"{action} by {actor_id}")
+        if reroute:  # the decision goes out before the new hand-off's lead.routed
+            _emit_decision(session, config, handoff, action, now)
         new_handoff = _close_lead(session, config, handoff, action, reroute, actor_id, now)
+        if not reroute:  # after the lead's new status is set, which the body shows
+            _emit_decision(session, config, handoff, action, now)
         outbox.update_cards(handoff_id, session=session, now=now)
         return Outcome(RECORDED, handoff, new_handoff=new_handoff)
+
+
+def _emit_decision(
+    session: Session, config: HandshakeConfig, handoff: Handoff, action: str, now: datetime
+) -> None:
+    lead = get_lead(handoff.lead_id, session=session)
+    assert lead is not None
+    emit(
+        OUTGOING_OF[action],
+        session=session,
+        config=config,
+        now=now,
+        lead=lead,
+        handoff=handoff,
+        decision=decision_data(config, handoff),
+    )
 
 
 def _close_lead(

@@ -8,8 +8,10 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.routing import MANAGER_FALLBACK, next_in_rotation
+from bot.integrations.events import decision_data, handoff_data
 from bot.services import notify
 from bot.services.assign import create_handoff, reps
+from bot.services.outgoing import emit
 from bot.services.sla_clock import stop_decision_clock
 from storage import outbox
 from storage.events import log_event
@@ -80,6 +82,16 @@ def reassign(
     )
     outbox.update_cards(handoff.id, session=session, now=now)
     outbox.post_cards(new.id or 0, session=session, now=now)
+    emit(
+        "handoff.reassigned",
+        session=session,
+        config=config,
+        now=now,
+        lead=lead,
+        handoff=handoff,
+        decision=decision_data(config, handoff),
+        extra={"next_handoff": handoff_data(config, new)},
+    )
     notify.thread_note(
         "reassigned",
         handoff.id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.lifecycle import NOTE_MAX_LENGTH
+from bot.integrations.events import touch_data
 from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.decisions import (
@@ -16,6 +17,7 @@ from bot.services.decisions import (
     allowed,
     invalid,
 )
+from bot.services.outgoing import emit
 from bot.services.reassign import reassign
 from bot.services.sla_clock import stop_follow_up_clock
 from bot.services.sla_nudge import send
@@ -23,6 +25,7 @@ from storage import outbox
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import claim_first_touch
+from storage.leads import get_lead
 from storage.models import ACCEPTED, FOLLOW_UP, PENDING, REMIND, Handoff
 from storage.timers import add_timer, cancel_timers
 
@@ -177,6 +180,17 @@ def record_touch(
             minutes=round((now - (handoff.decided_at or now)).total_seconds() / 60, 1),
         )
         outbox.update_cards(handoff.id, session=session, now=now)
+        lead = get_lead(handoff.lead_id, session=session)
+        assert lead is not None
+        emit(
+            "handoff.touched",
+            session=session,
+            config=config,
+            now=now,
+            lead=lead,
+            handoff=handoff,
+            decision=touch_data(config, handoff),
+        )
         notify.thread_note(
             "touch",
             handoff.id,

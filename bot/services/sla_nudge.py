@@ -13,9 +13,12 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.config.durations import format_wait
 from bot.domain.calendar import WorkCalendar
+from bot.integrations.events import person
 from bot.services import notify
+from bot.services.outgoing import emit, wanted
 from bot.services.sla_clock import calendar_of
 from storage.events import event_values, log_event
+from storage.leads import get_lead
 from storage.models import (
     ACCEPTED,
     ESCALATE,
@@ -28,6 +31,8 @@ from storage.timers import insert_rows
 
 log = logging.getLogger("handshake.sla")
 
+ESCALATED = "handoff.escalated"
+ESCALATION_KIND = {ESCALATE: "decision", FOLLOW_UP_ESCALATE: "follow_up"}  # timer → what waits
 MESSAGE = {  # timer kind → (DM template, thread note, event)
     REMIND: ("nudge", "nudge", "nudged"),
     ESCALATE: ("escalation", "escalation", "escalated"),
@@ -132,6 +137,24 @@ def send(
             handoff_id=handoff.id,
             recipient=recipient,
             waited=waited,
+        )
+    if kind in ESCALATION_KIND and wanted(config, ESCALATED):
+        lead = get_lead(handoff.lead_id, session=session)
+        assert lead is not None
+        emit(
+            ESCALATED,
+            session=session,
+            config=config,
+            now=now,
+            lead=lead,
+            handoff=handoff,
+            extra={
+                "escalation": {
+                    "waiting_for": ESCALATION_KIND[kind],
+                    "recipient": person(config, recipient),
+                    "waited": waited,
+                }
+            },
         )
     log.info(
         "%s handoff=%s lead=%s recipient=%s waited=%s",

@@ -133,7 +133,8 @@ def upload_png(worker: Delivery, png: bytes, *, filename: str, title: str) -> st
         "files_getUploadURLExternal", maybe_sent_on_error=False, filename=filename, length=len(png)
     )
     upload_url, file_id = str(answer["upload_url"]), str(answer["file_id"])
-    post_bytes(upload_url, png, timeout=float(worker.client.timeout or 30))
+    timeout = worker.client.timeout if worker.client is not None else None
+    post_bytes(upload_url, png, timeout=float(timeout or 30))
     worker.call(
         "files_completeUploadExternal",
         maybe_sent_on_error=False,

@@ -1,0 +1,104 @@
+"""The `webhooks` key: signed webhooks (Standard Webhooks) that hear every decision.
+
+```yaml
+webhooks:
+  - url: https://hooks.example.com/handshake
+    secret_env: HANDSHAKE_WEBHOOK_SECRET   # names a variable holding a whsec_… secret
+    events: [handoff.accepted, handoff.rejected]   # default: every event
+```
+
+The secret is read from the environment when the config is validated and kept out of the
+model's fields (so it is never printed); `WebhookConfig.secret` returns it.
+"""
+
+from __future__ import annotations
+
+import binascii
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, model_validator
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import EmptyWebhookSecretError
+
+from bot.config.environment import EnvName, environment, unset_message
+from bot.config.errors import fail, suggest
+from bot.config.scalars import ConfigModel
+
+# Every event type Handshake sends (later issues add more; an unknown name is an error).
+EVENT_TYPES: tuple[str, ...] = (
+    "lead.routed",
+    "lead.nurtured",
+    "lead.revived",
+    "handoff.accepted",
+    "handoff.rejected",
+    "handoff.handed_back",
+    "handoff.reassigned",
+    "handoff.touched",
+    "handoff.escalated",
+)
+PING = "ping"  # only sent by `handshake webhooks test`
+
+
+def _event_type(value: str) -> str:
+    if value not in EVENT_TYPES:
+        raise ValueError(
+            f'"{value}" is not an event type{suggest(value, EVENT_TYPES)}; '
+            f"expected one of: {', '.join(EVENT_TYPES)}"
+        )
+    return value
+
+
+def http_url_problem(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f'"{value}" is not an http(s) URL like https://hooks.example.com/x'
+    return None
+
+
+def _http_url(value: str) -> str:
+    problem = http_url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+EventType = Annotated[str, AfterValidator(_event_type)]
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why this is not a usable Standard Webhooks secret (whsec_ + base64), or None."""
+    try:
+        Webhook(secret)
+    except (binascii.Error, ValueError, EmptyWebhookSecretError):
+        return "is not a Standard Webhooks secret; expected whsec_ followed by base64"
+    return None
+
+
+class WebhookConfig(ConfigModel):
+    url: Annotated[str, AfterValidator(_http_url)]
+    secret_env: EnvName
+    events: list[EventType] = Field(default_factory=lambda: list(EVENT_TYPES), min_length=1)
+    _secret: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _read_secret(self, info: ValidationInfo) -> WebhookConfig:
+        value = environment(info).get(self.secret_env)
+        if not value:
+            fail([(("secret_env",), unset_message(self.secret_env))])
+        problem = secret_problem(value)
+        if problem:
+            fail([(("secret_env",), f"the value of {self.secret_env} {problem}")])
+        self._secret = value
+        return self
+
+    @property
+    def secret(self) -> str:
+        return self._secret
+
+    def wants(self, event_type: str) -> bool:
+        return event_type in self.events
+
+
+def webhook_for(webhooks: list[WebhookConfig], url: str) -> WebhookConfig | None:
+    return next((w for w in webhooks if w.url == url), None)
