@@ -37,6 +37,7 @@ class Delivery(Protocol):
     clock: Clock
     lane: str
     http: httpx.Client | None  # outside lanes only
+    state: dict[Any, Any]  # what a lane's jobs keep across rows (a CRM's access token)
 
     def post_once(
         self, row: Outbox, channel: str, message: dict[str, Any], tag: dict[str, Any], **extra: Any

@@ -55,6 +55,7 @@ class DeliveryWorker:
     lane: str = LANE_SLACK
     policy: RetryPolicy = field(default_factory=SlackRetry)
     http: httpx.Client | None = None  # outside lanes: the HTTP client their jobs call with
+    state: dict[Any, Any] = field(default_factory=dict)  # kept by a lane's jobs across rows
     batch_size: int = 50
     lease: timedelta = timedelta(minutes=2)
     blocked_until: dict[str, float] = field(default_factory=dict)  # pacing key → monotonic

@@ -32,23 +32,23 @@ CRM_EVENTS = ("handoff.accepted", "handoff.rejected", "handoff.handed_back")
 
 def crm_destinations(config: HandshakeConfig, event_type: str, source: str) -> list[str]:
     """The CRMs that write this event back: configured under `crm`, with the lead's source
-    in their `sources`. (`crm` is read by name: its models live in bot/config/crm.py.)"""
-    if event_type not in CRM_EVENTS:
+    in their `sources`."""
+    if event_type not in CRM_EVENTS or config.crm is None:
         return []
-    crm = getattr(config, "crm", None)
-    names = []
-    for name in CRM_NAMES:
-        settings = getattr(crm, name, None) if crm is not None else None
-        if settings is not None and source in (getattr(settings, "sources", None) or ()):
-            names.append(name)
-    return names
+    crm = config.crm
+    configured = {"hubspot": crm.hubspot, "salesforce": crm.salesforce}
+    return [
+        name
+        for name in CRM_NAMES
+        if (settings := configured[name]) is not None and source in settings.sources
+    ]
 
 
 def wanted(config: HandshakeConfig, event_type: str) -> bool:
     """Could anyone hear this event? (Lets a hot path skip loading what `emit` needs.)"""
     if any(w.wants(event_type) for w in config.webhooks):
         return True
-    return event_type in CRM_EVENTS and getattr(config, "crm", None) is not None
+    return event_type in CRM_EVENTS and config.crm is not None
 
 
 def emit(

@@ -5,7 +5,16 @@ with its `KINDS`, added to its lane's table below."""
 
 from __future__ import annotations
 
-from bot.delivery.jobs import card_post, card_update, digest, dm, thread_reply, webhook
+from bot.delivery.jobs import (
+    card_post,
+    card_update,
+    digest,
+    dm,
+    hubspot,
+    salesforce,
+    thread_reply,
+    webhook,
+)
 from bot.delivery.protocol import Job
 from storage.models import LANE_CRM, LANE_SLACK, LANE_WEBHOOK
 
@@ -17,7 +26,7 @@ JOBS: dict[str, Job] = {
     **digest.KINDS,
 }
 WEBHOOK_JOBS: dict[str, Job] = {**webhook.KINDS}
-CRM_JOBS: dict[str, Job] = {}  # hubspot, salesforce
+CRM_JOBS: dict[str, Job] = {**hubspot.KINDS, **salesforce.KINDS}
 
 LANE_JOBS: dict[str, dict[str, Job]] = {
     LANE_SLACK: JOBS,

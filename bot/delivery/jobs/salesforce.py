@@ -1,8 +1,9 @@
 """`salesforce`: a decision written back to the Salesforce Lead (issue 10 §2). The row's
 payload is {"event": <type>, "body": <the event body>}; the Lead Id is the lead's external_id.
 
-The access token lives in the client for one job call; a wiring that wants it kept across
-rows can give the worker a long-lived `salesforce` client (`getattr(worker, "salesforce")`)."""
+The access token lives in the client, which is kept in the lane worker's `state` (keyed by
+the instance and the credentials) while the lane's HTTP client lives: fetched once, and
+again only on a 401."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def salesforce_job(worker: Delivery, row: Outbox) -> None:
             body, config, owner_crm_id(worker, body, "salesforce"), key_of(row)
         )
         with http_client(worker) as http:
-            client = getattr(worker, "salesforce", None) or _client(http, config)
+            client = _client(worker, http, config)
             result = client.write_back(write, look_first=row.maybe_sent)
     worker.done(
         row,
@@ -57,11 +58,17 @@ def salesforce_job(worker: Delivery, row: Outbox) -> None:
     )
 
 
-def _client(http: httpx.Client, config: SalesforceConfig) -> SalesforceClient:
+def _client(worker: Delivery, http: httpx.Client, config: SalesforceConfig) -> SalesforceClient:
     environ = environment()
     client_id = secret("crm.salesforce.client_id_env", config.client_id_env, environ)
     client_secret = secret("crm.salesforce.client_secret_env", config.client_secret_env, environ)
-    return SalesforceClient(http, config, client_id, client_secret)
+    if http is not worker.http:  # a client for this call only: nothing to keep
+        return SalesforceClient(http, config, client_id, client_secret)
+    key = (KIND, config.instance_url, config.api_version, client_id, client_secret)
+    client = worker.state.get(key)
+    if client is None:
+        client = worker.state[key] = SalesforceClient(http, config, client_id, client_secret)
+    return client
 
 
 KINDS: dict[str, Job] = {KIND: salesforce_job}
