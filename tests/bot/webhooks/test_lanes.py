@@ -46,7 +46,10 @@ def test_decisions_go_to_the_crms_whose_sources_include_the_leads():
         assert crm_destinations(config, event, "salesforce") == ["salesforce"]
         assert crm_destinations(config, event, "api") == []
     assert crm_destinations(config, "lead.routed", "hubspot") == []
-    assert crm_destinations(SimpleNamespace(crm=None, webhooks=[]), "handoff.accepted", "hubspot") == []
+    assert (
+        crm_destinations(SimpleNamespace(crm=None, webhooks=[]), "handoff.accepted", "hubspot")
+        == []
+    )
     none_set = SimpleNamespace(crm=SimpleNamespace(hubspot=None, salesforce=None))
     assert crm_destinations(none_set, "handoff.accepted", "hubspot") == []
 
