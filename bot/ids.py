@@ -52,3 +52,8 @@ HOME_BACK = "home_back"  # button "I'm back"
 HOME_CAPACITY_BLOCK = "home_capacity_"
 HOME_CAPACITY = "home_capacity"  # static_select: "off" (no cap) or a number
 HOME_CAPACITY_OFF = "off"
+# The admin's failing destinations on Home (issue 10 §3): a Retry button per destination
+# (value: the destination, a webhook URL or "hubspot" / "salesforce"), in an action row
+# whose block_id is a prefix + the row's position.
+HOME_FAILING_BLOCK = "home_failing_"
+HOME_RETRY_DESTINATION = "home_retry_destination"

@@ -22,6 +22,7 @@ from storage.models import (
     DECIDED,
     FOLLOW_UP,
     HANDED_BACK,
+    LANE_SLACK,
     OUT_FAILED,
     PENDING,
     REJECTED,
@@ -344,6 +345,11 @@ def latest_decisions(*, session: Session, limit: int) -> list[DecisionRow]:
 
 
 def failed_outbox_count(*, session: Session) -> int:
-    """Slack calls that ended `failed` (index on status): admins are told on Home."""
-    query = select(func.count()).select_from(Outbox).where(Outbox.status == OUT_FAILED)
+    """Slack calls that ended `failed` (index on status): admins are told on Home. Outside
+    destinations are listed apart (storage/sync_status.failing_destinations)."""
+    query = (
+        select(func.count())
+        .select_from(Outbox)
+        .where(Outbox.status == OUT_FAILED, Outbox.lane == LANE_SLACK)
+    )
     return int(session.exec(query).one())

@@ -11,7 +11,9 @@ from sqlalchemy import and_, exists, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage import sync_status
 from storage.models import (
+    LANE_CRM,
     LANE_SLACK,
     OUT_DONE,
     OUT_FAILED,
@@ -96,12 +98,27 @@ def post_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
 def update_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
     """Queue the in-place update of both cards after a change, and of every nudge and
     escalation sent about the hand-off (their buttons go, the outcome shows)."""
-    for target in CARDS:
-        enqueue(UPDATE_CARD, target, session=session, now=now, handoff_id=handoff_id)
+    refresh_cards(handoff_id, session=session, now=now)
     for dm_id in button_dms(handoff_id, session=session):
         enqueue(
             UPDATE_DM, "dm", session=session, now=now, handoff_id=handoff_id, payload={"dm": dm_id}
         )
+
+
+def refresh_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
+    """Queue the in-place update of both cards only (nudges keep their buttons)."""
+    for target in CARDS:
+        enqueue(UPDATE_CARD, target, session=session, now=now, handoff_id=handoff_id)
+
+
+def _cards_follow(row: Outbox, before: str | None, *, session: Session, now: datetime) -> None:
+    """A CRM row's change that its cards show (updated; failing, the first retry after an
+    error; failed; back from failing) redraws both cards, in the same transaction. A row
+    that keeps failing the same way redraws nothing."""
+    if row.lane != LANE_CRM or row.handoff_id is None:
+        return
+    if sync_status.shown(row.status, row.last_error) != before:
+        refresh_cards(row.handoff_id, session=session, now=now)
 
 
 def button_dms(handoff_id: int, *, session: Session) -> list[int]:
@@ -202,8 +219,10 @@ def get_row(row_id: int, *, session: Session) -> Outbox | None:
 
 
 def mark_done(row: Outbox, now: datetime, *, session: Session, note: str | None = None) -> None:
+    before = sync_status.shown(row.status, row.last_error)
     row.status, row.updated_at, row.last_error = OUT_DONE, now, note
     session.add(row)
+    _cards_follow(row, before, session=session, now=now)
 
 
 def reschedule(
@@ -215,17 +234,21 @@ def reschedule(
     session: Session,
     maybe_sent: bool,
 ) -> None:
+    before = sync_status.shown(row.status, row.last_error)
     row.status = OUT_PENDING
     row.next_attempt_at = now + delay
     row.last_error = error
     row.maybe_sent = row.maybe_sent or maybe_sent
     row.updated_at = now
     session.add(row)
+    _cards_follow(row, before, session=session, now=now)
 
 
 def mark_failed(row: Outbox, now: datetime, error: str, *, session: Session) -> None:
+    before = sync_status.shown(row.status, row.last_error)
     row.status, row.last_error, row.updated_at = OUT_FAILED, error, now
     session.add(row)
+    _cards_follow(row, before, session=session, now=now)
 
 
 def unfinished_post(handoff_id: int, target: str, *, session: Session) -> Outbox | None:
@@ -245,11 +268,19 @@ def list_rows(*, session: Session, status: str | None = None, limit: int = 200) 
     return list(session.exec(query).all())
 
 
-def retry_failed(*, session: Session, now: datetime, row_id: int | None = None) -> int:
-    """Failed rows (one, or all) go back to pending; attempts restart."""
+def retry_failed(
+    *,
+    session: Session,
+    now: datetime,
+    row_id: int | None = None,
+    destination: str | None = None,
+) -> int:
+    """Failed rows (one, one destination's, or all) go back to pending; attempts restart."""
     stmt = update(Outbox).where(col(Outbox.status) == OUT_FAILED)
     if row_id is not None:
         stmt = stmt.where(col(Outbox.id) == row_id)
+    if destination is not None:
+        stmt = stmt.where(col(Outbox.destination) == destination)
     result = session.execute(
         stmt.values(
             status=OUT_PENDING, attempts=0, next_attempt_at=now, updated_at=now

@@ -13,6 +13,7 @@ from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import FOLLOW_UP, REASSIGNED, Handoff, Lead
 from storage.people import get_person
+from storage.sync_status import CrmSync, crm_sync_of
 from storage.timers import pending_timers
 
 
@@ -42,6 +43,7 @@ class CardContext:
     reassigned_from_reason: str | None = None
     follow_up_due: datetime | None = None  # accepted, no first touch yet: when one is due
     touched_by_name: str | None = None  # who logged the first touch; default: the owner
+    crm_sync: tuple[CrmSync, ...] = ()  # the decision's write-back, one per CRM (issue 10 §3)
 
 
 def person_name(slack_id: str | None, *, session: Session) -> str | None:
@@ -96,4 +98,5 @@ def load_card_context(
         reassigned_from_reason=reassigned_from.reassign_reason if reassigned_from else None,
         touched_by_name=person_name(handoff.touched_by, session=session),
         follow_up_due=follow_up.due_at if follow_up else None,
+        crm_sync=tuple(crm_sync_of(handoff.id or 0, session=session)),
     )

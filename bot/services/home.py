@@ -2,7 +2,9 @@
 
 Reps (ae, sdr): their queue and their routing settings. Managers: their team today
 (and their own queue when they hold leads). Admins: the same for everyone, plus failed
-Slack calls. Marketers: this week's hand-offs by campaign and the latest decisions."""
+Slack calls and the failing outside destinations (webhooks, CRMs), each with a Retry
+(bot/services/retry.py). Marketers: this week's hand-offs by campaign and the latest
+decisions."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from storage import home as q
 from storage.db import read_only
 from storage.models import Person
 from storage.people import get_person
+from storage.sync_status import FailingDestination, failing_destinations
 
 REP_ROLES = ("ae", "sdr")
 PENDING_SHOWN = 20  # a rep's list; a manager's or admin's own list shows OWN_SHOWN
@@ -125,6 +128,7 @@ class HomeData:
     team: TeamView | None = None
     marketing: MarketingView | None = None
     failed_outbox: int = 0
+    failing: tuple[FailingDestination, ...] = ()  # admins: webhooks and CRMs failing
 
     @property
     def on_roster(self) -> bool:
@@ -163,6 +167,7 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
             queue=_queue(session, user_id, now, OWN_SHOWN, OWN_SHOWN),
             team=_team(session, teams, now, since),
             failed_outbox=q.failed_outbox_count(session=session) if admin else 0,
+            failing=tuple(failing_destinations(session=session)) if admin else (),
         )
 
 

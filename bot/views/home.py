@@ -20,6 +20,7 @@ from bot.services.home import (
     TeamView,
 )
 from bot.views import blocks as bk
+from bot.views.home_failing import failing_blocks
 from bot.views.lead_parts import status_marker
 from bot.views.settings import change_text, refusal_text
 from bot.views.sla_parts import decision_buttons, touch_buttons
@@ -64,6 +65,7 @@ def build_home(data: HomeData, notice: Notice | None = None) -> dict[str, Any]:
     elif data.team is not None:
         if data.failed_outbox:
             blocks.append(_failed_line(data.failed_outbox))
+        blocks += failing_blocks(data.failing, data.tz)
         blocks += _team(data.team, data.tz, data.week_start)
         if data.queue is not None and not data.queue.empty:
             blocks += [bk.divider(), bk.section("*Your own leads*")]

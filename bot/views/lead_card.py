@@ -27,6 +27,7 @@ from bot.views.sla_parts import (
     touch_buttons,
     touch_line,
 )
+from bot.views.sync_parts import crm_sync_text
 from bot.views.text import (
     escape,
     for_readers,
@@ -91,6 +92,9 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
     buttons = _buttons(ctx, audience)
     if buttons:
         result.append(bk.actions(buttons))
+    sync = crm_sync_text(ctx.crm_sync)
+    if sync:
+        result.append(bk.context(sync))
     return {"text": _fallback(ctx, audience), "blocks": result[: bk.MAX_BLOCKS]}
 
 

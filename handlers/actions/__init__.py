@@ -18,3 +18,4 @@ def register(app: App) -> None:
     app.action(ids.HOME_AWAY_DATE)(home.away_picked)
     app.action(ids.HOME_BACK)(home.back)
     app.action(ids.HOME_CAPACITY)(home.capacity_picked)
+    app.action(ids.HOME_RETRY_DESTINATION)(home.retry_destination_clicked)
