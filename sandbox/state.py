@@ -14,6 +14,7 @@ from sandbox.faults import Fault, FaultBook, RateLimiter
 from sandbox.file_store import FileStore, StoredFile
 from sandbox.message_store import MessageStore
 from sandbox.models import JSON, Channel, Ephemeral, Message, SlackError, User, View
+from sandbox.outside import OutsideBook
 from sandbox.tokens import ResponseTarget, ResponseUrlBook, TriggerBook
 from sandbox.view_store import ViewStore
 
@@ -52,6 +53,7 @@ class SandboxState:
         # "look over a shoulder" section), so the bot's "only the owner…" check can be seen.
         self.allow_peek = True
         self.changes = ChangeCounter()
+        self.outside = OutsideBook()  # systems outside Slack shown on the page (`outside`)
         self.reset()
 
     def reset(self) -> None:

@@ -14,8 +14,11 @@ Hooks for browser tests (`data-testid`): `person` (the switcher, a select of use
 `modal` (with `data-view-id`), `modal-submit`, `modal-cancel`, `modal-close`,
 `input-error`, `composer`, `command-hints`, `toast`, `faults` (a <details>), `fault-method`,
 `fault-kind`, `fault-retry-after`, `fault-delay`, `fault-times`, `fault-add`, `faults-clear`,
-`rate-limit`, `fault-list`, `calls`. Interactive elements carry `data-action-id`,
-`data-block-id` and `data-type`. `?as=<user_id>&c=<dm|home|channel id>` opens a view.
+`rate-limit`, `fault-list`, `calls`, `destination-faults` (with `break-<name>-<kind>`,
+`outside-times`, `outside-clear`), `outside` (the CRM & webhooks <details>),
+`outside-<name>`, `crm-record` (with `data-record-id`), `crm-status`, `crm-item`,
+`delivery`. Interactive elements carry `data-action-id`, `data-block-id` and `data-type`.
+`?as=<user_id>&c=<dm|home|channel id>` opens a view.
 """
 
 from __future__ import annotations

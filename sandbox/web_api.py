@@ -10,6 +10,8 @@ Routes:
   person sees (see `person_view`).
 - `POST /_sandbox/upload/{file_id}`, `GET /_sandbox/files/{file_id}`: file uploads and their
   bytes (see `api_files`).
+- `GET /_sandbox/outside`, `POST /_sandbox/faults/outside`: the outside systems the page
+  shows and breaks (see `outside`).
 - The web page and its routes: see `ui`.
 
 Every request must be addressed to 127.0.0.1 or localhost and come from no other web site;
@@ -31,6 +33,7 @@ from starlette.routing import Route
 from sandbox import api_chat, api_conversations, api_files, api_views
 from sandbox.guard import LocalOnly
 from sandbox.models import JSON, SlackError
+from sandbox.outside import outside_routes
 from sandbox.params import bearer_token, decode_json_fields, parse_body
 from sandbox.person_view import person_view
 from sandbox.state import SandboxState
@@ -153,6 +156,7 @@ def create_web_api(state: SandboxState) -> Starlette:
             Route("/_sandbox/faults", faults, methods=["POST"]),
             Route("/_sandbox/state", snapshot, methods=["GET"]),
             *api_files.file_routes(state),
+            *outside_routes(state.outside),
             *ui_routes(state),
         ],
         middleware=[Middleware(LocalOnly)],

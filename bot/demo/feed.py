@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -26,8 +28,10 @@ class LeadFeed:
         *,
         initial: int,
         every: float,
+        before_post: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.bot_url, self.intake_token, self.generator = bot_url, intake_token, generator
+        self.before_post = before_post  # e.g. make the lead's record in its CRM first
         self.initial, self.every = initial, every
         self.posted: list[dict[str, object]] = []  # the intake answers, oldest first
         self._stop = threading.Event()
@@ -54,6 +58,8 @@ class LeadFeed:
 
     def _post(self, http: httpx.Client) -> None:
         lead = self.generator.next_lead()
+        if self.before_post is not None:
+            self.before_post(lead)
         try:
             response = http.post("/api/leads", json=lead)
         except httpx.HTTPError as exc:

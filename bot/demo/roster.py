@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from bot.config import HandshakeConfig, PersonConfig, load_config
+from bot.config import HandshakeConfig, PersonConfig, load_config, parse_config
+from bot.config.loader import read_config_file
 from sandbox import SandboxState
 
 DEMO_CONFIG = Path(__file__).with_name("handshake.demo.yml")
@@ -20,8 +23,15 @@ ROLE_LABELS = {
 TEAM_LABELS = {"enterprise": "Enterprise", "emea": "EMEA"}
 
 
-def demo_config() -> HandshakeConfig:
-    return load_config(DEMO_CONFIG)
+def demo_config(
+    extra: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None
+) -> HandshakeConfig:
+    """The demo company; `extra` adds top-level keys (the `crm` and `webhooks` pointing at
+    the demo's stand-ins, whose addresses are known only once they listen), and `environ`
+    holds the secrets their `*_env` keys name."""
+    if not extra:
+        return load_config(DEMO_CONFIG, environ=environ)
+    return parse_config({**read_config_file(DEMO_CONFIG), **extra}, environ=environ)
 
 
 def title(person: PersonConfig) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import secrets
 import shutil
 import signal
@@ -12,6 +13,7 @@ import threading
 
 from sqlalchemy import Engine
 
+from bot.demo.destinations import Destinations
 from bot.demo.feed import LeadFeed
 from bot.demo.leads import LeadGenerator
 from bot.demo.roster import demo_config, populate
@@ -48,6 +50,8 @@ class Demo:
         self.service: Service | None = None
         self.engine: Engine | None = None
         self.feed: LeadFeed | None = None
+        self.destinations: Destinations | None = None
+        self._saved_env: dict[str, str | None] = {}
         self.tempdir: str | None = None
         self.intake_url: str | None = None
         self.intake_token: str | None = None
@@ -61,7 +65,6 @@ class Demo:
             raise
 
     def _start(self) -> str:
-        config = demo_config()
         bot_token, signing_secret = f"xoxb-demo-{secrets.token_hex(12)}", secrets.token_hex(16)
         intake_token = self.intake_token = secrets.token_urlsafe(24)
         try:
@@ -72,6 +75,11 @@ class Demo:
             raise PortUnavailable(
                 f"cannot listen on {self.host}:{self.port} ({reason}); {hint}"
             ) from None
+        destinations = self.destinations = Destinations.start(self.host)
+        self._set_environment(destinations.environ)
+        config = demo_config(destinations.config_data(), environ=os.environ)
+        for panel in destinations.panels():
+            self.sandbox.state.outside.add(panel)
         populate(self.sandbox.state, config)
         self.sandbox.state.rate_limit(True, per_second=1.0, burst=3)  # as Slack: ~1 post a second
         url, self.tempdir = database_url(self.db)
@@ -94,7 +102,12 @@ class Demo:
         self._background = True
         generator = LeadGenerator(self.seed, prefix=f"demo-{secrets.token_hex(3)}-")
         self.feed = LeadFeed(
-            self.bot_server.url, intake_token, generator, initial=self.leads, every=self.every
+            self.bot_server.url,
+            intake_token,
+            generator,
+            initial=self.leads,
+            every=self.every,
+            before_post=destinations.add_record,
         )
         self.feed.start()
         where = self.engine.url.render_as_string(hide_password=True)
@@ -111,15 +124,32 @@ class Demo:
         if self.service is not None and self._background:
             self.service.stop_background()
             self._background = False
-        for server in (self.bot_server, self.sandbox):
+        for server in (self.bot_server, self.sandbox, self.destinations):
             if server is not None:
                 server.stop()
+        self._restore_environment()
         if self.engine is not None:
             self.engine.dispose()
         if self.tempdir is not None:
             shutil.rmtree(self.tempdir, ignore_errors=True)
         self.feed = self.service = self.bot_server = self.sandbox = self.engine = None
+        self.destinations = None
         self.tempdir = None
+
+    def _set_environment(self, secrets_: dict[str, str]) -> None:
+        """The stand-ins' secrets, where the config's `*_env` keys say (the CRM jobs read the
+        process environment at each call, as in production); put back by `stop()`."""
+        for name, value in secrets_.items():
+            self._saved_env.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+
+    def _restore_environment(self) -> None:
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env = {}
 
 
 def run_demo(args: argparse.Namespace) -> int:

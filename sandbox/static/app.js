@@ -7,6 +7,7 @@ import { Composer } from "./composer.js";
 import { FaultsPanel } from "./faults.js";
 import { MessageList } from "./messages.js";
 import { ModalLayer } from "./modal.js";
+import { OutsidePanel } from "./outside.js";
 import { renderHeader, renderPeople, renderSidebar } from "./sidebar.js";
 
 const $ = (id) => document.getElementById(id);
@@ -109,6 +110,7 @@ const modals = new ModalLayer($("modal-host"), {
   action: (view, control, action, values) => act(control, { view_id: view.id, values, ...action }),
 });
 const faults = new FaultsPanel($("faults"), { post, toast });
+new OutsidePanel($("outside"), faults.destinations, { post, toast });
 
 function names() {
   const users = Object.fromEntries(app.view.users.map((u) => [u.id, u]));

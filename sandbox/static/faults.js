@@ -34,6 +34,7 @@ export class FaultsPanel {
     this.pending = h("ul", { class: "fault-list", "data-testid": "fault-list" });
     this.calls = h("ol", { class: "call-list", "data-testid": "calls" });
     this.count = h("span", { class: "badge", hidden: true });
+    this.destinations = h("div", { "data-testid": "destination-faults" }); // filled by outside.js
     for (const input of [this.rate.enabled, this.rate.perSecond, this.rate.burst]) {
       input.addEventListener("change", () => this.sendRateLimit());
     }
@@ -57,6 +58,7 @@ export class FaultsPanel {
         h("div", { class: "fault-row rate" },
           h("label", {}, this.rate.enabled, " Rate-limit chat.postMessage per channel"),
           h("label", {}, this.rate.perSecond, " /s, burst ", this.rate.burst)),
+        this.destinations,
         h("h4", {}, "Waiting faults"),
         this.pending,
         h("h4", {}, "Recent Web API calls"),

@@ -98,6 +98,8 @@ def post_lead(demo: Demo, **fields: object) -> dict[str, object]:
         "crm_url": "https://crm.example/leads/4411",
         **fields,
     }
+    if demo.destinations is not None:  # its record in the stand-in CRM it came from
+        demo.destinations.add_record(body)
     response = httpx.post(
         str(demo.intake_url), json=body, headers={"Authorization": f"Bearer {demo.intake_token}"}
     )
