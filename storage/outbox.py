@@ -275,17 +275,26 @@ def retry_failed(
     row_id: int | None = None,
     destination: str | None = None,
 ) -> int:
-    """Failed rows (one, one destination's, or all) go back to pending; attempts restart."""
-    stmt = update(Outbox).where(col(Outbox.status) == OUT_FAILED)
+    """Failed rows (one, one destination's, or all) go back to pending; attempts restart.
+    The cards of a CRM row put back are redrawn ("failed" becomes "pending")."""
+    where = [col(Outbox.status) == OUT_FAILED]
     if row_id is not None:
-        stmt = stmt.where(col(Outbox.id) == row_id)
+        where.append(col(Outbox.id) == row_id)
     if destination is not None:
-        stmt = stmt.where(col(Outbox.destination) == destination)
+        where.append(col(Outbox.destination) == destination)
+    redraw = session.exec(
+        select(Outbox.handoff_id)
+        .where(*where, col(Outbox.lane) == LANE_CRM, col(Outbox.handoff_id).is_not(None))
+        .distinct()
+    ).all()
     result = session.execute(
-        stmt.values(
-            status=OUT_PENDING, attempts=0, next_attempt_at=now, updated_at=now
-        ).execution_options(synchronize_session=False)
+        update(Outbox)
+        .where(*where)
+        .values(status=OUT_PENDING, attempts=0, next_attempt_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
     )
+    for handoff_id in redraw:
+        refresh_cards(handoff_id, session=session, now=now)
     return result.rowcount
 
 

@@ -120,6 +120,8 @@ def test_admin_home_lists_the_failing_destination_and_retry_puts_it_back(bot, cr
     assert "Failing destinations" not in text(refreshed)
     [row] = crm_rows(bot.runtime)
     assert (row.status, row.attempts) == (OUT_PENDING, 0)
+    bot.deliver()  # the Retry redraws the cards at once: retrying, no longer "failed"
+    assert all("(retrying)" in c and FAILED not in c for c in cards(bot, handoff))
 
     assert crm.run_once() == 1  # the fault is gone: written, and both cards say so
     bot.deliver()
