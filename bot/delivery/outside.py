@@ -9,12 +9,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-
 import httpx
 
 from bot.delivery.errors import Permanent, RetryLater
+from bot.integrations.http import retry_after_seconds as retry_after
 
 KEEP = 300  # characters of an answer's body kept in the row's last error
 UNREACHABLE_PAUSE = 3600.0  # the destination waits as long as the row does (at most this)
@@ -23,24 +21,6 @@ UNREACHABLE_PAUSE = 3600.0  # the destination waits as long as the row does (at 
 def excerpt(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= KEEP else flat[: KEEP - 1] + "…"
-
-
-def retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
 def unreachable(what: str, exc: httpx.HTTPError) -> RetryLater:

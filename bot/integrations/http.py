@@ -58,9 +58,16 @@ def send(
 
 def retry_after(response: httpx.Response, default: float = DEFAULT_RATE_LIMIT_DELAY) -> float:
     """`Retry-After` in seconds (a number or an HTTP date), else `default`."""
-    value = (response.headers.get("Retry-After") or "").strip()
+    seconds = retry_after_seconds(response.headers.get("Retry-After"))
+    return default if seconds is None else seconds
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None when
+    there is none or it cannot be read."""
+    value = (value or "").strip()
     if not value:
-        return default
+        return None
     try:
         return max(float(value), 0.0)
     except ValueError:
@@ -68,8 +75,10 @@ def retry_after(response: httpx.Response, default: float = DEFAULT_RATE_LIMIT_DE
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return default
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
 def json_of(response: httpx.Response) -> Any:
