@@ -156,7 +156,7 @@ def _serve(_args: argparse.Namespace) -> int:
     problems = settings.missing_for_serve()
     config: HandshakeConfig | None = None
     try:
-        config = load_config(settings.config_path)
+        config = load_config(settings.config_path, environ=environment())
     except ConfigError as exc:
         problems += exc.problems
     if config is not None:
@@ -173,7 +173,7 @@ def _serve(_args: argparse.Namespace) -> int:
 
 def _check_config(args: argparse.Namespace) -> int:
     path = args.file or load_settings().config_path
-    config = load_config(path)
+    config = load_config(path, environ=environment())
     missing = env_problems(config.crm, environment())
     if missing:
         raise ConfigError(missing, str(path))
@@ -291,7 +291,7 @@ def _digest(args: argparse.Namespace) -> int:
         problems.append("SLACK_BOT_TOKEN: required for digest --now (xoxb-…)")
     config: HandshakeConfig | None = None
     try:
-        config = load_config(settings.config_path)
+        config = load_config(settings.config_path, environ=environment())
     except ConfigError as exc:
         problems += exc.problems
     if problems or config is None:

@@ -547,3 +547,18 @@ def test_check_config_reads_crm_secrets_from_dotenv_and_notes_missing_owner_ids(
     result = run.run("check-config", str(path), SF_CLIENT_ID="id-from-env")
     assert result.code == 0, result.err
     assert "note: crm.hubspot.owner: people[0] (" in result.out
+
+
+def test_check_config_reads_webhook_secrets_from_dotenv_too(run):
+    from tests.bot.webhooks.conftest import SECRET
+
+    run.monkeypatch.delenv("HOOK_SECRET", raising=False)
+    hook = {"url": "https://hooks.example.com/h", "secret_env": "HOOK_SECRET"}
+    path = run.write_config(f.config_data(webhooks=[hook]), "hooks.yml")
+    missing = run.run("check-config", str(path))
+    assert missing.code == 2
+    assert "webhooks[0].secret_env: the environment variable HOOK_SECRET is not set" in (
+        missing.err
+    )
+    (run.tmp / ".env").write_text(f"HOOK_SECRET={SECRET}\n", encoding="utf-8")
+    assert run.run("check-config", str(path)).code == 0
