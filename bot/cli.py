@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import utcnow
 from bot.config import ConfigError, HandshakeConfig, load_config
-from bot.config.crm import crm_notes, env_problems
+from bot.config.crm import crm_notes
 from bot.config.durations import parse_duration
 from bot.settings import Settings, SettingsError, environment, load_settings
 
@@ -159,8 +159,6 @@ def _serve(_args: argparse.Namespace) -> int:
         config = load_config(settings.config_path, environ=environment())
     except ConfigError as exc:
         problems += exc.problems
-    if config is not None:
-        problems += env_problems(config.crm, environment())
     if problems or config is None:
         raise SettingsError(problems)
     _writable(_database(settings, need_schema=False))
@@ -174,9 +172,6 @@ def _serve(_args: argparse.Namespace) -> int:
 def _check_config(args: argparse.Namespace) -> int:
     path = args.file or load_settings().config_path
     config = load_config(path, environ=environment())
-    missing = env_problems(config.crm, environment())
-    if missing:
-        raise ConfigError(missing, str(path))
     print(
         f"{path}: OK ({len(config.people)} people, {len(config.teams)} teams, "
         f"contract {config.contract.version})"

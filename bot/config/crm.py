@@ -2,29 +2,21 @@
 and the `crm_ids` of a person (their owner id in each CRM).
 
 Secrets never live in the YAML: the config names environment variables (`*_env`), read when
-a call is made. `env_problems` lists the variables that are named but not set, each at its
-key path (`handshake check-config` and `serve` report them); `crm_notes` says what is valid
-but probably unintended (owner write-back on, but a person without an id in that CRM).
+a call is made; one that is named but not set is a problem at its key path, like the
+webhooks' (bot/config/environment.py). `crm_notes` says what is valid but probably
+unintended (owner write-back on, but a person without an id in that CRM).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, model_validator
 
+from bot.config.environment import EnvName, unset_problems
+from bot.config.errors import fail_if
 from bot.config.scalars import ConfigModel
-
-
-def _env_name(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-        raise ValueError(
-            f'"{value}" is not an environment variable name; expected one like HUBSPOT_TOKEN '
-            "(the config names the variable; the secret itself never goes in the file)"
-        )
-    return value
 
 
 def _http_url(value: str) -> str:
@@ -47,7 +39,6 @@ def _owner_id(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-EnvName = Annotated[str, AfterValidator(_env_name)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 ApiVersion = Annotated[str, BeforeValidator(_api_version)]
 OwnerId = Annotated[str, BeforeValidator(_owner_id)]  # YAML reads unquoted digits as a number
@@ -87,6 +78,11 @@ class HubSpotConfig(ConfigModel):
     owner: bool = False  # on accept: hubspot_owner_id from people[].crm_ids.hubspot
     notes: bool = True  # a note on the contact with the decision, reason and note
 
+    @model_validator(mode="after")
+    def _secrets_are_set(self, info: ValidationInfo) -> HubSpotConfig:
+        fail_if(unset_problems(self, ("token_env",), info))
+        return self
+
 
 class SalesforceFields(ConfigModel):
     """Lead fields that receive the reason and the note (omitted: not written)."""
@@ -110,28 +106,15 @@ class SalesforceConfig(ConfigModel):
     owner: bool = False  # on accept: OwnerId from people[].crm_ids.salesforce
     tasks: bool = True  # a completed Task on the lead with the decision
 
+    @model_validator(mode="after")
+    def _secrets_are_set(self, info: ValidationInfo) -> SalesforceConfig:
+        fail_if(unset_problems(self, ("client_id_env", "client_secret_env"), info))
+        return self
+
 
 class CrmConfig(ConfigModel):
     hubspot: HubSpotConfig | None = None
     salesforce: SalesforceConfig | None = None
-
-
-_ENV_KEYS = {
-    "hubspot": ("token_env",),
-    "salesforce": ("client_id_env", "client_secret_env"),
-}
-
-
-def env_problems(crm: CrmConfig | None, environ: Mapping[str, str]) -> list[str]:
-    """ "crm.hubspot.token_env: HUBSPOT_TOKEN is not set", for each named variable unset."""
-    problems = []
-    for name, keys in _ENV_KEYS.items():
-        section = getattr(crm, name, None) if crm else None
-        for key in keys if section else ():
-            variable = getattr(section, key)
-            if not environ.get(variable, "").strip():
-                problems.append(f"crm.{name}.{key}: {variable} is not set")
-    return problems
 
 
 def crm_notes(config: Any) -> list[str]:

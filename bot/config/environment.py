@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, ValidationInfo
 
+from bot.config.errors import Problem
+
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -39,3 +41,13 @@ def environment(info: ValidationInfo) -> Mapping[str, str]:
 
 def unset_message(name: str) -> str:
     return f"the environment variable {name} is not set (secrets live in the environment)"
+
+
+def unset_problems(model: object, keys: tuple[str, ...], info: ValidationInfo) -> list[Problem]:
+    """A problem at each of `keys` (a model's `*_env` fields) whose variable is not set."""
+    environ = environment(info)
+    return [
+        ((key,), unset_message(name))
+        for key in keys
+        if not (environ.get(name := getattr(model, key)) or "").strip()
+    ]

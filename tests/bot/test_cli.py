@@ -534,8 +534,10 @@ def test_check_config_reports_each_crm_variable_that_is_not_set(run):
     result = run.run("check-config", str(path), SF_CLIENT_ID="id-from-env")
     assert result.code == 2
     assert result.problems == [
-        "handshake: crm.hubspot.token_env: HUBSPOT_TOKEN is not set",
-        "handshake: crm.salesforce.client_secret_env: SF_CLIENT_SECRET is not set",
+        "handshake: crm.hubspot.token_env: the environment variable HUBSPOT_TOKEN is not set "
+        "(secrets live in the environment)",
+        "handshake: crm.salesforce.client_secret_env: the environment variable SF_CLIENT_SECRET"
+        " is not set (secrets live in the environment)",
     ]
 
 
@@ -562,3 +564,17 @@ def test_check_config_reads_webhook_secrets_from_dotenv_too(run):
     )
     (run.tmp / ".env").write_text(f"HOOK_SECRET={SECRET}\n", encoding="utf-8")
     assert run.run("check-config", str(path)).code == 0
+
+
+def test_check_config_reports_every_unset_secret_together(run):
+    for name in ("HUBSPOT_TOKEN", "SF_CLIENT_ID", "SF_CLIENT_SECRET", "HOOK_SECRET"):
+        run.monkeypatch.delenv(name, raising=False)
+    hook = {"url": "https://hooks.example.com/h", "secret_env": "HOOK_SECRET"}
+    path = run.write_config(f.config_data(crm=CRM, webhooks=[hook]), "all.yml")
+    result = run.run("check-config", str(path), SF_CLIENT_ID="id", SF_CLIENT_SECRET="s")
+    assert result.code == 2
+    unset = [p for p in result.problems if "is not set" in p]
+    assert [p.split(":")[1].strip() for p in unset] == [
+        "crm.hubspot.token_env",
+        "webhooks[0].secret_env",
+    ]

@@ -153,7 +153,10 @@ def test_a_missing_secret_fails_the_row_naming_the_key(crm_worker, monkeypatch):
     crm_worker.run_once()
     failed = row(crm_worker, hs)
     assert failed.status == OUT_FAILED
-    assert failed.last_error == "crm.hubspot.token_env: HUBSPOT_TOKEN is not set"
+    assert failed.last_error == (
+        "crm.hubspot.token_env: the environment variable HUBSPOT_TOKEN is not set "
+        "(secrets live in the environment)"
+    )
 
 
 def test_a_lead_from_another_source_is_left_alone(crm_worker, hubspot):

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from bot.config.environment import unset_message
 from bot.delivery.errors import Permanent, RetryLater
 from bot.delivery.protocol import Delivery
 from bot.integrations.crm_mapping import NotADecision
@@ -54,7 +55,7 @@ def owner_crm_id(worker: Delivery, body: dict[str, Any], crm: str) -> str | None
 def secret(key_path: str, variable: str, environ: Mapping[str, str]) -> str:
     value = (environ.get(variable) or "").strip()
     if not value:
-        raise Permanent(f"{key_path}: {variable} is not set")
+        raise Permanent(f"{key_path}: {unset_message(variable)}")
     return value
 
 

@@ -1,15 +1,16 @@
 """The `crm` keys and people's `crm_ids`: defaults, problems at their key paths, the
-environment check (`crm.hubspot.token_env: HUBSPOT_TOKEN is not set`) and the owner note."""
+environment check (a variable named but not set, at its key path) and the owner note."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.config import ConfigError, parse_config
-from bot.config.crm import crm_notes, env_problems
+from bot.config.crm import crm_notes
 from tests.bot.config.test_config import EXAMPLE, config_with
 
 HUBSPOT = {"token_env": "HUBSPOT_TOKEN"}
+ENV = {"HUBSPOT_TOKEN": "pat-1", "SF_CLIENT_ID": "id", "SF_CLIENT_SECRET": "secret"}
 SALESFORCE = {
     "instance_url": "https://acme.my.salesforce.com/",
     "client_id_env": "SF_CLIENT_ID",
@@ -19,12 +20,12 @@ SALESFORCE = {
 
 def problems(*changes) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        parse_config(config_with(*changes))
+        parse_config(config_with(*changes), environ=ENV)
     return caught.value.problems
 
 
 def test_no_crm_by_default():
-    assert parse_config(config_with()).crm is None
+    assert parse_config(config_with(), environ=ENV).crm is None
 
 
 def test_the_issues_example_and_the_defaults():
@@ -32,7 +33,8 @@ def test_the_issues_example_and_the_defaults():
         config_with(
             ("crm", {"hubspot": HUBSPOT, "salesforce": SALESFORCE | {"api_version": 61.0}}),
             ("people[1].crm_ids", {"hubspot": 51234567, "salesforce": "0055e000001AbCdEAF"}),
-        )
+        ),
+        environ=ENV,
     )
     hs, sf = config.crm.hubspot, config.crm.salesforce
     assert hs.api_url == "https://api.hubapi.com" and hs.sources == ["hubspot"]
@@ -65,15 +67,19 @@ def test_problems_at_their_key_paths(change, path, words):
     assert any(line.startswith(f"{path}: ") and words in line for line in lines), lines
 
 
-def test_env_problems_name_each_unset_variable():
-    config = parse_config(config_with(("crm", {"hubspot": HUBSPOT, "salesforce": SALESFORCE})))
-    assert env_problems(config.crm, {"SF_CLIENT_ID": "x", "HUBSPOT_TOKEN": "  "}) == [
-        "crm.hubspot.token_env: HUBSPOT_TOKEN is not set",
-        "crm.salesforce.client_secret_env: SF_CLIENT_SECRET is not set",
+def test_each_unset_variable_is_a_problem_at_its_key_path():
+    data = config_with(("crm", {"hubspot": HUBSPOT, "salesforce": SALESFORCE}))
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, environ={"SF_CLIENT_ID": "x", "HUBSPOT_TOKEN": "  "})
+    unset = [p for p in caught.value.problems if "is not set" in p]
+    assert unset == [
+        "crm.hubspot.token_env: the environment variable HUBSPOT_TOKEN is not set "
+        "(secrets live in the environment)",
+        "crm.salesforce.client_secret_env: the environment variable SF_CLIENT_SECRET is not "
+        "set (secrets live in the environment)",
     ]
-    everything = {"HUBSPOT_TOKEN": "t", "SF_CLIENT_ID": "i", "SF_CLIENT_SECRET": "s"}
-    assert env_problems(config.crm, everything) == []
-    assert env_problems(None, {}) == []
+    assert parse_config(data, environ=ENV).crm is not None
+    assert parse_config(config_with(), environ={}).crm is None
 
 
 def test_owner_on_notes_the_people_without_a_crm_id():
@@ -81,12 +87,13 @@ def test_owner_on_notes_the_people_without_a_crm_id():
         config_with(
             ("crm", {"hubspot": HUBSPOT | {"owner": True}}),
             ("people[1].crm_ids", {"hubspot": "51234567"}),
-        )
+        ),
+        environ=ENV,
     )
     [note] = crm_notes(config)
     assert note.startswith("crm.hubspot.owner: people[0] (U0MGR0001), people[2] (U0SDR0001)")
     assert "people[1]" not in note and "people[5]" not in note  # a marketer owns no lead
-    assert crm_notes(parse_config(config_with(("crm", {"hubspot": HUBSPOT})))) == []
+    assert crm_notes(parse_config(config_with(("crm", {"hubspot": HUBSPOT})), environ=ENV)) == []
 
 
 def test_the_commented_crm_block_of_the_example_file_is_valid():
@@ -99,6 +106,6 @@ def test_the_commented_crm_block_of_the_example_file_is_valid():
         "\n".join(line.removeprefix("#").removeprefix(" ") for line in block.splitlines())
     )
     data = config_with(("crm", crm["crm"]), ("people[1].crm_ids", {"hubspot": "51234567"}))
-    config = parse_config(data)
+    config = parse_config(data, environ=ENV)
     assert config.crm.hubspot.properties.reason == "handshake_reason"
     assert config.crm.salesforce.fields.reason == "Handshake_Reason__c"
