@@ -3,14 +3,39 @@ back. Imported by the conftest here and by tests/bot/test_crm_jobs.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
 import pytest
 
+from bot.config.crm import HubSpotConfig, SalesforceConfig
 from standins.hubspot import HubSpotState
 from standins.salesforce import SalesforceState
 from standins.serve import serve_hubspot, serve_salesforce
+
+
+class _EverySecretSet(Mapping[str, str]):
+    """An environment where every variable is set: to build one CRM section on its own
+    (the secrets themselves are handed to the clients directly)."""
+
+    def __getitem__(self, key: str) -> str:
+        return "set"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def hubspot_settings(**fields: Any) -> HubSpotConfig:
+    return HubSpotConfig.model_validate(fields, context={"environ": _EverySecretSet()})
+
+
+def salesforce_settings(**fields: Any) -> SalesforceConfig:
+    return SalesforceConfig.model_validate(fields, context={"environ": _EverySecretSet()})
+
 
 CONTACT = "51"
 LEAD = "00Q5e00000AbCdEAAZ"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config.crm import HubSpotConfig, SalesforceConfig
 from bot.integrations.crm_mapping import (
     NotADecision,
     hubspot_write,
@@ -13,14 +12,19 @@ from bot.integrations.crm_mapping import (
     task_query,
     task_subject,
 )
-from tests.bot.integrations.standins import LEAD, decision_body
+from tests.bot.integrations.standins import (
+    LEAD,
+    decision_body,
+    hubspot_settings,
+    salesforce_settings,
+)
 
-HS = HubSpotConfig(
+HS = hubspot_settings(
     token_env="HUBSPOT_TOKEN",
     properties={"reason": "handshake_reason", "note": "handshake_note"},
     owner=True,
 )
-SF = SalesforceConfig(
+SF = salesforce_settings(
     instance_url="https://acme.my.salesforce.com",
     client_id_env="SF_CLIENT_ID",
     client_secret_env="SF_CLIENT_SECRET",
@@ -81,11 +85,11 @@ def test_salesforce_fields_per_outcome(kind, status, reason, owner):
 
 
 def test_nothing_optional_is_written_when_not_configured():
-    plain_hs = HubSpotConfig(token_env="T", notes=False)
+    plain_hs = hubspot_settings(token_env="T", notes=False)
     write = hubspot_write(decision_body("handoff.accepted"), plain_hs, "51234567", "hs-3")
     assert write.properties == {"hs_lead_status": "IN_PROGRESS"}  # owner is off by default
     assert write.note is None
-    plain_sf = SalesforceConfig(instance_url="https://x.my.salesforce.com", client_id_env="A",
+    plain_sf = salesforce_settings(instance_url="https://x.my.salesforce.com", client_id_env="A",
                                 client_secret_env="B", tasks=False, statuses={})  # fmt: skip
     write = salesforce_write(
         decision_body("handoff.rejected", external_id=LEAD), plain_sf, None, "k"

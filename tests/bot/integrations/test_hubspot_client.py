@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config.crm import HubSpotConfig
 from bot.integrations.crm_mapping import hubspot_write
 from bot.integrations.errors import VendorRefused, VendorRetry
 from bot.integrations.hubspot import HubSpotClient
-from tests.bot.integrations.standins import CONTACT, decision_body
+from tests.bot.integrations.standins import CONTACT, decision_body, hubspot_settings
 
 NOTES = "/crm/v3/objects/notes"
 
 
 def client(hubspot, http, **config):
-    settings = HubSpotConfig(
+    settings = hubspot_settings(
         token_env="HUBSPOT_TOKEN",
         api_url=hubspot.url,
         properties={"reason": "handshake_reason", "note": "handshake_note"},
@@ -112,7 +111,7 @@ def test_a_retry_with_no_earlier_note_creates_one(hubspot, http):
 
 
 def test_a_wrong_token_fails(hubspot, http):
-    settings = HubSpotConfig(token_env="HUBSPOT_TOKEN", api_url=hubspot.url)
+    settings = hubspot_settings(token_env="HUBSPOT_TOKEN", api_url=hubspot.url)
     hs = HubSpotClient(http, settings, "pat-wrong")
     with pytest.raises(VendorRefused, match="401 INVALID_AUTHENTICATION"):
         hs.write_back(hubspot_write(decision_body(), settings, None, "hs-9"), look_first=False)

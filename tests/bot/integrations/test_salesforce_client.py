@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config.crm import SalesforceConfig
 from bot.integrations.crm_mapping import salesforce_write
 from bot.integrations.errors import VendorRefused, VendorRetry
 from bot.integrations.salesforce import SalesforceClient
-from tests.bot.integrations.standins import LEAD, decision_body
+from tests.bot.integrations.standins import LEAD, decision_body, salesforce_settings
 
 DATA = "/services/data/v60.0"
 
 
 def client(salesforce, http, secret=None, **config):
-    settings = SalesforceConfig(
+    settings = salesforce_settings(
         instance_url=salesforce.url,
         client_id_env="SF_CLIENT_ID",
         client_secret_env="SF_CLIENT_SECRET",
