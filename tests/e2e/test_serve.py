@@ -26,11 +26,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def served(tmp_path: Path, slack):
-    config = tmp_path / "handshake.yml"
-    config.write_text(yaml.safe_dump(f.config_data()))
-    port = free_port()
+def serve_env(tmp_path: Path, slack, config: Path, port: int, **extra: str) -> dict[str, str]:
+    """The environment of a `handshake serve` process on `port`, talking to the stand-in
+    Slack, with its SQLite database in `tmp_path` (HTTP mode: no app token)."""
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -42,8 +40,18 @@ def served(tmp_path: Path, slack):
         "HANDSHAKE_PORT": str(port),
         "HANDSHAKE_TICK_SECONDS": "1",
         "PYTHONPATH": str(ROOT),
+        **extra,
     }
     env.pop("SLACK_APP_TOKEN", None)
+    return env
+
+
+@pytest.fixture
+def served(tmp_path: Path, slack):
+    config = tmp_path / "handshake.yml"
+    config.write_text(yaml.safe_dump(f.config_data()))
+    port = free_port()
+    env = serve_env(tmp_path, slack, config, port)
     slack.state.now = time.time  # a real process runs on real time
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve"],

@@ -3,7 +3,6 @@ receiver saw twice carries the same webhook-id both times, so it applies it once
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -19,8 +18,8 @@ from sandbox.webhook_receiver import WebhookReceiver
 from storage.models import LANE_WEBHOOK, OUT_DONE, OUT_SENDING, Outbox
 from tests import factories as f
 from tests.bot.webhooks.conftest import SECRET, SECRET_ENV
-from tests.conftest import BOT_TOKEN, INTAKE_TOKEN, SIGNING_SECRET
-from tests.e2e.test_serve import ROOT, _healthy, free_port
+from tests.conftest import INTAKE_TOKEN
+from tests.e2e.test_serve import _healthy, free_port, serve_env
 from tests.helpers import wait_for
 
 
@@ -35,20 +34,7 @@ def serve(tmp_path: Path, slack, receiver: WebhookReceiver, port: int) -> subpro
     config = tmp_path / "handshake.yml"
     hook = {"url": receiver.url, "secret_env": SECRET_ENV, "events": ["lead.routed"]}
     config.write_text(yaml.safe_dump(f.config_data(webhooks=[hook])))
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-        "HANDSHAKE_CONFIG": str(config),
-        "HANDSHAKE_INTAKE_TOKEN": INTAKE_TOKEN,
-        "HANDSHAKE_PORT": str(port),
-        "HANDSHAKE_TICK_SECONDS": "1",
-        SECRET_ENV: SECRET,
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    env = serve_env(tmp_path, slack, config, port, **{SECRET_ENV: SECRET})
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve"],
         env=env,

@@ -30,6 +30,19 @@ def body_of(row: Outbox) -> dict[str, Any]:
     return body
 
 
+def to_write(worker: Delivery, row: Outbox, crm: str) -> tuple[Any, dict[str, Any]] | None:
+    """The row's CRM section of the config and its event body; None (the row done, with a
+    note why) when the lead's source is not one this CRM writes back."""
+    section = getattr(worker.config.crm, crm, None) if worker.config.crm else None
+    if section is None:
+        raise Permanent(f"crm.{crm} is not configured")
+    body = body_of(row)
+    if source_of(body) not in section.sources:
+        worker.done(row, note=f"source {source_of(body)!r} is not in crm.{crm}.sources")
+        return None
+    return section, body
+
+
 def key_of(row: Outbox) -> str:
     """The idempotency key of a row's note or Task: the same on every retry of the row."""
     return f"hs-{row.id}"

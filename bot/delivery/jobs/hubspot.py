@@ -3,15 +3,13 @@ is {"event": <type>, "body": <the event body>}; the contact is the lead's extern
 
 from __future__ import annotations
 
-from bot.delivery.errors import Permanent
 from bot.delivery.jobs.crm_common import (
-    body_of,
     http_client,
     key_of,
     lead_id_of,
     owner_crm_id,
     secret,
-    source_of,
+    to_write,
     vendor_errors,
 )
 from bot.delivery.protocol import Delivery, Job
@@ -24,13 +22,10 @@ KIND = "hubspot"
 
 
 def hubspot_job(worker: Delivery, row: Outbox) -> None:
-    config = worker.config.crm.hubspot if worker.config.crm else None
-    if config is None:
-        raise Permanent("crm.hubspot is not configured")
-    body = body_of(row)
-    if source_of(body) not in config.sources:
-        worker.done(row, note=f"source {source_of(body)!r} is not in crm.hubspot.sources")
+    found = to_write(worker, row, KIND)
+    if found is None:
         return
+    config, body = found
     token = secret("crm.hubspot.token_env", config.token_env, environment())
     with vendor_errors():
         write = hubspot_write(body, config, owner_crm_id(worker, body, "hubspot"), key_of(row))

@@ -10,15 +10,13 @@ from __future__ import annotations
 import httpx
 
 from bot.config.crm import SalesforceConfig
-from bot.delivery.errors import Permanent
 from bot.delivery.jobs.crm_common import (
-    body_of,
     http_client,
     key_of,
     lead_id_of,
     owner_crm_id,
     secret,
-    source_of,
+    to_write,
     vendor_errors,
 )
 from bot.delivery.protocol import Delivery, Job
@@ -31,13 +29,10 @@ KIND = "salesforce"
 
 
 def salesforce_job(worker: Delivery, row: Outbox) -> None:
-    config = worker.config.crm.salesforce if worker.config.crm else None
-    if config is None:
-        raise Permanent("crm.salesforce is not configured")
-    body = body_of(row)
-    if source_of(body) not in config.sources:
-        worker.done(row, note=f"source {source_of(body)!r} is not in crm.salesforce.sources")
+    found = to_write(worker, row, KIND)
+    if found is None:
         return
+    config, body = found
     with vendor_errors():
         write = salesforce_write(
             body, config, owner_crm_id(worker, body, "salesforce"), key_of(row)
