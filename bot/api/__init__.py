@@ -1,0 +1,41 @@
+"""The HTTP face: Slack's requests, the intake API and the health check (Starlette).
+
+One module per endpoint family; this one only assembles the routes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.api.leads import leads_endpoint
+from bot.api.slack import slack_endpoint
+from bot.runtime import Runtime
+from storage.db import ping, write_problem
+
+log = logging.getLogger("handshake.api")
+
+
+def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | None) -> Starlette:
+    async def healthz(_request: Request) -> Response:
+        if not await run_in_threadpool(ping, runtime.engine):
+            return JSONResponse({"status": "database unreachable"}, 503)
+        problem = await run_in_threadpool(write_problem, runtime.engine)
+        if problem:
+            log.error("healthz: the database cannot be written to: %s", problem)
+            return JSONResponse({"status": "database cannot be written to"}, 503)
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_endpoint(bolt), methods=["POST"]),
+            Route("/api/leads", leads_endpoint(runtime, intake_token), methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )
