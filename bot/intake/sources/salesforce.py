@@ -18,7 +18,6 @@ longer values than any real Lead has.
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass
 from typing import Final
 from xml.etree.ElementTree import Element, ParseError
@@ -27,6 +26,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import fromstring
 
 from bot.intake.body import FieldError, show_key
+from bot.intake.sources.salesforce_ids import NOT_AN_ID, salesforce_id15
 
 SOAP_ENV: Final = "http://schemas.xmlsoap.org/soap/envelope/"
 OUTBOUND: Final = "http://soap.sforce.com/2005/09/outbound"
@@ -90,7 +90,7 @@ def parse_outbound_message(raw: bytes) -> OutboundMessage:
     org = _text_child(body, "OrganizationId", "OrganizationId", errors, required=True)
     action = _text_child(body, "ActionId", "ActionId", errors, required=True)
     if org is not None and salesforce_id15(org) is None:
-        errors.append(FieldError("OrganizationId", _NOT_AN_ID))
+        errors.append(FieldError("OrganizationId", NOT_AN_ID))
     session = _text_child(body, "SessionId", "SessionId", errors)
     enterprise = _text_child(body, "EnterpriseUrl", "EnterpriseUrl", errors)
     partner = _text_child(body, "PartnerUrl", "PartnerUrl", errors)
@@ -124,37 +124,12 @@ def ack(ok: bool = True) -> bytes:
 
 
 def organization_matches(message: OutboundMessage, expected_id: str) -> bool:
-    """Whether the message comes from the org `expected_id` names, either id 15 or 18
-    characters long. The 15-character id is case-sensitive; the 18-character one adds three
-    characters that encode which of the 15 are capitals, so that it survives case-insensitive
-    handling. Both are compared as their case-restored 15-character form."""
+    """Whether the message comes from the org `expected_id` names. Either may be 15 or 18
+    characters long (Salesforce sends 18; Setup shows 15): both are compared in their
+    case-sensitive 15-character form (`salesforce_ids`), so "00D5e000000ABCD" and
+    "00D5e000000ABCDEA4" name the same org and "00d5e000000abcd" does not."""
     got, want = salesforce_id15(message.organization_id), salesforce_id15(expected_id.strip())
     return got is not None and want is not None and hmac.compare_digest(got, want)
-
-
-_NOT_AN_ID = "is not a Salesforce id (15 or 18 letters and digits)"
-_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
-_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-
-
-def salesforce_id15(value: str) -> str | None:
-    """The case-sensitive 15-character form of a Salesforce id, or None when `value` is not
-    one (wrong length or characters, or an 18-character suffix that does not fit)."""
-    if not _ID.fullmatch(value):
-        return None
-    if len(value) == 15:
-        return value
-    restored = []
-    for chunk, check in zip(
-        (value[0:5], value[5:10], value[10:15]), value[15:].upper(), strict=True
-    ):
-        bits = _SUFFIX.index(check)
-        for j, char in enumerate(chunk):
-            upper = bool(bits >> j & 1)
-            if upper and not char.isalpha():
-                return None
-            restored.append(char.upper() if upper else char.lower())
-    return "".join(restored)
 
 
 def _parse(raw: bytes) -> Element:
@@ -212,7 +187,7 @@ def _notification(element: Element, path: str, errors: list[FieldError]) -> Noti
             FieldError(f"{path}.sObject.Id", "is missing: every sObject has its record Id")
         )
     elif salesforce_id15(record_id) is None:
-        errors.append(FieldError(f"{path}.sObject.Id", _NOT_AN_ID))
+        errors.append(FieldError(f"{path}.sObject.Id", NOT_AN_ID))
     return Notification(notification_id or "", kind.rpartition(":")[2] if kind else None, fields)
 
 
