@@ -9,4 +9,6 @@ shows it all as JSON. Like the stand-in Slack (sandbox/), it imports nothing of 
 
 - `faults`: the fault book and the request log shared by both
 - `hubspot`, `salesforce`: the apps and their state; `serve`: start one on a free port
+- `salesforce_outbound`: Salesforce as a sender: Outbound Messages (SOAP) for Lead records,
+  posted with Salesforce's headers, and whether the answer is the Ack Salesforce wants
 """

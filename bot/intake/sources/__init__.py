@@ -1,0 +1,1 @@
+"""Native lead sources: each kind's parsing and default mapping."""
