@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import time
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -66,7 +65,8 @@ def sources_endpoint(runtime: Runtime) -> Callable[[Request], Awaitable[Response
         if source.kind == "json" and not _bearer_ok(request, source.secret):
             return _refused(source, "missing or wrong bearer token")
         if source.kind == "hubspot":
-            problem = hubspot.header_problem(request.headers, int(time.time() * 1000))
+            now_ms = int(runtime.clock().timestamp() * 1000)
+            problem = hubspot.header_problem(request.headers, now_ms)
             if problem:
                 return _refused(source, problem)
         raw = await read_capped(request)
