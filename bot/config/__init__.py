@@ -5,6 +5,7 @@ or raise `ConfigError` whose `.problems` lists every problem as "key.path: messa
 
 - `model`: the models and the entry points (`HandshakeConfig`, `load_config`, …)
 - `scalars`: the scalar types (Slack IDs, emails, time zones, …) and the models' base
+- `sources`: systems that push leads (HubSpot, Salesforce, any JSON)
 - `crm`: CRM write-back (HubSpot, Salesforce) and people's crm_ids
 - `sla`: the SLA, its tiers and business hours; `digest`: the weekly digest's schedule
 - `reasons`: reject and hand-back reasons; `durations`: "4h" ↔ timedelta, and wait wording
@@ -30,12 +31,13 @@ from bot.config.model import (
 )
 from bot.config.scalars import DAYS, LEAD_FIELDS, MANAGER_ROLES, ROLES, TEAM_ROLES, Day, Role
 from bot.config.sla import SLA_KEYS, BusinessHoursConfig, SlaConfig, TierConfig, TierWhen
+from bot.config.sources import SourceConfig
 
 __all__ = [
     "DAYS", "LEAD_FIELDS", "MANAGER_ROLES", "ROLES", "SLA_KEYS", "TEAM_ROLES",
     "BusinessHoursConfig", "ConfigError", "ContractConfig", "CrmConfig", "CrmIds", "Day",
     "DigestConfig", "HandshakeConfig", "HubSpotConfig", "Loc",
     "PersonConfig", "Problem", "ReasonsConfig", "Role", "RoutingConfig", "SalesforceConfig",
-    "SignalConfig",
-    "SlaConfig", "TeamConfig", "TierConfig", "TierWhen", "load_config", "parse_config",
+    "SignalConfig", "SlaConfig", "SourceConfig",
+    "TeamConfig", "TierConfig", "TierWhen", "load_config", "parse_config",
 ]  # fmt: skip

@@ -37,6 +37,7 @@ from bot.config.scalars import (
     TimeZoneName,
 )
 from bot.config.sla import BusinessHoursConfig, SlaConfig
+from bot.config.sources import SourceConfig, source_for
 from bot.config.webhooks import WebhookConfig
 
 # --- models ------------------------------------------------------------------------------------
@@ -119,10 +120,16 @@ class HandshakeConfig(ConfigModel):
     digest: DigestConfig = Field(default_factory=DigestConfig)
     crm: CrmConfig | None = None  # None: decisions are not written back to a CRM
     webhooks: list[WebhookConfig] = []  # signed webhooks that hear the events (bot/config/webhooks)
+    sources: list[SourceConfig] = []  # systems that push leads in their own shape (config/sources)
 
     @model_validator(mode="after")
     def _unique_webhooks(self) -> HandshakeConfig:
         fail_if(duplicates("webhooks", [w.url for w in self.webhooks], "url"))
+        return self
+
+    @model_validator(mode="after")
+    def _unique_sources(self) -> HandshakeConfig:
+        fail_if(duplicates("sources", [s.name for s in self.sources], "name"))
         return self
 
     @model_validator(mode="after")
@@ -132,6 +139,9 @@ class HandshakeConfig(ConfigModel):
         team_names = {t.name for t in self.teams}
         fail_if(roster_problems(people, teams, team_names, {p.slack_id for p in self.people}))
         return self
+
+    def source(self, name: str) -> SourceConfig | None:
+        return source_for(self.sources, name)
 
     def person(self, slack_id: str) -> PersonConfig | None:
         return next((p for p in self.people if p.slack_id == slack_id), None)

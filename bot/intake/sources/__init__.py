@@ -1,1 +1,3 @@
-"""Native lead sources: each kind's parsing and default mapping."""
+"""Leads pushed by other systems in their own shape: each kind's default map and body
+reading (`hubspot`, `salesforce`, `json_source`; `kinds` picks by kind) and the mapping onto
+an intake body (`mapping`), which then goes through `bot.intake.validate` like any other lead."""

@@ -1,0 +1,37 @@
+"""What every lead endpoint does once a lead is valid: ingest it and answer (DESIGN §3)."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from bot.api.reading import not_stored
+from bot.intake.service import ingest
+from bot.intake.validate import LeadInput
+from bot.runtime import Runtime
+from storage.db import DatabaseGone
+
+log = logging.getLogger("handshake.api")
+
+
+async def store(lead_input: LeadInput, runtime: Runtime) -> Response:
+    """202 routed / nurture, 200 duplicate, 503 when the database cannot be written to."""
+    try:
+        result = await run_in_threadpool(ingest, lead_input, runtime=runtime)
+    except (DBAPIError, DatabaseGone) as exc:
+        log.error("lead intake not stored external_id=%s: %s", lead_input.external_id, exc)
+        return not_stored()
+    log.info(
+        "lead intake id=%s status=%s owner=%s source=%s external_id=%s",
+        result.body.get("id"),
+        result.body.get("status"),
+        result.body.get("owner"),
+        lead_input.source,
+        lead_input.external_id,
+    )
+    if result.body.get("status") == "routed":
+        runtime.wake()
+    return JSONResponse(result.body, result.http_status)
