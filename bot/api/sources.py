@@ -23,9 +23,9 @@ from bot.api.reading import read_capped, too_large, unprocessable
 from bot.api.storing import store
 from bot.config import SourceConfig
 from bot.intake.body import FieldError, parse_json
-from bot.intake.sources import hubspot
-from bot.intake.sources.kinds import lead_body
-from bot.intake.validate import validate_lead
+from bot.intake.sources import hubspot, salesforce
+from bot.intake.sources.kinds import lead_body, map_fields
+from bot.intake.validate import LeadInput, validate_lead
 from bot.runtime import Runtime
 
 log = logging.getLogger("handshake.api")
@@ -46,9 +46,36 @@ def _bearer_ok(request: Request, token: str) -> bool:
 
 
 async def salesforce_request(request: Request, source: SourceConfig, runtime: Runtime) -> Response:
-    # TODO(issue 11, Salesforce): replaced when the Salesforce Outbound Message parser is
-    # merged (bot/intake/sources/salesforce.py). The ?token= check has already passed.
-    return JSONResponse({"error": "salesforce sources arrive in the next commit"}, 503)
+    """An Outbound Message (the ?token= check has passed): every notification mapped and
+    validated first (422 names each bad field, nothing stored), then each stored; the Ack
+    goes back only once all of them are committed, so Salesforce re-sends otherwise."""
+    raw = await read_capped(request)
+    if raw is None:
+        return too_large()
+    try:
+        message = salesforce.parse_outbound_message(raw)
+    except salesforce.SoapProblem as problem:
+        return _errors(problem.errors)
+    if not salesforce.organization_matches(message, source.organization_id or ""):
+        return _refused(source, f"OrganizationId {message.organization_id} is not this source's")
+    leads: list[LeadInput] = []
+    errors: list[FieldError] = []
+    for i, notification in enumerate(message.notifications):
+        mapped = map_fields(
+            source, notification.fields, runtime.config.people, prefix=f"Notification[{i}].sObject."
+        )
+        lead_input, found = validate_lead(mapped.body)
+        if lead_input is None:
+            errors += mapped.source_errors(found)
+        else:
+            leads.append(lead_input)
+    if errors:
+        return _errors(errors)
+    for lead_input in leads:
+        answer = await store(lead_input, runtime)
+        if answer.status_code >= 300:
+            return answer
+    return Response(salesforce.ack(), 200, media_type=salesforce.ACK_CONTENT_TYPE)
 
 
 def sources_endpoint(runtime: Runtime) -> Callable[[Request], Awaitable[Response]]:

@@ -7,16 +7,16 @@ from typing import Any
 
 from bot.config import PersonConfig, SourceConfig
 from bot.intake.body import MAX_FIELDS, FieldError
-from bot.intake.sources import hubspot, json_source
+from bot.intake.sources import hubspot, json_source, salesforce
 from bot.intake.sources.mapping import Mapped, map_record
 
 log = logging.getLogger("handshake.intake.sources")
 
-# kind → its DEFAULT_MAP (Handshake field → source path). Salesforce's arrives with
-# bot/intake/sources/salesforce.py: add "salesforce": salesforce.DEFAULT_MAP here.
+# kind → its DEFAULT_MAP (Handshake field → source path).
 DEFAULT_MAPS: dict[str, dict[str, str]] = {
     "hubspot": hubspot.DEFAULT_MAP,
     "json": json_source.DEFAULT_MAP,
+    "salesforce": salesforce.DEFAULT_MAP,
 }
 # kind → the CRMs whose people[].crm_ids an `owner` value is looked up in.
 OWNER_CRMS: dict[str, tuple[str, ...]] = {

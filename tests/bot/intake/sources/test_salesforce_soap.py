@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 
 import httpx
 import pytest
@@ -213,11 +212,10 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 </notifications></soapenv:Body></soapenv:Envelope>"""
 
 
-def test_an_xml_bomb_is_refused_quickly_and_nothing_is_expanded():
-    started = time.perf_counter()
+def test_an_xml_bomb_is_refused_and_nothing_is_expanded():
+    # An expanding parser would build 10^9 "lol"s: the suite's timeout, not a clock, catches it.
     with pytest.raises(SoapProblem) as caught:
         parse_outbound_message(BILLION_LAUGHS)
-    assert time.perf_counter() - started < 1.0
     [error] = caught.value.errors
     assert error.field == "body"
     assert "DTDs are refused" in error.message

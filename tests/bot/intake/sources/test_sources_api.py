@@ -152,12 +152,6 @@ def test_source_body_over_1_mib_is_413(bot):
     assert bot.http.post("/api/sources/marketo", json=body, headers=auth).status_code == 413
 
 
-def test_salesforce_token_is_checked_before_its_placeholder(bot):
-    assert bot.http.post("/api/sources/salesforce", content=b"<x/>").status_code == 401
-    placeholder = bot.http.post(f"/api/sources/salesforce?token={SF_TOKEN}", content=b"<x/>")
-    assert placeholder.status_code == 503
-
-
 def test_a_sources_token_on_api_leads_sets_the_source(bot):
     body = f.lead_body(source="spoofed")
     response = bot.post_lead(body, token=MARKETO_TOKEN)
