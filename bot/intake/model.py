@@ -27,19 +27,22 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.intake.body import MAX_INT_DIGITS
+from bot.intake.body import MAX_FIELDS, MAX_INT_DIGITS, MAX_KEY_LENGTH
 
 SCORE_MAX = 1_000_000
 EMPLOYEES_MAX = 10_000_000
 MAX_ACTIVITIES = 1000
 MAX_DURATION_S = 366 * 24 * 3600
 BIGGEST = 10**MAX_INT_DIGITS - 1  # body.py refuses longer integers anywhere
-_EMAIL = r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+"
-# Patterns see the value as sent; surrounding whitespace is stripped afterwards.
+# Patterns see the value as sent (surrounding whitespace is stripped afterwards) and say
+# what body.py also refuses everywhere, NUL, so that the schema tells the whole rule.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^\s*[^\s\x00][^\x00]*$"
+HAS_NUL = "contains a NUL character (\\u0000)"  # body.py's wording
+_EMAIL = r"[^@\s<>\x00]+@[^@\s<>\x00]+\.[^@\s<>\x00]+"
 EMAIL_PATTERN = rf"^\s*{_EMAIL}\s*$"
 OPTIONAL_EMAIL_PATTERN = rf"^\s*(?:{_EMAIL})?\s*$"  # blank: not given
-URL_PATTERN = r"^\s*(?:https?://\S+)?\s*$"
-NOT_BLANK = r"\S"
+URL_PATTERN = r"^\s*(?:https?://[^\s\x00]+)?\s*$"
 # Python's regular expressions: `\s` is exactly the whitespace str.strip() removes.
 _CONFIG = ConfigDict(strict=True, extra="allow", regex_engine="python-re")
 
@@ -117,7 +120,7 @@ def _iso_time(value: str | None) -> str | None:
     return value
 
 
-def text(limit: int, *, pattern: str | None = None, bad: str = "") -> Any:
+def text(limit: int, *, pattern: str = NO_NUL, bad: str = HAS_NUL) -> Any:
     """An optional text field of at most `limit` characters, stripped; blank is not given."""
     return Annotated[
         str | None,
@@ -150,10 +153,14 @@ class Activity(BaseModel):
         Field(pattern=NOT_BLANK, description="e.g. page_view, demo_request, webinar"),
         worded(required=TYPE_REQUIRED, other=TYPE_REQUIRED),
     ]
-    detail: Annotated[str | None, worded(other="must be a string")] = None
+    detail: Annotated[
+        str | None,
+        Field(pattern=NO_NUL),
+        worded(string_pattern_mismatch=HAS_NUL, other="must be a string"),
+    ] = None
     at: Annotated[
         str | None,
-        Field(json_schema_extra={"format": "date-time"}),
+        Field(json_schema_extra=lambda schema: schema["anyOf"][0].update(format="date-time")),
         AfterValidator(_iso_time),
         worded(other="must be an ISO 8601 date-time"),
     ] = None
@@ -174,7 +181,15 @@ class Activity(BaseModel):
 class LeadBody(BaseModel):
     """A lead as `POST /api/leads` takes it. Unknown fields are kept as sent."""
 
-    model_config = ConfigDict(**_CONFIG, title="LeadBody")
+    model_config = ConfigDict(
+        **_CONFIG,
+        title="LeadBody",
+        # Checked by body.py before this model, for every field known or not.
+        json_schema_extra={
+            "maxProperties": MAX_FIELDS,
+            "propertyNames": {"maxLength": MAX_KEY_LENGTH, "pattern": NO_NUL},
+        },
+    )
 
     external_id: Annotated[
         str,
