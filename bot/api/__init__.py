@@ -1,4 +1,5 @@
-"""The HTTP face: Slack's requests, the intake API, sources and the health check (Starlette).
+"""The HTTP face: Slack's requests, the intake API, sources, their description and the
+health check (Starlette).
 
 One module per endpoint family; this one only assembles the routes.
 """
@@ -15,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.api.leads import leads_endpoint
+from bot.api.openapi import openapi_endpoint
 from bot.api.slack import slack_endpoint
 from bot.api.sources import sources_endpoint
 from bot.runtime import Runtime
@@ -38,6 +40,7 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
             Route("/slack/events", slack_endpoint(bolt), methods=["POST"]),
             Route("/api/leads", leads_endpoint(runtime, intake_token), methods=["POST"]),
             Route("/api/sources/{name}", sources_endpoint(runtime), methods=["POST"]),
+            Route("/api/openapi.json", openapi_endpoint(), methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
         ]
     )
