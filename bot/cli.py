@@ -383,7 +383,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{path} was already imported into {source} on {when}; nothing new")
     elif report.resumed_at:
         print(f"resumed after row {report.resumed_at} of {report.rows_total} (an earlier run)")
-    print(f"imported {report.rows_total} rows: {report.totals.text()}")
+    print(f"{report.rows_total} rows: {report.totals.text()}")
     rejected = [(p.row, p.error_text) for p in prepared if p.lead is None]
     errors_file = csv_import.errors_path(path)
     try:
