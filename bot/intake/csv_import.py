@@ -119,10 +119,19 @@ def read_csv(path: Path) -> CsvFile:
 
 
 def sniff_delimiter(sample: str) -> str:
+    """csv.Sniffer's pick on whole lines, when the header holds it; else the candidate the
+    header holds most of; else a comma."""
+    if "\n" in sample:
+        sample = sample[: sample.rfind("\n") + 1]  # a cut row misleads the sniffer
+    header = sample.splitlines()[0] if sample else ""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        found = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        return ","
+        found = ""
+    if found and found in header:
+        return found
+    best = max(DELIMITERS, key=header.count)
+    return best if header.count(best) else ","
 
 
 def parse_map_options(options: Iterable[str]) -> dict[str, str]:

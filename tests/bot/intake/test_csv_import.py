@@ -4,6 +4,7 @@ resuming, idempotence and the errors file, against a real SQLite file."""
 from __future__ import annotations
 
 import csv
+import io
 import os
 import signal
 import subprocess
@@ -79,6 +80,19 @@ def test_delimiter_is_sniffed(tmp_path, delimiter):
     data = read_csv(path)
     assert data.delimiter == delimiter
     assert data.rows[0].cells[0] == "a@b.example"
+
+
+def test_sniffing_a_crm_export_with_empty_cells_and_quoted_newlines():
+    # As csv.writer (and Excel) write it: CRLF between rows, a bare LF inside quoted notes,
+    # trailing empty cells. csv.Sniffer alone gives up on this sample.
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(HEADER)
+    for i in range(3000):
+        note = "met at the booth\ncall back" if i % 10 == 3 else ""
+        writer.writerow([f"r{i}", f"a{i}@b.example", "Jo", "Co", "co.example", 80, "US", "", note])
+    assert csv_import.sniff_delimiter(out.getvalue()[: csv_import.SNIFF_BYTES]) == ";"
+    assert csv_import.sniff_delimiter("Email\na@b.example\n") == ","
 
 
 def test_crm_export_names_map_onto_lead_fields():
