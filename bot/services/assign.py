@@ -157,7 +157,11 @@ def create_handoff(
 def reps(session: Session, now: datetime, tz: str) -> list[Rep]:
     local = now.astimezone(ZoneInfo(tz))
     day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)  # capacity is per day
-    today_counts = people_store.handoff_counts_since(day_start, session=session)
+    people = people_store.active_people(session=session)
+    # Only a daily cap needs the day's count: a bulk import would otherwise count every
+    # hand-off of the day again for each lead.
+    capped = [p.slack_id for p in people if p.capacity_per_day is not None]
+    today_counts = people_store.handoff_counts_since(day_start, session=session, owners=capped)
     return [
         Rep(
             slack_id=p.slack_id,
@@ -169,5 +173,5 @@ def reps(session: Session, now: datetime, tz: str) -> list[Rep]:
             capacity_per_day=p.capacity_per_day,
             assigned_today=today_counts.get(p.slack_id, 0),
         )
-        for p in people_store.active_people(session=session)
+        for p in people
     ]

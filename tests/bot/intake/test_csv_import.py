@@ -24,8 +24,9 @@ from bot.intake import csv_import, importing
 from bot.intake.csv_import import CsvProblem, map_columns, parse_map_options, read_csv
 from bot.runtime import Runtime
 from bot.server import prepare_database, seeds
-from storage.db import READ_ONLY, make_engine
+from storage.db import READ_ONLY, make_engine, unit_of_work
 from storage.models import Event, Handoff, ImportRun, Lead, Outbox, Timer
+from storage.people import set_capacity
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -367,3 +368,14 @@ def test_a_database_without_schema_is_refused(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["import", str(path), "--source", "crm"]) == 2
     assert "run `handshake migrate`" in capsys.readouterr().err
+
+
+def test_a_rep_at_daily_capacity_is_skipped_row_by_row(handshake):
+    with unit_of_work(handshake.engine) as session:
+        set_capacity(f.ANA, 1, session=session)
+    path = handshake.tmp / "cap.csv"
+    rows = "".join(f"l{i}@x.example,l{i}@x.example,90\n" for i in range(4))
+    path.write_text("Email,Id,Score\n" + rows, "utf-8")
+    result = handshake(str(path), "--source", "crm", "--dry-run")
+    owners = [row.split("(")[1].split(")")[0] for row in outcome_lines(result.out)]
+    assert owners == [f.ANA, f.BEN, f.CARA, f.BEN]
