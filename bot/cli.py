@@ -106,7 +106,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--now", action="store_true", help="post the digest of the last 7 days now")
     p.set_defaults(run=_digest)
 
-    p = sub.add_parser("import", help="leads from a CSV file, through intake (or --dry-run)")
+    p = sub.add_parser(
+        "import",
+        help="leads from a CSV file, through intake (or --dry-run)",
+        description=(
+            "Each row goes through the same intake as POST /api/leads. Columns are matched by "
+            "header name (Handshake's field names and common CRM export names); other columns "
+            "are kept as extra fields. A real run commits batches of 200 rows with a "
+            "checkpoint: run it again on the same file to carry on after an interruption; a "
+            "finished file is not imported again. Rejected rows go to FILE.errors.csv. Exit "
+            "0 when the file was processed (even with rejected rows), 2 when it cannot be "
+            "read or has no email column."
+        ),
+    )
     p.add_argument("file", help="a CSV file in UTF-8; , ; tab or | between cells")
     p.add_argument(
         "--source", required=True, help="the leads' system of record, e.g. hubspot (required)"
@@ -339,9 +351,12 @@ def _digest(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from bot.intake import csv_import, importing
     from bot.runtime import Runtime
     from bot.server import seeds
+    from storage.db import DatabaseGone
 
     settings = load_settings()
     config = load_config(settings.config_path, environ=environment())
@@ -376,6 +391,17 @@ def _import(args: argparse.Namespace) -> int:
             print("nothing imported")
             return 1
         report = _run_with_progress(prepared, csv_file, path, source, runtime, done=done)
+    except (KeyboardInterrupt, DBAPIError, DatabaseGone) as exc:
+        why = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"stopped: {exc}"
+        if args.dry_run:
+            print(f"handshake: dry run {why}; nothing stored", file=sys.stderr)
+        else:
+            print(
+                f"handshake: import {why}; the rows of every batch committed before stay "
+                "imported: run the same command again to carry on from there",
+                file=sys.stderr,
+            )
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
     finally:
         engine.dispose()
     if report.already_imported:
@@ -414,7 +440,10 @@ def _go_ahead(
     print(guess.text())
     if guess.seconds <= LONG_POSTING_S or args.yes or not sys.stdin.isatty():
         return True
-    answer = input("Import now? [y/N] ").strip().lower()
+    try:
+        answer = input("Import now? [y/N] ").strip().lower()
+    except EOFError:
+        return False
     return answer in ("y", "yes")
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.domain.qualify import qualify
@@ -122,36 +123,56 @@ def run_import(
     short (even killed) resumes after its last committed batch. `on_batch(rows)` is told
     after each commit. A finished file is not imported again. `roster`: the config's
     people, loaded first as `serve` loads them."""
-    with unit_of_work(runtime.engine) as session:
-        sync_people(roster, session=session)
-        run = imports.start_run(
-            csv_file.sha256,
-            source,
-            file_name=file_name,
-            rows_total=len(prepared),
-            now=runtime.clock(),
-            session=session,
-        )
+    for attempt in (1, 2):  # a second import of the same file may begin it at the same time
+        try:
+            with unit_of_work(runtime.engine) as session:
+                sync_people(roster, session=session)
+                run = imports.start_run(
+                    csv_file.sha256,
+                    source,
+                    file_name=file_name,
+                    rows_total=len(prepared),
+                    now=runtime.clock(),
+                    session=session,
+                )
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
     totals = Totals(run.routed, run.nurture, run.duplicate, run.errors)
     report = ImportReport(totals, len(prepared), run.rows_done, run.finished_at)
     finished = run.finished_at is not None
     while not finished:
-        with unit_of_work(runtime.engine) as session:
-            run = imports.lock_run(run.id or 0, session=session)
-            start, now = run.rows_done, runtime.clock()
-            batch = prepared[start : start + batch_rows]
-            for item in batch:
-                outcome = _one(item, session=session, runtime=runtime, now=now)
-                report.outcomes.append(outcome)
-                _count(run, outcome.status)
-            run.rows_done = start + len(batch)
-            run.updated_at = now
-            finished = run.rows_done >= len(prepared)
-            run.finished_at = now if finished else None
-            session.add(run)
+        try:
+            run, outcomes = _batch(prepared, run.id or 0, runtime, batch_rows)
+        except IntegrityError:
+            # Someone (the API, another import) stored one of these leads first: the batch
+            # was rolled back with its checkpoint; once more, and they are duplicates.
+            run, outcomes = _batch(prepared, run.id or 0, runtime, batch_rows)
+        report.outcomes += outcomes
         report.totals = Totals(run.routed, run.nurture, run.duplicate, run.errors)
-        on_batch(len(batch))
+        finished = run.finished_at is not None
+        on_batch(len(outcomes))
     return report
+
+
+def _batch(
+    prepared: list[Prepared], run_id: int, runtime: Runtime, batch_rows: int
+) -> tuple[imports.ImportRun, list[Outcome]]:
+    """The next batch after the checkpoint, and the checkpoint moved past it, committed."""
+    with unit_of_work(runtime.engine) as session:
+        run = imports.lock_run(run_id, session=session)
+        start, now = run.rows_done, runtime.clock()
+        outcomes = []
+        for item in prepared[start : start + batch_rows]:
+            outcome = _one(item, session=session, runtime=runtime, now=now)
+            outcomes.append(outcome)
+            _count(run, outcome.status)
+        run.rows_done = start + len(outcomes)
+        run.updated_at = now
+        run.finished_at = now if run.rows_done >= len(prepared) else None
+        session.add(run)
+    return run, outcomes
 
 
 def rows_done(csv_file: CsvFile, *, source: str, runtime: Runtime) -> tuple[int, datetime | None]:
