@@ -22,6 +22,7 @@ from bot import cli
 from bot.config import parse_config
 from bot.intake import csv_import, importing
 from bot.intake.csv_import import CsvProblem, map_columns, parse_map_options, read_csv
+from bot.intake.validate import validate_lead
 from bot.runtime import Runtime
 from bot.server import prepare_database, seeds
 from storage.db import READ_ONLY, make_engine, unit_of_work
@@ -379,3 +380,47 @@ def test_a_rep_at_daily_capacity_is_skipped_row_by_row(handshake):
     result = handshake(str(path), "--source", "crm", "--dry-run")
     owners = [row.split("(")[1].split(")")[0] for row in outcome_lines(result.out)]
     assert owners == [f.ANA, f.BEN, f.CARA, f.BEN]
+
+
+def test_a_long_card_run_asks_first_on_a_terminal(handshake, monkeypatch):
+    path = handshake.tmp / "long.csv"
+    rows = "".join(f"l{i}@x.example,90\n" for i in range(200))
+    path.write_text("Email,Score\n" + rows, "utf-8")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda _prompt: "n")
+    result = handshake(str(path), "--source", "crm")
+    assert "about 200 cards; the hand-off channel gets them at about 1 a second: about 3 min" in (
+        result.out
+    )
+    assert result.code == 1 and "nothing imported" in result.out
+    assert counts(handshake.engine)["lead"] == 0
+    assert handshake(str(path), "--source", "crm", "--yes").code == 0
+    assert counts(handshake.engine)["lead"] == 200
+
+
+def test_a_batch_that_meets_a_lead_stored_meanwhile_is_redone(handshake, monkeypatch):
+    """Another writer stored a lead of the batch between the batch's look-up and its insert:
+    the batch rolls back with its checkpoint and runs again, and the lead is a duplicate."""
+    from bot.intake import service
+
+    config = parse_config(f.config_data())
+    stored, _ = validate_lead(f.lead_body(external_id="r2", email="b@x.example", source="crm"))
+    assert stored is not None
+    with unit_of_work(handshake.engine) as session:
+        service.ingest_in(stored, session=session, config=config, now=f.START)
+    real_find, missed = service.find_lead, []
+
+    def find_lead(source: str, external_id: str, *, session: Session) -> Lead | None:
+        if external_id == "r2" and not missed:
+            missed.append(external_id)  # as if the other writer had not committed yet
+            return None
+        return real_find(source, external_id, session=session)
+
+    monkeypatch.setattr(service, "find_lead", find_lead)
+    path = handshake.tmp / "race.csv"
+    path.write_text("Email,Id,Score\na@x.example,r1,90\nb@x.example,r2,90\n", "utf-8")
+    result = handshake(str(path), "--source", "crm")
+    assert result.code == 0, result.err
+    assert missed == ["r2"]
+    assert "2 rows: routed 1, nurture 0, duplicate 1, errors 0" in result.out
+    assert counts(handshake.engine)["lead"] == 2
