@@ -202,7 +202,8 @@ def _one(item: Prepared, *, session: Session, runtime: Runtime, now: datetime) -
     elif status == NURTURE:
         detail = result.reason or ""
     else:
-        detail = f"lead {result.body['id']} already has this {item.lead.source} external_id"
+        # Not the lead's id: a dry run's ids are rolled back (on PostgreSQL, never reused).
+        detail = f"{item.lead.source} lead {item.lead.external_id} is already stored"
     return Outcome(line, status, detail)
 
 
