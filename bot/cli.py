@@ -18,7 +18,12 @@ from bot.settings import Settings, SettingsError, environment, load_settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from bot.intake.csv_import import ColumnMap, CsvFile
+    from bot.intake.importing import ImportReport, Prepared
+    from bot.runtime import Runtime
+
 EXIT_BAD_INPUT = 2
+LONG_POSTING_S = 180  # `import`: longer than this to post the cards, and a person is asked
 
 
 class CommandError(Exception):
@@ -100,6 +105,36 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("digest", help="the weekly digest: its schedule, or post it --now")
     p.add_argument("--now", action="store_true", help="post the digest of the last 7 days now")
     p.set_defaults(run=_digest)
+
+    p = sub.add_parser(
+        "import",
+        help="leads from a CSV file, through intake (or --dry-run)",
+        description=(
+            "Each row goes through the same intake as POST /api/leads. Columns are matched by "
+            "header name (Handshake's field names and common CRM export names); other columns "
+            "are kept as extra fields. A real run commits batches of 200 rows with a "
+            "checkpoint: run it again on the same file to carry on after an interruption; a "
+            "finished file is not imported again. Rejected rows go to FILE.errors.csv. Exit "
+            "0 when the file was processed (even with rejected rows), 2 when it cannot be "
+            "read or has no email column."
+        ),
+    )
+    p.add_argument("file", help="a CSV file in UTF-8; , ; tab or | between cells")
+    p.add_argument(
+        "--source", required=True, help="the leads' system of record, e.g. hubspot (required)"
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="read COLUMN as lead FIELD (repeatable; COLUMN= leaves the column out)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what each row would do; store nothing"
+    )
+    p.add_argument("--yes", action="store_true", help="do not ask before a long card run")
+    p.set_defaults(run=_import)
 
     p = sub.add_parser("demo", help="the whole hand-off in a browser: no Slack, no credentials")
     p.add_argument("--port", type=int, default=8080, help="the page's port (default 8080)")
@@ -313,6 +348,135 @@ def _digest(args: argparse.Namespace) -> int:
         return 1
     print("\n".join(result.lines))
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.intake import csv_import, importing
+    from bot.runtime import Runtime
+    from bot.server import seeds
+    from storage.db import DatabaseGone
+
+    settings = load_settings()
+    config = load_config(settings.config_path, environ=environment())
+    source = args.source.strip()
+    if not source or len(source) > 100:
+        raise CommandError(["--source: give the leads' system of record, 1 to 100 characters"])
+    path = Path(args.file)
+    try:
+        overrides = csv_import.parse_map_options(args.map)
+        csv_file = csv_import.read_csv(path)
+        columns = csv_import.map_columns(csv_file.header, overrides)
+    except csv_import.CsvProblem as exc:
+        raise CommandError([str(exc)]) from None
+    print(_columns_line(path, csv_file, columns))
+    for note in columns.notes:
+        print(f"note: {note}")
+    prepared = importing.prepare(csv_file, columns, source)
+    engine = _database(settings)
+    runtime = Runtime(engine=engine, config=config)
+    try:
+        if args.dry_run:
+            totals = importing.dry_run(
+                prepared,
+                runtime=runtime,
+                roster=seeds(config),
+                on_row=lambda outcome: print(outcome.text()),
+            )
+            print(f"dry run, nothing stored: {totals.text()}")
+            return 0
+        done, finished = importing.rows_done(csv_file, source=source, runtime=runtime)
+        if finished is None and not _go_ahead(prepared[done:], args, source, runtime):
+            print("nothing imported")
+            return 1
+        report = _run_with_progress(prepared, csv_file, path, source, runtime, done=done)
+    except (KeyboardInterrupt, DBAPIError, DatabaseGone) as exc:
+        why = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"stopped: {exc}"
+        if args.dry_run:
+            print(f"handshake: dry run {why}; nothing stored", file=sys.stderr)
+        else:
+            print(
+                f"handshake: import {why}; the rows of every batch committed before stay "
+                "imported: run the same command again to carry on from there",
+                file=sys.stderr,
+            )
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
+    finally:
+        engine.dispose()
+    if report.already_imported:
+        when = report.already_imported.strftime("%Y-%m-%d %H:%M UTC")
+        print(f"{path} was already imported into {source} on {when}; nothing new")
+    elif report.resumed_at:
+        print(f"resumed after row {report.resumed_at} of {report.rows_total} (an earlier run)")
+    print(f"{report.rows_total} rows: {report.totals.text()}")
+    rejected = [(p.row, p.error_text) for p in prepared if p.lead is None]
+    errors_file = csv_import.errors_path(path)
+    try:
+        if csv_import.write_errors(errors_file, csv_file, rejected):
+            print(f"rejected rows and their errors: {errors_file}")
+    except OSError as exc:
+        print(f"handshake: cannot write {errors_file} ({exc.strerror or exc})", file=sys.stderr)
+    return 0
+
+
+def _columns_line(path: Path, csv_file: CsvFile, columns: ColumnMap) -> str:
+    shown = {"\t": "tab"}.get(csv_file.delimiter, csv_file.delimiter)
+    mapped = ", ".join(f"{csv_file.header[i]} → {name}" for i, name in columns.fields.items())
+    extra = ", ".join(csv_file.header[i] for i in columns.extra) or "none"
+    return (
+        f"{path}: {len(csv_file.rows)} rows, cells split by {shown!r}; "
+        f"columns: {mapped}; kept as extra fields: {extra}"
+    )
+
+
+def _go_ahead(
+    rest: list[Prepared], args: argparse.Namespace, source: str, runtime: Runtime
+) -> bool:
+    """Say how long Slack will take to get the cards; ask first when that is long."""
+    from bot.intake.importing import estimate
+
+    guess = estimate(rest, source=source, runtime=runtime)
+    print(guess.text())
+    if guess.seconds <= LONG_POSTING_S or args.yes or not sys.stdin.isatty():
+        return True
+    try:
+        answer = input("Import now? [y/N] ").strip().lower()
+    except EOFError:
+        return False
+    return answer in ("y", "yes")
+
+
+def _run_with_progress(
+    prepared: list[Prepared],
+    csv_file: CsvFile,
+    path: Path,
+    source: str,
+    runtime: Runtime,
+    *,
+    done: int,
+) -> ImportReport:
+    from tqdm import tqdm
+
+    from bot.intake.importing import run_import
+    from bot.server import seeds
+
+    with tqdm(
+        total=len(prepared),
+        initial=done,
+        unit="row",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+    ) as bar:
+        return run_import(
+            prepared,
+            csv_file,
+            file_name=str(path),
+            source=source,
+            runtime=runtime,
+            roster=seeds(runtime.config),
+            on_batch=bar.update,
+        )
 
 
 def _demo(args: argparse.Namespace) -> int:

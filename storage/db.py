@@ -100,6 +100,17 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
+def rehearsal(engine: Engine) -> Iterator[Session]:
+    """A session whose work is always rolled back at the end: a dry run sees everything it
+    wrote (later work sees earlier work's effects) and leaves nothing behind."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+@contextmanager
 def read_only(engine: Engine) -> Iterator[Session]:
     """A session for reading (reports, App Home): on SQLite it does not hold the write
     lock, so intake and decisions never wait for a long report. Nothing is committed."""

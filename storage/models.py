@@ -242,3 +242,24 @@ class OutboxResult(SQLModel, table=True):
     ts: str | None = None
     file_id: str | None = None
     updated_at: datetime
+
+
+class ImportRun(SQLModel, table=True):
+    """One CSV file imported into one source (`handshake import`): how far it got, committed
+    with each batch of rows, so an interrupted import resumes after the last batch."""
+
+    __table_args__ = (UniqueConstraint("file_sha256", "source", name="uq_importrun_file_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_sha256: str = Field(max_length=64)
+    source: str = Field(max_length=100)
+    file_name: str  # as given on the command line, for people reading the table
+    rows_total: int
+    rows_done: int = 0  # data rows handled, in file order
+    routed: int = 0
+    nurture: int = 0
+    duplicate: int = 0
+    errors: int = 0
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,7 @@ from bot.config import HandshakeConfig
 from bot.domain.qualify import qualify
 from bot.intake.validate import LeadInput
 from bot.runtime import Runtime
-from bot.services.assign import assign_lead
+from bot.services.assign import assign
 from bot.services.outgoing import emit
 from storage.db import unit_of_work
 from storage.events import log_event
@@ -24,7 +24,10 @@ from storage.models import LEAD_HANDED_BACK, LEAD_NURTURE, Lead
 @dataclass(frozen=True)
 class IntakeResult:
     http_status: int
-    body: dict[str, object]
+    body: dict[str, object]  # the API's answer
+    rule: str | None = None  # routed: the routing rule that chose the owner
+    notes: tuple[str, ...] = field(default_factory=tuple)  # routed: why earlier rules fell through
+    reason: str | None = None  # nurture: why it is not sales-ready
 
 
 def ingest(lead_input: LeadInput, *, runtime: Runtime, now: datetime | None = None) -> IntakeResult:
@@ -33,16 +36,18 @@ def ingest(lead_input: LeadInput, *, runtime: Runtime, now: datetime | None = No
     now = now or runtime.clock()
     try:
         with unit_of_work(engine) as session:
-            return _ingest(lead_input, session, config, now)
+            return ingest_in(lead_input, session=session, config=config, now=now)
     except IntegrityError:
         # A concurrent request stored the same (source, external_id) first.
         with unit_of_work(engine) as session:
-            return _ingest(lead_input, session, config, now)
+            return ingest_in(lead_input, session=session, config=config, now=now)
 
 
-def _ingest(
-    data: LeadInput, session: Session, config: HandshakeConfig, now: datetime
+def ingest_in(
+    data: LeadInput, *, session: Session, config: HandshakeConfig, now: datetime
 ) -> IntakeResult:
+    """`ingest`'s work inside the caller's transaction: the caller commits (or rolls back,
+    as a dry run does) and wakes the delivery worker."""
     lead = find_lead(data.source, data.external_id, session=session)
     if lead is None:
         lead = Lead(
@@ -121,7 +126,8 @@ def _qualify_and_route(
                 lead=lead,
                 extra={"nurture": {"reason": verdict.reason, "signals": list(verdict.signals)}},
             )
-            return IntakeResult(202, {"id": lead.id, "status": "nurture", "owner": None})
+            body = {"id": lead.id, "status": "nurture", "owner": None}
+            return IntakeResult(202, body, reason=verdict.reason)
         return IntakeResult(200, {"id": lead.id, "status": "duplicate"})
     previous = handoffs_for_lead(lead.id or 0, session=session)
     if revived:  # out of nurture: heard before the new hand-off's lead.routed
@@ -134,7 +140,7 @@ def _qualify_and_route(
             handoff=previous[-1] if previous else None,
         )
     lead.revisit_at = None
-    handoff = assign_lead(
+    assignment = assign(
         lead,
         session=session,
         config=config,
@@ -143,7 +149,9 @@ def _qualify_and_route(
         actor="intake",
         previous=previous[-1] if previous else None,
     )
-    return IntakeResult(202, {"id": lead.id, "status": "routed", "owner": handoff.owner_id})
+    decision = assignment.decision
+    body = {"id": lead.id, "status": "routed", "owner": assignment.handoff.owner_id}
+    return IntakeResult(202, body, rule=decision.rule, notes=decision.notes)
 
 
 def _apply(lead: Lead, data: LeadInput, now: datetime) -> None:

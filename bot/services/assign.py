@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.domain.routing import Rep, RouteRequest, route
+from bot.domain.routing import Rep, RouteDecision, RouteRequest, route
 from bot.services.outgoing import emit
 from bot.services.sla_clock import start_clock
 from storage import leads as lead_store
@@ -17,6 +18,12 @@ from storage import people as people_store
 from storage.events import log_event
 from storage.handoffs import handoffs_for_lead
 from storage.models import LEAD_ROUTED, PENDING, Handoff, Lead
+
+
+@dataclass(frozen=True)
+class Assignment:
+    handoff: Handoff
+    decision: RouteDecision  # the rule and the notes on why earlier rules fell through
 
 
 def assign_lead(
@@ -31,6 +38,30 @@ def assign_lead(
     exclude_previous_owners: bool = False,
 ) -> Handoff:
     """Route `lead` to its owner and queue both cards. The caller commits."""
+    return assign(
+        lead,
+        session=session,
+        config=config,
+        now=now,
+        signals=signals,
+        actor=actor,
+        previous=previous,
+        exclude_previous_owners=exclude_previous_owners,
+    ).handoff
+
+
+def assign(
+    lead: Lead,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+    signals: list[str],
+    actor: str = "system",
+    previous: Handoff | None = None,
+    exclude_previous_owners: bool = False,
+) -> Assignment:
+    """`assign_lead`, with the routing decision that chose the owner."""
     assert lead.id is not None
     team = config.team_for_country(lead.country)
     role = config.routing.first_line
@@ -86,7 +117,7 @@ def assign_lead(
     )
     outbox.post_cards(handoff.id or 0, session=session, now=now)
     emit("lead.routed", session=session, config=config, now=now, lead=lead, handoff=handoff)
-    return handoff
+    return Assignment(handoff, decision)
 
 
 def create_handoff(
@@ -126,7 +157,11 @@ def create_handoff(
 def reps(session: Session, now: datetime, tz: str) -> list[Rep]:
     local = now.astimezone(ZoneInfo(tz))
     day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)  # capacity is per day
-    today_counts = people_store.handoff_counts_since(day_start, session=session)
+    people = people_store.active_people(session=session)
+    # Only a daily cap needs the day's count: a bulk import would otherwise count every
+    # hand-off of the day again for each lead.
+    capped = [p.slack_id for p in people if p.capacity_per_day is not None]
+    today_counts = people_store.handoff_counts_since(day_start, session=session, owners=capped)
     return [
         Rep(
             slack_id=p.slack_id,
@@ -138,5 +173,5 @@ def reps(session: Session, now: datetime, tz: str) -> list[Rep]:
             capacity_per_day=p.capacity_per_day,
             assigned_today=today_counts.get(p.slack_id, 0),
         )
-        for p in people_store.active_people(session=session)
+        for p in people
     ]

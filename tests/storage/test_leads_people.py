@@ -52,6 +52,8 @@ def test_handoff_counts_since_counts_each_owners_hand_offs_in_the_window(engine,
         make_handoff(session, owner_id=f.BEN, created_at=now + H)
     with unit_of_work(engine) as session:
         assert handoff_counts_since(now, session=session) == {f.ANA: 2, f.BEN: 1}
+        assert handoff_counts_since(now, session=session, owners=[f.BEN, f.CARA]) == {f.BEN: 1}
+        assert handoff_counts_since(now, session=session, owners=[]) == {}
 
 
 def test_people_in_roster_order_and_their_runtime_settings(engine):
