@@ -373,7 +373,8 @@ def _import(args: argparse.Namespace) -> int:
     print(_columns_line(path, csv_file, columns))
     for note in columns.notes:
         print(f"note: {note}")
-    prepared = importing.prepare(csv_file, columns, source)
+    owners = {person.name.casefold(): person.email for person in config.people}
+    prepared = importing.prepare(csv_file, columns, source, owners)
     engine = _database(settings)
     runtime = Runtime(engine=engine, config=config)
     try:

@@ -7,7 +7,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,9 @@ LEAD_FIELDS = (
     "country", "industry", "employees", "score", "campaign", "activities", "owner_email",
     "notes", "crm_url",
 )  # fmt: skip
+# Not an intake field: a CRM export's owner column holds a name ("Lead Owner: Ben Ortiz") or
+# an email; a name is matched against the roster's names, and becomes that person's email.
+OWNER = "owner"
 
 # Header names as CRMs export them, compared without case, spaces or punctuation.
 ALIASES = {
@@ -38,7 +41,8 @@ ALIASES = {
     "score": ("score", "leadscore", "hubspotscore"),
     "campaign": ("campaign", "leadsource", "originalsource"),
     "external_id": ("externalid", "recordid", "leadid", "contactid", "id"),
-    "owner_email": ("owneremail", "leadowner", "contactowneremail", "contactowner"),
+    "owner_email": ("owneremail", "leadowneremail", "contactowneremail"),
+    "owner": ("owner", "leadowner", "contactowner", "recordowner"),
     "activities": ("activities",),
     "notes": ("notes",),
     "crm_url": ("crmurl",),
@@ -68,6 +72,7 @@ class ColumnMap:
     fields: dict[int, str]  # column index → lead field
     extra: dict[int, str]  # column index → extra field name (the header as written)
     notes: list[str] = field(default_factory=list)  # what a person should know about the mapping
+    header: tuple[str, ...] = ()  # the file's column names
 
     @property
     def email_from_external_id(self) -> bool:
@@ -142,7 +147,7 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str]:
         if not sep or not column.strip():
             raise CsvProblem(f"--map {option}: expected COLUMN=FIELD, e.g. 'Work Email=email'")
         name = name.strip()
-        if name and name not in LEAD_FIELDS:
+        if name and name not in (*LEAD_FIELDS, OWNER):
             raise CsvProblem(
                 f"--map {option}: {name} is not a lead field; one of {', '.join(LEAD_FIELDS)} "
                 "(or nothing, to leave the column out)"
@@ -187,7 +192,7 @@ def map_columns(header: list[str], overrides: dict[str, str] | None = None) -> C
             "no email column: name one Email (or Email Address, E-mail), "
             "or map it with --map 'COLUMN=email'"
         )
-    column_map = ColumnMap(fields, extra, notes)
+    column_map = ColumnMap(fields, extra, notes, tuple(header))
     if column_map.email_from_external_id:
         notes.append("no external id column: each lead's external_id is its lower-cased email")
     return column_map
@@ -200,16 +205,26 @@ def _column_index(header: list[str], column: str) -> int | None:
     return keys.index(_key(column)) if _key(column) in keys else None
 
 
-def row_body(row: Row, columns: ColumnMap, source: str) -> tuple[dict[str, Any], list[FieldError]]:
+def row_body(
+    row: Row, columns: ColumnMap, source: str, owners: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], list[FieldError]]:
     """The row as an intake body (empty cells are absent fields), with the errors found
-    while parsing a JSON cell (activities)."""
+    while parsing a JSON cell (activities). `owners`: each roster name (case-folded) → email,
+    for an owner column that holds names; a name not in it is kept as an extra field, and
+    routing falls through to its next rule."""
     body: dict[str, Any] = {}
     found: list[FieldError] = []
     for index, cell in enumerate(row.cells):
         value = cell.strip()
         if not value:
             continue
-        if index in columns.fields:
+        if index in columns.fields and columns.fields[index] == OWNER:
+            email = value if "@" in value else (owners or {}).get(value.casefold())
+            if email is not None:
+                body.setdefault("owner_email", email)
+            else:
+                body[columns.header[index]] = value
+        elif index in columns.fields:
             name = columns.fields[index]
             body[name] = _field_value(name, value, found)
         elif index in columns.extra:

@@ -3,7 +3,7 @@ transaction, rolled back) or for real (batches, each committed with its checkpoi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -75,11 +75,14 @@ class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def prepare(csv_file: CsvFile, columns: ColumnMap, source: str) -> list[Prepared]:
-    """Every row validated exactly as `POST /api/leads` validates a body."""
+def prepare(
+    csv_file: CsvFile, columns: ColumnMap, source: str, owners: Mapping[str, str] | None = None
+) -> list[Prepared]:
+    """Every row validated exactly as `POST /api/leads` validates a body. `owners`: roster
+    names (case-folded) → emails, for an owner column that holds names."""
     prepared = []
     for row in csv_file.rows:
-        body, found = row_body(row, columns, source)
+        body, found = row_body(row, columns, source, owners)
         lead, errors = validate_lead(body, found)
         problem = extra_cells(row, csv_file.header)
         if problem:

@@ -210,6 +210,28 @@ def test_owner_email_that_names_no_one_is_shown_falling_through(handshake):
     ]
 
 
+def test_an_owner_column_of_names_routes_through_the_roster(handshake):
+    """Salesforce's "Lead Owner" and HubSpot's "Contact owner" hold a person's name."""
+    path = handshake.tmp / "names.csv"
+    path.write_text(
+        "Email,Lead Owner,Score\na@x.example,ben brooks,90\nb@x.example,Zed Nobody,90\n", "utf-8"
+    )
+    result = handshake(str(path), "--source", "crm")
+    assert result.code == 0, result.err
+    with unit_of_work(handshake.engine) as session:
+        rows = session.exec(select(Lead, Handoff).where(Handoff.lead_id == Lead.id)).all()
+    by_email = {lead.email: (lead, handoff) for lead, handoff in rows}
+    lead, handoff = by_email["a@x.example"]
+    assert (lead.owner_email, handoff.owner_id, handoff.rule) == (
+        "ben@example.com",
+        f.BEN,
+        "crm_owner",
+    )
+    lead, handoff = by_email["b@x.example"]
+    assert lead.owner_email is None and lead.extra == {"Lead Owner": "Zed Nobody"}
+    assert handoff.rule == "round_robin"
+
+
 def test_real_run_agrees_with_dry_run_row_by_row(engine, config, tmp_path):
     """On both backends: PostgreSQL does not roll back its sequences, so nothing shown may
     depend on an id."""
