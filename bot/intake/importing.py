@@ -16,6 +16,7 @@ from bot.intake.csv_import import ColumnMap, CsvFile, Row, extra_cells, row_body
 from bot.intake.service import ingest_in
 from bot.intake.validate import LeadInput, validate_lead
 from bot.runtime import Runtime
+from bot.views.text import plural
 from storage import imports
 from storage.db import read_only, rehearsal, unit_of_work
 from storage.people import PersonSeed, sync_people
@@ -216,10 +217,14 @@ class Estimate:
     seconds: int  # at Slack's chat.postMessage pace of about 1 message a second per channel
 
     def text(self) -> str:
+        if self.cards == 0:
+            return "no new lead qualifies: no cards will be posted"
+        cards = plural(self.cards, "card")
+        took = posting_time(self.seconds)
         return (
-            f"about {self.cards} cards; the hand-off channel gets them at about 1 a second: "
-            f"about {posting_time(self.seconds)} (each owner's DMs at the same pace, in "
-            "parallel); the delivery worker of `handshake serve` posts them"
+            f"about {cards}; the hand-off channel gets them at about 1 a second: "
+            f"{took if took.startswith('under') else 'about ' + took} (each owner's DMs at "
+            "the same pace, in parallel); the delivery worker of `handshake serve` posts them"
         )
 
 

@@ -449,3 +449,19 @@ def test_a_batch_that_meets_a_lead_stored_meanwhile_is_redone(handshake, monkeyp
     assert missed == ["r2"]
     assert "2 rows: routed 1, nurture 0, duplicate 1, errors 0" in result.out
     assert counts(handshake.engine)["lead"] == 2
+
+
+@pytest.mark.parametrize(
+    ("cards", "text"),
+    [
+        (0, "no new lead qualifies: no cards will be posted"),
+        (1, "about 1 card; the hand-off channel gets them at about 1 a second: under a minute"),
+        (
+            10_000,
+            "about 10000 cards; the hand-off channel gets them at about 1 a second: "
+            "about 2 h 47 min",
+        ),
+    ],
+)
+def test_the_posting_estimate_reads_as_a_sentence(cards, text):
+    assert importing.Estimate(cards, cards).text().startswith(text)
