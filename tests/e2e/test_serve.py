@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -46,12 +48,14 @@ def serve_env(tmp_path: Path, slack, config: Path, port: int, **extra: str) -> d
     return env
 
 
-@pytest.fixture
-def served(tmp_path: Path, slack):
+@contextmanager
+def serving(tmp_path: Path, slack, data: dict, **extra: str) -> Iterator[str]:
+    """A `handshake serve` process with config `data` (in `tmp_path`, its working
+    directory), its URL once healthy; stopped on exit."""
     config = tmp_path / "handshake.yml"
-    config.write_text(yaml.safe_dump(f.config_data()))
+    config.write_text(yaml.safe_dump(data))
     port = free_port()
-    env = serve_env(tmp_path, slack, config, port)
+    env = serve_env(tmp_path, slack, config, port, **extra)
     slack.state.now = time.time  # a real process runs on real time
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve"],
@@ -69,6 +73,12 @@ def served(tmp_path: Path, slack):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path: Path, slack):
+    with serving(tmp_path, slack, f.config_data()) as url:
+        yield url
 
 
 def _healthy(url: str) -> bool:

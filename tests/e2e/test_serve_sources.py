@@ -4,19 +4,15 @@ process environment and from `.env`, as an admin would set them, and each vendor
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
 from standins import hubspot_webhook as hs
 from standins import salesforce_outbound as sf
 from tests import factories as f
-from tests.e2e.test_serve import _healthy, free_port, serve_env
+from tests.e2e.test_serve import serving
 from tests.helpers import wait_for
 
 ORG = "00D5e000000ABCD"
@@ -43,28 +39,9 @@ def served(tmp_path: Path, slack):
             },
         ]
     )
-    config = tmp_path / "handshake.yml"
-    config.write_text(yaml.safe_dump(data))
     (tmp_path / ".env").write_text(f"MARKETO_TOKEN={MK_TOKEN}\nSF_OUTBOUND_TOKEN={SF_TOKEN}\n")
-    port = free_port()
-    env = serve_env(tmp_path, slack, config, port, HUBSPOT_APP_SECRET=HS_SECRET)
-    slack.state.now = time.time
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _healthy(url) or proc.poll() is not None, timeout=30)
-        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+    with serving(tmp_path, slack, data, HUBSPOT_APP_SECRET=HS_SECRET) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _dm_posted(slack, owner: str) -> bool:
