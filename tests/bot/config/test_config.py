@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.config import (
@@ -41,6 +42,15 @@ BASE = {
     ],
     "contract": {"version": "2026-11", "min_score": 60},
 }  # fmt: skip
+
+
+def commented_block(key: str) -> dict:
+    """The block handshake.example.yml documents commented out under `# key:`, up to the
+    next blank line, uncommented and parsed."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    block = text[text.index(f"# {key}:") :].split("\n\n", 1)[0]
+    lines = (line.removeprefix("#").removeprefix(" ") for line in block.splitlines())
+    return yaml.safe_load("\n".join(lines))
 
 
 def config_with(*changes: tuple[str, object]) -> dict:

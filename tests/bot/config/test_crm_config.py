@@ -7,7 +7,7 @@ import pytest
 
 from bot.config import ConfigError, parse_config
 from bot.config.crm import crm_notes
-from tests.bot.config.test_config import EXAMPLE, config_with
+from tests.bot.config.test_config import commented_block, config_with
 
 HUBSPOT = {"token_env": "HUBSPOT_TOKEN"}
 ENV = {"HUBSPOT_TOKEN": "pat-1", "SF_CLIENT_ID": "id", "SF_CLIENT_SECRET": "secret"}
@@ -98,13 +98,7 @@ def test_owner_on_notes_the_people_without_a_crm_id():
 
 def test_the_commented_crm_block_of_the_example_file_is_valid():
     """handshake.example.yml documents `crm` commented out; uncommented, it validates."""
-    import yaml
-
-    text = EXAMPLE.read_text(encoding="utf-8")
-    block = text[text.index("# crm:") :]
-    crm = yaml.safe_load(
-        "\n".join(line.removeprefix("#").removeprefix(" ") for line in block.splitlines())
-    )
+    crm = commented_block("crm")
     data = config_with(("crm", crm["crm"]), ("people[1].crm_ids", {"hubspot": "51234567"}))
     config = parse_config(data, environ=ENV)
     assert config.crm.hubspot.properties.reason == "handshake_reason"

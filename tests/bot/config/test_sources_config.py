@@ -7,7 +7,7 @@ import pytest
 
 from bot.config import ConfigError, parse_config
 from tests import factories as f
-from tests.bot.config.test_config import config_with
+from tests.bot.config.test_config import commented_block, config_with
 from tests.bot.test_cli import run  # noqa: F401  (the check-config harness)
 
 ENV = {"HUBSPOT_APP_SECRET": "hs-secret", "SF_OUTBOUND_TOKEN": "sf", "MARKETO_TOKEN": "mk"}
@@ -134,3 +134,15 @@ def test_check_config_reports_source_problems(run):  # noqa: F811
     assert any("sources[0].token_env" in line and "MK_UNSET" in line for line in result.problems)
     ok = run.run("check-config", str(path), MK_UNSET="token")
     assert ok.code == 0, ok.err
+
+
+def test_the_commented_sources_block_of_the_example_file_is_valid():
+    """handshake.example.yml documents `sources` commented out; uncommented, it validates."""
+    sources = commented_block("sources")["sources"]
+    config = parse_config(f.config_data(sources=sources), environ=ENV)
+    assert [(s.name, s.kind) for s in config.sources] == [
+        ("hubspot", "hubspot"),
+        ("salesforce", "salesforce"),
+        ("marketo", "json"),
+    ]
+    assert config.source("marketo").map["campaign"] == "program.name"
