@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -251,9 +252,9 @@ def process(argv: list[str], env: dict[str, str], cwd: Path, log: Path) -> Itera
             time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # uvicorn stops gracefully; py-spy writes its file
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -334,7 +335,9 @@ def prepared_database(stack: ExitStack, backend: str) -> str:
     return url
 
 
-def bench(backend: str, leads: int, clients: int, instances: int, delivery: bool) -> dict:
+def bench(
+    backend: str, leads: int, clients: int, instances: int, delivery: bool, profile: str | None
+) -> dict:
     from tests import factories as f
 
     result: dict[str, Any] = {"backend": backend, "clients": clients, "delivery": delivery}
@@ -353,6 +356,20 @@ def bench(backend: str, leads: int, clients: int, instances: int, delivery: bool
         url = prepared_database(stack, backend)
         env = serve_env(url, config_path, slack.api_url, delivery)
         serve = [sys.executable, "-m", "bot.cli", "serve"]
+        if profile:  # py-spy (pip install py-spy) samples the first instance
+            serve = [
+                "py-spy",
+                "record",
+                "--gil",
+                "-r",
+                "200",
+                "-o",
+                profile,
+                "-f",
+                "raw",
+                "--",
+                *serve,
+            ]
         with ExitStack() as servers:
             first = servers.enter_context(process(serve, env, tmp, log))
             result["intake"] = measure([first], leads, clients, url, "intake")
@@ -399,6 +416,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--no-delivery", action="store_true")
+    parser.add_argument("--profile", metavar="FILE", help="py-spy the serve process into FILE")
     parser.add_argument("--role", choices=["load", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -412,7 +430,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return {}
     figures: dict[str, Any] = {}
     for backend in common.backends(args.backend):
-        result = bench(backend, args.leads, args.clients, args.instances, not args.no_delivery)
+        result = bench(
+            backend, args.leads, args.clients, args.instances, not args.no_delivery, args.profile
+        )
         report(result)
         figures[backend] = result
     print("SUMMARY " + json.dumps(figures, separators=(",", ":")))
