@@ -336,7 +336,13 @@ def prepared_database(stack: ExitStack, backend: str) -> str:
 
 
 def bench(
-    backend: str, leads: int, clients: int, instances: int, delivery: bool, profile: str | None
+    backend: str,
+    leads: int,
+    clients: int,
+    instances: int,
+    delivery: bool,
+    profile: str | None = None,
+    log_file: str | None = None,
 ) -> dict:
     from tests import factories as f
 
@@ -345,7 +351,7 @@ def bench(
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="handshake-intake-")))
         config_path = tmp / "handshake.yml"
         config_path.write_text(yaml.safe_dump(f.config_data()))
-        log = tmp / "servers.log"
+        log = Path(log_file) if log_file else tmp / "servers.log"
 
         url = prepared_database(stack, backend)
         argv = [sys.executable, __file__, "--role", "baseline", "--database", url]
@@ -393,9 +399,12 @@ def report(result: dict[str, Any]) -> None:
     header = f"{'what':<28} {'leads':>6} {'leads/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}"
     rows = [k for k in result if isinstance(result[k], dict) and "per_s" in result[k]]
     print()
-    common.print_table(
+    print(
         f"{result['backend']}, {result['clients']} clients/instance, "
-        f"delivery {'on' if result['delivery'] else 'off'}\n" + header,
+        f"delivery {'on' if result['delivery'] else 'off'}"
+    )
+    common.print_table(
+        header,
         [
             f"{name:<28} {r['leads']:>6} {r['per_s']:>8.0f} {r['p50_ms']:>7.1f} "
             f"{r['p99_ms']:>7.1f} {r['max_ms']:>7.1f}"
@@ -417,6 +426,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--no-delivery", action="store_true")
     parser.add_argument("--profile", metavar="FILE", help="py-spy the serve process into FILE")
+    parser.add_argument("--log", metavar="FILE", help="keep the servers' output in FILE")
     parser.add_argument("--role", choices=["load", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -431,7 +441,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for backend in common.backends(args.backend):
         result = bench(
-            backend, args.leads, args.clients, args.instances, not args.no_delivery, args.profile
+            backend,
+            args.leads,
+            args.clients,
+            args.instances,
+            not args.no_delivery,
+            args.profile,
+            args.log,
         )
         report(result)
         figures[backend] = result
