@@ -7,6 +7,8 @@ One module per endpoint family; this one only assembles the routes.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from slack_bolt import App
 from starlette.applications import Starlette
@@ -19,6 +21,7 @@ from bot.api.leads import leads_endpoint
 from bot.api.openapi import openapi_endpoint
 from bot.api.slack import slack_endpoint
 from bot.api.sources import sources_endpoint
+from bot.intake.writer import IntakeWriter
 from bot.runtime import Runtime
 from storage.db import ping, write_problem
 
@@ -26,6 +29,13 @@ log = logging.getLogger("handshake.api")
 
 
 def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | None) -> Starlette:
+    writer = IntakeWriter(runtime)  # intake's group commit (bot/intake/writer.py)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(writer.close)
+
     async def healthz(_request: Request) -> Response:
         if not await run_in_threadpool(ping, runtime.engine):
             return JSONResponse({"status": "database unreachable"}, 503)
@@ -36,11 +46,12 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
         return JSONResponse({"status": "ok"})
 
     return Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/slack/events", slack_endpoint(bolt), methods=["POST"]),
-            Route("/api/leads", leads_endpoint(runtime, intake_token), methods=["POST"]),
-            Route("/api/sources/{name}", sources_endpoint(runtime), methods=["POST"]),
+            Route("/api/leads", leads_endpoint(runtime, intake_token, writer), methods=["POST"]),
+            Route("/api/sources/{name}", sources_endpoint(runtime, writer), methods=["POST"]),
             Route("/api/openapi.json", openapi_endpoint(), methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
-        ]
+        ],
     )

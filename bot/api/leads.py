@@ -17,6 +17,7 @@ from bot.api.reading import read_capped, too_large, unprocessable
 from bot.api.storing import store
 from bot.intake.body import parse_json
 from bot.intake.validate import validate_lead
+from bot.intake.writer import IntakeWriter
 from bot.runtime import Runtime
 
 _INTAKE = ""  # the source a token stands for: "" is the intake token (the body's source)
@@ -38,7 +39,7 @@ def token_owner(supplied: str, tokens: list[tuple[str, str]]) -> str | None:
 
 
 def leads_endpoint(
-    runtime: Runtime, intake_token: str | None
+    runtime: Runtime, intake_token: str | None, writer: IntakeWriter
 ) -> Callable[[Request], Awaitable[Response]]:
     tokens = accepted_tokens(runtime, intake_token)
 
@@ -55,6 +56,6 @@ def leads_endpoint(
             return unprocessable([{"field": e.field, "message": e.message} for e in errors])
         if source != _INTAKE:
             lead_input = dataclasses.replace(lead_input, source=source)
-        return await store(lead_input, runtime)
+        return await store(lead_input, writer)
 
     return post_lead

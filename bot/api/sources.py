@@ -26,6 +26,7 @@ from bot.intake.body import FieldError, parse_json
 from bot.intake.sources import hubspot, salesforce
 from bot.intake.sources.kinds import lead_body, map_fields
 from bot.intake.validate import LeadInput, validate_lead
+from bot.intake.writer import IntakeWriter
 from bot.runtime import Runtime
 
 log = logging.getLogger("handshake.api")
@@ -45,7 +46,9 @@ def _bearer_ok(request: Request, token: str) -> bool:
     return hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode())
 
 
-async def salesforce_request(request: Request, source: SourceConfig, runtime: Runtime) -> Response:
+async def salesforce_request(
+    request: Request, source: SourceConfig, runtime: Runtime, writer: IntakeWriter
+) -> Response:
     """An Outbound Message (the ?token= check has passed): every notification mapped and
     validated first (422 names each bad field, nothing stored), then each stored; the Ack
     goes back only once all of them are committed, so Salesforce re-sends otherwise."""
@@ -72,13 +75,15 @@ async def salesforce_request(request: Request, source: SourceConfig, runtime: Ru
     if errors:
         return _errors(errors)
     for lead_input in leads:
-        answer = await store(lead_input, runtime)
+        answer = await store(lead_input, writer)
         if answer.status_code >= 300:
             return answer
     return Response(salesforce.ack(), 200, media_type=salesforce.ACK_CONTENT_TYPE)
 
 
-def sources_endpoint(runtime: Runtime) -> Callable[[Request], Awaitable[Response]]:
+def sources_endpoint(
+    runtime: Runtime, writer: IntakeWriter
+) -> Callable[[Request], Awaitable[Response]]:
     async def post_source(request: Request) -> Response:
         name = request.path_params["name"]
         source = runtime.config.source(name)
@@ -88,7 +93,7 @@ def sources_endpoint(runtime: Runtime) -> Callable[[Request], Awaitable[Response
             supplied = request.query_params.get("token", "")
             if not hmac.compare_digest(supplied.encode(), source.secret.encode()):
                 return _refused(source, "missing or wrong ?token= on the URL")
-            return await salesforce_request(request, source, runtime)
+            return await salesforce_request(request, source, runtime, writer)
         if source.kind == "json" and not _bearer_ok(request, source.secret):
             return _refused(source, "missing or wrong bearer token")
         if source.kind == "hubspot":
@@ -114,6 +119,6 @@ def sources_endpoint(runtime: Runtime) -> Callable[[Request], Awaitable[Response
         lead_input, errors = validate_lead(mapped.body)
         if lead_input is None:
             return _errors(mapped.source_errors(errors))
-        return await store(lead_input, runtime)
+        return await store(lead_input, writer)
 
     return post_source

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy.exc import DBAPIError
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from bot.api.reading import not_stored
-from bot.intake.service import ingest
 from bot.intake.validate import LeadInput
-from bot.runtime import Runtime
+from bot.intake.writer import IntakeWriter
 from storage.db import DatabaseGone
 
 log = logging.getLogger("handshake.api")
 
 
-async def store(lead_input: LeadInput, runtime: Runtime) -> Response:
-    """202 routed / nurture, 200 duplicate, 503 when the database cannot be written to."""
+async def store(lead_input: LeadInput, writer: IntakeWriter) -> Response:
+    """202 routed / nurture, 200 duplicate, 503 when the database cannot be written to.
+    Answered once the lead is committed (the writer wakes the delivery worker)."""
     try:
-        result = await run_in_threadpool(ingest, lead_input, runtime=runtime)
+        result = await asyncio.wrap_future(writer.submit(lead_input))
     except (DBAPIError, DatabaseGone) as exc:
         log.error("lead intake not stored external_id=%s: %s", lead_input.external_id, exc)
         return not_stored()
@@ -32,6 +32,4 @@ async def store(lead_input: LeadInput, runtime: Runtime) -> Response:
         lead_input.source,
         lead_input.external_id,
     )
-    if result.body.get("status") == "routed":
-        runtime.wake()
     return JSONResponse(result.body, result.http_status)

@@ -129,7 +129,8 @@ def _qualify_and_route(
             body = {"id": lead.id, "status": "nurture", "owner": None}
             return IntakeResult(202, body, reason=verdict.reason)
         return IntakeResult(200, {"id": lead.id, "status": "duplicate"})
-    previous = handoffs_for_lead(lead.id or 0, session=session)
+    # a lead stored just now has no hand-offs yet: no query for them
+    previous = handoffs_for_lead(lead.id or 0, session=session) if again else []
     if revived:  # out of nurture: heard before the new hand-off's lead.routed
         emit(
             "lead.revived",
