@@ -170,7 +170,13 @@ def build_service(
         retry_handlers=[],
     )
     runtime = Runtime(engine=engine, config=config, clock=clock)
-    worker = build_worker(engine=engine, config=config, client=worker_client, clock=runtime.clock)
+    worker = build_worker(
+        engine=engine,
+        config=config,
+        client=worker_client,
+        clock=runtime.clock,
+        paced=settings.slack_pacing,
+    )
     delivery = DeliveryThread(worker, settings.tick_seconds)
     outside = [
         DeliveryThread(

@@ -1,0 +1,153 @@
+"""What the delivery benches share: the bot as `serve` runs it (HTTP intake, the delivery
+threads) against the stand-in Slack with Slack's per-channel limit and latency, 8 owners,
+and where each card landed (from the sandbox's call log).
+
+The scripts put the repository root on `sys.path` before importing this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.config import HandshakeConfig, parse_config
+from bot.server import Service, build_service, prepare_database
+from bot.settings import Settings
+from sandbox import RunningServer, Sandbox, start_server
+
+BOT_TOKEN, SECRET, INTAKE = "xoxb-bench", "bench-signing-secret", "bench-intake-token"
+CHANNEL = "C0HANDOFF1"
+OWNERS = [f"U0AE0{i:04d}" for i in range(1, 9)]
+MANAGER = "U0MGR0001"
+PER_SECOND, BURST, LATENCY = 1.0, 3, 0.15  # Slack's: a message a second per channel
+
+
+def bound(messages: int, latency: float = LATENCY) -> float:
+    """The least time `messages` posts to one channel can take under the limit."""
+    return max(0, messages - BURST) / PER_SECOND + latency
+
+
+def config() -> HandshakeConfig:
+    people: list[dict[str, Any]] = [
+        {"slack_id": u, "name": f"Owner {i}", "email": f"o{i}@x.example", "role": "ae"}
+        | {"team": "sales"}
+        for i, u in enumerate(OWNERS, 1)
+    ]
+    people.append(
+        {"slack_id": MANAGER, "name": "Maya M", "email": "m@x.example", "role": "manager"}
+        | {"team": "sales"}
+    )
+    return parse_config(
+        {
+            "handoff_channel": CHANNEL,
+            "timezone": "UTC",
+            "people": people,
+            "teams": [{"name": "sales", "manager": MANAGER, "countries": ["US"]}],
+            "contract": {"version": "bench", "min_score": 60, "signals": []},
+            "sla": {
+                "respond_within": "4h",
+                "escalate_after": "8h",
+                "reassign_after": "24h",
+                "follow_up_within": "2d",
+            },
+        }
+    )
+
+
+def lead(n: int) -> dict[str, Any]:
+    return {
+        "external_id": f"bench-{n}",
+        "email": f"lead{n}@acme.example",
+        "source": "bench",
+        "first_name": "Jordan",
+        "last_name": f"Lee {n}",
+        "company": "Acme",
+        "country": "US",
+        "score": 80,
+    }
+
+
+@dataclass
+class Rig:
+    slack: Sandbox
+    service: Service
+    server: RunningServer
+    http: httpx.Client
+
+    def post(self, n: int) -> tuple[float, int]:
+        """Send lead `n`; returns when the answer came (Unix seconds) and its lead id."""
+        response = self.http.post(
+            "/api/leads", json=lead(n), headers={"Authorization": f"Bearer {INTAKE}"}
+        )
+        assert response.status_code == 202, response.text
+        return time.time(), int(response.json()["id"])
+
+    def push(self, numbers: range, clients: int = 16) -> dict[int, float]:
+        """Send the leads at once from `clients` threads: lead id → answered at."""
+        with ThreadPoolExecutor(clients) as pool:
+            return {lead_id: at for at, lead_id in pool.map(self.post, numbers)}
+
+    def cards(self) -> dict[tuple[int, str], float]:
+        """(hand-off id, "owner"|"channel") → when Slack answered its post (Unix seconds)."""
+        posted: dict[tuple[int, str], float] = {}
+        for call in self.slack.state.calls("chat.postMessage"):
+            payload = ((call.params.get("metadata") or {}).get("event_payload")) or {}
+            if call.ok and "card" in payload:
+                posted.setdefault((int(payload["handoff_id"]), payload["card"]), call.at)
+        return posted
+
+    def rate_limited(self) -> int:
+        return sum(1 for c in self.slack.state.calls("chat.postMessage") if c.status == 429)
+
+    def wait_for_cards(self, handoffs: int, timeout: float) -> dict[tuple[int, str], float]:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            cards = self.cards()
+            if len(cards) >= 2 * handoffs:
+                return cards
+            time.sleep(0.05)
+        raise TimeoutError(f"only {len(self.cards())} of {2 * handoffs} cards after {timeout}s")
+
+
+@contextmanager
+def rig(*, latency: float = LATENCY) -> Iterator[Rig]:
+    """The bot served over HTTP with its delivery threads running, on a fresh SQLite file,
+    against the sandbox playing Slack's limit and latency."""
+    logging.getLogger("handshake").setLevel(logging.ERROR)
+    slack = Sandbox.start(bot_token=BOT_TOKEN, signing_secret=SECRET)
+    for i, user in enumerate([*OWNERS, MANAGER], 1):
+        slack.state.add_user(user, f"person{i}", real_name=f"Person {i}", tz="UTC")
+    slack.state.add_channel(CHANNEL, "lead-handoff")
+    slack.state.rate_limit(True, per_second=PER_SECOND, burst=BURST)
+    slack.state.set_latency(latency)
+    cfg = config()
+    with tempfile.TemporaryDirectory(prefix="handshake-bench-") as tmp:
+        engine = prepare_database(f"sqlite:///{Path(tmp) / 'bench.db'}", cfg)
+        settings = Settings(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=slack.api_url,
+            HANDSHAKE_INTAKE_TOKEN=INTAKE,
+            DATABASE_URL="sqlite://",
+            HANDSHAKE_TICK_SECONDS=1,
+        )
+        service = build_service(settings, cfg, engine=engine)
+        server = start_server(service.http_app)
+        service.start_background()
+        try:
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                yield Rig(slack, service, server, http)
+        finally:
+            service.stop_background()
+            server.stop()
+            slack.stop()
+            engine.dispose()
