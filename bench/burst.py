@@ -22,9 +22,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._slack_load import OWNERS, bound, rig  # noqa: E402
-from storage.db import unit_of_work  # noqa: E402
-from storage.handoffs import get_handoff  # noqa: E402
+from bench._slack_load import OWNERS, bound, rig
+from storage.db import unit_of_work
+from storage.handoffs import get_handoff
 
 DM_TARGET, CHANNEL_TARGET = 1.2, 1.1
 
