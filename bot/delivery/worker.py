@@ -60,6 +60,7 @@ from storage.handoffs import get_handoff
 from storage.models import LANE_SLACK, Outbox
 
 log = logging.getLogger("handshake.delivery")
+RECLAIM_EVERY = 5.0  # seconds between looks for rows a stopped worker left in flight
 
 
 @dataclass
@@ -86,6 +87,8 @@ class DeliveryWorker:
     _runners: KeyedRunners = field(init=False, repr=False)
     _completed: int = field(default=0, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _held_at: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    _reclaimed_at: float = field(default=-RECLAIM_EVERY, init=False, repr=False)
     _crash: BaseException | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -149,9 +152,13 @@ class DeliveryWorker:
     def _hand_out(self) -> int:
         """Queue every due row on its route (routes busy or blocked are left for later);
         returns how many rows were handed out."""
-        now = self.clock()
+        now, reclaimed = self.clock(), 0
         with unit_of_work(self.engine) as session:
-            reclaimed = outbox.reclaim_stale(now - self.lease, now, session=session, lane=self.lane)
+            if not self.detached or time.monotonic() - self._reclaimed_at >= RECLAIM_EVERY:
+                self._reclaimed_at = time.monotonic()
+                reclaimed = outbox.reclaim_stale(
+                    now - self.lease, now, session=session, lane=self.lane
+                )
             skip = self._runners.busy | self._unavailable(session)
         if reclaimed:
             log.warning(
@@ -201,18 +208,23 @@ class DeliveryWorker:
         with unit_of_work(self.engine) as session:
             now = time.time()
             key = self._pacing_row(route)
-            return pacing.hold(
+            held = pacing.hold(
                 key, self.holder, session=session, now=now, until=now + self.hold_for
             )
+        if held:
+            self._held_at[route] = now
+        return held
 
     def _release(self, route: str) -> None:
         if self.lane == LANE_SLACK:
             with unit_of_work(self.engine) as session:
                 pacing.release(self._pacing_row(route), self.holder, session=session)
+            self._held_at.pop(route, None)
 
     def _work(self, route: str, row_id: int) -> bool:
         try:
-            if not self._hold(route):  # renewed for each row; lost: another instance has it
+            renew = time.time() - self._held_at.get(route, 0.0) > self.hold_for / 3
+            if renew and not self._hold(route):  # lost: another instance has the route
                 return STOP
             done, go_on = self._attempt(row_id, route)
         except BaseException as exc:  # a crash: the row stays `sending` until its lease
