@@ -8,6 +8,8 @@ The scripts put the repository root on `sys.path` before importing this module.
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,7 +24,9 @@ import httpx
 from bot.config import HandshakeConfig, parse_config
 from bot.server import Service, build_service, prepare_database
 from bot.settings import Settings
-from sandbox import RunningServer, Sandbox, start_server
+from sandbox import RunningServer, start_server
+from storage.db import read_only
+from storage.people import active_people
 
 BOT_TOKEN, SECRET, INTAKE = "xoxb-bench", "bench-signing-secret", "bench-intake-token"
 CHANNEL = "C0HANDOFF1"
@@ -78,7 +82,7 @@ def lead(n: int) -> dict[str, Any]:
 
 @dataclass
 class Rig:
-    slack: Sandbox
+    slack_url: str  # the stand-in's Web API, in its own process
     service: Service
     server: RunningServer
     http: httpx.Client
@@ -96,17 +100,24 @@ class Rig:
         with ThreadPoolExecutor(clients) as pool:
             return {lead_id: at for at, lead_id in pool.map(self.post, numbers)}
 
+    def _slack_state(self) -> dict[str, Any]:
+        url = self.slack_url.removesuffix("api/") + "_sandbox/state"
+        return httpx.get(url, timeout=30).json()
+
     def cards(self) -> dict[tuple[int, str], float]:
-        """(hand-off id, "owner"|"channel") → when Slack answered its post (Unix seconds)."""
+        """(hand-off id, "owner"|"channel") → when Slack posted it (its ts, Unix seconds)."""
         posted: dict[tuple[int, str], float] = {}
-        for call in self.slack.state.calls("chat.postMessage"):
-            payload = ((call.params.get("metadata") or {}).get("event_payload")) or {}
-            if call.ok and "card" in payload:
-                posted.setdefault((int(payload["handoff_id"]), payload["card"]), call.at)
+        for channel in self._slack_state()["channels"]:
+            for message in channel["messages"]:
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if "card" in payload:
+                    key = (int(payload["handoff_id"]), payload["card"])
+                    posted.setdefault(key, float(message["ts"]))
         return posted
 
     def rate_limited(self) -> int:
-        return sum(1 for c in self.slack.state.calls("chat.postMessage") if c.status == 429)
+        calls = self._slack_state()["calls"]
+        return sum(1 for c in calls if c["method"] == "chat.postMessage" and c["status"] == 429)
 
     def wait_for_cards(self, handoffs: int, timeout: float) -> dict[tuple[int, str], float]:
         deadline = time.time() + timeout
@@ -114,8 +125,19 @@ class Rig:
             cards = self.cards()
             if len(cards) >= 2 * handoffs:
                 return cards
-            time.sleep(0.05)
+            time.sleep(0.25)
         raise TimeoutError(f"only {len(self.cards())} of {2 * handoffs} cards after {timeout}s")
+
+
+def warm_up(service: Service, timeout: float = 15) -> None:
+    """Wait for what `serve` does once at start (everyone's time zone from Slack), as a
+    bot that has been running a while has done long before a burst."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with read_only(service.runtime.engine) as session:
+            if all(p.tz for p in active_people(session=session)):
+                return
+        time.sleep(0.1)
 
 
 @contextmanager
@@ -123,19 +145,27 @@ def rig(*, latency: float = LATENCY) -> Iterator[Rig]:
     """The bot served over HTTP with its delivery threads running, on a fresh SQLite file,
     against the sandbox playing Slack's limit and latency."""
     logging.getLogger("handshake").setLevel(logging.ERROR)
-    slack = Sandbox.start(bot_token=BOT_TOKEN, signing_secret=SECRET)
-    for i, user in enumerate([*OWNERS, MANAGER], 1):
-        slack.state.add_user(user, f"person{i}", real_name=f"Person {i}", tz="UTC")
-    slack.state.add_channel(CHANNEL, "lead-handoff")
-    slack.state.rate_limit(True, per_second=PER_SECOND, burst=BURST)
-    slack.state.set_latency(latency)
+    slack = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("_slack_process.py")),
+            *(CHANNEL, str(latency), str(PER_SECOND), str(BURST)),
+            *OWNERS,
+            MANAGER,
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert slack.stdout is not None and slack.stdin is not None
+    slack_url = slack.stdout.readline().strip()
     cfg = config()
     with tempfile.TemporaryDirectory(prefix="handshake-bench-") as tmp:
         engine = prepare_database(f"sqlite:///{Path(tmp) / 'bench.db'}", cfg)
         settings = Settings(
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SECRET,
-            SLACK_API_URL=slack.api_url,
+            SLACK_API_URL=slack_url,
             HANDSHAKE_INTAKE_TOKEN=INTAKE,
             DATABASE_URL="sqlite://",
             HANDSHAKE_TICK_SECONDS=1,
@@ -143,11 +173,13 @@ def rig(*, latency: float = LATENCY) -> Iterator[Rig]:
         service = build_service(settings, cfg, engine=engine)
         server = start_server(service.http_app)
         service.start_background()
+        warm_up(service)
         try:
             with httpx.Client(base_url=server.url, timeout=30) as http:
-                yield Rig(slack, service, server, http)
+                yield Rig(slack_url, service, server, http)
         finally:
             service.stop_background()
             server.stop()
-            slack.stop()
+            slack.stdin.close()
+            slack.wait(timeout=20)
             engine.dispose()

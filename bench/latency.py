@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with rig() as r:
         r.push(range(1, args.backlog + 1))
         while sum(1 for _, card in r.cards() if card == "owner") < args.backlog:
-            time.sleep(0.05)
+            time.sleep(0.25)
         time.sleep(REFILL)  # the owners' own DM buckets refill; the channel's never does
         answered: dict[int, float] = {}
         start = time.time()
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             cards = r.cards()
             if all((h, "owner") in cards for h in handoff_of.values()):
                 break
-            time.sleep(0.05)
+            time.sleep(0.25)
         channel_done = sum(1 for _, card in cards if card == "channel")
         channel_backlog = args.backlog + count - channel_done
         rate_limited = r.rate_limited()
