@@ -13,7 +13,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from bench._leads import lead
 from bot.config import HandshakeConfig, parse_config
 from bot.server import Service, build_service, prepare_database
 from bot.settings import Settings
@@ -67,19 +67,6 @@ def config() -> HandshakeConfig:
     )
 
 
-def lead(n: int) -> dict[str, Any]:
-    return {
-        "external_id": f"bench-{n}",
-        "email": f"lead{n}@acme.example",
-        "source": "bench",
-        "first_name": "Jordan",
-        "last_name": f"Lee {n}",
-        "company": "Acme",
-        "country": "US",
-        "score": 80,
-    }
-
-
 @dataclass
 class Rig:
     slack_url: str  # the stand-in's Web API, in its own process
@@ -95,10 +82,12 @@ class Rig:
         assert response.status_code == 202, response.text
         return time.time(), int(response.json()["id"])
 
-    def push(self, numbers: range, clients: int = 16) -> dict[int, float]:
-        """Send the leads at once from `clients` threads: lead id → answered at."""
-        with ThreadPoolExecutor(clients) as pool:
-            return {lead_id: at for at, lead_id in pool.map(self.post, numbers)}
+    def push(self, numbers: range, clients: int = 16) -> None:
+        """Send the leads at once from `clients` threads of another process."""
+        script = str(Path(__file__).with_name("_push.py"))
+        first, last = str(numbers.start), str(numbers.stop - 1)
+        args = [sys.executable, script, self.server.url, INTAKE, first, last, str(clients)]
+        subprocess.run(args, check=True)
 
     def _slack_state(self) -> dict[str, Any]:
         url = self.slack_url.removesuffix("api/") + "_sandbox/state"
