@@ -3,13 +3,14 @@ not compete with the bot's for the interpreter). Run by bench/_slack_load.py:
 
     python bench/_push.py URL TOKEN FIRST LAST [CLIENTS]
 
-posts leads FIRST..LAST to URL/api/leads from CLIENTS threads (16) and exits 1 unless
-every answer is 202.
+posts leads FIRST..LAST to URL/api/leads from CLIENTS threads (16), printing when the first
+request left (Unix seconds); exits 1 unless every answer is 202.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def main() -> int:
             return answer.status_code
 
         with ThreadPoolExecutor(clients) as pool:
+            print(time.time(), flush=True)  # the first request leaves now
             statuses = list(pool.map(post, range(int(first), int(last) + 1)))
     return 0 if set(statuses) == {202} else 1
 

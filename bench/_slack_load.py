@@ -82,12 +82,14 @@ class Rig:
         assert response.status_code == 202, response.text
         return time.time(), int(response.json()["id"])
 
-    def push(self, numbers: range, clients: int = 16) -> None:
-        """Send the leads at once from `clients` threads of another process."""
+    def push(self, numbers: range, clients: int = 16) -> float:
+        """Send the leads at once from `clients` threads of another process; returns when
+        the first request left (Unix seconds)."""
         script = str(Path(__file__).with_name("_push.py"))
         first, last = str(numbers.start), str(numbers.stop - 1)
         args = [sys.executable, script, self.server.url, INTAKE, first, last, str(clients)]
-        subprocess.run(args, check=True)
+        done = subprocess.run(args, check=True, capture_output=True, text=True)
+        return float(done.stdout.split()[0])
 
     def _slack_state(self) -> dict[str, Any]:
         url = self.slack_url.removesuffix("api/") + "_sandbox/state"

@@ -35,8 +35,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--leads", type=int, default=96)
     leads = parser.parse_args(argv).leads
     with rig() as r:
-        started = time.time()
-        r.push(range(1, leads + 1))
+        started = r.push(range(1, leads + 1))
         pushed = time.time() - started
         cards = r.wait_for_cards(leads, timeout=leads * 1.5 + 60)
         with unit_of_work(r.service.runtime.engine) as session:
