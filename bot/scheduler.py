@@ -15,7 +15,7 @@ from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
 from bot.services.sla_clock import follow_time_zone
 from bot.services.sla_fire import TickReport, tick
-from storage.db import unit_of_work
+from storage.db import read_only, unit_of_work
 from storage.people import active_people, get_person
 
 log = logging.getLogger("handshake.scheduler")
@@ -55,7 +55,7 @@ def learn_time_zone(worker: Delivery, slack_id: str, *, refresh: bool = False) -
     """Learn a person's time zone from Slack (users.info), unless it is known already (or
     `refresh`); their clocks follow it. The delivery worker calls this before it writes to
     someone; a failure leaves the configured time zone in place."""
-    with unit_of_work(worker.engine) as session:
+    with read_only(worker.engine) as session:
         person = get_person(slack_id, session=session)
         if person is None or (person.tz and not refresh):
             return

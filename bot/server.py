@@ -22,6 +22,7 @@ from bot.config import HandshakeConfig
 from bot.delivery import DeliveryThread, DeliveryWorker
 from bot.delivery.jobs import LANE_JOBS
 from bot.delivery.jobs.webhook import TIMEOUT
+from bot.delivery.pacing import Pacer
 from bot.delivery.policy import OutsideRetry, SlackRetry
 from bot.runtime import Runtime
 from bot.scheduler import learn_time_zone, start_scheduler
@@ -67,10 +68,12 @@ def build_worker(
     clock: Clock,
     lane: str = LANE_SLACK,
     http: httpx.Client | None = None,
+    paced: bool = True,
 ) -> DeliveryWorker:
     """One lane's delivery worker, given the lane's jobs and retry policy. The Slack lane
-    gets the Slack client and the time-zone lookup it runs before writing to a person;
-    an outside lane gets an HTTP client (one is made, with a 10 s timeout, if none given)."""
+    gets the Slack client, the time-zone lookup it runs before writing to a person and
+    (`paced`) Slack's rate limits kept ahead of time; an outside lane gets an HTTP client
+    (one is made, with a 10 s timeout, if none given)."""
     if lane == LANE_SLACK:
         return DeliveryWorker(
             engine=engine,
@@ -80,6 +83,7 @@ def build_worker(
             jobs=LANE_JOBS[lane],
             time_zones=learn_time_zone,
             policy=SlackRetry(),
+            pacer=Pacer(engine) if paced else None,
         )
     return DeliveryWorker(
         engine=engine,
@@ -166,7 +170,13 @@ def build_service(
         retry_handlers=[],
     )
     runtime = Runtime(engine=engine, config=config, clock=clock)
-    worker = build_worker(engine=engine, config=config, client=worker_client, clock=runtime.clock)
+    worker = build_worker(
+        engine=engine,
+        config=config,
+        client=worker_client,
+        clock=runtime.clock,
+        paced=settings.slack_pacing,
+    )
     delivery = DeliveryThread(worker, settings.tick_seconds)
     outside = [
         DeliveryThread(

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="HANDSHAKE_HOST")
     port: int = Field(default=3000, ge=1, le=65535, alias="HANDSHAKE_PORT")
     tick_seconds: float = Field(default=15, gt=0, alias="HANDSHAKE_TICK_SECONDS")
+    # Keep within Slack's rate limits ahead of time (bot/delivery/pacing.py). Off only
+    # against a stand-in Slack that plays no limit (tests that push many posts quickly).
+    slack_pacing: bool = Field(default=True, alias="HANDSHAKE_SLACK_PACING")
 
     @field_validator("slack_api_url")
     @classmethod
@@ -83,6 +86,7 @@ _SHOWABLE = {
     "HANDSHAKE_HOST",
     "HANDSHAKE_PORT",
     "HANDSHAKE_TICK_SECONDS",
+    "HANDSHAKE_SLACK_PACING",
 }
 
 

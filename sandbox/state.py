@@ -68,6 +68,7 @@ class SandboxState:
             self.response_urls = ResponseUrlBook()
             self.faults = FaultBook()
             self.limiter = RateLimiter(self._clock)
+            self.latency = 0.0  # seconds each Web API call takes, as Slack's do (~0.15)
             self.call_log = CallLog(self.lock, self._clock)
             self.add_user(self.bot_user_id, self.bot_name, "Handshake", is_bot=True)
         self.touch()
@@ -208,6 +209,14 @@ class SandboxState:
         """Per-channel limit on chat.postMessage (429 with Retry-After when exceeded)."""
         with self.lock:
             self.limiter.configure(enabled=enabled, per_second=per_second, burst=burst)
+        self.touch()
+
+    def set_latency(self, seconds: float) -> None:
+        """Every Web API call takes `seconds` longer (Slack's own latency); 0: none."""
+        if not 0 <= seconds <= 30:
+            raise ValueError("latency must be between 0 and 30 seconds")
+        with self.lock:
+            self.latency = float(seconds)
         self.touch()
 
     # -- call log ------------------------------------------------------------------------

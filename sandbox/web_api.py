@@ -5,7 +5,8 @@ Routes:
 - `POST /_sandbox/respond/{token}`: the response_urls handed out with interactions.
 - `POST /_sandbox/faults`: `add_fault` keywords as JSON (with `method`), or `{"clear": true}`;
   `{"rate_limit": {"enabled": true, "per_second": 1, "burst": 3}}` (or `false`) sets the
-  chat.postMessage rate limit.
+  chat.postMessage rate limit; `{"latency": 0.15}` makes every Web API call take that much
+  longer (Slack's own latency).
 - `GET /_sandbox/state`: everything the workspace holds, as JSON; `?as=<user_id>`: what that
   person sees (see `person_view`).
 - `POST /_sandbox/upload/{file_id}`, `GET /_sandbox/files/{file_id}`: file uploads and their
@@ -89,6 +90,8 @@ def create_web_api(state: SandboxState) -> Starlette:
 
     async def web_api_method(request: Request) -> Response:
         method = request.path_params["method"]
+        if state.latency:
+            await asyncio.sleep(state.latency)  # the way there, and Slack's own work
         authorization = request.headers.get("authorization")
         try:
             raw = parse_body(
@@ -126,6 +129,8 @@ def create_web_api(state: SandboxState) -> Starlette:
     async def faults(request: Request) -> Response:
         try:
             body = await request.json()
+            if "latency" in body:
+                state.set_latency(float(body.pop("latency")))
             if "rate_limit" in body:
                 limit = body.pop("rate_limit")
                 if isinstance(limit, dict):

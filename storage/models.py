@@ -263,3 +263,22 @@ class ImportRun(SQLModel, table=True):
     started_at: datetime
     updated_at: datetime
     finished_at: datetime | None = None
+
+
+class ChannelPacing(SQLModel, table=True):
+    """Shared pacing state, so several instances together keep within Slack's limits.
+
+    Two kinds of row, told apart by `key`:
+    - a token bucket (`tokens`, refilled at the caller's rate since `refilled_at`), keyed
+      by what a limit applies to: `chat.postMessage:<channel>` or a method (`chat.update`);
+    - a delivery key (`slack:<channel>`): `blocked_until` (the outbox's clock; a 429's
+      Retry-After, or the retry of the key's oldest row, which must go first) and the
+      instance delivering its rows in order (`holder` until `held_until`).
+    Real-time fields (`refilled_at`, `held_until`) are Unix seconds."""
+
+    key: str = Field(primary_key=True, max_length=300)
+    tokens: float = 0.0
+    refilled_at: float = 0.0
+    blocked_until: datetime | None = None
+    holder: str | None = Field(default=None, max_length=100)
+    held_until: float = 0.0

@@ -4,10 +4,11 @@ for the same destination and lead is still on its way, so one lead's events arri
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, update
+from sqlalchemy import and_, case, exists, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -19,6 +20,7 @@ from storage.models import (
     OUT_FAILED,
     OUT_PENDING,
     OUT_SENDING,
+    Handoff,
     Outbox,
     OutboxResult,
 )
@@ -179,8 +181,77 @@ def due_ids(now: datetime, limit: int, *, session: Session, lane: str = LANE_SLA
     return [i for i in session.exec(query).all() if i is not None]
 
 
+CHANNEL_TARGET = "channel"  # rows for the hand-off channel; every other Slack row: its owner
+
+
+def due_routes(
+    now: datetime,
+    limit: int,
+    *,
+    session: Session,
+    lane: str = LANE_SLACK,
+    skip_channel: bool = False,
+    skip: Collection[str] = (),
+) -> list[tuple[int, str]]:
+    """Like `due_ids`, with where each row goes: (id, route), oldest first. The route is
+    "channel" for the hand-off channel's rows, else the hand-off's owner ("-": none) on
+    the Slack lane, and the destination on outside lanes. Rows of the routes in `skip`
+    (and, with `skip_channel`, the channel's) are left out: busy or blocked."""
+    if lane != LANE_SLACK:
+        route: Any = func.coalesce(Outbox.destination, "-")
+        query = select(Outbox.id, route).where(col(Outbox.id).in_(_due_query(now, lane)))
+        if skip:
+            query = query.where(route.not_in(list(skip)))
+    else:
+        owner: Any = func.coalesce(Handoff.owner_id, "-")
+        route = case((col(Outbox.target) == CHANNEL_TARGET, CHANNEL_TARGET), else_=owner)
+        query = (
+            select(Outbox.id, route)
+            .outerjoin(Handoff, col(Handoff.id) == col(Outbox.handoff_id))
+            .where(
+                Outbox.lane == lane,
+                Outbox.status == OUT_PENDING,
+                col(Outbox.next_attempt_at) <= now,
+            )
+        )
+        if skip_channel:
+            query = query.where(col(Outbox.target) != CHANNEL_TARGET)
+        if skip:
+            query = query.where((col(Outbox.target) == CHANNEL_TARGET) | owner.not_in(list(skip)))
+    rows = session.execute(query.order_by(col(Outbox.id)).limit(limit)).all()
+    return [(int(i), str(r)) for i, r in rows]
+
+
+def _due_query(now: datetime, lane: str) -> Any:
+    """The ids `due_ids` would give (unlimited), as a subquery."""
+    earlier = aliased(Outbox)
+    return select(Outbox.id).where(
+        Outbox.lane == lane,
+        Outbox.status == OUT_PENDING,
+        col(Outbox.next_attempt_at) <= now,
+        ~exists().where(
+            and_(
+                earlier.lead_id == Outbox.lead_id,
+                earlier.destination == Outbox.destination,
+                earlier.id < Outbox.id,
+                earlier.status.in_([OUT_PENDING, OUT_SENDING]),  # type: ignore[attr-defined]
+            )
+        ),
+    )
+
+
 def claim(row_id: int, now: datetime, *, session: Session) -> bool:
-    """Pending → sending, if nobody else took it first."""
+    """Pending → sending, if nobody else took it first. On PostgreSQL the row is taken
+    with `FOR UPDATE SKIP LOCKED`: a row another instance is claiming is passed over at
+    once instead of waited for (the compare-and-set still decides)."""
+    if session.get_bind().dialect.name == "postgresql":
+        free = (
+            select(Outbox.id)
+            .where(col(Outbox.id) == row_id, col(Outbox.status) == OUT_PENDING)
+            .with_for_update(skip_locked=True)
+        )
+        if session.exec(free).first() is None:
+            return False
     result = session.execute(
         update(Outbox)
         .where(col(Outbox.id) == row_id, col(Outbox.status) == OUT_PENDING)

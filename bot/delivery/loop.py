@@ -1,5 +1,6 @@
-"""The delivery thread: runs the worker every tick, at once when woken after a commit, and
-backs off (quietly) while the database or the worker keeps failing."""
+"""The delivery thread: hands due rows to the worker's routes every tick, at once when woken
+after a commit or when a route runs dry, and backs off (quietly) while the database or the
+worker keeps failing. The routes deliver in the worker's own threads."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from bot.delivery.worker import DeliveryWorker
 
 log = logging.getLogger("handshake.delivery")
+SETTLE_AFTER_FAILURES = 10.0  # seconds a pass after failures waits for its rows to go out
 IDLE_WHEN_STUCK = 1.0  # seconds to wait when rows are due but none could go (rate limited)
 
 
@@ -32,6 +34,7 @@ class DeliveryThread:
         )
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        worker.on_free, worker.detached = self.wake, True
 
     def start(self) -> None:
         self._thread.start()
@@ -48,6 +51,7 @@ class DeliveryThread:
     def stop(self, timeout: float = 10) -> None:
         self._stop.set()
         self._wake.set()
+        self.worker.close()
         self._thread.join(timeout)
 
     def _loop(self) -> None:
@@ -63,7 +67,9 @@ class DeliveryThread:
 
     def _once(self) -> float:
         """One pass; returns how long to wait for the next."""
-        done = self.worker.run_once()
+        done = self.worker.run_once()  # detached: hands rows out, returns at once
+        if self.backoff.failures:  # recovering: "recovered" once this pass's rows went out
+            done += self.worker.settle(SETTLE_AFTER_FAILURES)
         soonest = self.worker.seconds_until_next()
         if soonest is None:
             return self.tick_seconds

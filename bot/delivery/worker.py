@@ -2,13 +2,26 @@
 
 There is one worker (and one thread) per lane: `slack` (cards, DMs, the digest), `webhook`
 and `crm`, so a slow or dead outside endpoint never delays a Slack card. Each is given its
-jobs and its retry policy (bot/delivery/policy.py) by the wiring. Slack calls are paced by
-channel; outside calls by destination (a webhook URL, "hubspot", "salesforce").
+jobs and its retry policy (bot/delivery/policy.py) by the wiring.
 
-Each row is claimed with a compare-and-set (pending → sending) and committed before
-Slack is called, so two workers never send the same row. A post whose outcome is
-unknown (timeout, 5xx, crash mid-call) is flagged `maybe_sent`; before posting it
-again the worker looks for it by its metadata (bot/delivery/lookup.py): cards, DMs,
+Inside a lane, rows go by route: on the Slack lane the hand-off channel, or the owner's DM;
+on outside lanes the destination (a webhook URL, "hubspot", "salesforce"). Each route's
+rows go one at a time and in order, different routes in parallel (bot/delivery/keyed.py,
+at most `concurrency` at once), so a DM never waits behind the hand-off channel's backlog.
+`pump` hands due rows to their routes and returns at once (the delivery thread's worker
+is `detached`: its `run_once` pumps); `run_once` otherwise waits until everything due is
+delivered (tests, one-off commands).
+
+On the Slack lane every call first takes a token from its channel's or its method's
+bucket (bot/delivery/pacing.py), shared through the database, and a route is delivered by
+one instance at a time (a hold in `channelpacing`), so several instances together keep
+within one channel's limit and its order. When a row must wait (a 429, a failure), its
+route is blocked until the row's retry, in the database, so no later row overtakes it.
+
+Each row is claimed (pending → sending; `FOR UPDATE SKIP LOCKED` on PostgreSQL) and
+committed before Slack is called, so two workers never send the same row. A post whose
+outcome is unknown (timeout, 5xx, crash mid-call) is flagged `maybe_sent`; before posting
+it again the worker looks for it by its metadata (bot/delivery/lookup.py): cards, DMs,
 thread replies and the digest alike.
 
 What each kind of row does is a job (bot/delivery/jobs/): the worker is given its table of
@@ -19,7 +32,10 @@ and knows none of them itself.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -32,16 +48,19 @@ from sqlalchemy import Engine
 from bot.clock import Clock
 from bot.config import HandshakeConfig
 from bot.delivery.errors import PERMANENT, Permanent, RetryLater
+from bot.delivery.keyed import NEXT, STOP, KeyedRunners
 from bot.delivery.lookup import find_posted
+from bot.delivery.pacing import Pacer
 from bot.delivery.policy import RetryPolicy, SlackRetry
 from bot.delivery.protocol import JobTable, TimeZoneHook
-from storage import outbox
+from storage import outbox, pacing
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import get_handoff
 from storage.models import LANE_SLACK, Outbox
 
 log = logging.getLogger("handshake.delivery")
+RECLAIM_EVERY = 5.0  # seconds between looks for rows a stopped worker left in flight
 
 
 @dataclass
@@ -56,51 +75,195 @@ class DeliveryWorker:
     policy: RetryPolicy = field(default_factory=SlackRetry)
     http: httpx.Client | None = None  # outside lanes: the HTTP client their jobs call with
     state: dict[Any, Any] = field(default_factory=dict)  # kept by a lane's jobs across rows
-    batch_size: int = 50
+    batch_size: int = 200
     lease: timedelta = timedelta(minutes=2)
-    blocked_until: dict[str, float] = field(default_factory=dict)  # pacing key → monotonic
+    blocked_until: dict[str, float] = field(default_factory=dict)  # outside: key → monotonic
+    pacer: Pacer | None = None  # the Slack lane: a token before each call; None: unpaced
+    concurrency: int = 16  # routes delivered at once
+    holder: str = field(default_factory=lambda: uuid.uuid4().hex[:16])  # this instance
+    hold_for: float = 30.0  # seconds a route stays this instance's after its last row
+    on_free: Callable[[], None] = lambda: None  # a route ran dry: look for more (the thread)
+    detached: bool = False  # run by the delivery thread: `run_once` does not wait
+    _runners: KeyedRunners = field(init=False, repr=False)
+    _completed: int = field(default=0, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _held_at: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    _reclaimed_at: float = field(default=-RECLAIM_EVERY, init=False, repr=False)
+    _crash: BaseException | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._runners = KeyedRunners(
+            self._work,
+            concurrency=self.concurrency,
+            name=f"handshake-{self.lane}",
+            begin=self._hold,
+            end=self._release,
+            finished=lambda: self.on_free(),
+        )
 
     def run_once(self) -> int:
-        """Deliver every due row; returns how many calls completed."""
-        now = self.clock()
+        """Deliver every due row, waiting until done; returns how many calls completed.
+        `detached` (the delivery thread's worker): `pump`, without waiting."""
+        if self.detached:
+            return self.pump()
+        done = 0
+        while True:
+            handed = self._hand_out()
+            self._runners.wait_idle()
+            done += self.pump_result()
+            if not handed:
+                return done
+
+    def pump(self) -> int:
+        """Hand due rows to their routes without waiting; returns how many calls completed
+        since the last pump."""
+        self._hand_out()
+        return self.pump_result()
+
+    def settle(self, timeout: float) -> int:
+        """Wait (at most `timeout` seconds) until the rows handed out are delivered; returns
+        how many calls completed since the last pump, or raises what stopped a route."""
+        self._runners.wait_idle(timeout)
+        return self.pump_result()
+
+    def pump_result(self) -> int:
+        if self._crash is not None:
+            crash, self._crash = self._crash, None
+            raise crash
+        return self._take_completed()
+
+    def close(self) -> None:
+        """Stop: waits for pacing end at once, each route finishes its call in flight."""
+        if self.pacer is not None:
+            self.pacer.stop.set()
+        self._runners.close()
+
+    def deliver(self, row_id: int) -> bool:
+        """Deliver one row now (a one-off command), in this thread."""
+        return self._attempt(row_id, self._route_of(row_id))[0]
+
+    def _take_completed(self) -> int:
+        with self._lock:
+            done, self._completed = self._completed, 0
+        return done
+
+    # -- handing rows to routes ----------------------------------------------------------
+
+    def _hand_out(self) -> int:
+        """Queue every due row on its route (routes busy or blocked are left for later);
+        returns how many rows were handed out."""
+        now, reclaimed = self.clock(), 0
         with unit_of_work(self.engine) as session:
-            reclaimed = outbox.reclaim_stale(now - self.lease, now, session=session, lane=self.lane)
+            if not self.detached or time.monotonic() - self._reclaimed_at >= RECLAIM_EVERY:
+                self._reclaimed_at = time.monotonic()
+                reclaimed = outbox.reclaim_stale(
+                    now - self.lease, now, session=session, lane=self.lane
+                )
+            skip = self._runners.busy | self._unavailable(session)
         if reclaimed:
             log.warning(
                 "outbox lane=%s reclaimed=%d rows left in flight by a stopped worker",
                 self.lane,
                 reclaimed,
             )
-        done = 0
+        handed = 0
         while True:
             with unit_of_work(self.engine) as session:
-                due = outbox.due_ids(self.clock(), self.batch_size, session=session, lane=self.lane)
-            progressed = [self.deliver(row_id) for row_id in due]
-            done += sum(progressed)
-            if len(due) < self.batch_size or not any(progressed):
-                return done
+                due = outbox.due_routes(
+                    now,
+                    self.batch_size,
+                    session=session,
+                    lane=self.lane,
+                    skip_channel=outbox.CHANNEL_TARGET in skip,
+                    skip=skip - {outbox.CHANNEL_TARGET},
+                )
+            by_route: dict[str, list[int]] = {}
+            for row_id, route in due:
+                by_route.setdefault(route, []).append(row_id)
+            for route, ids in by_route.items():
+                self._runners.offer(route, ids)
+            handed += len(due)
+            skip |= set(by_route)
+            if len(due) < self.batch_size:
+                return handed
 
-    def deliver(self, row_id: int) -> bool:
+    def _unavailable(self, session: Any) -> set[str]:
+        if self.lane != LANE_SLACK:
+            return {k for k in self.blocked_until if self._blocked(k)}
+        prefix = f"{self.lane}:"
+        keys = pacing.unavailable(
+            prefix, self.holder, session=session, now=time.time(), clock_now=self.clock()
+        )
+        channel = self.config.handoff_channel
+        return {outbox.CHANNEL_TARGET if k == channel else k for k in keys}
+
+    def _pacing_row(self, route: str) -> str:
+        channel = self.config.handoff_channel if route == outbox.CHANNEL_TARGET else route
+        return f"{self.lane}:{channel}"
+
+    def _hold(self, route: str) -> bool:
+        """Deliver the route's rows from this instance only (the Slack lane)."""
+        if self.lane != LANE_SLACK:
+            return True
+        with unit_of_work(self.engine) as session:
+            now = time.time()
+            key = self._pacing_row(route)
+            held = pacing.hold(
+                key, self.holder, session=session, now=now, until=now + self.hold_for
+            )
+        if held:
+            self._held_at[route] = now
+        return held
+
+    def _release(self, route: str) -> None:
+        if self.lane == LANE_SLACK:
+            with unit_of_work(self.engine) as session:
+                pacing.release(self._pacing_row(route), self.holder, session=session)
+            self._held_at.pop(route, None)
+
+    def _work(self, route: str, row_id: int) -> bool:
+        try:
+            renew = time.time() - self._held_at.get(route, 0.0) > self.hold_for / 3
+            if renew and not self._hold(route):  # lost: another instance has the route
+                return STOP
+            done, go_on = self._attempt(row_id, route)
+        except BaseException as exc:  # a crash: the row stays `sending` until its lease
+            self._crash = exc
+            return STOP
+        if done:
+            with self._lock:
+                self._completed += 1
+        return NEXT if go_on else STOP
+
+    def _route_of(self, row_id: int) -> str:
         with unit_of_work(self.engine) as session:
             row = outbox.get_row(row_id, session=session)
-            if row is None or self._blocked(self._pacing_key(row, session)):
-                return False
+            if row is None:
+                return "-"
+            return self._pacing_key(row, session)
+
+    def _attempt(self, row_id: int, route: str) -> tuple[bool, bool]:
+        """One row: (delivered, the route may go on with its next row)."""
+        with unit_of_work(self.engine) as session:
+            row = outbox.get_row(row_id, session=session)
+            if row is None:
+                return False, True
+            if self.lane != LANE_SLACK and self._blocked(route):
+                return False, False
             if not outbox.claim(row_id, self.clock(), session=session):
-                return False
+                return False, True
             session.refresh(row)
         try:
             self._perform(row)
         except RetryLater as retry:
-            self._retry(row, retry)
-            return False
+            return False, not self._retry(row, retry, route)
         except Permanent as exc:
             self._fail(row, str(exc))
-            return False
+            return False, True
         except Exception as exc:  # a bug or an unexpected answer: keep the row, retry
             log.exception("outbox row=%s kind=%s failed unexpectedly", row.id, row.kind)
-            self._retry(row, RetryLater(0, repr(exc), maybe_sent=True))
-            return False
-        return True
+            return False, not self._retry(row, RetryLater(0, repr(exc), maybe_sent=True), route)
+        return True, True
 
     def seconds_until_next(self) -> float | None:
         with unit_of_work(self.engine) as session:
@@ -175,6 +338,8 @@ class DeliveryWorker:
         channel = kwargs.get("channel") or kwargs.get("users") or "-"
         if self.client is None:
             raise Permanent(f"{method}: the {self.lane} lane has no Slack client")
+        if self.pacer is not None and not self.pacer.acquire(method, channel):
+            raise RetryLater(0, f"{method}: stopping", maybe_sent=False, counts=False)
         try:
             return getattr(self.client, method)(
                 **{k: v for k, v in kwargs.items() if v is not None}
@@ -184,9 +349,12 @@ class DeliveryWorker:
             error = str(exc.response.get("error") or f"http_{status}")
             if status == 429 or error == "ratelimited":
                 delay = float(exc.response.headers.get("Retry-After", 1) or 1)
-                self.blocked_until[channel] = time.monotonic() + delay
                 raise RetryLater(
-                    delay, f"{method}: rate limited for {delay:g}s", maybe_sent=False, counts=False
+                    delay,
+                    f"{method}: rate limited for {delay:g}s",
+                    maybe_sent=False,
+                    counts=False,
+                    pause=delay,
                 ) from exc
             if status < 500 and error in PERMANENT:
                 raise Permanent(f"{method}: {error}") from exc
@@ -209,15 +377,17 @@ class DeliveryWorker:
         until = self.blocked_until.get(channel)
         return until is not None and time.monotonic() < until
 
-    def _retry(self, row: Outbox, retry: RetryLater) -> None:
+    def _retry(self, row: Outbox, retry: RetryLater, route: str) -> bool:
+        """Reschedule the row; True when its route must wait for it (nothing overtakes a
+        row that failed or was rate limited; a row waiting for another is passed)."""
         now = self.clock()
         delay = self.policy.delay(row, retry, now)
         if delay is None:
             self._fail(row, f"{self.policy.gave_up(row)}: {retry.error}")
-            return
+            return False
+        holds_route = bool(retry.pause) or (retry.counts and self.lane == LANE_SLACK)
         if retry.pause and self.lane != LANE_SLACK:
-            key = row.destination or "-"
-            self.blocked_until[key] = time.monotonic() + min(retry.pause, delay)
+            self.blocked_until[route] = time.monotonic() + min(retry.pause, delay)
         with unit_of_work(self.engine) as session:
             if not retry.counts:
                 row.attempts = max(row.attempts - 1, 0)
@@ -229,6 +399,9 @@ class DeliveryWorker:
                 session=session,
                 maybe_sent=retry.maybe_sent,
             )
+            if holds_route and self.lane == LANE_SLACK:
+                until = now + timedelta(seconds=delay)
+                pacing.block(self._pacing_row(route), until, session=session)
         log.warning(
             "outbox lane=%s row=%s handoff=%s retry in %.1fs: %s",
             self.lane,
@@ -237,6 +410,7 @@ class DeliveryWorker:
             delay,
             retry.error,
         )
+        return holds_route
 
     def _fail(self, row: Outbox, error: str) -> None:
         now = self.clock()

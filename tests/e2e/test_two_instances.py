@@ -95,6 +95,7 @@ def start(name: str, tmp_path: Path, slack: Sandbox, database_url: str) -> Insta
         "HANDSHAKE_INTAKE_TOKEN": INTAKE_TOKEN,
         "HANDSHAKE_PORT": str(port),
         "HANDSHAKE_TICK_SECONDS": "1",
+        "HANDSHAKE_SLACK_PACING": "false",  # 80 posts to one channel in seconds: unlimited
         "PYTHONPATH": str(ROOT),
     }
     env.pop("SLACK_APP_TOKEN", None)

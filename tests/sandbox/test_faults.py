@@ -113,3 +113,19 @@ def test_state_endpoint_dumps_the_workspace(sandbox: Sandbox, client: WebClient)
     [dm] = [c for c in dump["channels"] if c["is_im"]]
     assert dm["user"] == ANA and [m["text"] for m in dm["messages"]] == ["hello"]
     assert dump["calls"][-1]["method"] == "chat.postMessage"
+
+
+def test_latency_over_http_control_endpoint(sandbox: Sandbox, client: WebClient) -> None:
+    """Slack's own latency, played on every Web API call; bad values are refused."""
+    url = sandbox.url + "/_sandbox/faults"
+    assert httpx.post(url, json={"latency": 0.6}).json() == {"ok": True}
+    assert sandbox.state.latency == 0.6
+    client_in_a_hurry = WebClient(token=TOKEN, base_url=sandbox.api_url, timeout=0.3)
+    with pytest.raises(OSError):  # the answer comes later than the client waits
+        client_in_a_hurry.auth_test()
+    refused = httpx.post(url, json={"latency": -1})
+    assert refused.status_code == 400 and "latency" in refused.json()["error"]
+    assert httpx.post(url, json={"latency": 0}).json() == {"ok": True}
+    assert client.auth_test()["ok"]
+    sandbox.state.reset()
+    assert sandbox.state.latency == 0.0

@@ -11,7 +11,7 @@ from bot.delivery.protocol import Delivery, Job
 from bot.services.cards import load_card_context
 from bot.views.lead_card import build_lead_card
 from storage import outbox
-from storage.db import unit_of_work
+from storage.db import read_only, unit_of_work
 from storage.events import log_event
 from storage.handoffs import set_card
 from storage.models import Outbox
@@ -26,8 +26,9 @@ def post_card(worker: Delivery, row: Outbox) -> None:
         channel = handoff.owner_id  # a DM: Slack opens it from the user ID
     else:
         channel = worker.config.handoff_channel
-    with unit_of_work(worker.engine) as session:
+    with read_only(worker.engine) as session:  # never waits for SQLite's write lock
         ctx = load_card_context(handoff.id or 0, session=session, config=worker.config)
+        session.expunge_all()  # kept as read, not expired by the read's rollback
     if ctx is None:
         raise Permanent(f"hand-off {row.handoff_id} has no lead")
     message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]

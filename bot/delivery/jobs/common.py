@@ -8,7 +8,7 @@ from typing import Any
 from bot.delivery.errors import Permanent, RetryLater
 from bot.delivery.protocol import Delivery
 from storage import outbox
-from storage.db import unit_of_work
+from storage.db import read_only, unit_of_work
 from storage.handoffs import get_handoff
 from storage.models import Handoff, Outbox
 
@@ -16,8 +16,9 @@ log = logging.getLogger("handshake.delivery")
 
 
 def handoff_of(worker: Delivery, row: Outbox) -> Handoff:
-    with unit_of_work(worker.engine) as session:
+    with read_only(worker.engine) as session:  # never waits for SQLite's write lock
         handoff = get_handoff(row.handoff_id or 0, session=session)
+        session.expunge_all()  # kept as read, not expired by the read's rollback
     if handoff is None:
         raise Permanent(f"hand-off {row.handoff_id} does not exist")
     return handoff

@@ -114,7 +114,9 @@ def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
         with pytest.raises(Crash):
             crashing.run_once()
     assert [r.status for r in rows(bot)][:1] == [OUT_SENDING]
-    assert successful_posts(bot) == 1
+    # Routes go in parallel: the channel's card may have been in flight too.
+    in_flight = [r for r in rows(bot) if r.status == OUT_SENDING]
+    assert successful_posts(bot) == len(in_flight) >= 1
 
     clock.advance(minutes=5)  # past the lease
     restarted = build_worker(
