@@ -17,7 +17,8 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from bot.intake.service import IntakeResult, ingest, ingest_in
+from bot.intake.batch import ingest_batch
+from bot.intake.service import IntakeResult, ingest
 from bot.intake.validate import LeadInput
 from bot.runtime import Runtime
 from storage.db import unit_of_work
@@ -90,7 +91,7 @@ class IntakeWriter:
                 return
 
     def _write(self, batch: list[_Pending]) -> None:
-        if len(batch) == 1 or not self._write_together(batch):
+        if not self._write_together(batch):
             for pending in batch:
                 self._write_alone(pending)
         if any(p.answer.result().body.get("status") == "routed" for p in _answered(batch)):
@@ -102,10 +103,8 @@ class IntakeWriter:
         now = runtime.clock()
         try:
             with unit_of_work(runtime.engine) as session:
-                results = [
-                    ingest_in(p.lead, session=session, config=runtime.config, now=now)
-                    for p in batch
-                ]
+                leads = [p.lead for p in batch]
+                results = ingest_batch(leads, session=session, config=runtime.config, now=now)
         except Exception as exc:
             log.warning("intake batch of %d rolled back, writing each alone: %s", len(batch), exc)
             return False
