@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Table, func, insert, select, tuple_, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, tuple_, update
 from sqlmodel import Session, SQLModel
 
 from storage.models import Event, Handoff, Lead, Outbox, Person, RoutingCursor, Timer
@@ -45,10 +45,13 @@ def known_leads(keys: Collection[tuple[str, str]], *, session: Session) -> set[t
     """Which of these (source, external_id) are stored already."""
     if not keys:
         return set()
-    query = select(LEAD.c.source, LEAD.c.external_id).where(
-        tuple_(LEAD.c.source, LEAD.c.external_id).in_(list(keys))
-    )
-    return {(source, external_id) for source, external_id in session.connection().execute(query)}
+    rows = session.connection().execute(_KNOWN, {"keys": list(keys)})
+    return {(source, external_id) for source, external_id in rows}
+
+
+_KNOWN = select(LEAD.c.source, LEAD.c.external_id).where(
+    tuple_(LEAD.c.source, LEAD.c.external_id).in_(bindparam("keys", expanding=True))
+)
 
 
 @dataclass(frozen=True)
@@ -67,19 +70,12 @@ class PersonRow:
 def people(*, session: Session) -> list[PersonRow]:
     """Everyone, active or not, in roster order (routing takes the active ones; a hand-off's
     calendar, anyone's time zone)."""
-    c = PERSON.c
-    query = select(
-        c.slack_id,
-        c.email,
-        c.role,
-        c.team,
-        c.position,
-        c.active,
-        c.tz,
-        c.away_until,
-        c.capacity_per_day,
-    ).order_by(c.position)
-    return [PersonRow(*row) for row in session.connection().execute(query)]
+    return [PersonRow(*row) for row in session.connection().execute(_PEOPLE)]
+
+
+_PEOPLE = select(
+    *(PERSON.c[name] for name in PersonRow.__dataclass_fields__),
+).order_by(PERSON.c.position)
 
 
 def lock_cursors(
@@ -89,13 +85,15 @@ def lock_cursors(
     missing one is absent from the answer (`save_cursors` creates it)."""
     if not keys:
         return {}
-    c = CURSOR.c
-    query = (
-        select(c.team, c.role, c.last_slack_id)
-        .where(tuple_(c.team, c.role).in_(list(keys)))
-        .with_for_update()
-    )
-    return {(team, role): last for team, role, last in session.connection().execute(query)}
+    rows = session.connection().execute(_CURSORS, {"keys": list(keys)})
+    return {(team, role): last for team, role, last in rows}
+
+
+_CURSORS = (
+    select(CURSOR.c.team, CURSOR.c.role, CURSOR.c.last_slack_id)
+    .where(tuple_(CURSOR.c.team, CURSOR.c.role).in_(bindparam("keys", expanding=True)))
+    .with_for_update()
+)
 
 
 def save_cursors(
@@ -136,6 +134,11 @@ def latest_handoffs_by_domain(
     that domain: `storage.leads.account_owner` for many domains at once."""
     if not domains:
         return {}
+    rows = session.connection().execute(_LATEST_BY_DOMAIN, {"domains": list(domains)})
+    return {domain: LatestHandoff(owner, created, hid) for domain, owner, created, hid in rows}
+
+
+def _latest_by_domain() -> Select[Any]:
     ranked = (
         select(
             LEAD.c.company_domain,
@@ -150,22 +153,21 @@ def latest_handoffs_by_domain(
             .label("rank"),
         )
         .join(LEAD, LEAD.c.id == HANDOFF.c.lead_id)
-        .where(LEAD.c.company_domain.in_(list(domains)))
+        .where(LEAD.c.company_domain.in_(bindparam("domains", expanding=True)))
         .subquery()
     )
-    query = select(ranked.c.company_domain, ranked.c.owner_id, ranked.c.created_at, ranked.c.id)
-    query = query.where(ranked.c.rank == 1)
-    return {
-        domain: LatestHandoff(owner, created, hid)
-        for domain, owner, created, hid in session.connection().execute(query)
-    }
+    return select(
+        ranked.c.company_domain, ranked.c.owner_id, ranked.c.created_at, ranked.c.id
+    ).where(ranked.c.rank == 1)
+
+
+_LATEST_BY_DOMAIN = _latest_by_domain()
 
 
 def insert_leads(rows: Sequence[dict[str, Any]], *, session: Session) -> dict[tuple[str, str], int]:
     """Insert new lead rows (all in one statement where the driver allows); their ids by
     (source, external_id)."""
-    stmt = insert(LEAD).returning(LEAD.c.id, LEAD.c.source, LEAD.c.external_id)
-    result = session.connection().execute(stmt, list(rows))
+    result = session.connection().execute(_INSERT_LEADS, list(rows))
     return {(source, external_id): lead_id for lead_id, source, external_id in result}
 
 
@@ -173,9 +175,12 @@ def insert_handoffs(rows: Sequence[dict[str, Any]], *, session: Session) -> dict
     """Insert new hand-offs, at most one per lead; their ids by lead id."""
     if not rows:
         return {}
-    stmt = insert(HANDOFF).returning(HANDOFF.c.id, HANDOFF.c.lead_id)
-    result = session.connection().execute(stmt, list(rows))
+    result = session.connection().execute(_INSERT_HANDOFFS, list(rows))
     return {lead_id: handoff_id for handoff_id, lead_id in result}
+
+
+_INSERT_LEADS = insert(LEAD).returning(LEAD.c.id, LEAD.c.source, LEAD.c.external_id)
+_INSERT_HANDOFFS = insert(HANDOFF).returning(HANDOFF.c.id, HANDOFF.c.lead_id)
 
 
 def insert_rows(table: Table, rows: Iterable[dict[str, Any]], *, session: Session) -> None:
