@@ -13,20 +13,16 @@ batch) goes through `ingest_in` itself, in order, between the runs.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.domain.calendar import WorkCalendar, calendar_for
 from bot.domain.qualify import qualify
-from bot.domain.routing import Rep, RouteRequest, route
-from bot.domain.sla import deadlines, select_sla
+from bot.intake.batch_routing import Routed, RoutingState
 from bot.intake.service import IntakeResult, ingest_in
 from bot.intake.validate import LeadInput
 from bot.services.outgoing import outgoing_rows
@@ -43,7 +39,6 @@ from storage.models import (
     Lead,
 )
 from storage.outbox import CARDS, POST_CARD, outbox_values
-from storage.people import handoff_counts_since
 
 ACTOR = "intake"
 
@@ -69,23 +64,6 @@ def ingest_batch(
 
 
 @dataclass
-class _Routed:
-    """What one routed lead of a run needs written."""
-
-    key: tuple[str, str]
-    owner: str
-    rule: str
-    team: str
-    notes: tuple[str, ...]
-    signals: list[str]
-    due_at: datetime  # the reminder: the hand-off's deadline
-    escalate_at: datetime
-    reassign_at: datetime
-    tier: str | None
-    manager: str | None
-
-
-@dataclass
 class _Nurtured:
     key: tuple[str, str]
     reason: str
@@ -100,13 +78,13 @@ def _new_leads(
     session.flush()  # the ORM's work so far, for the queries below to see
     rows = [_lead_row(data, now) for data in run]
     verdicts = [qualify(row, config.contract) for row in rows]
-    state = _RoutingState.load(
+    state = RoutingState.load(
         [row for row, v in zip(rows, verdicts, strict=True) if v.qualified],
         session=session,
         config=config,
         now=now,
     )
-    outcomes: list[_Routed | _Nurtured] = []
+    outcomes: list[Routed | _Nurtured] = []
     for row, verdict in zip(rows, verdicts, strict=True):
         key = (row["source"], row["external_id"])
         if not verdict.qualified:
@@ -116,7 +94,7 @@ def _new_leads(
             row["status"] = LEAD_ROUTED
             outcomes.append(state.route(row, list(verdict.signals)))
     ids = store.insert_leads(rows, session=session)
-    routed = [o for o in outcomes if isinstance(o, _Routed)]
+    routed = [o for o in outcomes if isinstance(o, Routed)]
     handoff_ids = store.insert_handoffs(
         [_handoff_row(o, ids[o.key], config, now) for o in routed], session=session
     )
@@ -128,7 +106,7 @@ def _new_leads(
 
 def _write_the_rest(
     rows: list[dict[str, Any]],
-    outcomes: list[_Routed | _Nurtured],
+    outcomes: list[Routed | _Nurtured],
     ids: dict[tuple[str, str], int],
     handoff_ids: dict[int, int],
     session: Session,
@@ -220,7 +198,7 @@ def _lead_row(data: LeadInput, now: datetime) -> dict[str, Any]:
 
 
 def _handoff_row(
-    routed: _Routed, lead_id: int, config: HandshakeConfig, now: datetime
+    routed: Routed, lead_id: int, config: HandshakeConfig, now: datetime
 ) -> dict[str, Any]:
     return {
         **store.HANDOFF_DEFAULTS,
@@ -238,7 +216,7 @@ def _handoff_row(
     }
 
 
-def _timer_rows(routed: _Routed, handoff_id: int, now: datetime) -> list[dict[str, Any]]:
+def _timer_rows(routed: Routed, handoff_id: int, now: datetime) -> list[dict[str, Any]]:
     """`sla_clock.start_clock`'s timers."""
 
     def timer(kind: str, due: datetime, recipient: str | None) -> dict[str, Any]:
@@ -270,130 +248,3 @@ def _outgoing(
     return outgoing_rows(
         event_type, config=config, now=now, lead=lead_obj, handoff=handoff_obj, extra=extra
     )
-
-
-class _RoutingState:
-    """The roster, today's counts, the cursors and the account owners a run routes against,
-    kept up to date as the run's leads are routed."""
-
-    def __init__(
-        self,
-        config: HandshakeConfig,
-        now: datetime,
-        reps: list[Rep],
-        tz_of: dict[str, str | None],
-        cursors: dict[tuple[str, str], str | None],
-        accounts: dict[str, store.LatestHandoff],
-    ) -> None:
-        self.config, self.now = config, now
-        self.reps = reps
-        self.tz_of = tz_of
-        self.before = dict(cursors)
-        self.cursors = cursors
-        self.accounts: dict[str, tuple[datetime | None, str]] = {
-            domain: (latest.created_at, latest.owner_id) for domain, latest in accounts.items()
-        }
-        self.calendars: dict[str, WorkCalendar] = {}
-
-    @classmethod
-    def load(
-        cls,
-        rows: list[dict[str, Any]],
-        *,
-        session: Session,
-        config: HandshakeConfig,
-        now: datetime,
-    ) -> _RoutingState:
-        if not rows:
-            return cls(config, now, [], {}, {}, {})
-        people = store.people(session=session)
-        active = [p for p in people if p.active]
-        local = now.astimezone(ZoneInfo(config.timezone))
-        day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        capped = [p.slack_id for p in active if p.capacity_per_day is not None]
-        counts = handoff_counts_since(day_start, session=session, owners=capped)
-        reps = [
-            Rep(
-                slack_id=p.slack_id,
-                email=p.email,
-                role=p.role,
-                team=p.team,
-                position=p.position,
-                away_until=p.away_until,
-                capacity_per_day=p.capacity_per_day,
-                assigned_today=counts.get(p.slack_id, 0),
-            )
-            for p in active
-        ]
-        role = config.routing.first_line
-        teams = {(config.team_for_country(row["country"]).name, role) for row in rows}
-        cursors = store.lock_cursors(teams, session=session)
-        domains = {row["company_domain"].lower() for row in rows if row["company_domain"]}
-        accounts = store.latest_handoffs_by_domain(domains, session=session)
-        tz_of = {p.slack_id: p.tz for p in people}
-        return cls(config, now, reps, tz_of, cursors, accounts)
-
-    def route(self, row: dict[str, Any], signals: list[str]) -> _Routed:
-        """`services.assign.assign` for a new lead, against the run's state."""
-        config, now = self.config, self.now
-        team = config.team_for_country(row["country"])
-        role = config.routing.first_line
-        domain = row["company_domain"]
-        account = self.accounts.get(domain.lower()) if domain else None
-        cursor_key = (team.name, role)
-        decision = route(
-            RouteRequest(
-                owner_email=row["owner_email"],
-                team=team.name,
-                team_manager=team.manager,
-                first_line_role=role,
-                account_owner=account[1] if account else None,
-                cursor=self.cursors.get(cursor_key),
-                exclude=frozenset(),
-            ),
-            self.reps,
-            now.date(),
-        )
-        self.cursors[cursor_key] = decision.cursor
-        self._assigned(decision.owner)
-        if domain and not self._later_than_now(self.accounts.get(domain)):
-            self.accounts[domain] = (None, decision.owner)  # this run's: created now, newest id
-        times = select_sla(config.sla, row)
-        calendar = self._calendar(decision.owner)
-        due = deadlines(now, times, calendar, calendar)
-        return _Routed(
-            key=(row["source"], row["external_id"]),
-            owner=decision.owner,
-            rule=decision.rule,
-            team=decision.team,
-            notes=decision.notes,
-            signals=signals,
-            due_at=due.remind,
-            escalate_at=due.escalate,
-            reassign_at=due.reassign,
-            tier=times.tier,
-            manager=config.manager_of(decision.owner),
-        )
-
-    def save(self, *, session: Session) -> None:
-        store.save_cursors(self.cursors, self.before, session=session)
-
-    def _assigned(self, owner: str) -> None:
-        """One more hand-off today for `owner` (only a daily cap counts them)."""
-        for i, rep in enumerate(self.reps):
-            if rep.slack_id == owner and rep.capacity_per_day is not None:
-                self.reps[i] = dataclasses.replace(rep, assigned_today=rep.assigned_today + 1)
-
-    def _later_than_now(self, latest: tuple[datetime | None, str] | None) -> bool:
-        """A stored hand-off created after `now` (a clock set back) stays the latest."""
-        if latest is None or latest[0] is None:
-            return False
-        created = latest[0]
-        if created.tzinfo is None:
-            return created > self.now.astimezone(UTC).replace(tzinfo=None)
-        return created > self.now
-
-    def _calendar(self, slack_id: str) -> WorkCalendar:
-        if slack_id not in self.calendars:
-            self.calendars[slack_id] = calendar_for(self.config, self.tz_of.get(slack_id))
-        return self.calendars[slack_id]
