@@ -14,10 +14,12 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from bot.intake.service import IntakeResult, ingest, ingest_in
+from bot.intake.batch import ingest_batch
+from bot.intake.service import IntakeResult, ingest
 from bot.intake.validate import LeadInput
 from bot.runtime import Runtime
 from storage.db import unit_of_work
@@ -25,6 +27,11 @@ from storage.db import unit_of_work
 log = logging.getLogger("handshake.intake")
 
 MAX_BATCH = 64
+# At most one wake of the delivery lanes per this many seconds: a wake starts a pass over
+# every due row, and under load a batch commits every few milliseconds. The first commit
+# after a quiet spell wakes them at once; the others within the interval share one wake,
+# sent when the interval is over (or when the queue runs dry), never dropped.
+WAKE_EVERY = 0.05
 
 
 @dataclass
@@ -36,9 +43,14 @@ class _Pending:
 class IntakeWriter:
     """The single writer of one server's intake. `submit` from any thread."""
 
-    def __init__(self, runtime: Runtime, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, runtime: Runtime, *, max_batch: int = MAX_BATCH, wake_every: float = WAKE_EVERY
+    ) -> None:
         self.runtime = runtime
         self.max_batch = max_batch
+        self.wake_every = wake_every
+        self._woken_at = -wake_every  # time.monotonic() of the last wake
+        self._wake_owed = False
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -71,8 +83,9 @@ class IntakeWriter:
 
     def _run(self) -> None:
         while True:
-            first = self._queue.get()
+            first = self._next()
             if first is None:
+                self._wake(force=True)
                 return
             batch = [first]
             stop = False
@@ -87,14 +100,41 @@ class IntakeWriter:
                 batch.append(item)
             self._write(batch)
             if stop:
+                self._wake(force=True)
                 return
 
+    def _next(self) -> _Pending | None:
+        """The next lead; a wake that is owed is sent once its interval is over, even when
+        no lead comes."""
+        while self._wake_owed:
+            left = self._woken_at + self.wake_every - time.monotonic()
+            if left <= 0:
+                self._wake(force=True)
+                break
+            try:
+                return self._queue.get(timeout=left)
+            except queue.Empty:
+                self._wake(force=True)
+        return self._queue.get()
+
+    def _wake(self, *, force: bool = False) -> None:
+        """Wake the delivery lanes if a committed lead is owed a wake and the last one is
+        `wake_every` old (or at once with `force`)."""
+        if not self._wake_owed:
+            return
+        now = time.monotonic()
+        if force or now - self._woken_at >= self.wake_every:
+            self._wake_owed = False
+            self._woken_at = now
+            self.runtime.wake()
+
     def _write(self, batch: list[_Pending]) -> None:
-        if len(batch) == 1 or not self._write_together(batch):
+        if not self._write_together(batch):
             for pending in batch:
                 self._write_alone(pending)
         if any(p.answer.result().body.get("status") == "routed" for p in _answered(batch)):
-            self.runtime.wake()
+            self._wake_owed = True
+            self._wake()
 
     def _write_together(self, batch: list[_Pending]) -> bool:
         """All of `batch` in one transaction; False (nothing kept) if any of it failed."""
@@ -102,10 +142,8 @@ class IntakeWriter:
         now = runtime.clock()
         try:
             with unit_of_work(runtime.engine) as session:
-                results = [
-                    ingest_in(p.lead, session=session, config=runtime.config, now=now)
-                    for p in batch
-                ]
+                leads = [p.lead for p in batch]
+                results = ingest_batch(leads, session=session, config=runtime.config, now=now)
         except Exception as exc:
             log.warning("intake batch of %d rolled back, writing each alone: %s", len(batch), exc)
             return False

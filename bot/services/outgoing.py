@@ -23,7 +23,7 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.integrations.events import body_text, event_body
 from storage import outbox
-from storage.models import LANE_CRM, LANE_WEBHOOK, Handoff, Lead
+from storage.models import LANE_CRM, LANE_WEBHOOK, Handoff, Lead, Outbox
 
 WEBHOOK = "webhook"
 CRM_NAMES = ("hubspot", "salesforce")
@@ -63,11 +63,41 @@ def emit(
     extra: dict[str, Any] | None = None,
 ) -> int:
     """Queue `event_type` for its webhooks and CRMs; returns how many rows were queued."""
+    if not any(w.wants(event_type) for w in config.webhooks) and not crm_destinations(
+        config, event_type, lead.source
+    ):
+        return 0
+    session.flush()  # ids (lead, hand-off) for the snapshot
+    rows = outgoing_rows(
+        event_type,
+        config=config,
+        now=now,
+        lead=lead,
+        handoff=handoff,
+        decision=decision,
+        extra=extra,
+    )
+    for row in rows:
+        session.add(Outbox(**row))
+    return len(rows)
+
+
+def outgoing_rows(
+    event_type: str,
+    *,
+    config: HandshakeConfig,
+    now: datetime,
+    lead: Lead,
+    handoff: Handoff | None = None,
+    decision: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The outbox rows (`outbox.outbox_values`) that queue `event_type` for its webhooks
+    and CRMs, in order; `lead` and `handoff` carry their ids. For `emit`, or a bulk insert."""
     hooks = [w for w in config.webhooks if w.wants(event_type)]
     crms = crm_destinations(config, event_type, lead.source)
     if not hooks and not crms:
-        return 0
-    session.flush()  # ids (lead, hand-off) for the snapshot
+        return []
     body = event_body(
         event_type,
         config=config,
@@ -79,18 +109,24 @@ def emit(
     )
     text = body_text(body)
     where: dict[str, Any] = {
-        "session": session,
         "now": now,
         "handoff_id": handoff.id if handoff is not None else None,
         "lead_id": lead.id,
     }
     webhook_id = f"msg_{uuid.uuid4().hex}"
+    rows = []
     for hook in hooks:
         payload = {"webhook_id": webhook_id, "event": event_type, "json": text}
-        outbox.enqueue(
-            WEBHOOK, WEBHOOK, lane=LANE_WEBHOOK, destination=hook.url, payload=payload, **where
+        rows.append(
+            outbox.outbox_values(
+                WEBHOOK, WEBHOOK, lane=LANE_WEBHOOK, destination=hook.url, payload=payload, **where
+            )
         )
     for name in crms:
         payload = {"event": event_type, "body": json.loads(text)}
-        outbox.enqueue(name, name, lane=LANE_CRM, destination=name, payload=payload, **where)
-    return len(hooks) + len(crms)
+        rows.append(
+            outbox.outbox_values(
+                name, name, lane=LANE_CRM, destination=name, payload=payload, **where
+            )
+        )
+    return rows

@@ -10,10 +10,12 @@ are then written together.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import Engine, event, func, select, text
@@ -152,3 +154,24 @@ def test_concurrent_requests_for_one_lead_over_http_get_one_202(bot):
     assert {a.json()["id"] for a in answers} == {answers[0].json()["id"]}
     assert {a.json()["status"] for a in answers if a.status_code == 200} == {"duplicate"}
     assert count(bot.runtime.engine, Lead) == 1
+
+
+@SQLITE
+def test_the_delivery_lanes_are_woken_once_per_interval_under_load_and_never_left_asleep(runtime):
+    wakes: list[float] = []
+    runtime.wake = lambda: wakes.append(time.monotonic())
+    writer = IntakeWriter(runtime, wake_every=0.5)
+    try:
+        assert writer.submit(lead()).result(timeout=30).body["status"] == "routed"
+        wait_for(lambda: len(wakes) == 1)  # a lone lead wakes them at once
+        answered: list[float] = []
+        answers = [writer.submit(lead()) for _ in range(40)]
+        for answer in answers:
+            answer.add_done_callback(lambda _: answered.append(time.monotonic()))
+        assert all(a.result(timeout=30).body["status"] == "routed" for a in answers)
+        # the last commit is followed by a wake, once the interval is over
+        wait_for(lambda: wakes[-1] >= max(answered))
+        gaps = [later - earlier for earlier, later in pairwise(wakes)]
+        assert gaps and min(gaps) >= 0.5  # the burst's commits shared their wakes
+    finally:
+        writer.close()
