@@ -2,31 +2,41 @@
 
     python bench/click_ack.py [--clicks 200] [--concurrency 16] [--cards 500] [--rounds 1]
 
-One process: the stand-in Slack (no rate limit, so the delivery worker writes as fast as
-it can), `handshake serve`'s HTTP app and delivery threads on a fresh SQLite file, and a
-baseline: a bare Bolt app whose Accept listener only acks, behind the same HTTP glue
-(`bot/api/slack.py`'s route, uvicorn). Before the clicks, `--clicks` leads are routed and
-their cards delivered (the hand-offs to accept).
+Processes, as in production where Slack is elsewhere: this one plays Slack (the stand-in
+Slack, no rate limit, so the delivery worker writes as fast as it can); `handshake serve`
+runs in a child process on a fresh SQLite file (HTTP app, Bolt listeners, delivery
+threads, scheduler); the baseline, a bare Bolt app whose Accept listener only acks behind
+the same HTTP glue (`bot/api/slack.py`'s route, uvicorn), runs in another; the clicks
+are sent from a third, so the clients' timing shares no interpreter with Slack's work.
 
-Each round has two phases, baseline first. A phase queues `--cards` more leads (two card
-posts each) for the delivery worker, then `--clicks` owners click Accept on their card,
-`--concurrency` at a time, as the sandbox peer sends them (signed block_actions with a
-trigger_id and a response_url). The ack latency is the HTTP response time
-(`httpx.Response.elapsed`). Target: Handshake's p99 at most 1.5x the baseline's.
+Before the clicks, `--clicks` leads go through intake and their cards are delivered
+(the hand-offs to accept). Each round has two phases, baseline first. A phase posts
+`--cards` more leads to intake (two card posts each, for the delivery worker), then
+`--clicks` owners click Accept on their card, `--concurrency` at a time: signed
+block_actions bodies as the sandbox peer builds them (trigger_id, response_url), signed
+when sent. The ack latency is the HTTP response time (`httpx.Response.elapsed`). Target:
+Handshake's p99 at most 1.5x the baseline's.
 
 Afterwards it checks that every click was recorded exactly once (one `accepted` event per
-hand-off) and says how many cards were still waiting when the last click was answered
-(the load must outlast the clicks). `main()` returns the figures as a dict.
+hand-off) and says how many cards were still queued when the last click was answered (the
+load must outlast the clicks). `main()` returns the figures as a dict.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import signal
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,36 +44,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from slack_bolt import Ack, App  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
-from starlette.applications import Starlette  # noqa: E402
-from starlette.routing import Route  # noqa: E402
+import httpx  # noqa: E402
+import yaml  # noqa: E402
+from sqlalchemy import Engine, func, select  # noqa: E402
 
 from bench import _common as common  # noqa: E402
 from bot import ids  # noqa: E402
-from bot.api.slack import slack_endpoint  # noqa: E402
 from bot.config import parse_config  # noqa: E402
-from bot.intake.service import ingest_in  # noqa: E402
-from bot.intake.validate import validate_lead  # noqa: E402
-from bot.server import Service, build_service, prepare_database  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from sandbox import Sandbox, SlackPeer, start_server  # noqa: E402
-from storage.db import unit_of_work  # noqa: E402
+from bot.server import prepare_database  # noqa: E402
+from sandbox import Sandbox, SlackPeer, payloads  # noqa: E402
+from storage.db import read_only  # noqa: E402
 from storage.models import OUT_PENDING, Event, Handoff, Outbox  # noqa: E402
 from tests import factories as f  # noqa: E402
 
 BOT_TOKEN = "xoxb-bench-token"
 SIGNING_SECRET = "bench-signing-secret"
+INTAKE_TOKEN = "bench-intake-token"
 TARGET = 1.5
-
-
-@dataclass(frozen=True)
-class Target:
-    handoff_id: int
-    owner: str
-    channel: str
-    ts: str
 
 
 @dataclass
@@ -73,23 +70,31 @@ class Phase:
     statuses: list[int]
     cards_left: int  # outbox rows still pending when the last click was answered
 
-    def pct(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
     @property
     def p50(self) -> float:
         return statistics.median(self.latencies) * 1000
 
     @property
     def p99(self) -> float:
-        return self.pct(0.99)
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000
 
 
-def bare_bolt(client: WebClient) -> Starlette:
-    """The baseline: Bolt, the same HTTP glue, a listener that only acks."""
+# -- the child processes -------------------------------------------------------------------
+
+
+def serve_baseline(port: int, api_url: str) -> None:
+    """The baseline: Bolt, the same HTTP glue, an Accept listener that only acks."""
+    import uvicorn
+    from slack_bolt import Ack, App
+    from slack_sdk import WebClient
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from bot.api.slack import slack_endpoint
+
     app = App(
-        client=client,
+        client=WebClient(token=BOT_TOKEN, base_url=api_url, timeout=10),
         signing_secret=SIGNING_SECRET,
         token_verification_enabled=False,
         listener_executor=ThreadPoolExecutor(max_workers=8),
@@ -99,37 +104,45 @@ def bare_bolt(client: WebClient) -> Starlette:
     def accept(ack: Ack) -> None:
         ack()
 
-    return Starlette(routes=[Route("/slack/events", slack_endpoint(app), methods=["POST"])])
+    http = Starlette(routes=[Route("/slack/events", slack_endpoint(app), methods=["POST"])])
+    uvicorn.run(http, host="127.0.0.1", port=port, log_level="warning")
 
 
-def workspace(slack: Sandbox) -> None:
-    for person in f.PEOPLE:
-        slack.state.add_user(
-            person["slack_id"], person["name"].split()[0].lower(), real_name=person["name"]
-        )
-    slack.state.add_channel(f.CHANNEL, "lead-handoff")
+def fire(clicks_file: str, url: str, concurrency: int) -> None:
+    """Send the clicks in `clicks_file` (body, content type) to `url`, signed when sent;
+    print each one's (seconds, status) as JSON."""
+    clicks = json.loads(Path(clicks_file).read_text())
+
+    def one(click: list[str]) -> tuple[float, int]:
+        body, content_type = click
+        headers = {"Content-Type": content_type}
+        headers.update(payloads.sign(SIGNING_SECRET, body, int(time.time())))
+        r = httpx.post(url, content=body, headers=headers, timeout=30)
+        return r.elapsed.total_seconds(), r.status_code
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        print(json.dumps(list(pool.map(one, clicks))))
 
 
-def queue_leads(service: Service, count: int) -> list[int]:
-    """`count` new leads through intake's own transaction work, 100 a commit; lead ids."""
-    runtime, ids_ = service.runtime, list[int]()
-    for start in range(0, count, 100):
-        with unit_of_work(runtime.engine) as session:
-            for _ in range(min(100, count - start)):
-                lead_input, errors = validate_lead(f.lead_body())
-                assert lead_input is not None, errors
-                result = ingest_in(
-                    lead_input, session=session, config=runtime.config, now=runtime.clock()
-                )
-                ids_.append(int(result.body["id"]))  # type: ignore[call-overload]
-    service.wake()
-    return ids_
+# -- this process: Slack, the database file, the phases ---------------------------------------
 
 
-def pending_cards(service: Service) -> int:
-    with unit_of_work(service.runtime.engine) as session:
-        query = select(func.count()).select_from(Outbox).where(Outbox.status == OUT_PENDING)
-        return int(session.execute(query).scalar_one())
+class CapturingPeer(SlackPeer):
+    """The sandbox peer, keeping each request it builds instead of sending it."""
+
+    def __init__(self, state: Any) -> None:
+        super().__init__(state, "http://unused", SIGNING_SECRET)
+        self.built: list[tuple[str, str]] = []
+
+    def post(self, body: str, content_type: str, **_: Any) -> Any:  # type: ignore[override]
+        self.built.append((body, content_type))
+        return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def wait_for(probe: Callable[[], bool], seconds: float, what: str) -> None:
@@ -140,32 +153,63 @@ def wait_for(probe: Callable[[], bool], seconds: float, what: str) -> None:
         time.sleep(0.2)
 
 
-def targets_for(service: Service, count: int) -> list[Target]:
-    queue_leads(service, count)
-    wait_for(lambda: pending_cards(service) == 0, 300, "the target cards to be posted")
-    with unit_of_work(service.runtime.engine) as session:
-        rows = session.execute(select(Handoff).order_by(Handoff.id)).scalars().all()
-    return [Target(h.id, h.owner_id, h.owner_channel, h.owner_ts) for h in rows]  # type: ignore[arg-type]
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code < 500
+    except httpx.HTTPError:
+        return False
 
 
-def click_all(
-    peer: SlackPeer, service: Service, targets: list[Target], concurrency: int, name: str
-) -> Phase:
-    def one(t: Target) -> tuple[float, int]:
-        r = peer.click(
-            t.owner, ids.ACCEPT, str(t.handoff_id), message_channel=t.channel, message_ts=t.ts
+@contextmanager
+def child(args: list[str], env: dict[str, str], health: str) -> Iterator[None]:
+    quiet = None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL
+    command = [sys.executable, *args]
+    if os.environ.get("BENCH_PROFILE") and "serve" in args:  # py-spy: see bench/README.md
+        command = ["py-spy", "record", "-r", "200", "--threads", "-f", "raw", "-o"]
+        command += [os.environ["BENCH_PROFILE"], "--", sys.executable, *args]
+    proc = subprocess.Popen(command, env={**os.environ, **env}, stdout=quiet, stderr=quiet)
+    try:
+        wait_for(lambda: answers(health), 60, " ".join(args))
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)  # uvicorn shuts down; py-spy writes its profile
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def workspace(slack: Sandbox) -> None:
+    for person in f.PEOPLE:
+        slack.state.add_user(
+            person["slack_id"], person["name"].split()[0].lower(), real_name=person["name"]
         )
-        return r.elapsed.total_seconds(), r.status_code
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = list(pool.map(one, targets))
-    left = pending_cards(service)
-    return Phase(name, [r[0] for r in results], [r[1] for r in results], left)
+    slack.state.add_channel(f.CHANNEL, "lead-handoff")
 
 
-def accepted_events(service: Service) -> tuple[int, int]:
+def post_leads(base: str, count: int) -> None:
+    """`count` new leads through the real intake, 8 clients at a time."""
+    headers = {"Authorization": f"Bearer {INTAKE_TOKEN}"}
+    bodies = [f.lead_body() for _ in range(count)]
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+
+        def one(body: dict[str, Any]) -> None:
+            r = http.post("/api/leads", json=body)
+            assert r.status_code == 202, r.text
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(one, bodies))
+
+
+def pending_cards(engine: Engine) -> int:
+    with read_only(engine) as session:
+        query = select(func.count()).select_from(Outbox).where(Outbox.status == OUT_PENDING)
+        return int(session.execute(query).scalar_one())
+
+
+def accepted(engine: Engine) -> tuple[int, int]:
     """(accepted events, distinct hand-offs accepted)."""
-    with unit_of_work(service.runtime.engine) as session:
+    with read_only(engine) as session:
         where = Event.kind == "accepted"
         total = session.execute(select(func.count()).where(where)).scalar_one()
         distinct = session.execute(
@@ -174,43 +218,80 @@ def accepted_events(service: Service) -> tuple[int, int]:
     return int(total), int(distinct)
 
 
-def run(clicks: int, concurrency: int, cards: int, rounds: int) -> dict[str, Any]:
-    config = parse_config(f.config_data())
-    with common.sqlite_url() as url, Sandbox.start(BOT_TOKEN, SIGNING_SECRET) as slack:
-        workspace(slack)
-        engine = prepare_database(url, config)
-        settings = Settings(
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=slack.api_url,
-            HANDSHAKE_INTAKE_TOKEN="bench",
-            DATABASE_URL=url,
+def build_clicks(slack: Sandbox, engine: Engine, count: int, skip: int) -> list[tuple[str, str]]:
+    """Accept clicks by each owner on the DM card of hand-offs skip+1 … skip+count."""
+    peer = CapturingPeer(slack.state)
+    columns = Handoff.id, Handoff.owner_id, Handoff.owner_channel, Handoff.owner_ts
+    with read_only(engine) as session:
+        rows = session.execute(select(*columns).order_by(Handoff.id)).all()
+    for handoff_id, owner, channel, ts in rows[skip : skip + count]:
+        assert channel and ts, f"hand-off {handoff_id} has no card"
+        peer.click(owner, ids.ACCEPT, str(handoff_id), message_channel=channel, message_ts=ts)
+    return peer.built
+
+
+def click_phase(
+    name: str, events_url: str, clicks: list[tuple[str, str]], concurrency: int, engine: Engine
+) -> Phase:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
+        json.dump(clicks, out)
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--fire", out.name, events_url, str(concurrency)],
+            capture_output=True,
+            text=True,
+            check=True,
         )
-        service = build_service(settings, config, engine=engine)
-        handshake = start_server(service.http_app)
-        client = WebClient(token=BOT_TOKEN, base_url=slack.api_url, timeout=10)
-        baseline = start_server(bare_bolt(client))
-        service.start_background()
-        try:
-            targets = targets_for(service, clicks * rounds)
-            peers = {
-                "baseline": slack.peer(baseline.url + "/slack/events"),
-                "handshake": slack.peer(handshake.url + "/slack/events"),
-            }
+    finally:
+        os.unlink(out.name)
+    results = json.loads(done.stdout)
+    left = pending_cards(engine)
+    return Phase(name, [r[0] for r in results], [r[1] for r in results], left)
+
+
+def run(clicks: int, concurrency: int, cards: int, rounds: int) -> dict[str, Any]:
+    data = f.config_data()
+    with (
+        common.sqlite_url() as url,
+        Sandbox.start(BOT_TOKEN, SIGNING_SECRET) as slack,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        workspace(slack)
+        config_path = Path(tmp) / "handshake.yml"
+        config_path.write_text(yaml.safe_dump(data))
+        engine = prepare_database(url, parse_config(data))
+        bot_port, base_port = free_port(), free_port()
+        bot, base = f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{base_port}"
+        env = {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack.api_url,
+            "HANDSHAKE_INTAKE_TOKEN": INTAKE_TOKEN,
+            "DATABASE_URL": url,
+            "HANDSHAKE_CONFIG": str(config_path),
+            "HANDSHAKE_PORT": str(bot_port),
+            "PYTHONPATH": str(ROOT),
+        }
+        serve_args = ["-m", "bot.cli", "serve"]
+        baseline_args = [__file__, "--serve-baseline", str(base_port), slack.api_url]
+        with (
+            child(serve_args, env, bot + "/healthz"),
+            child(baseline_args, env, base + "/slack/events"),
+        ):
+            post_leads(bot, clicks * rounds)
+            wait_for(lambda: pending_cards(engine) == 0, 600, "the target cards to be posted")
             phases: dict[str, list[Phase]] = {"baseline": [], "handshake": []}
             for r in range(rounds):
-                mine = targets[r * clicks : (r + 1) * clicks]
-                for name, peer in peers.items():
-                    queue_leads(service, cards)
-                    phases[name].append(click_all(peer, service, mine, concurrency, name))
-            wait_for(lambda: accepted_events(service)[1] >= clicks * rounds, 120, "every accept")
+                for name, events in (("baseline", base), ("handshake", bot)):
+                    post_leads(bot, cards)
+                    batch = build_clicks(slack, engine, clicks, r * clicks)
+                    phases[name].append(
+                        click_phase(name, events + "/slack/events", batch, concurrency, engine)
+                    )
+            wait_for(lambda: accepted(engine)[1] >= clicks * rounds, 120, "every accept")
             time.sleep(1)  # a late duplicate would show up here
-            total, distinct = accepted_events(service)
-        finally:
-            service.stop_background()
-            baseline.stop()
-            handshake.stop()
-            engine.dispose()
+            total, distinct = accepted(engine)
+        engine.dispose()
     return figures(phases, total, distinct, clicks * rounds)
 
 
@@ -246,7 +327,7 @@ def figures(
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--clicks", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--cards", type=int, default=500, help="leads queued per phase")
@@ -272,5 +353,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    outcome = main()
-    sys.exit(0 if outcome["exactly_once"] and outcome["non_200"] == 0 else 1)
+    if sys.argv[1:2] == ["--serve-baseline"]:
+        serve_baseline(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1:2] == ["--fire"]:
+        fire(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        outcome = main()
+        sys.exit(0 if outcome["exactly_once"] and outcome["non_200"] == 0 else 1)
