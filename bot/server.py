@@ -27,7 +27,7 @@ from bot.scheduler import learn_time_zone, start_scheduler
 from bot.settings import Settings
 from handlers.pool import ListenerPool
 from storage.db import make_engine, unit_of_work
-from storage.migrate import upgrade
+from storage.migrate import lock_setup, upgrade
 from storage.models import LANE_CRM, LANE_SLACK, LANE_WEBHOOK
 from storage.people import PersonSeed, sync_people
 
@@ -55,6 +55,7 @@ def prepare_database(url: str, config: HandshakeConfig) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
     with unit_of_work(engine) as session:
+        lock_setup(session.connection())  # instances starting together load it in turn
         sync_people(seeds(config), session=session)
     return engine
 
