@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltResponse, Respond
@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.runtime import Runtime
 from bot.views.home import Notice
 from bot.views.problems import OUR_FAULT
+from handlers.dedupe import AFTER_ACK, Replayed
+from handlers.pool import ListenerPool
 from storage.db import unit_of_work
 from storage.models import SeenRequest
 
@@ -24,9 +26,10 @@ def create_app(
     *,
     client: WebClient,
     signing_secret: str,
-    executor: ThreadPoolExecutor | None = None,
+    executor: Executor | None = None,
 ) -> App:
-    """Listeners run on `executor` after they ack; the caller shuts it down on exit."""
+    """Listeners run on `executor` (a `ListenerPool`: a click's listener waits for a work
+    slot only after its ack); the caller shuts it down on exit."""
     app = App(
         client=client,
         signing_secret=signing_secret,
@@ -38,6 +41,8 @@ def create_app(
     @app.middleware
     def provide_runtime(context: dict[str, Any], next: Any) -> None:
         context["runtime"] = runtime
+        if isinstance(executor, ListenerPool):
+            context[AFTER_ACK] = executor.after_ack
         next()
 
     @app.middleware
@@ -54,6 +59,8 @@ def create_app(
     def on_error(
         error: Exception, body: dict[str, Any], respond: Respond | None, client: WebClient
     ) -> None:
+        if isinstance(error, Replayed):
+            return  # a replay, already answered: nothing to do and nothing went wrong
         log.exception("listener failed type=%s", body.get("type"), exc_info=error)
         _tell_the_user(body, respond, client, runtime)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,12 +17,16 @@ from bot.runtime import Runtime
 from bot.services.sla_clock import follow_time_zone
 from bot.services.sla_fire import TickReport, tick
 from storage.db import read_only, unit_of_work
+from storage.housekeeping import prune_settled_timers
 from storage.people import active_people, get_person
+from storage.requests import prune_requests
 
 log = logging.getLogger("handshake.scheduler")
 TICK_JOB_ID = "handshake-sla-tick"
 TZ_JOB_ID = "handshake-time-zones"
 DIGEST_JOB_ID = "handshake-digest-tick"
+HOUSEKEEPING_JOB_ID = "handshake-housekeeping"
+HOUSEKEEPING_SECONDS = 600
 TZ_REFRESH_HOURS = 24
 BACKOFF_CAP = 300.0  # seconds: the longest a failing job waits between tries
 
@@ -39,6 +44,32 @@ def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
             report.skipped,
             report.kinds,
         )
+    return report
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    requests: int  # Slack request keys forgotten
+    timers: int  # settled timers of closed hand-offs deleted
+
+
+def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) -> Housekeeping:
+    """Prune what only piles up (storage/housekeeping.py), `batch` rows a transaction so
+    the write lock is held briefly, at most `batches` of each per run: a backlog (the first
+    run on an old database) goes over several runs."""
+    now, counts = runtime.clock(), []
+    for prune in (prune_requests, prune_settled_timers):
+        total = 0
+        for _ in range(batches):
+            with unit_of_work(runtime.engine) as session:
+                done = prune(session=session, now=now, limit=batch)
+            total += done
+            if done < batch:
+                break
+        counts.append(total)
+    report = Housekeeping(*counts)
+    if report.requests or report.timers:
+        log.info("housekeeping requests=%d timers=%d", report.requests, report.timers)
     return report
 
 
@@ -121,6 +152,8 @@ def start_scheduler(
     # The weekly digest is claimed in the database, so it is cheap to ask often.
     digest_job = guarded("digest tick", run_digest_tick, base=tick_seconds / 2)
     _every(scheduler, DIGEST_JOB_ID, digest_job, runtime, seconds=tick_seconds, start_now=True)
+    keep_job = guarded("housekeeping", run_housekeeping, base=tick_seconds)
+    _every(scheduler, HOUSEKEEPING_JOB_ID, keep_job, runtime, seconds=HOUSEKEEPING_SECONDS)
     if worker is not None:  # at start, then daily
         _every(
             scheduler,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -27,8 +26,9 @@ from bot.delivery.policy import OutsideRetry, SlackRetry
 from bot.runtime import Runtime
 from bot.scheduler import learn_time_zone, start_scheduler
 from bot.settings import Settings
+from handlers.pool import ListenerPool
 from storage.db import make_engine, unit_of_work
-from storage.migrate import upgrade
+from storage.migrate import lock_setup, upgrade
 from storage.models import LANE_CRM, LANE_SLACK, LANE_WEBHOOK
 from storage.people import PersonSeed, sync_people
 
@@ -56,6 +56,7 @@ def prepare_database(url: str, config: HandshakeConfig) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
     with unit_of_work(engine) as session:
+        lock_setup(session.connection())  # instances starting together load it in turn
         sync_people(seeds(config), session=session)
     return engine
 
@@ -108,7 +109,7 @@ class Service:
     http_app: Starlette
     delivery: DeliveryThread  # the Slack lane
     socket_mode: object | None = None
-    listeners: ThreadPoolExecutor | None = None
+    listeners: ListenerPool | None = None
     tick_seconds: float = 15
     scheduler: BackgroundScheduler | None = None
     outside: list[DeliveryThread] = field(default_factory=list)  # webhook and CRM lanes
@@ -186,7 +187,7 @@ def build_service(
         )
         for lane in OUTSIDE_LANES
     ]
-    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="handshake-listener")
+    listeners = ListenerPool(work=8)
     bolt = create_app(
         runtime, client=web, signing_secret=settings.slack_signing_secret, executor=listeners
     )

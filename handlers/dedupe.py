@@ -3,24 +3,29 @@ before (a retry with X-Slack-Retry-Num, or the same signed body replayed).
 
 A request's identity is what Slack makes new for every real interaction: a click's
 `action_ts` and `trigger_id` (with the element and where it sits), a form submission's
-`trigger_id` and values, a slash command's `trigger_id`. The key is claimed before the
-listener runs (claim first), so a replay is answered 200 with nothing done. Events are
-de-duplicated by their event_id in bot/app.py."""
+`trigger_id` and values, a slash command's `trigger_id`. A replay is answered 200 and
+nothing is done; a click's key is claimed right after its ack, a form's before its
+listener runs (see `skip_replays`). Events are de-duplicated by their event_id in
+bot/app.py. Old keys are pruned by the scheduler's housekeeping."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import Ack, BoltResponse
 
 from bot.runtime import Runtime
 from storage.db import unit_of_work
-from storage.requests import claim_request, prune_requests
+from storage.requests import claim_request
 
 log = logging.getLogger("handshake.handlers")
+VIEW_SUBMISSION = "view_submission:"
+AFTER_ACK = "after_ack"  # context key: what a click's ack calls once answered (ListenerPool)
 
 
 def request_key(body: dict[str, Any]) -> str | None:
@@ -41,19 +46,71 @@ def request_key(body: dict[str, Any]) -> str | None:
     return f"{kind}:{hashlib.sha256(canonical.encode()).hexdigest()}"
 
 
+class Replayed(Exception):
+    """Raised by `ClaimingAck` in a listener whose request was handled before; Slack has
+    had its answer by then. bot/app.py's error handler lets it pass quietly."""
+
+
+class ClaimingAck(Ack):
+    """Slack's answer first, then the claim: `ack()` hands Bolt the response (Bolt
+    answers the HTTP request as soon as it sees it), then claims the request key in its
+    own transaction and raises `Replayed` if it was claimed before, which stops the
+    listener before any effect. So a click never waits on the write lock to be acked.
+
+    Once answered, the response stays: Bolt's runner resets it to None when a listener
+    raises after acking, and Bolt must not take that for a listener that never acked."""
+
+    def __init__(
+        self, claim: Callable[[], bool], key: str, after_ack: Callable[[], None] | None = None
+    ) -> None:
+        self._response: BoltResponse | None = None
+        super().__init__()
+        self._claim, self._key, self._claimed = claim, key, False
+        self._after_ack = after_ack
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self._response
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._response is None:
+            self._response = value
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        answer = super().__call__(*args, **kwargs)
+        if not self._claimed:
+            self._claimed = True
+            if self._after_ack is not None:
+                self._after_ack()
+            if not self._claim():
+                log.info("replayed slack request skipped key=%s", self._key)
+                raise Replayed(self._key)
+        return answer
+
+
+def claim(runtime: Runtime, key: str) -> bool:
+    """True the first time `key` is claimed (its own short write transaction)."""
+    with unit_of_work(runtime.engine) as session:
+        return claim_request(key, session=session, now=runtime.clock())
+
+
 def skip_replays(body: dict[str, Any], context: dict[str, Any], next: Any) -> BoltResponse | None:
-    """Bolt middleware: run the listener only for a request seen for the first time."""
+    """Bolt middleware: run the listener's effects only for a request seen the first time.
+
+    A click or a slash command is acked before anything else (its listener's first
+    call is `ack()`), so its claim rides on the ack (`ClaimingAck`). A form submission's
+    answer depends on its effect (errors, or close), so its claim comes first, here."""
     key = request_key(body)
     runtime: Runtime | None = context.get("runtime")
     if key is None or runtime is None:
         next()
         return None
-    now = runtime.clock()
-    with unit_of_work(runtime.engine) as session:
-        first = claim_request(key, session=session, now=now)
-        if first:
-            prune_requests(session=session, now=now)
-    if not first:
+    if not key.startswith(VIEW_SUBMISSION):
+        context["ack"] = ClaimingAck(partial(claim, runtime, key), key, context.get(AFTER_ACK))
+        next()
+        return None
+    if not claim(runtime, key):
         log.info("replayed slack request skipped key=%s", key)
         return BoltResponse(status=200, body="")
     next()

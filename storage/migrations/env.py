@@ -4,10 +4,12 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+from storage.migrate import lock_setup
 
 engine = context.config.attributes["engine"]
 
 with engine.begin() as connection:
+    lock_setup(connection)  # another instance migrating: wait, then find the schema at head
     context.configure(
         connection=connection,
         target_metadata=SQLModel.metadata,
