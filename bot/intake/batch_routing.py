@@ -8,7 +8,6 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -16,8 +15,8 @@ from bot.config import HandshakeConfig
 from bot.domain.calendar import WorkCalendar, calendar_for
 from bot.domain.routing import Rep, RouteRequest, route
 from bot.domain.sla import deadlines, select_sla
+from bot.services.assign import reps_of
 from storage import intake_batch as store
-from storage.people import handoff_counts_since
 
 
 @dataclass
@@ -73,23 +72,7 @@ class RoutingState:
             return cls(config, now, [], {}, {}, {})
         people = store.people(session=session)
         active = [p for p in people if p.active]
-        local = now.astimezone(ZoneInfo(config.timezone))
-        day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        capped = [p.slack_id for p in active if p.capacity_per_day is not None]
-        counts = handoff_counts_since(day_start, session=session, owners=capped)
-        reps = [
-            Rep(
-                slack_id=p.slack_id,
-                email=p.email,
-                role=p.role,
-                team=p.team,
-                position=p.position,
-                away_until=p.away_until,
-                capacity_per_day=p.capacity_per_day,
-                assigned_today=counts.get(p.slack_id, 0),
-            )
-            for p in active
-        ]
+        reps = reps_of(active, session=session, now=now, tz=config.timezone)
         role = config.routing.first_line
         teams = {(config.team_for_country(row["country"]).name, role) for row in rows}
         cursors = store.lock_cursors(teams, session=session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +18,8 @@ from storage import outbox
 from storage import people as people_store
 from storage.events import log_event
 from storage.handoffs import handoffs_for_lead
-from storage.models import LEAD_ROUTED, PENDING, Handoff, Lead
+from storage.intake_batch import PersonRow
+from storage.models import LEAD_ROUTED, PENDING, Handoff, Lead, Person
 
 
 @dataclass(frozen=True)
@@ -155,11 +157,17 @@ def create_handoff(
 
 
 def reps(session: Session, now: datetime, tz: str) -> list[Rep]:
+    return reps_of(people_store.active_people(session=session), session=session, now=now, tz=tz)
+
+
+def reps_of(
+    people: Sequence[Person | PersonRow], *, session: Session, now: datetime, tz: str
+) -> list[Rep]:
+    """`people` as routing sees them, with today's hand-offs (in `tz`) of those who have a
+    daily cap: only a cap needs the day's count, which a bulk import would otherwise count
+    again for each lead."""
     local = now.astimezone(ZoneInfo(tz))
     day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)  # capacity is per day
-    people = people_store.active_people(session=session)
-    # Only a daily cap needs the day's count: a bulk import would otherwise count every
-    # hand-off of the day again for each lead.
     capped = [p.slack_id for p in people if p.capacity_per_day is not None]
     today_counts = people_store.handoff_counts_since(day_start, session=session, owners=capped)
     return [
