@@ -28,30 +28,6 @@ class Assignment:
     decision: RouteDecision  # the rule and the notes on why earlier rules fell through
 
 
-def assign_lead(
-    lead: Lead,
-    *,
-    session: Session,
-    config: HandshakeConfig,
-    now: datetime,
-    signals: list[str],
-    actor: str = "system",
-    previous: Handoff | None = None,
-    exclude_previous_owners: bool = False,
-) -> Handoff:
-    """Route `lead` to its owner and queue both cards. The caller commits."""
-    return assign(
-        lead,
-        session=session,
-        config=config,
-        now=now,
-        signals=signals,
-        actor=actor,
-        previous=previous,
-        exclude_previous_owners=exclude_previous_owners,
-    ).handoff
-
-
 def assign(
     lead: Lead,
     *,
@@ -63,7 +39,8 @@ def assign(
     previous: Handoff | None = None,
     exclude_previous_owners: bool = False,
 ) -> Assignment:
-    """`assign_lead`, with the routing decision that chose the owner."""
+    """Route `lead` to its owner and queue both cards, with the routing decision that chose
+    the owner. The caller commits."""
     assert lead.id is not None
     team = config.team_for_country(lead.country)
     role = config.routing.first_line

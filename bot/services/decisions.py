@@ -13,7 +13,7 @@ from bot.domain.lifecycle import NOTE_MAX_LENGTH, revisit_at
 from bot.inputs import latest_date
 from bot.integrations.events import decision_data
 from bot.runtime import Runtime
-from bot.services.assign import assign_lead
+from bot.services.assign import assign
 from bot.services.outgoing import emit
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
 from storage import outbox
@@ -225,7 +225,7 @@ def _close_lead(
     lead = get_lead(handoff.lead_id, session=session)
     assert lead is not None
     if reroute:
-        return assign_lead(
+        return assign(
             lead,
             session=session,
             config=config,
@@ -234,7 +234,7 @@ def _close_lead(
             actor=actor_id,
             previous=handoff,
             exclude_previous_owners=True,
-        )
+        ).handoff
     lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED, HANDBACK: LEAD_HANDED_BACK}[action]
     if action == HANDBACK:
         lead.revisit_at = revisit_at(handoff.revisit_on, now)
