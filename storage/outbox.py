@@ -162,22 +162,7 @@ def result_of(row_id: int, *, session: Session) -> OutboxResult | None:
 def due_ids(now: datetime, limit: int, *, session: Session, lane: str = LANE_SLACK) -> list[int]:
     """The lane's rows due now, oldest first. Outside the Slack lane, a row waits while an
     earlier row (lower id) for the same destination and lead is pending or sending."""
-    query = select(Outbox.id).where(
-        Outbox.lane == lane, Outbox.status == OUT_PENDING, col(Outbox.next_attempt_at) <= now
-    )
-    if lane != LANE_SLACK:
-        earlier = aliased(Outbox)
-        query = query.where(
-            ~exists().where(
-                and_(
-                    earlier.lead_id == Outbox.lead_id,
-                    earlier.destination == Outbox.destination,
-                    earlier.id < Outbox.id,
-                    earlier.status.in_([OUT_PENDING, OUT_SENDING]),  # type: ignore[attr-defined]
-                )
-            )
-        )
-    query = query.order_by(col(Outbox.id)).limit(limit)
+    query = _due_query(now, lane).order_by(col(Outbox.id)).limit(limit)
     return [i for i in session.exec(query).all() if i is not None]
 
 
@@ -223,12 +208,15 @@ def due_routes(
 
 
 def _due_query(now: datetime, lane: str) -> Any:
-    """The ids `due_ids` would give (unlimited), as a subquery."""
+    """The ids of the lane's rows due now, unordered and unlimited (`due_ids`, and a
+    subquery of `due_routes`)."""
+    query = select(Outbox.id).where(
+        Outbox.lane == lane, Outbox.status == OUT_PENDING, col(Outbox.next_attempt_at) <= now
+    )
+    if lane == LANE_SLACK:
+        return query
     earlier = aliased(Outbox)
-    return select(Outbox.id).where(
-        Outbox.lane == lane,
-        Outbox.status == OUT_PENDING,
-        col(Outbox.next_attempt_at) <= now,
+    return query.where(
         ~exists().where(
             and_(
                 earlier.lead_id == Outbox.lead_id,
@@ -236,7 +224,7 @@ def _due_query(now: datetime, lane: str) -> Any:
                 earlier.id < Outbox.id,
                 earlier.status.in_([OUT_PENDING, OUT_SENDING]),  # type: ignore[attr-defined]
             )
-        ),
+        )
     )
 
 
