@@ -127,6 +127,49 @@ class Handoff(SQLModel, table=True):
     channel_ts: str | None = None
 
 
+# Meeting statuses: the AE's decision on a meeting the SDR booked.
+MEETING_PENDING = "pending"
+MEETING_ACCEPTED = "accepted"  # into the AE's pipeline
+MEETING_SENT_BACK = "sent_back"  # back to the SDR, with the criterion that failed
+MEETING_REJECTED = "rejected"
+MEETING_DECIDED = (MEETING_ACCEPTED, MEETING_SENT_BACK, MEETING_REJECTED)
+
+
+class Meeting(SQLModel, table=True):
+    """The second hand-off: an SDR who accepted a lead books a meeting for an AE, with the
+    answers to the team's qualification criteria; the AE accepts it into pipeline, sends it
+    back to the SDR (naming the criterion that failed) or rejects it. A lead sent back can
+    be booked again: a new row, the earlier one kept as history."""
+
+    __table_args__ = (
+        Index("ix_meeting_ae_status", "ae_id", "status"),
+        Index("ix_meeting_sdr_status", "sdr_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(foreign_key="handoff.id", index=True)  # the SDR's accepted hand-off
+    lead_id: int = Field(foreign_key="lead.id", index=True)
+    sdr_id: str = Field(foreign_key="person.slack_id")
+    ae_id: str = Field(foreign_key="person.slack_id")
+    ae_rule: str  # account | round_robin | manager_fallback | chosen (the SDR changed it)
+    meeting_at: datetime  # when the meeting takes place; the AE's clock counts from it
+    criteria_version: str  # qualification.version in force when booked
+    # [{"code": "VALUE", "answer": "yes" | "unsure" | "no", "comment": str | None}, …]
+    answers: list[dict[str, Any]] | None = json_column()
+    note: str | None = None  # the SDR's
+    status: str = Field(default=MEETING_PENDING)
+    created_at: datetime = Field(index=True)
+    due_at: datetime  # meeting_at + sla.meeting.decide_within
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason_code: str | None = None  # Reject: a reject reason
+    reason_label: str | None = None
+    failed_criterion: str | None = None  # Send back: the criterion's code
+    decision_note: str | None = None  # the AE's
+    ae_channel: str | None = None  # DM channel of the AE's card, once posted
+    ae_ts: str | None = None
+
+
 class Event(SQLModel, table=True):
     """Append-only log: who did what, when."""
 
@@ -171,6 +214,8 @@ ESCALATE = "escalate"  # tell the owner's manager
 REASSIGN = "reassign"  # move the lead to the next eligible person
 FOLLOW_UP = "follow_up"  # accepted, no first touch: nudge the owner
 FOLLOW_UP_ESCALATE = "follow_up_escalate"  # still none: tell the manager
+MEETING_REMIND = "meeting_remind"  # the AE has not decided on a meeting: nudge them
+MEETING_ESCALATE = "meeting_escalate"  # still not: tell the AE's manager
 TIMER_PENDING = "pending"
 TIMER_FIRED = "fired"
 TIMER_CANCELLED = "cancelled"
@@ -187,6 +232,7 @@ class Timer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str
     handoff_id: int = Field(foreign_key="handoff.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")  # meeting_* kinds
     recipient: str | None = None  # who is told (for nudges: the owner; escalations: manager)
     due_at: datetime
     status: str = Field(default=TIMER_PENDING)

@@ -23,6 +23,7 @@ from bot.config.errors import (
     problem_lines,
 )
 from bot.config.loader import read_config_file
+from bot.config.qualification import QualificationConfig
 from bot.config.reasons import DEFAULT_HANDBACK_REASONS, DEFAULT_REJECT_REASONS, Reason
 from bot.config.roster import roster_problems, salvage_roster
 from bot.config.scalars import (
@@ -117,6 +118,7 @@ class HandshakeConfig(ConfigModel):
     business_hours: BusinessHoursConfig | None = None  # None: durations count wall-clock time
     reasons: ReasonsConfig = Field(default_factory=ReasonsConfig)
     routing: RoutingConfig = Field(default_factory=RoutingConfig)
+    qualification: QualificationConfig = Field(default_factory=QualificationConfig)  # SDR → AE
     digest: DigestConfig = Field(default_factory=DigestConfig)
     crm: CrmConfig | None = None  # None: decisions are not written back to a CRM
     webhooks: list[WebhookConfig] = []  # signed webhooks that hear the events (bot/config/webhooks)

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from bot.config.durations import format_duration
 from bot.config.errors import Loc, Problem, duplicates, fail, fail_if
+from bot.config.qualification import MeetingSlaConfig
 from bot.config.scalars import ClockTime, ConfigModel, Duration, WeekDay
 
 SLA_KEYS = (
@@ -65,6 +66,7 @@ class SlaConfig(ConfigModel):
     # Default: twice follow_up_within (set after validation, so the type stays timedelta).
     follow_up_escalate_after: Duration = None  # type: ignore[assignment]
     tiers: list[TierConfig] = []  # the first whose `when` matches a lead applies
+    meeting: MeetingSlaConfig = Field(default_factory=MeetingSlaConfig)  # the AE's decision
 
     @model_validator(mode="after")
     def _in_order(self) -> SlaConfig:

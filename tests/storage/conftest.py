@@ -1,5 +1,6 @@
-"""Rows written straight into the database, for the storage query tests: a lead and a
-hand-off with overrides (the routed-through-intake kind is `factories.routed_handoff`)."""
+"""Rows written straight into the database, for the storage query tests: a lead, a
+hand-off and a meeting, with overrides (the routed-through-intake kind is
+`factories.routed_handoff`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from storage.models import LEAD_ROUTED, PENDING, Handoff, Lead
+from storage.models import ACCEPTED, LEAD_ACCEPTED, LEAD_ROUTED, PENDING, Handoff, Lead, Meeting
 from tests import factories as f
 
 _n = count(1)
@@ -54,6 +55,35 @@ def make_handoff(session: Session, lead: Lead | None = None, **overrides: Any) -
     session.add(handoff)
     session.flush()
     return handoff
+
+
+def make_meeting(session: Session, handoff: Handoff | None = None, **overrides: Any) -> Meeting:
+    """A meeting Sam (SDR) booked for Ana (AE) on `handoff` (by default a new hand-off to
+    Sam, accepted), taking place a day after START, due a day after that, with Yes to the
+    three default criteria."""
+    if handoff is None:
+        lead = make_lead(session, status=LEAD_ACCEPTED)
+        handoff = make_handoff(session, lead, owner_id=f.SAM, status=ACCEPTED, decided_by=f.SAM)
+    meeting_at = overrides.pop("meeting_at", f.START + timedelta(days=1))
+    fields: dict[str, Any] = {
+        "handoff_id": handoff.id,
+        "lead_id": handoff.lead_id,
+        "sdr_id": handoff.owner_id,
+        "ae_id": f.ANA,
+        "ae_rule": "round_robin",
+        "meeting_at": meeting_at,
+        "criteria_version": "default",
+        "answers": [
+            {"code": code, "answer": "yes", "comment": None}
+            for code in ("VALUE", "PROFIT", "COMPETE")
+        ],
+        "created_at": f.START,
+        "due_at": meeting_at + timedelta(hours=24),
+    }
+    meeting = Meeting(**{**fields, **overrides})
+    session.add(meeting)
+    session.flush()
+    return meeting
 
 
 @pytest.fixture
