@@ -35,9 +35,15 @@ def add_timer(
     session: Session,
     now: datetime,
     recipient: str | None = None,
+    meeting_id: int | None = None,
 ) -> Timer:
     timer = Timer(
-        kind=kind, handoff_id=handoff_id, recipient=recipient, due_at=due_at, created_at=now
+        kind=kind,
+        handoff_id=handoff_id,
+        meeting_id=meeting_id,
+        recipient=recipient,
+        due_at=due_at,
+        created_at=now,
     )
     session.add(timer)
     return timer
@@ -63,6 +69,17 @@ def cancel_timers(
         stmt.values(status=TIMER_CANCELLED, fired_at=now, note=note).execution_options(
             synchronize_session=False
         )
+    )
+    return result.rowcount
+
+
+def cancel_meeting_timers(meeting_id: int, *, session: Session, now: datetime, note: str) -> int:
+    """A meeting decided: its nudge and escalation will not fire."""
+    result = session.execute(
+        update(Timer)
+        .where(col(Timer.meeting_id) == meeting_id, col(Timer.status) == TIMER_PENDING)
+        .values(status=TIMER_CANCELLED, fired_at=now, note=note)
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount
 

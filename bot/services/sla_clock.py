@@ -14,14 +14,17 @@ from storage.models import (
     ESCALATE,
     FOLLOW_UP,
     FOLLOW_UP_ESCALATE,
+    MEETING_ESCALATE,
+    MEETING_REMIND,
     PENDING,
     REASSIGN,
     REMIND,
     Handoff,
     Lead,
+    Meeting,
 )
 from storage.people import get_person, set_tz
-from storage.timers import add_timer, cancel_timers, pending_timers
+from storage.timers import add_timer, cancel_meeting_timers, cancel_timers, pending_timers
 
 DECISION_TIMERS = (REMIND, ESCALATE, REASSIGN)
 FOLLOW_UP_TIMERS = (FOLLOW_UP, FOLLOW_UP_ESCALATE)
@@ -78,6 +81,31 @@ def start_follow_up_clock(
 
 def stop_follow_up_clock(handoff_id: int, *, session: Session, now: datetime, why: str) -> None:
     cancel_timers(handoff_id, session=session, now=now, kinds=FOLLOW_UP_TIMERS, note=why)
+
+
+def start_meeting_clock(
+    meeting: Meeting, *, session: Session, config: HandshakeConfig, now: datetime
+) -> datetime:
+    """A meeting booked: the AE's decision is due `sla.meeting.decide_within` after the
+    meeting's time, in the AE's working time; a nudge to the AE then, and the AE's manager
+    told at `escalate_after`. Returns the due time (also set on the meeting)."""
+    assert meeting.id is not None
+    calendar = calendar_of(meeting.ae_id, session=session, config=config)
+    times = config.sla.meeting
+    due = calendar.add(meeting.meeting_at, times.decide_within)
+    meeting.due_at = due
+    session.add(meeting)
+    ids = {"session": session, "now": now, "meeting_id": meeting.id}
+    add_timer(MEETING_REMIND, meeting.handoff_id, due, recipient=meeting.ae_id, **ids)
+    manager = config.manager_of(meeting.ae_id)
+    if manager and manager != meeting.ae_id:
+        escalate_at = calendar.add(meeting.meeting_at, times.escalate_after)
+        add_timer(MEETING_ESCALATE, meeting.handoff_id, escalate_at, recipient=manager, **ids)
+    return due
+
+
+def stop_meeting_clock(meeting_id: int, *, session: Session, now: datetime, why: str) -> None:
+    cancel_meeting_timers(meeting_id, session=session, now=now, note=why)
 
 
 def follow_time_zone(
