@@ -17,6 +17,28 @@ TOUCH_CONTACTED = "touch_contacted"
 TOUCH_MEETING = "touch_meeting"
 TOUCH_DISQUALIFIED = "touch_disqualified"
 
+# The SDR → AE stage. With routing.first_line: sdr, an SDR's Meeting booked (TOUCH_MEETING)
+# opens the booking modal (private_metadata: JSON {"handoff_id"}); the AE's meeting card
+# carries the three decisions (value: the meeting id). Send back and Reject open modals
+# (private_metadata: JSON {"meeting_id"}); their notes reuse NOTE_BLOCK / NOTE_INPUT and
+# the reject reasons REASON_BLOCK / REASON_INPUT.
+MEETING_BOOK_MODAL = "meeting_book_modal"
+MEETING_AT_BLOCK = "meeting_at_block"
+MEETING_AT_INPUT = "meeting_at_input"  # datetimepicker: selected_date_time (epoch seconds)
+MEETING_AE_BLOCK = "meeting_ae_block"
+MEETING_AE_INPUT = "meeting_ae_input"  # static_select of the AEs, pre-filled by routing
+MEETING_ANSWER_BLOCK = "meeting_answer_"  # + criterion code; radio Yes / Unsure / No
+MEETING_ANSWER_INPUT = "meeting_answer_input"
+MEETING_COMMENT_BLOCK = "meeting_comment_"  # + criterion code; optional comment
+MEETING_COMMENT_INPUT = "meeting_comment_input"
+MEETING_ACCEPT = "meeting_accept"  # "Accept into pipeline": one click
+MEETING_SEND_BACK = "meeting_send_back"  # opens MEETING_SEND_BACK_MODAL
+MEETING_REJECT = "meeting_reject"  # opens MEETING_REJECT_MODAL
+MEETING_SEND_BACK_MODAL = "meeting_send_back_modal"
+MEETING_CRITERION_BLOCK = "meeting_criterion_block"
+MEETING_CRITERION_INPUT = "meeting_criterion_input"  # the criterion that failed (required)
+MEETING_REJECT_MODAL = "meeting_reject_modal"
+
 # Disqualified-after-contact modal (private_metadata: JSON {"handoff_id"}); the note
 # reuses NOTE_BLOCK / NOTE_INPUT.
 TOUCH_MODAL = "touch_modal"
