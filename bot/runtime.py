@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock, utcnow
 from bot.config import HandshakeConfig
+from bot.foreground import Foreground
 
 
 def _nothing() -> None:
@@ -21,6 +22,7 @@ class Runtime:
     config: HandshakeConfig
     clock: Clock = utcnow
     wake: Callable[[], None] = field(default=_nothing)  # nudges the delivery worker after a commit
+    foreground: Foreground = field(default_factory=Foreground)  # Slack's requests go first
 
     def name_of(self, slack_id: str | None) -> str:
         if slack_id is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -70,11 +71,14 @@ def build_worker(
     lane: str = LANE_SLACK,
     http: httpx.Client | None = None,
     paced: bool = True,
+    give_way: Callable[[], None] | None = None,
 ) -> DeliveryWorker:
     """One lane's delivery worker, given the lane's jobs and retry policy. The Slack lane
     gets the Slack client, the time-zone lookup it runs before writing to a person and
     (`paced`) Slack's rate limits kept ahead of time; an outside lane gets an HTTP client
-    (one is made, with a 10 s timeout, if none given)."""
+    (one is made, with a 10 s timeout, if none given). `give_way`: called before each row
+    (`serve`: Slack's requests first, bot/foreground.py)."""
+    yielding = {"give_way": give_way} if give_way is not None else {}
     if lane == LANE_SLACK:
         return DeliveryWorker(
             engine=engine,
@@ -85,6 +89,7 @@ def build_worker(
             time_zones=learn_time_zone,
             policy=SlackRetry(),
             pacer=Pacer(engine) if paced else None,
+            **yielding,
         )
     return DeliveryWorker(
         engine=engine,
@@ -95,6 +100,7 @@ def build_worker(
         lane=lane,
         policy=OutsideRetry(),
         http=http or httpx.Client(timeout=TIMEOUT),
+        **yielding,
     )
 
 
@@ -177,17 +183,25 @@ def build_service(
         client=worker_client,
         clock=runtime.clock,
         paced=settings.slack_pacing,
+        give_way=runtime.foreground.give_way,
     )
     delivery = DeliveryThread(worker, settings.tick_seconds)
     outside = [
         DeliveryThread(
-            build_worker(engine=engine, config=config, client=None, clock=runtime.clock, lane=lane),
+            build_worker(
+                engine=engine,
+                config=config,
+                client=None,
+                clock=runtime.clock,
+                lane=lane,
+                give_way=runtime.foreground.give_way,
+            ),
             settings.tick_seconds,
             name=f"handshake-delivery-{lane}",
         )
         for lane in OUTSIDE_LANES
     ]
-    listeners = ListenerPool(work=8)
+    listeners = ListenerPool(work=8, foreground=runtime.foreground)
     bolt = create_app(
         runtime, client=web, signing_secret=settings.slack_signing_secret, executor=listeners
     )

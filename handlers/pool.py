@@ -8,6 +8,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from bot.foreground import Foreground
+
 T = TypeVar("T")
 
 
@@ -16,9 +18,14 @@ class ListenerPool(Executor):
     to `threads`), so its first call, `ack()`, never queues behind other listeners that
     wait on the database; at most `work` listeners go on past their ack at a time
     (`after_ack`), so a burst of clicks is not a burst of database sessions. A listener
-    that never calls `after_ack` (an event, a form) is not counted."""
+    that never calls `after_ack` (an event, a form) is not counted. Past its ack, a
+    listener's work gives way to Slack's requests still waiting for their answer
+    (`foreground`, bot/foreground.py), its own included."""
 
-    def __init__(self, *, work: int = 8, threads: int = 256) -> None:
+    def __init__(
+        self, *, work: int = 8, threads: int = 256, foreground: Foreground | None = None
+    ) -> None:
+        self._foreground = foreground
         self._threads = ThreadPoolExecutor(
             max_workers=threads, thread_name_prefix="handshake-listener"
         )
@@ -41,6 +48,8 @@ class ListenerPool(Executor):
         """Slack has its answer: wait for a work slot (once per listener; a no-op on a
         thread that is not one of this pool's)."""
         if getattr(self._local, "holding", None) is False:
+            if self._foreground is not None:
+                self._foreground.give_way()
             self._slots.acquire()
             self._local.holding = True
 

@@ -48,7 +48,7 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
     return Starlette(
         lifespan=lifespan,
         routes=[
-            Route("/slack/events", slack_endpoint(bolt), methods=["POST"]),
+            Route("/slack/events", slack_endpoint(bolt, runtime.foreground), methods=["POST"]),
             Route("/api/leads", leads_endpoint(runtime, intake_token, writer), methods=["POST"]),
             Route("/api/sources/{name}", sources_endpoint(runtime, writer), methods=["POST"]),
             Route("/api/openapi.json", openapi_endpoint(), methods=["GET"]),

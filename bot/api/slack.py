@@ -11,12 +11,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.api.reading import read_capped, too_large
+from bot.foreground import Foreground
 
 BAD_SIGNATURE = {"error": "invalid request signature or timestamp"}
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
-def slack_endpoint(bolt: App | None) -> Callable[[Request], Awaitable[Response]]:
+def slack_endpoint(
+    bolt: App | None, foreground: Foreground | None = None
+) -> Callable[[Request], Awaitable[Response]]:
+    """`foreground`: each request counts as waiting until its answer is ready, so
+    background work gives way to it (bot/foreground.py)."""
+    gate = foreground or Foreground()
+
     async def slack_events(request: Request) -> Response:
         if bolt is None:
             return JSONResponse({"error": "Slack events arrive over Socket Mode"}, 404)
@@ -35,7 +42,11 @@ def slack_endpoint(bolt: App | None) -> Callable[[Request], Awaitable[Response]]
             )
         except (ValueError, RecursionError):
             return JSONResponse({"error": "the body is not a Slack request"}, 400)
-        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
+        answered = gate.arrived()
+        try:
+            bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
+        finally:
+            answered()
         return Response(
             content=bolt_response.body,
             status_code=bolt_response.status,
