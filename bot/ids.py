@@ -66,6 +66,11 @@ SLASH_COMMAND = "/handshake"
 HOME_PENDING_BLOCK = "home_pending_"
 HOME_TOUCH_BLOCK = "home_touch_"
 HOME_BREACHED_BLOCK = "home_breached_"
+# The SDR → AE stage on Home: an AE's meetings to decide carry MEETING_ACCEPT /
+# MEETING_SEND_BACK / MEETING_REJECT (value: the meeting id); an SDR's sent-back meetings
+# carry TOUCH_MEETING, "Book again" (value: the hand-off id). Block_id: prefix + meeting id.
+HOME_MEETING_BLOCK = "home_meeting_"
+HOME_REBOOK_BLOCK = "home_rebook_"
 # A rep's own settings on Home (block_ids get the current value appended, so a
 # re-published Home shows the stored value rather than the picker's last state).
 HOME_AWAY_BLOCK = "home_away_"
