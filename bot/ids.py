@@ -56,7 +56,8 @@ REVISIT_INPUT = "revisit_input"
 
 # Message metadata event type that tags every card we post (payload: handoff_id, card).
 CARD_METADATA_EVENT = "handshake_card"
-# Message metadata event type of SLA DMs (nudges, escalations; payload: handoff_id, kind).
+# Message metadata event type of SLA DMs (nudges, escalations; payload: outbox_id, and
+# meeting_id on the SDR → AE stage's meeting nudges and escalations).
 DM_METADATA_EVENT = "handshake_dm"
 
 SLASH_COMMAND = "/handshake"
