@@ -56,7 +56,8 @@ REVISIT_INPUT = "revisit_input"
 
 # Message metadata event type that tags every card we post (payload: handoff_id, card).
 CARD_METADATA_EVENT = "handshake_card"
-# Message metadata event type of SLA DMs (nudges, escalations; payload: handoff_id, kind).
+# Message metadata event type of SLA DMs (nudges, escalations; payload: outbox_id, and
+# meeting_id on the SDR → AE stage's meeting nudges and escalations).
 DM_METADATA_EVENT = "handshake_dm"
 
 SLASH_COMMAND = "/handshake"
@@ -66,6 +67,11 @@ SLASH_COMMAND = "/handshake"
 HOME_PENDING_BLOCK = "home_pending_"
 HOME_TOUCH_BLOCK = "home_touch_"
 HOME_BREACHED_BLOCK = "home_breached_"
+# The SDR → AE stage on Home: an AE's meetings to decide carry MEETING_ACCEPT /
+# MEETING_SEND_BACK / MEETING_REJECT (value: the meeting id); an SDR's sent-back meetings
+# carry TOUCH_MEETING, "Book again" (value: the hand-off id). Block_id: prefix + meeting id.
+HOME_MEETING_BLOCK = "home_meeting_"
+HOME_REBOOK_BLOCK = "home_rebook_"
 # A rep's own settings on Home (block_ids get the current value appended, so a
 # re-published Home shows the stored value rather than the picker's last state).
 HOME_AWAY_BLOCK = "home_away_"

@@ -78,3 +78,10 @@ def set_meeting_card(meeting_id: int, channel: str, ts: str, *, session: Session
         .values(ae_channel=channel, ae_ts=ts)
         .execution_options(synchronize_session=False)
     )
+
+
+def pending_meetings_of(ae_id: str, *, session: Session) -> list[Meeting]:
+    """The meetings waiting for this AE's decision, oldest first (their clocks follow the
+    AE's time zone)."""
+    query = select(Meeting).where(Meeting.ae_id == ae_id, Meeting.status == MEETING_PENDING)
+    return list(session.exec(query.order_by(col(Meeting.id))).all())

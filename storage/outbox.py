@@ -137,6 +137,21 @@ def button_dms(handoff_id: int, *, session: Session) -> list[int]:
     ]
 
 
+def meeting_dms(handoff_id: int, meeting_id: int, *, session: Session) -> list[int]:
+    """The DM rows about one meeting (its nudges and escalations; `payload.meeting_id`),
+    posted or still on their way; found among its hand-off's rows."""
+    query = select(Outbox).where(
+        Outbox.handoff_id == handoff_id,
+        Outbox.kind == DM,
+        col(Outbox.status) != OUT_FAILED,
+    )
+    return [
+        row.id
+        for row in session.exec(query.order_by(col(Outbox.id))).all()
+        if row.id is not None and (row.payload or {}).get("meeting_id") == meeting_id
+    ]
+
+
 def save_result(
     row_id: int,
     *,

@@ -139,6 +139,15 @@ def pending_timers(handoff_id: int, *, session: Session) -> list[Timer]:
     return list(session.exec(query).all())
 
 
+def pending_meeting_timers(meeting_id: int, *, session: Session) -> list[Timer]:
+    query = (
+        select(Timer)
+        .where(Timer.meeting_id == meeting_id, Timer.status == TIMER_PENDING)
+        .order_by(col(Timer.due_at))
+    )
+    return list(session.exec(query).all())
+
+
 def timers_for(handoff_id: int, *, session: Session) -> list[Timer]:
     query = select(Timer).where(Timer.handoff_id == handoff_id).order_by(col(Timer.id))
     return list(session.exec(query).all())

@@ -1,7 +1,8 @@
 """What a person's App Home shows, by role, and the settings changed from it.
 
-Reps (ae, sdr): their queue and their routing settings. Managers: their team today
-(and their own queue when they hold leads). Admins: the same for everyone, plus failed
+Reps (ae, sdr): their queue and their routing settings, and their part of the SDR → AE
+stage (bot/services/home_meetings.py). Managers: their team today, both stages (and their
+own queue when they hold leads). Admins: the same for everyone, plus failed
 Slack calls and the failing outside destinations (webhooks, CRMs), each with a Retry
 (bot/services/retry.py). Marketers: this week's hand-offs by campaign and the latest
 decisions."""
@@ -20,6 +21,7 @@ from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
 from bot.runtime import Runtime
 from bot.services import settings as person_settings
+from bot.services.home_meetings import MeetingsView, meetings_for
 from storage import home as q
 from storage.db import read_only
 from storage.models import Person
@@ -129,6 +131,7 @@ class HomeData:
     marketing: MarketingView | None = None
     failed_outbox: int = 0
     failing: tuple[FailingDestination, ...] = ()  # admins: webhooks and CRMs failing
+    meetings: MeetingsView | None = None  # the SDR → AE stage (bot/services/home_meetings.py)
 
     @property
     def on_roster(self) -> bool:
@@ -151,10 +154,16 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
             return HomeData(user_id, None, config.timezone, since)
         base = HomeData(person.name, person.role, person.tz or config.timezone, since)
         if person.role in REP_ROLES:
+            meetings = meetings_for(
+                person.role, user_id, None, session=session, config=config, now=now
+            )
+            # Home holds 100 blocks: each meeting shown leaves room for one lead fewer a list.
+            fewer = meetings.shown if meetings else 0
             return replace(
                 base,
-                queue=_queue(session, user_id, now, PENDING_SHOWN, TOUCH_SHOWN),
+                queue=_queue(session, user_id, now, PENDING_SHOWN - fewer, TOUCH_SHOWN - fewer),
                 settings=_settings(person, now.date()),
+                meetings=meetings,
             )
         if person.role == "marketer":
             return replace(base, marketing=_marketing(session, since))
@@ -166,6 +175,9 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
             base,
             queue=_queue(session, user_id, now, OWN_SHOWN, OWN_SHOWN),
             team=_team(session, teams, now, since),
+            meetings=meetings_for(
+                person.role, user_id, teams, session=session, config=config, now=now
+            ),
             failed_outbox=q.failed_outbox_count(session=session) if admin else 0,
             failing=tuple(failing_destinations(session=session)) if admin else (),
         )

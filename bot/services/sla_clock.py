@@ -9,7 +9,9 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.domain.calendar import WorkCalendar, calendar_for
 from bot.domain.sla import SlaTimes, deadlines, follow_up_deadlines, select_sla
+from storage import outbox
 from storage.handoffs import open_handoffs_of
+from storage.meetings import get_meeting, pending_meetings_of
 from storage.models import (
     ESCALATE,
     FOLLOW_UP,
@@ -24,7 +26,13 @@ from storage.models import (
     Meeting,
 )
 from storage.people import get_person, set_tz
-from storage.timers import add_timer, cancel_meeting_timers, cancel_timers, pending_timers
+from storage.timers import (
+    add_timer,
+    cancel_meeting_timers,
+    cancel_timers,
+    pending_meeting_timers,
+    pending_timers,
+)
 
 DECISION_TIMERS = (REMIND, ESCALATE, REASSIGN)
 FOLLOW_UP_TIMERS = (FOLLOW_UP, FOLLOW_UP_ESCALATE)
@@ -105,7 +113,21 @@ def start_meeting_clock(
 
 
 def stop_meeting_clock(meeting_id: int, *, session: Session, now: datetime, why: str) -> None:
+    """A meeting decided: its timers cancelled, and the nudges and escalations already sent
+    about it updated in place (their buttons go, the outcome shows)."""
     cancel_meeting_timers(meeting_id, session=session, now=now, note=why)
+    meeting = get_meeting(meeting_id, session=session)
+    if meeting is None:
+        return
+    for dm_id in outbox.meeting_dms(meeting.handoff_id, meeting_id, session=session):
+        outbox.enqueue(
+            outbox.UPDATE_DM,
+            "dm",
+            session=session,
+            now=now,
+            handoff_id=meeting.handoff_id,
+            payload={"dm": dm_id},
+        )
 
 
 def follow_time_zone(
@@ -120,7 +142,8 @@ def follow_time_zone(
 
 def replan_for_person(slack_id: str, *, session: Session, config: HandshakeConfig) -> int:
     """A person's time zone became known or changed: move the original (not snoozed)
-    timers of their pending and accepted hand-offs to the new working calendar."""
+    timers of their pending and accepted hand-offs, and of the meetings waiting for their
+    decision, to the new working calendar."""
     moved = 0
     for handoff, lead in open_handoffs_of(slack_id, session=session):
         times = sla_for(lead, config)
@@ -139,6 +162,27 @@ def replan_for_person(slack_id: str, *, session: Session, config: HandshakeConfi
             continue
         for timer in pending_timers(handoff.id or 0, session=session):
             if timer.kind in planned and timer.created_at == start:
+                timer.due_at = planned[timer.kind]
+                session.add(timer)
+                moved += 1
+    return moved + _replan_meetings(slack_id, session=session, config=config)
+
+
+def _replan_meetings(slack_id: str, *, session: Session, config: HandshakeConfig) -> int:
+    """The AE's pending meetings: due and escalation again from the meeting's time, in the
+    AE's new working calendar (as `start_meeting_clock` planned them)."""
+    moved = 0
+    calendar = calendar_of(slack_id, session=session, config=config)
+    times = config.sla.meeting
+    for meeting in pending_meetings_of(slack_id, session=session):
+        planned = {
+            MEETING_REMIND: calendar.add(meeting.meeting_at, times.decide_within),
+            MEETING_ESCALATE: calendar.add(meeting.meeting_at, times.escalate_after),
+        }
+        meeting.due_at = planned[MEETING_REMIND]
+        session.add(meeting)
+        for timer in pending_meeting_timers(meeting.id or 0, session=session):
+            if timer.kind in planned:
                 timer.due_at = planned[timer.kind]
                 session.add(timer)
                 moved += 1

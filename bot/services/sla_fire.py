@@ -17,13 +17,16 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.runtime import Runtime
 from bot.services.reassign import reassign
+from bot.services.sla_meeting import MEETING_TIMERS, fire_meeting
 from bot.services.sla_nudge import Calendars, Rows, send, waited_since
 from storage.db import unit_of_work
 from storage.handoffs import get_handoff
+from storage.meetings import get_meeting
 from storage.models import (
     ACCEPTED,
     FOLLOW_UP,
     FOLLOW_UP_ESCALATE,
+    MEETING_PENDING,
     PENDING,
     REASSIGN,
     Timer,
@@ -155,22 +158,25 @@ def _fire(
     calendars: Calendars,
     rows: Rows | None = None,
 ) -> None:
+    if timer.kind in MEETING_TIMERS:
+        _fire_meeting(
+            timer,
+            session=session,
+            config=config,
+            now=now,
+            report=report,
+            calendars=calendars,
+            rows=rows,
+        )
+        return
     handoff = get_handoff(timer.handoff_id, session=session)
     wanted = ACCEPTED if timer.kind in (FOLLOW_UP, FOLLOW_UP_ESCALATE) else PENDING
     if handoff is None or handoff.status != wanted or handoff.first_touch:
-        timer.note = "nothing to do: the hand-off moved on"
-        session.add(timer)
-        report.skipped += 1
+        _skip(timer, "nothing to do: the hand-off moved on", session=session, report=report)
         return
-    if timer.recipient:
-        calendar = calendars.of(timer.recipient)
-        if not calendar.is_working(now):
-            until = calendar.next_working(now)
-            defer(timer, until, "outside the recipient's working hours", session=session)
-            report.deferred += 1
-            return
-    report.fired += 1
-    report.kinds[timer.kind] = report.kinds.get(timer.kind, 0) + 1
+    if _deferred(timer, session=session, now=now, report=report, calendars=calendars):
+        return
+    _count(timer, report)
     if timer.kind == REASSIGN:
         if rows is not None:  # what earlier timers queued goes first, as it would one by one
             rows.write(session=session)
@@ -195,3 +201,54 @@ def _fire(
         calendars=calendars,
         rows=rows,
     )
+
+
+def _fire_meeting(
+    timer: Timer,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+    report: TickReport,
+    calendars: Calendars,
+    rows: Rows | None,
+) -> None:
+    """A meeting's nudge or escalation: skipped once the AE has decided (or the meeting is
+    gone), deferred out of the recipient's hours, as the hand-off's timers are."""
+    meeting = get_meeting(timer.meeting_id, session=session) if timer.meeting_id else None
+    if meeting is None or meeting.status != MEETING_PENDING:
+        why = "the meeting is gone" if meeting is None else "the meeting was decided"
+        _skip(timer, f"nothing to do: {why}", session=session, report=report)
+        return
+    if _deferred(timer, session=session, now=now, report=report, calendars=calendars):
+        return
+    _count(timer, report)
+    fire_meeting(
+        timer, meeting, session=session, config=config, now=now, calendars=calendars, rows=rows
+    )
+
+
+def _skip(timer: Timer, note: str, *, session: Session, report: TickReport) -> None:
+    timer.note = note
+    session.add(timer)
+    report.skipped += 1
+
+
+def _deferred(
+    timer: Timer, *, session: Session, now: datetime, report: TickReport, calendars: Calendars
+) -> bool:
+    """Outside the recipient's working hours: the timer waits for their next morning."""
+    if not timer.recipient:
+        return False
+    calendar = calendars.of(timer.recipient)
+    if calendar.is_working(now):
+        return False
+    until = calendar.next_working(now)
+    defer(timer, until, "outside the recipient's working hours", session=session)
+    report.deferred += 1
+    return True
+
+
+def _count(timer: Timer, report: TickReport) -> None:
+    report.fired += 1
+    report.kinds[timer.kind] = report.kinds.get(timer.kind, 0) + 1

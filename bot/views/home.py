@@ -21,6 +21,7 @@ from bot.services.home import (
 )
 from bot.views import blocks as bk
 from bot.views.home_failing import failing_blocks
+from bot.views.home_meetings import meeting_blocks
 from bot.views.lead_parts import status_marker
 from bot.views.settings import change_text, refusal_text
 from bot.views.sla_parts import decision_buttons, touch_buttons
@@ -67,11 +68,15 @@ def build_home(data: HomeData, notice: Notice | None = None) -> dict[str, Any]:
             blocks.append(_failed_line(data.failed_outbox))
         blocks += failing_blocks(data.failing, data.tz)
         blocks += _team(data.team, data.tz, data.week_start)
+        if data.meetings is not None:
+            blocks += [bk.divider(), *meeting_blocks(data.meetings, data.tz)]
         if data.queue is not None and not data.queue.empty:
             blocks += [bk.divider(), bk.section("*Your own leads*")]
             blocks += _queue(data.queue, data.tz)
     elif data.queue is not None:
         blocks += _queue(data.queue, data.tz)
+        if data.meetings is not None:
+            blocks += [bk.divider(), *meeting_blocks(data.meetings, data.tz)]
         if data.settings is not None:
             blocks += [bk.divider(), *_settings(data.settings)]
     else:

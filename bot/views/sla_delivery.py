@@ -10,6 +10,12 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.services import sla_messages as facts
+from bot.services.sla_meeting import MeetingDmFacts, meeting_dm_facts, meeting_id_of
+from bot.views.sla_meeting import (
+    build_meeting_escalation,
+    build_meeting_nudge,
+    build_settled_meeting_dm,
+)
 from bot.views.sla_messages import (
     build_escalation,
     build_manager_fallback,
@@ -31,8 +37,45 @@ def render_dm(
     config: HandshakeConfig,
     permalink: str | None,
 ) -> dict[str, Any]:
+    if meeting_id_of(payload) is not None:
+        meeting = meeting_dm_facts(payload, session=session, config=config)
+        return meeting_message(meeting, permalink=permalink)
     dm = facts.dm_facts(payload, handoff_id, session=session, config=config)
     return dm_message(dm, permalink=permalink)
+
+
+def meeting_message(dm: MeetingDmFacts, *, permalink: str | None) -> dict[str, Any]:
+    """A meeting's nudge or escalation: as first sent while the meeting waits, settled
+    (no buttons, the outcome) once decided."""
+    if not dm.pending:
+        return build_settled_meeting_dm(
+            lead_label=dm.lead_label,
+            escalation=dm.escalation,
+            status=dm.status,
+            by_name=dm.decided_by_name,
+            detail=dm.detail,
+            at=dm.decided_at,
+            tz=dm.tz,
+        )
+    if dm.escalation:
+        return build_meeting_escalation(
+            lead_label=dm.lead_label,
+            sdr_name=dm.sdr_name,
+            ae_name=dm.ae_name,
+            meeting_at=dm.meeting_at,
+            due_at=dm.due_at,
+            waited=dm.waited,
+            tz=dm.tz,
+        )
+    return build_meeting_nudge(
+        meeting_id=dm.meeting_id,
+        lead_label=dm.lead_label,
+        sdr_name=dm.sdr_name,
+        meeting_at=dm.meeting_at,
+        due_at=dm.due_at,
+        tz=dm.tz,
+        permalink=permalink,
+    )
 
 
 def dm_message(dm: facts.DmFacts, *, permalink: str | None) -> dict[str, Any]:
@@ -91,6 +134,8 @@ def render_settled_dm(
 ) -> dict[str, Any]:
     """A nudge or an escalation as it should read now: with no buttons and the outcome once
     the hand-off has moved on; as first sent while it still waits for what it asked."""
+    if meeting_id_of(payload) is not None:  # a meeting's: settled once the meeting is decided
+        return render_dm(payload, handoff_id, session=session, config=config, permalink=permalink)
     settled = facts.settled_facts(payload, handoff_id, session=session, config=config)
     if settled is None:
         return render_dm(payload, handoff_id, session=session, config=config, permalink=permalink)

@@ -5,6 +5,7 @@ its metadata (conversations.history, or conversations.replies for a thread reply
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,12 +14,14 @@ from sqlmodel import select
 from bot.digest.schedule import enqueue_now
 from bot.scheduler import run_tick
 from bot.server import build_worker
+from bot.services.sla_clock import start_meeting_clock
 from sandbox.models import Message
 from storage import outbox
 from storage.db import unit_of_work
 from storage.models import OUT_DONE, OUT_PENDING, Outbox
 from tests import factories as f
 from tests.conftest import slack_client
+from tests.storage.conftest import make_meeting
 
 
 def _rows(bot) -> list[Outbox]:
@@ -37,6 +40,20 @@ def _tick_after(bot, clock, hours: float, *, before: int = 0) -> None:
         clock.advance(hours=24)
         bot.tick()
     clock.advance(hours=hours)
+    run_tick(bot.runtime)
+
+
+def _meeting_due(bot, clock, *, escalate: bool = False) -> None:
+    """A meeting Sam booked with Ana, its clock started; then a tick past its nudge (or its
+    escalation), queued only."""
+    with unit_of_work(bot.runtime.engine) as session:
+        meeting = make_meeting(session)
+        start_meeting_clock(meeting, session=session, config=bot.runtime.config, now=clock())
+        at = meeting.meeting_at + (
+            bot.runtime.config.sla.meeting.escalate_after if escalate else timedelta()
+        )
+        due = meeting.due_at if not escalate else at
+    clock.now = due
     run_tick(bot.runtime)
 
 
@@ -81,6 +98,14 @@ CASES: dict[str, tuple[Callable[..., None], Callable[[Outbox], bool]]] = {
     "manager DM (the lead is theirs now)": (
         lambda bot, clock: _tick_after(bot, clock, 24, before=2),
         _pick(outbox.DM, template="manager_fallback", recipient=f.MAYA),
+    ),
+    "meeting nudge DM": (
+        lambda bot, clock: _meeting_due(bot, clock),
+        _pick(outbox.DM, template="meeting_nudge", recipient=f.ANA),
+    ),
+    "meeting escalation DM": (
+        lambda bot, clock: _meeting_due(bot, clock, escalate=True),
+        _pick(outbox.DM, template="meeting_escalation", recipient=f.MAYA),
     ),
     "digest": (
         lambda bot, clock: enqueue_now(engine=bot.runtime.engine, now=clock()),

@@ -10,6 +10,7 @@ from bot.delivery.protocol import Delivery
 from storage import outbox
 from storage.db import read_only, unit_of_work
 from storage.handoffs import get_handoff
+from storage.meetings import get_meeting
 from storage.models import Handoff, Outbox
 
 log = logging.getLogger("handshake.delivery")
@@ -40,20 +41,24 @@ def card_location(worker: Delivery, row: Outbox, target: str) -> tuple[str, str]
     return None
 
 
-def permalink(worker: Delivery, row: Outbox) -> str | None:
-    """A link to the owner's card, for nudges; a message without it is still useful."""
-    handoff = handoff_of(worker, row)
-    if not (handoff.owner_channel and handoff.owner_ts):
+def permalink(worker: Delivery, row: Outbox, meeting_id: int | None = None) -> str | None:
+    """A link to the owner's card, for nudges (or, `meeting_id`, to the AE's meeting
+    card); a message without it is still useful."""
+    if meeting_id is not None:
+        with read_only(worker.engine) as session:
+            meeting = get_meeting(meeting_id, session=session)
+            where = (meeting.ae_channel, meeting.ae_ts) if meeting else (None, None)
+    else:
+        handoff = handoff_of(worker, row)
+        where = (handoff.owner_channel, handoff.owner_ts)
+    if not (where[0] and where[1]):
         return None
     try:
         answer = worker.call(
-            "chat_getPermalink",
-            maybe_sent_on_error=False,
-            channel=handoff.owner_channel,
-            message_ts=handoff.owner_ts,
+            "chat_getPermalink", maybe_sent_on_error=False, channel=where[0], message_ts=where[1]
         )
     except (RetryLater, Permanent) as exc:
-        log.warning("no permalink for handoff=%s: %s", handoff.id, exc)
+        log.warning("no permalink for handoff=%s meeting=%s: %s", row.handoff_id, meeting_id, exc)
         return None
     return answer.get("permalink")
 

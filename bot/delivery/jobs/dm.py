@@ -6,6 +6,7 @@ from bot import ids
 from bot.delivery.errors import Permanent, RetryLater
 from bot.delivery.jobs.common import permalink, update_in_place
 from bot.delivery.protocol import Delivery, Job
+from bot.services.sla_meeting import meeting_id_of
 from bot.views.sla_delivery import render_dm, render_settled_dm
 from storage import outbox
 from storage.db import unit_of_work
@@ -18,12 +19,20 @@ def post_dm(worker: Delivery, row: Outbox) -> None:
     if not recipient:
         raise Permanent("a DM without a recipient")
     worker.learn_time_zone(recipient)
-    link = permalink(worker, row)
+    meeting_id = meeting_id_of(payload)
+    link = permalink(worker, row, meeting_id)
     with unit_of_work(worker.engine) as session:
-        message = render_dm(
-            payload, row.handoff_id or 0, session=session, config=worker.config, permalink=link
-        )
+        try:
+            message = render_dm(
+                payload, row.handoff_id or 0, session=session, config=worker.config, permalink=link
+            )
+        except LookupError as exc:
+            if meeting_id is None:
+                raise
+            raise Permanent(str(exc)) from exc  # the meeting is gone: nothing to say
     tag = {"event_type": ids.DM_METADATA_EVENT, "payload": {"outbox_id": row.id}}
+    if meeting_id is not None:  # what the meeting's DMs are looked up by, on a retry too
+        tag["payload"]["meeting_id"] = meeting_id
     channel, ts, recovered = worker.post_once(row, recipient, message, tag)
     worker.done(
         row,
@@ -58,7 +67,7 @@ def update_dm(worker: Delivery, row: Outbox) -> None:
     if where is None:
         worker.done(row, note="no DM to update")
         return
-    link = permalink(worker, row)
+    link = permalink(worker, row, meeting_id_of(payload))
     with unit_of_work(worker.engine) as session:
         message = render_settled_dm(
             payload, row.handoff_id or 0, session=session, config=worker.config, permalink=link
