@@ -84,6 +84,9 @@ def test_minutes_from_meeting_to_decision(engine, built):
     # Ben's M4 600, M7 180, M8 480, M10 0: median (180 + 480) / 2; p90 at 2.7: 480 + 0.7 × 120
     assert ben is not None and ben.values == (330.0, 564.0)
     assert none is None
+    with unit_of_work(engine) as session:
+        fastest = meeting_decision_minutes(EVERYONE, session=session, fractions=(0.0,))
+    assert fastest is not None and fastest.values == (0.0,)  # M10, an hour early: 0, not -60
 
 
 def test_answers_by_criterion_and_outcome(engine, built):
