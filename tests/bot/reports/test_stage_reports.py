@@ -17,6 +17,7 @@ from bot.reports.scope import scope_for
 from bot.reports.stage import MeetingCounts
 from bot.reports.summary import summary
 from bot.views.reports import build_criteria, build_summary
+from sandbox.blockkit import check_message
 from storage.db import read_only, unit_of_work
 from storage.reports import StageCounts
 from tests import factories as f
@@ -110,7 +111,9 @@ def test_without_meetings_the_summary_is_as_before(engine, config, built):
 
 
 def test_the_summary_shows_the_stage(engine, config, built):
-    text = dumped(build_summary(report(engine, config, summary, f.ADA), tz="UTC"))
+    message = build_summary(report(engine, config, summary, f.ADA), tz="UTC")
+    assert check_message(message["text"], message["blocks"]) == []
+    text = dumped(message)
     assert (
         "MQL *12* → SDR-accepted *10* (83%) → Meeting booked *9* (90%) → "
         "Accepted into pipeline *4* (44%)"
@@ -148,7 +151,9 @@ def test_criteria_for_everyone(engine, config, built):
     assert [r.sent_back for r in found.rows] == [1, 2, 0, 0]  # M8; M2, M7
     assert (found.decided, found.sent_back) == (9, 3)
     assert found.most_failed is rows["PROFIT"]
-    text = dumped(build_criteria(found, tz="UTC"))
+    message = build_criteria(found, tz="UTC")
+    assert check_message(message["text"], message["blocks"]) == []
+    text = dumped(message)
     assert "VALUE             3/6 50%   1/1 100%     0/2 0%     1" in text
     assert "BUDGET †                —          —   1/1 100%     0" in text
     assert "Most common failed criterion on Send back: *PROFIT* (2 of 3 send-backs)" in text
