@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, exists, func, or_, select, true
+from sqlalchemy import case, distinct, exists, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -147,7 +147,7 @@ def failed_criteria(window: Window, *, session: Session) -> dict[str, int]:
     query = (
         select(failed, func.count())
         .where(*in_meeting_window(window), col(Meeting.status) == MEETING_SENT_BACK)
-        .where(and_(failed.is_not(None)))
+        .where(failed.is_not(None))
         .group_by(failed)
     )
     return {code: count for code, count in session.execute(query).all()}
