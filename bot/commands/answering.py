@@ -10,6 +10,7 @@ from typing import Any
 from bot.commands.parsing import Command
 from bot.reports.campaigns import campaigns
 from bot.reports.contract import contract
+from bot.reports.criteria import criteria
 from bot.reports.periods import period_for
 from bot.reports.scope import scope_for
 from bot.reports.stale import stale
@@ -29,6 +30,7 @@ _PERIOD_REPORTS: dict[str, tuple[Callable[..., Any], Callable[..., dict[str, Any
     "summary": (summary, views.build_summary, False),
     "campaigns": (campaigns, views.build_campaigns, True),
     "contract": (contract, views.build_contract, True),
+    "criteria": (criteria, views.build_criteria, True),
 }
 
 

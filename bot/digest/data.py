@@ -1,5 +1,6 @@
 """The weekly digest's numbers: the reports' own functions in everyone's scope, plus the
-end of the funnel and the slowest decisions from `storage.digests`."""
+end of the funnel and the slowest decisions from `storage.digests`. When meetings were
+booked in the week: the SDR → AE stage (the summary's) and the criteria report."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from bot.config import HandshakeConfig
 from bot.reports.campaigns import CampaignRow
 from bot.reports.common import Counts, ReasonCount, Timing
 from bot.reports.contract import ContractReport, contract
+from bot.reports.criteria import CriteriaReport, criteria
 from bot.reports.periods import Period
 from bot.reports.scope import ALL, Scope
+from bot.reports.stage import Stage
 from bot.reports.summary import summary
 from storage import digests
 from storage.reports import Window
@@ -25,22 +28,27 @@ SLOWEST = 5
 @dataclass(frozen=True)
 class Funnel:
     """Leads received and qualified (routed) in the period; hand-offs created in it that
-    were accepted, then contacted (any first touch), then got a meeting (first touch)."""
+    were accepted, then contacted (any first touch), then got a meeting (first touch), then
+    (with the SDR → AE stage) were accepted into an AE's pipeline."""
 
     received: int
     qualified: int
     accepted: int
     contacted: int
     meeting: int
+    pipeline: int | None = None  # None: no meeting was booked for an AE in the period
 
     def stages(self) -> list[tuple[str, int]]:
-        return [
+        found = [
             ("Received", self.received),
             ("Qualified", self.qualified),
             ("Accepted", self.accepted),
             ("Contacted", self.contacted),
             ("Meeting", self.meeting),
         ]
+        if self.pipeline is not None:
+            found.append(("Pipeline", self.pipeline))
+        return found
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,8 @@ class Digest:
     handback_reasons: tuple[ReasonCount, ...]
     slowest: tuple[SlowResponse, ...]
     contract: ContractReport
+    stage: Stage | None = None  # the SDR → AE stage, when meetings were booked
+    criteria: CriteriaReport | None = None  # likewise
 
 
 def period_of(start: datetime, end: datetime) -> Period:
@@ -80,7 +90,12 @@ def build_digest(*, session: Session, config: HandshakeConfig, period: Period) -
     return Digest(
         period=period,
         funnel=Funnel(  # received and qualified: always counted in everyone's scope
-            s.received or 0, s.qualified or 0, s.counts.accepted, touches.contacted, touches.meeting
+            s.received or 0,
+            s.qualified or 0,
+            s.counts.accepted,
+            touches.contacted,
+            touches.meeting,
+            s.stage.funnel.pipeline if s.stage is not None else None,
         ),
         counts=s.counts,
         to_decision=s.to_decision,
@@ -89,6 +104,12 @@ def build_digest(*, session: Session, config: HandshakeConfig, period: Period) -
         handback_reasons=s.handback_reasons,
         slowest=tuple(_slow(d, config) for d in slow),
         contract=contract(session=session, config=config, scope=EVERYONE, now=now, period=period),
+        stage=s.stage,
+        criteria=(
+            criteria(session=session, config=config, scope=EVERYONE, now=now, period=period)
+            if s.stage is not None
+            else None
+        ),
     )
 
 

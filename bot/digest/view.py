@@ -13,6 +13,8 @@ from bot.digest.data import Digest, Funnel, SlowResponse
 from bot.reports.contract import ContractReport
 from bot.views import blocks as bk
 from bot.views.reports.contract import score_only_section, signals_section
+from bot.views.reports.criteria import criteria_table, most_failed_text
+from bot.views.reports.stage import digest_text
 from bot.views.reports.tables import (
     Message,
     campaign_name,
@@ -74,7 +76,11 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
     blocks.append(bk.section("*Slowest responses*\n" + _slowest(digest.slowest)))
     blocks.append(bk.divider())
     blocks.extend(_contract(digest.contract))
-    blocks.append(bk.context("More: `/handshake summary 7d`, `campaigns`, `contract`."))
+    blocks.extend(_stage(digest))
+    more = "`/handshake summary 7d`, `campaigns`, `contract`"
+    if digest.stage is not None:
+        more += ", `criteria`"
+    blocks.append(bk.context(f"More: {more}."))
     text = (
         f"{TITLE}, {span(digest, tz)}: {plural(f.received, 'lead')} received, "
         f"{f.qualified} qualified, {f.accepted} accepted, {plural(f.meeting, 'meeting')}"
@@ -86,7 +92,9 @@ def _image(file_id: str, digest: Digest, tz: str) -> bk.Block:
     f = digest.funnel
     alt = (
         f"Funnel: {f.received} received, {f.qualified} qualified, {f.accepted} accepted, "
-        f"{f.contacted} contacted, {plural(f.meeting, 'meeting')}; acceptance by campaign"
+        f"{f.contacted} contacted, {plural(f.meeting, 'meeting')}"
+        + (f", {f.pipeline} accepted into pipeline" if f.pipeline is not None else "")
+        + "; acceptance by campaign"
     )
     return {
         "type": "image",
@@ -151,6 +159,24 @@ def _slowest(rows: Sequence[SlowResponse]) -> str:
         took = escape(duration_text(r.minutes))
         lines.append(f"• *{took}* · {who} {outcome} {lead}{company}")
     return "\n".join(lines)
+
+
+def _stage(digest: Digest) -> list[bk.Block]:
+    """The SDR → AE stage and the criteria, compact; nothing when no meeting was booked."""
+    if digest.stage is None:
+        return []
+    blocks = [bk.divider(), bk.section(digest_text(digest.stage))]
+    if digest.criteria is not None:
+        report = digest.criteria
+        blocks.append(
+            bk.section(
+                "*AE acceptance by the SDR's answer to each criterion*\n"
+                + criteria_table(report)
+                + "\n"
+                + most_failed_text(report)
+            )
+        )
+    return blocks
 
 
 def _contract(report: ContractReport) -> list[bk.Block]:

@@ -1,6 +1,10 @@
 """From a decision event's body (issue 10 §1: {"type", "timestamp", "data": {"lead",
 "handoff", "decision"}}) and the `crm` config to what is written back. Pure: no I/O.
 
+The SDR → AE stage's events (`meeting.*`, their text in `crm_meetings`) write only a note
+(HubSpot) or a Task (Salesforce), and, with `owner` on, the AE as the owner on
+`meeting.accepted`; the lead's status is left as the first hand-off set it.
+
 The note (HubSpot) and the Task (Salesforce) carry an idempotency `key` ("hs-<outbox id>"):
 before creating one again after an unknown outcome, the client looks for it.
 """
@@ -12,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config.crm import HubSpotConfig, SalesforceConfig
+from bot.integrations import crm_meetings
+from bot.integrations.crm_meetings import MEETING_LABELS, MeetingEvent, is_meeting_event
 
 OUTCOMES = ("accepted", "rejected", "handed_back")
 LABELS = {"accepted": "Accepted", "rejected": "Rejected", "handed_back": "Handed back"}
@@ -53,19 +59,16 @@ class SalesforceWrite:
 
 def decision_of(body: dict[str, Any]) -> Decision:
     data = body.get("data") or {}
-    lead, handoff, decision = (data.get(k) or {} for k in ("lead", "handoff", "decision"))
+    handoff, decision = (data.get(k) or {} for k in ("handoff", "decision"))
     kind = str(body.get("type") or "")
     outcome = kind.removeprefix("handoff.") if kind.startswith("handoff.") else ""
     outcome = outcome if outcome in OUTCOMES else str(decision.get("outcome") or "")
     if outcome not in OUTCOMES:
         raise NotADecision(f"{kind or 'an event'} is not a decision to write back")
-    external_id = str(lead.get("external_id") or "").strip()
-    if not external_id:
-        raise NotADecision("the lead has no external_id")
     owner = handoff.get("owner") or {}
     return Decision(
         outcome=outcome,
-        external_id=external_id,
+        external_id=external_id_of(body),
         timestamp=str(body.get("timestamp") or ""),
         reason_code=_text(decision.get("reason_code")),
         reason_label=_text(decision.get("reason_label")),
@@ -76,9 +79,19 @@ def decision_of(body: dict[str, Any]) -> Decision:
     )
 
 
+def external_id_of(body: dict[str, Any]) -> str:
+    lead = (body.get("data") or {}).get("lead") or {}
+    external_id = str(lead.get("external_id") or "").strip()
+    if not external_id:
+        raise NotADecision("the lead has no external_id")
+    return external_id
+
+
 def hubspot_write(
     body: dict[str, Any], config: HubSpotConfig, owner_crm_id: str | None, key: str
 ) -> HubSpotWrite:
+    if is_meeting_event(body):
+        return _hubspot_meeting(body, config, owner_crm_id, key)
     d = decision_of(body)
     props: dict[str, str] = {}
     status = getattr(config.statuses, d.outcome)
@@ -104,6 +117,8 @@ def hubspot_write(
 def salesforce_write(
     body: dict[str, Any], config: SalesforceConfig, owner_crm_id: str | None, key: str
 ) -> SalesforceWrite:
+    if is_meeting_event(body):
+        return _salesforce_meeting(body, config, owner_crm_id, key)
     d = decision_of(body)
     fields: dict[str, Any] = {}
     status = getattr(config.statuses, d.outcome)
@@ -131,8 +146,56 @@ def salesforce_write(
 
 
 def task_subject(outcome: str, key: str) -> str:
-    """ "Handshake: Accepted [hs-42]": the key makes the Task findable after a lost answer."""
-    return f"Handshake: {LABELS[outcome]} [{key}]"[:SUBJECT_MAX]
+    """ "Handshake: Accepted [hs-42]", "Handshake: Meeting booked [hs-43]" (`outcome` a
+    decision's or a meeting event's type): the key makes the Task findable after a lost
+    answer."""
+    label = LABELS.get(outcome) or MEETING_LABELS[outcome]
+    return f"Handshake: {label} [{key}]"[:SUBJECT_MAX]
+
+
+def _meeting(body: dict[str, Any]) -> tuple[MeetingEvent, str]:
+    try:
+        event = crm_meetings.meeting_of(body)
+    except crm_meetings.NotAMeeting as exc:
+        raise NotADecision(str(exc)) from exc
+    return event, external_id_of(body)
+
+
+def _hubspot_meeting(
+    body: dict[str, Any], config: HubSpotConfig, owner_crm_id: str | None, key: str
+) -> HubSpotWrite:
+    event, contact_id = _meeting(body)
+    owner = owner_crm_id if config.owner and event.kind == "meeting.accepted" else None
+    props = {"hubspot_owner_id": owner} if owner else {}
+    note = None
+    if config.notes:
+        lines = [f"<b>{html.escape(crm_meetings.title(event))}</b> [{key}]"]
+        lines += [html.escape(line) for line in crm_meetings.details(event)]
+        stamp = str(body.get("timestamp") or "")
+        note = {"hs_timestamp": stamp, "hs_note_body": "<br>".join(lines)}
+        if owner:
+            note["hubspot_owner_id"] = owner
+    return HubSpotWrite(contact_id, props, note, key)
+
+
+def _salesforce_meeting(
+    body: dict[str, Any], config: SalesforceConfig, owner_crm_id: str | None, key: str
+) -> SalesforceWrite:
+    event, lead_id = _meeting(body)
+    owner = owner_crm_id if config.owner and event.kind == "meeting.accepted" else None
+    fields: dict[str, Any] = {"OwnerId": owner} if owner else {}
+    task = None
+    if config.tasks:
+        task = {
+            "WhoId": lead_id,
+            "Subject": task_subject(event.kind, key),
+            "Status": "Completed",
+            "ActivityDate": str(body.get("timestamp") or "")[:10] or None,
+            "Description": "\n".join([crm_meetings.title(event), *crm_meetings.details(event)]),
+        }
+        if owner:
+            task["OwnerId"] = owner
+    return SalesforceWrite(lead_id, fields, task, key)
 
 
 def task_query(lead_id: str, subject: str) -> str:

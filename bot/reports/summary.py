@@ -12,6 +12,7 @@ from bot.reports.campaigns import CampaignRow, campaign_rows
 from bot.reports.common import FRACTIONS, Counts, ReasonCount, Timing, reason_counts
 from bot.reports.periods import Period
 from bot.reports.scope import ALL, TEAM, Scope
+from bot.reports.stage import Stage, stage
 from storage import reports as q
 from storage.models import HANDED_BACK, REJECTED
 
@@ -42,6 +43,7 @@ class Summary:
     reps: tuple[RepRow, ...]
     campaigns: tuple[CampaignRow, ...]
     wrong_owner_reasons: tuple[ReasonCount, ...] = ()  # routing errors: not "rejected"
+    stage: Stage | None = None  # the SDR → AE stage; None when no meeting was booked
 
 
 def summary(
@@ -84,6 +86,7 @@ def summary(
             window, session=session, config=config, scope=scope, now=now, received=leads
         ),
         wrong_owner_reasons=reason_counts(tallies, REJECTED, config, wrong_owner=True),
+        stage=stage(window, session=session, config=config),
     )
 
 

@@ -6,7 +6,8 @@ bytes under the same `webhook-id`. Rows:
 
 - `webhook` lane, kind "webhook", destination = the URL; payload
   {"webhook_id": "msg_…", "event": type, "json": "<the exact body text>"}
-- `crm` lane, kind and destination "hubspot" / "salesforce", for decisions only, when
+- `crm` lane, kind and destination "hubspot" / "salesforce", for decisions and the SDR → AE
+  stage's meeting events only, when
   `config.crm.<name>` is configured and the lead's source is in its `sources`; payload
   {"event": type, "body": <the same snapshot, as JSON>}, for the CRM job to write back.
 """
@@ -21,13 +22,19 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.integrations.crm_meetings import MEETING_EVENTS
 from bot.integrations.events import body_text, event_body
 from storage import outbox
 from storage.models import LANE_CRM, LANE_WEBHOOK, Handoff, Lead, Outbox
 
 WEBHOOK = "webhook"
 CRM_NAMES = ("hubspot", "salesforce")
-CRM_EVENTS = ("handoff.accepted", "handoff.rejected", "handoff.handed_back")
+CRM_EVENTS = (
+    "handoff.accepted",
+    "handoff.rejected",
+    "handoff.handed_back",
+    *MEETING_EVENTS,  # a note / Task with the meeting, the answers and the AE's decision
+)
 
 
 def crm_destinations(config: HandshakeConfig, event_type: str, source: str) -> list[str]:

@@ -5,9 +5,10 @@ reads narrow columns of durations (see `timings.durations`).
 
 One module per family of figures: `tallies` (what became of the hand-offs, leads received,
 reasons), `timings` (minutes to a decision and to a first touch), `owners` (the summary's
-row per rep, both at once), `contract` (outcomes by qualification signal), `stale` (overdue
-pending hand-offs) and `timeline` (one lead's history). The SQL building blocks they share
-with App Home are in `storage.aggregates`.
+row per rep, both at once), `contract` (outcomes by qualification signal), `meetings` (the
+SDR → AE stage: its funnel, meetings by SDR, AE and outcome, minutes to the AE's decision,
+criteria answers), `stale` (overdue pending hand-offs) and `timeline` (one lead's history).
+The SQL building blocks they share with App Home are in `storage.aggregates`.
 
 Every query takes a `Window` (`window.py`): hand-offs (or leads) created in [since, until),
 and `owners`, the Slack IDs whose hand-offs count (None: everyone's). Indexes that serve
@@ -17,6 +18,16 @@ lead(created_at, campaign, status).
 
 from storage.aggregates import Spread
 from storage.reports.contract import SignalTally, signal_outcomes
+from storage.reports.meetings import (
+    AnswerTally,
+    MeetingTally,
+    StageCounts,
+    answer_tallies,
+    failed_criteria,
+    meeting_tallies,
+    stage_counts,
+)
+from storage.reports.meetings import decision_minutes as meeting_decision_minutes
 from storage.reports.owners import owner_figures
 from storage.reports.stale import overdue_pending
 from storage.reports.tallies import (
@@ -33,22 +44,30 @@ from storage.reports.timings import Durations, decision_minutes, durations
 from storage.reports.window import Window
 
 __all__ = [
+    "AnswerTally",
     "Durations",
     "GroupBy",
     "LeadHistory",
     "LeadTally",
+    "MeetingTally",
     "Outcomes",
     "ReasonTally",
     "SignalTally",
     "Spread",
+    "StageCounts",
     "Window",
+    "answer_tallies",
     "decision_minutes",
     "durations",
+    "failed_criteria",
     "lead_histories",
     "leads_received",
+    "meeting_decision_minutes",
+    "meeting_tallies",
     "outcomes",
     "overdue_pending",
     "owner_figures",
     "reasons",
     "signal_outcomes",
+    "stage_counts",
 ]

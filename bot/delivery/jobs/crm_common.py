@@ -17,6 +17,7 @@ from bot.config.environment import unset_message
 from bot.delivery.errors import Permanent, RetryLater
 from bot.delivery.protocol import Delivery
 from bot.integrations.crm_mapping import NotADecision
+from bot.integrations.crm_meetings import is_meeting_event
 from bot.integrations.errors import VendorRefused, VendorRetry
 from storage.models import Outbox
 
@@ -58,8 +59,13 @@ def lead_id_of(body: dict[str, Any]) -> int | None:
 
 
 def owner_crm_id(worker: Delivery, body: dict[str, Any], crm: str) -> str | None:
-    """The hand-off owner's id in this CRM (people[].crm_ids), if configured."""
-    owner = ((body.get("data") or {}).get("handoff") or {}).get("owner") or {}
+    """The hand-off owner's id in this CRM (people[].crm_ids), if configured; for a meeting
+    event (the SDR → AE stage), the meeting's AE's."""
+    data = body.get("data") or {}
+    if is_meeting_event(body):
+        owner = (data.get("meeting") or {}).get("ae") or {}
+    else:
+        owner = (data.get("handoff") or {}).get("owner") or {}
     person = worker.config.person(str(owner.get("slack_id") or ""))
     ids = person.crm_ids if person else None
     return getattr(ids, crm, None) if ids else None

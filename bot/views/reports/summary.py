@@ -7,6 +7,7 @@ from bot.reports.scope import OWN
 from bot.reports.summary import Summary
 from bot.views import blocks as bk
 from bot.views.reports.campaigns import campaign_table
+from bot.views.reports.stage import stage_blocks
 from bot.views.reports.tables import (
     Message,
     count_pct,
@@ -86,6 +87,9 @@ def build_summary(report: Summary, *, tz: str) -> Message:
     if report.wrong_owner_reasons:
         reasons.append(reasons_text("Wrong-owner rejects", report.wrong_owner_reasons))
     blocks.append(bk.section(fields=reasons))
+    if report.stage is not None:
+        blocks.append(bk.divider())
+        blocks.extend(stage_blocks(report.stage, by_person=report.scope.sees_others))
     if report.reps and report.scope.sees_others:
         blocks.append(bk.divider())
         blocks.append(bk.section("*By rep*\n" + _rep_table(report)))

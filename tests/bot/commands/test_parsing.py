@@ -23,6 +23,8 @@ TODAY = date(2026, 11, 23)
         ("campaigns 7d", Command("campaigns", period="7d")),
         ("contract", Command("contract", period="90d")),
         ("contract qtd", Command("contract", period="qtd")),
+        ("criteria", Command("criteria", period="90d")),
+        ("Criteria 30D", Command("criteria", period="30d")),
         ("lead Jo@Acme.example", Command("lead", email="jo@acme.example")),
         ("lead <mailto:jo@acme.example|jo@acme.example>", Command("lead", email="jo@acme.example")),
     ],
@@ -39,6 +41,8 @@ def test_report_commands(text, command):
         ("summary <!channel>", "summary", "`&lt;!channel&gt;` is not a period"),
         ("campaigns forever", "campaigns", "`forever` is not a period"),
         ("contract 1y", "contract", "`1y` is not a period"),
+        ("criteria 12d", "criteria", "`12d` is not a period (7d, 30d, 90d, qtd)"),
+        ("criteria 30d VALUE", "criteria", None),
         ("stale now", "stale", None),
         ("lead", "lead", None),
         ("lead a@b.example c@d.example", "lead", None),
@@ -57,6 +61,7 @@ def test_bad_arguments_get_the_usage_line(text, usage_of, echo):
 
 def test_help_lists_every_subcommand_with_its_usage():
     text = help_text()
-    for name in ("summary", "stale", "lead", "campaigns", "contract", "away", "capacity", "help"):
+    names = ("summary", "stale", "lead", "campaigns", "contract", "criteria", "away", "capacity")
+    for name in (*names, "help"):
         assert USAGE[name] in text
     assert "<email>" not in text and "&lt;email&gt;" in text

@@ -71,6 +71,60 @@ def decision_body(
     }  # fmt: skip
 
 
+SAM_PERSON = {"slack_id": "U0SDR0001", "email": "sam@example.com", "name": "Sam Diaz"}
+ANA_PERSON = {"slack_id": "U0AE00001", "email": "ana@example.com", "name": "Ana Alvarez"}
+ANSWERS = [
+    {"code": "VALUE", "question": "Can we demonstrate sufficient value?", "answer": "yes",
+     "comment": "Cuts onboarding in half"},
+    {"code": "PROFIT", "question": "Can we deliver with profit?", "answer": "unsure",
+     "comment": None},
+    {"code": "COMPETE", "question": "Can we compete?", "answer": "no",
+     "comment": "Incumbent <Initech> & a 3-year deal"},
+]  # fmt: skip
+MEETING_DECISIONS: dict[str, dict[str, Any]] = {
+    "meeting.booked": {"status": "pending"},
+    "meeting.accepted": {"status": "accepted", "decision_note": "Strong fit"},
+    "meeting.sent_back": {"status": "sent_back", "failed_criterion": "PROFIT",
+                          "decision_note": "Ask about budget"},
+    "meeting.rejected": {"status": "rejected", "reason": {"code": "R-ICP",
+                         "label": "Not our profile"}, "decision_note": None},
+}  # fmt: skip
+
+
+def meeting_data(kind: str = "meeting.booked", **overrides: Any) -> dict[str, Any]:
+    """`data.meeting` as shared13.md describes it (FLOW's `meeting_data`), by hand."""
+    decided = kind != "meeting.booked"
+    fields = {
+        "id": 3, "sdr": SAM_PERSON, "ae": ANA_PERSON, "meeting_at": "2026-11-24T15:00:00Z",
+        "criteria_version": "2026-11", "answers": ANSWERS, "note": "CFO joins the call",
+        "status": "pending", "decided_at": "2026-11-24T17:30:00Z" if decided else None,
+        "decided_by": ANA_PERSON if decided else None, "failed_criterion": None,
+        "reason": None, "decision_note": None,
+    }  # fmt: skip
+    return fields | MEETING_DECISIONS[kind] | overrides
+
+
+def meeting_body(
+    kind: str = "meeting.booked",
+    *,
+    external_id: str = CONTACT,
+    source: str = "hubspot",
+    **meeting: Any,
+) -> dict[str, Any]:
+    """A meeting event's body: the usual snapshot (the SDR's hand-off) and `data.meeting`."""
+    return {
+        "type": kind,
+        "timestamp": "2026-11-24T17:30:00Z",
+        "data": {
+            "lead": {"id": 7, "external_id": external_id, "source": source,
+                     "email": "jordan@acme.example"},
+            "handoff": {"id": 9, "status": "accepted", "owner": SAM_PERSON},
+            "decision": None,
+            "meeting": meeting_data(kind, **meeting),
+        },
+    }  # fmt: skip
+
+
 @pytest.fixture
 def hubspot():
     state = HubSpotState()
