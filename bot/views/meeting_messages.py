@@ -81,16 +81,6 @@ def meeting_already(
     return f"{text}. {UNCHANGED}"
 
 
-def meeting_recorded(status: str, lead_label: str | None, sdr_name: str | None) -> str:
-    """The AE's answer after a decision."""
-    marks = {MEETING_ACCEPTED: "✅", MEETING_SENT_BACK: "↩️", MEETING_REJECTED: "❌"}
-    sdr = name(sdr_name, "The SDR")
-    return (
-        f"{marks.get(status, '•')} {outcome_word(status).capitalize()}: {_lead(lead_label)}. "
-        f"{sdr} hears it from Handshake."
-    )
-
-
 def meeting_outcome_dm(ctx: MeetingCardContext) -> dict[str, Any]:
     """The SDR's DM: what the AE decided on the meeting they booked."""
     lead = safe(one_line(label_of(ctx.lead)), LEAD_LABEL)

@@ -86,7 +86,8 @@ def accept(
         meeting_id, answer.user_id, meeting_decisions.ACCEPT, runtime=runtime
     )
     runtime.wake()
-    answer(meeting_text(outcome, runtime), error=outcome.result != meeting_decisions.RECORDED)
+    text = meeting_text(outcome, runtime)  # none when recorded: the card itself changes
+    answer(text, error=text is not None)
 
 
 def open_decision_modal(
@@ -100,7 +101,7 @@ def open_decision_modal(
         meeting_id, answer.user_id, action, runtime=runtime
     )
     if outcome.result != meeting_decisions.OK:
-        answer(meeting_text(outcome, runtime), error=True)
+        answer(meeting_text(outcome, runtime) or messages.not_found(), error=True)
         return
     label = outcome.lead_label or "this lead"
     if action == meeting_decisions.SEND_BACK:
@@ -114,9 +115,9 @@ def open_decision_modal(
 
 def meeting_text(
     outcome: meeting_decisions.MeetingOutcome, runtime: Runtime, *, plain_for: str | None = None
-) -> str:
-    """What to tell whoever clicked or submitted; `plain_for`: a modal's plain error line,
-    times in that person's zone."""
+) -> str | None:
+    """What to tell whoever clicked or submitted (None: it was recorded, which the cards
+    show); `plain_for`: a modal's plain error line, times in that person's zone."""
     meeting = outcome.meeting
     if outcome.result == meeting_decisions.NOT_FOUND or meeting is None:
         return "This meeting no longer exists, so nothing was changed."
@@ -126,8 +127,7 @@ def meeting_text(
         name = runtime.name_of(meeting.ae_id)
         return meeting_messages.meeting_refusal(outcome.lead_label, name, plain=bool(plain_for))
     if outcome.result == meeting_decisions.RECORDED:
-        sdr = runtime.name_of(meeting.sdr_id)
-        return meeting_messages.meeting_recorded(meeting.status, outcome.lead_label, sdr)
+        return None
     tz = meeting_decisions.viewer_zone(plain_for, runtime=runtime) if plain_for else None
     by = runtime.name_of(meeting.decided_by) if meeting.decided_by else None
     return meeting_messages.meeting_already(

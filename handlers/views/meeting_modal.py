@@ -106,7 +106,7 @@ def _decide(
         meeting_decisions.REASON_FIELD: ids.REASON_BLOCK,
         meeting_decisions.CRITERION_FIELD: ids.MEETING_CRITERION_BLOCK,
     }.get(outcome.field or "", first_block)
-    text = meeting_text(outcome, runtime, plain_for=user_id)
+    text = meeting_text(outcome, runtime, plain_for=user_id) or "Could not record this."
     ack(response_action="errors", errors={block: text})
 
 

@@ -3,6 +3,7 @@ the AE's DM card → Accept into pipeline / Send back / Reject, with every card 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -135,7 +136,7 @@ def test_accept_into_pipeline_settles_every_card_and_tells_the_sdr(bot):
     card = meeting_card(bot, f.ANA, meeting.id)
     assert button_texts(card) == [] and card.edited is not None
     assert "Accepted into pipeline* by Ana Alvarez" in rendered(card)
-    assert "Accepted into pipeline" in ephemeral_texts(bot.slack, f.ANA)[-1]
+    assert ephemeral_texts(bot.slack, f.ANA) == []  # the card itself says it
     for lead_card in (sam_card(bot, routed), channel_card(bot, routed)):
         assert "✅ Accepted into pipeline by Ana Alvarez" in rendered(lead_card)
     assert button_texts(sam_card(bot, routed)) == []
@@ -223,6 +224,35 @@ def test_someone_else_is_refused_and_a_late_click_is_told_who_won(bot):
     late = wait_for(lambda: ephemeral_texts(bot.slack, f.ANA))
     assert "already accepted into pipeline by Maya Moreau" in late[-1]
     assert "click_refused" in kinds(bot, routed.lead_id)
+
+
+def test_two_concurrent_decisions_record_one(bot):
+    routed = accepted_by_sam(bot)
+    meeting = book(bot, routed)
+    card = meeting_card(bot, f.ANA, meeting.id)
+    barrier = threading.Barrier(2)
+
+    def click(user):
+        barrier.wait()
+        click_meeting(bot, user, ids.MEETING_ACCEPT, meeting, card)
+
+    threads = [threading.Thread(target=click, args=(u,)) for u in (f.ANA, f.MAYA)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    answers = wait_for(lambda: [t for u in (f.ANA, f.MAYA) for t in ephemeral_texts(bot.slack, u)])
+    decided = meetings_of(bot, routed.lead_id)[-1]
+    assert decided.status == "accepted" and decided.decided_by in (f.ANA, f.MAYA)
+    assert kinds(bot, routed.lead_id).count("meeting_accepted") == 1
+    assert len(answers) == 1 and "already accepted into pipeline" in answers[0]
+    loser = f.MAYA if decided.decided_by == f.ANA else f.ANA
+    assert ephemeral_texts(bot.slack, loser) == answers
+    bot.deliver()
+    assert (
+        len([m for m in dm_messages(bot.slack, f.SAM) if "accepted your meeting" in rendered(m)])
+        == 1
+    )
 
 
 def test_only_the_sdr_books_and_never_twice_at_once(bot):
