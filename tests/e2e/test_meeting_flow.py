@@ -7,13 +7,19 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from bot import ids
+from bot.server import build_worker
+from bot.services import meeting_decisions as md
 from sandbox import payloads
 from storage.db import unit_of_work
 from storage.events import events_for_lead
 from storage.handoffs import handoffs_for_lead
+from storage.meetings import MEETING_DM, POST_MEETING_CARD
+from storage.models import OUT_DONE, OUT_PENDING, Outbox
 from tests import factories as f
+from tests.conftest import slack_client
 from tests.helpers import (
     button_texts,
     cards_for,
@@ -309,3 +315,53 @@ def _select(action_id, value):
 
 def _note(text):
     return {ids.NOTE_BLOCK: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": text}}}
+
+
+def _rows(bot, kind):
+    with unit_of_work(bot.runtime.engine) as session:
+        return list(session.exec(select(Outbox).where(Outbox.kind == kind)).all())
+
+
+def _tagged(bot, key, value):
+    with bot.slack.state.lock:
+        channels = list(bot.slack.state.message_store.channels)
+    return [
+        m
+        for channel in channels
+        for m in bot.slack.state.messages(channel)
+        if ((m.metadata or {}).get("event_payload") or {}).get(key) == value
+    ]
+
+
+@pytest.mark.parametrize("kind", [POST_MEETING_CARD, MEETING_DM])
+def test_a_timeout_after_slack_posted_never_posts_twice(bot, runtime, clock, kind):
+    routed = accepted_by_sam(bot)
+    modal = open_booking(bot, routed)
+    at = clock() + timedelta(days=1)
+    bot.peer.submit_view(f.SAM, modal.id, booking_values(at=at, ae=f.ANA))
+    if kind == MEETING_DM:
+        bot.deliver()
+        meeting = meetings_of(bot, routed.lead_id)[-1]
+        md.decide_meeting(meeting.id, f.ANA, md.ACCEPT, runtime=runtime)
+    [row] = _rows(bot, kind)
+    meeting_id = row.payload["meeting_id"]
+    key, value = ("outbox_id", row.id) if kind == MEETING_DM else ("meeting_id", meeting_id)
+    bot.slack.state.add_fault("chat.postMessage", delay=1.5, apply_after=True, times=1)
+    impatient = build_worker(
+        engine=runtime.engine,
+        config=runtime.config,
+        client=slack_client(bot.slack, timeout=0.5),
+        clock=clock,
+    )
+    impatient.deliver(row.id)
+    [after] = _rows(bot, kind)
+    assert after.status == OUT_PENDING and after.maybe_sent  # the outcome was unknown
+    assert len(_tagged(bot, key, value)) == 1  # ... but Slack had posted it
+    clock.advance(minutes=5)
+    bot.deliver()
+    assert len(_tagged(bot, key, value)) == 1
+    [done] = _rows(bot, kind)
+    assert done.status == OUT_DONE
+    if kind == POST_MEETING_CARD:
+        [card] = _tagged(bot, key, value)
+        assert meetings_of(bot, routed.lead_id)[-1].ae_ts == card.ts  # found, and kept
