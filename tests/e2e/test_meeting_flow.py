@@ -365,3 +365,23 @@ def test_a_timeout_after_slack_posted_never_posts_twice(bot, runtime, clock, kin
     if kind == POST_MEETING_CARD:
         [card] = _tagged(bot, key, value)
         assert meetings_of(bot, routed.lead_id)[-1].ae_ts == card.ts  # found, and kept
+
+
+def test_meeting_booked_on_a_follow_up_nudge_opens_the_form_and_settles_the_nudge(bot, clock):
+    routed = accepted_by_sam(bot)
+    clock.advance(days=2, hours=1)  # past follow_up_within: Sam is nudged
+    bot.tick()
+    nudge = next(
+        m
+        for m in dm_messages(bot.slack, f.SAM)
+        if m.ts != sam_card(bot, routed).ts and "Meeting booked" in button_texts(m)
+    )
+    click_card(bot, f.SAM, ids.TOUCH_MEETING, routed.handoff, nudge)
+    modal = wait_for(lambda: bot.slack.state.open_modals(f.SAM))[-1]
+    assert modal.payload["callback_id"] == ids.MEETING_BOOK_MODAL
+    at = clock() + timedelta(days=1)
+    bot.peer.submit_view(f.SAM, modal.id, booking_values(at=at, ae=f.ANA))
+    bot.deliver()
+    settled = next(m for m in dm_messages(bot.slack, f.SAM) if m.ts == nudge.ts)
+    assert button_texts(settled) == []
+    assert len(meetings_of(bot, routed.lead_id)) == 1
