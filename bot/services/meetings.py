@@ -1,4 +1,4 @@
-"""Booking a meeting (the SDR → AE stage): the form's contents, and the booking in one
+"""Booking a meeting (the SDR → AE stage): what the form offers, and the booking in one
 transaction (the Meeting, the first touch, the AE's clock, the event, the cards, webhooks)."""
 
 from __future__ import annotations
@@ -9,22 +9,23 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.config.qualification import ANSWERS, Criterion
 from bot.domain.leads import lead_label
-from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.domain.meetings import (
     AE_RULES,
     CHOSEN,
-    COMMENT_MAX_LENGTH,
     NOT_SDR_STAGE,
-    meeting_time_problem,
     why_not_book,
 )
 from bot.domain.routing import ROUND_ROBIN
 from bot.integrations.events import meeting_data
 from bot.runtime import Runtime
+from bot.services.booking_form import (
+    AE_FIELD,
+    Booking,
+    BookingForm,
+    input_errors,
+)
 from bot.services.meeting_routing import (
-    AeChoice,
     advance_cursor,
     ae_choices,
     may_get_meeting,
@@ -57,36 +58,6 @@ OK, ONE_CLICK, RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID = (
     "not_found",
     "invalid",
 )
-# INVALID: the fields at fault (`errors`): these, and "answer:CODE" / "comment:CODE".
-AT_FIELD, AE_FIELD, NOTE_FIELD = "meeting_at", "ae", "note"
-
-
-@dataclass(frozen=True)
-class BookingForm:
-    handoff_id: int
-    lead_label: str
-    criteria: tuple[Criterion, ...]
-    choices: tuple[AeChoice, ...]
-    suggested: str  # pre-filled by routing
-    rule: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    answer: str | None  # yes | unsure | no
-    comment: str | None = None
-
-
-@dataclass(frozen=True)
-class Booking:
-    """What the SDR submitted (parsed, not yet checked)."""
-
-    meeting_at: datetime | None
-    ae_id: str | None
-    answers: dict[str, Answer]  # by criterion code
-    note: str | None = None
-    suggested: str | None = None  # the form's pre-fill, and the rule that chose it
-    rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +106,7 @@ def book(
 ) -> BookOutcome:
     """Book the meeting in one transaction, or say what is wrong."""
     config, now = runtime.config, now or runtime.clock()
-    errors = _input_errors(config, booking, now)
+    errors = input_errors(config, booking, now)
     with unit_of_work(runtime.engine) as session:
         handoff = lock_handoff(handoff_id, session=session)
         checked = _check(session, config, handoff, actor, now)
@@ -215,27 +186,6 @@ def _check(
     if why is not None:
         return BookOutcome(ALREADY, handoff, label, why=why, meeting=last)
     return BookOutcome(OK, handoff, label)
-
-
-def _input_errors(config: HandshakeConfig, booking: Booking, now: datetime) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if booking.meeting_at is None:
-        errors[AT_FIELD] = "Pick the meeting's date and time."
-    elif problem := meeting_time_problem(booking.meeting_at, now):
-        errors[AT_FIELD] = problem
-    if not booking.ae_id:
-        errors[AE_FIELD] = "Pick the AE who takes the meeting."
-    for criterion in config.qualification.criteria:
-        given = booking.answers.get(criterion.code)
-        if given is None or given.answer not in ANSWERS:
-            errors[f"answer:{criterion.code}"] = "Answer Yes, Unsure or No."
-        elif given.comment and len(given.comment) > COMMENT_MAX_LENGTH:
-            errors[f"comment:{criterion.code}"] = (
-                f"Keep a comment to {COMMENT_MAX_LENGTH} characters."
-            )
-    if booking.note and len(booking.note) > NOTE_MAX_LENGTH:
-        errors[NOTE_FIELD] = f"Keep the note to {NOTE_MAX_LENGTH} characters."
-    return errors
 
 
 def _first_touch(

@@ -13,7 +13,7 @@ from bot.config.qualification import NO, UNSURE, YES, Criterion
 from bot.domain.meetings import COMMENT_MAX_LENGTH
 from bot.domain.routing import ACCOUNT, MANAGER_FALLBACK, ROUND_ROBIN
 from bot.inputs import parse_id, parse_json_object
-from bot.services.meetings import AE_FIELD, AT_FIELD, NOTE_FIELD, Answer, Booking, BookingForm
+from bot.services.booking_form import AE_FIELD, AT_FIELD, NOTE_FIELD, Answer, Booking, BookingForm
 from bot.views import blocks as bk
 from bot.views.reason_modal import (
     ReasonLike,

@@ -11,9 +11,9 @@ from typing import Any
 from bot import ids
 from bot.config.qualification import DEFAULT_CRITERIA
 from bot.config.reasons import DEFAULT_REJECT_REASONS
+from bot.services.booking_form import BookingForm
 from bot.services.meeting_cards import AnswerItem, MeetingCardContext, MeetingItem
 from bot.services.meeting_routing import AeChoice
-from bot.services.meetings import BookingForm
 from bot.views.lead_card import build_lead_card
 from bot.views.meeting_card import build_meeting_card
 from bot.views.meeting_messages import meeting_outcome_dm

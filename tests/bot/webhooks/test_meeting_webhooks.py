@@ -13,8 +13,9 @@ import pytest
 from bot.config import parse_config
 from bot.config.webhooks import EVENT_TYPES
 from bot.services import meeting_decisions as md
+from bot.services.booking_form import Answer, Booking
 from bot.services.decisions import ACCEPT, decide
-from bot.services.meetings import RECORDED, Answer, Booking, book
+from bot.services.meetings import RECORDED, book
 from storage.db import unit_of_work
 from storage.handoffs import handoffs_for_lead
 from tests import factories as f
