@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlmodel import Session, col, select
 
 from storage.models import Handoff, Lead
@@ -16,8 +18,15 @@ def find_lead(source: str, external_id: str, *, session: Session) -> Lead | None
     return session.exec(query).first()
 
 
-def account_owner(company_domain: str, exclude_lead_id: int, *, session: Session) -> str | None:
-    """Who owned the latest hand-off of another lead from the same company domain."""
+def account_owner(
+    company_domain: str,
+    exclude_lead_id: int,
+    *,
+    session: Session,
+    among: Collection[str] | None = None,
+) -> str | None:
+    """Who owned the latest hand-off of another lead from the same company domain (of
+    `among`, when given: the AE stage looks for an AE)."""
     query = (
         select(Handoff.owner_id)
         .join(Lead, col(Lead.id) == col(Handoff.lead_id))
@@ -25,4 +34,6 @@ def account_owner(company_domain: str, exclude_lead_id: int, *, session: Session
         .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
         .limit(1)
     )
+    if among is not None:
+        query = query.where(col(Handoff.owner_id).in_(list(among)))
     return session.exec(query).first()

@@ -3,12 +3,27 @@ decision win."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from storage.models import MEETING_PENDING, Meeting
+from storage.models import (
+    MEETING_ACCEPTED,
+    MEETING_PENDING,
+    OUT_PENDING,
+    OUT_SENDING,
+    Handoff,
+    Lead,
+    Meeting,
+    Outbox,
+)
+
+# Outbox kinds of the stage (jobs in bot/delivery/jobs/meeting.py); payload {"meeting_id"}.
+POST_MEETING_CARD = "post_meeting_card"  # the AE's DM card, posted once (target "ae")
+UPDATE_MEETING_CARD = "update_meeting_card"  # redrawn in place after the AE's decision
+MEETING_DM = "meeting_dm"  # the SDR told the AE's decision (payload + "recipient")
 
 
 def add_meeting(meeting: Meeting, *, session: Session) -> Meeting:
@@ -85,3 +100,54 @@ def pending_meetings_of(ae_id: str, *, session: Session) -> list[Meeting]:
     AE's time zone)."""
     query = select(Meeting).where(Meeting.ae_id == ae_id, Meeting.status == MEETING_PENDING)
     return list(session.exec(query.order_by(col(Meeting.id))).all())
+
+
+def lock_handoff(handoff_id: int, *, session: Session) -> Handoff | None:
+    """The hand-off, locked for this transaction (PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already serializes writers), so two bookings of one hand-off queue one after another."""
+    query = select(Handoff).where(col(Handoff.id) == handoff_id).with_for_update()
+    return session.exec(query).first()
+
+
+def meeting_ae_of_domain(
+    company_domain: str, exclude_lead_id: int, *, session: Session
+) -> tuple[str, datetime] | None:
+    """The AE of the latest pending or accepted meeting of another lead from the same
+    company domain, and when it was booked."""
+    query = (
+        select(Meeting.ae_id, Meeting.created_at)
+        .join(Lead, col(Lead.id) == col(Meeting.lead_id))
+        .where(
+            Lead.company_domain == company_domain.lower(),
+            Lead.id != exclude_lead_id,
+            col(Meeting.status).in_([MEETING_PENDING, MEETING_ACCEPTED]),
+        )
+        .order_by(col(Meeting.created_at).desc(), col(Meeting.id).desc())
+        .limit(1)
+    )
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row else None
+
+
+def meeting_counts_since(
+    since: datetime, *, session: Session, aes: Collection[str]
+) -> dict[str, int]:
+    """How many meetings each of `aes` was given since `since` (for daily capacity)."""
+    if not aes:
+        return {}
+    query = (
+        select(Meeting.ae_id, func.count())
+        .where(col(Meeting.created_at) >= since, col(Meeting.ae_id).in_(list(aes)))
+        .group_by(Meeting.ae_id)
+    )
+    return {ae: count for ae, count in session.exec(query).all()}
+
+
+def unfinished_outbox(handoff_id: int, kind: str, meeting_id: int, *, session: Session) -> bool:
+    """Is a row of `kind` for this meeting still on its way (pending or sending)?"""
+    query = select(Outbox).where(
+        Outbox.handoff_id == handoff_id,
+        Outbox.kind == kind,
+        col(Outbox.status).in_([OUT_PENDING, OUT_SENDING]),
+    )
+    return any((row.payload or {}).get("meeting_id") == meeting_id for row in session.exec(query))

@@ -36,6 +36,10 @@ EVENT_TYPES: tuple[str, ...] = (
     "handoff.reassigned",
     "handoff.touched",
     "handoff.escalated",
+    "meeting.booked",  # the SDR → AE stage: body["data"]["meeting"] (integrations/events.py)
+    "meeting.accepted",
+    "meeting.sent_back",
+    "meeting.rejected",
 )
 PING = "ping"  # only sent by `handshake webhooks test`
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.config import HandshakeConfig
-from storage.models import Handoff, Lead
+from storage.models import Handoff, Lead, Meeting
 
 LEAD_FIELDS = (
     "id",
@@ -98,6 +98,46 @@ def touch_data(config: HandshakeConfig, handoff: Handoff) -> dict[str, Any]:
         "revisit_on": None,
         "decided_by": person(config, handoff.touched_by),
         "decided_at": stamp(handoff.first_touch_at),
+    }
+
+
+def meeting_data(config: HandshakeConfig, meeting: Meeting) -> dict[str, Any]:
+    """A meeting of the SDR → AE stage: who, when, the SDR's answers to the criteria (each
+    with its question as configured now) and the AE's decision."""
+    answers = []
+    for item in meeting.answers or []:
+        code = str(item.get("code"))
+        criterion = config.qualification.criterion(code)
+        answers.append(
+            {
+                "code": code,
+                "question": criterion.question if criterion else None,
+                "answer": item.get("answer"),
+                "comment": item.get("comment"),
+            }
+        )
+    reason = (
+        {"code": meeting.reason_code, "label": meeting.reason_label}
+        if meeting.reason_code
+        else None
+    )
+    return {
+        "id": meeting.id,
+        "sdr": person(config, meeting.sdr_id),
+        "ae": person(config, meeting.ae_id),
+        "ae_rule": meeting.ae_rule,
+        "meeting_at": stamp(meeting.meeting_at),
+        "criteria_version": meeting.criteria_version,
+        "answers": answers,
+        "note": meeting.note,
+        "status": meeting.status,
+        "booked_at": stamp(meeting.created_at),
+        "due_at": stamp(meeting.due_at),
+        "decided_at": stamp(meeting.decided_at),
+        "decided_by": person(config, meeting.decided_by),
+        "failed_criterion": meeting.failed_criterion,
+        "reason": reason,
+        "decision_note": meeting.decision_note,
     }
 
 

@@ -143,10 +143,10 @@ def reps_of(
     """`people` as routing sees them, with today's hand-offs (in `tz`) of those who have a
     daily cap: only a cap needs the day's count, which a bulk import would otherwise count
     again for each lead."""
-    local = now.astimezone(ZoneInfo(tz))
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)  # capacity is per day
     capped = [p.slack_id for p in people if p.capacity_per_day is not None]
-    today_counts = people_store.handoff_counts_since(day_start, session=session, owners=capped)
+    today_counts = people_store.handoff_counts_since(
+        day_start(now, tz), session=session, owners=capped
+    )
     return [
         Rep(
             slack_id=p.slack_id,
@@ -160,3 +160,9 @@ def reps_of(
         )
         for p in people
     ]
+
+
+def day_start(now: datetime, tz: str) -> datetime:
+    """Midnight of `now`'s day in `tz`: daily capacity counts from there."""
+    local = now.astimezone(ZoneInfo(tz))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.meetings import why_not_book
+from bot.services.meeting_cards import MeetingItem, meeting_items
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import FOLLOW_UP, REASSIGNED, Handoff, Lead
@@ -44,6 +46,10 @@ class CardContext:
     follow_up_due: datetime | None = None  # accepted, no first touch yet: when one is due
     touched_by_name: str | None = None  # who logged the first touch; default: the owner
     crm_sync: tuple[CrmSync, ...] = ()  # the decision's write-back, one per CRM (issue 10 §3)
+    # The SDR → AE stage: the hand-off's meetings (oldest first), and whether its SDR may
+    # book one now (after a first touch, or a meeting sent back).
+    meetings: tuple[MeetingItem, ...] = ()
+    can_book: bool = False
 
 
 def person_name(slack_id: str | None, *, session: Session) -> str | None:
@@ -82,6 +88,17 @@ def load_card_context(
     follow_up = next(
         (t for t in pending_timers(handoff.id or 0, session=session) if t.kind == FOLLOW_UP), None
     )
+    meetings = meeting_items(handoff.id or 0, session=session, config=config)
+    can_book = (
+        why_not_book(
+            first_line=config.routing.first_line,
+            owner_role=owner.role if owner else None,
+            handoff_status=handoff.status,
+            first_touch=handoff.first_touch,
+            last_meeting_status=meetings[-1].status if meetings else None,
+        )
+        is None
+    )
     return CardContext(
         lead=lead,
         handoff=handoff,
@@ -99,4 +116,6 @@ def load_card_context(
         touched_by_name=person_name(handoff.touched_by, session=session),
         follow_up_due=follow_up.due_at if follow_up else None,
         crm_sync=tuple(crm_sync_of(handoff.id or 0, session=session)),
+        meetings=meetings,
+        can_book=can_book,
     )

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.config.reasons import Reason
 from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.integrations.events import touch_data
 from bot.runtime import Runtime
@@ -165,39 +169,58 @@ def record_touch(
             session.refresh(handoff)
             return Outcome(ALREADY, handoff)
         session.refresh(handoff)
-        stop_follow_up_clock(handoff.id, session=session, now=now, why=f"{kind} by {actor}")
-        log_event(
-            "first_touch",
-            session=session,
-            at=now,
-            actor=actor,
-            lead_id=handoff.lead_id,
-            handoff_id=handoff.id,
-            touch=kind,
-            reason_code=reason.code if reason else None,
-            reason=reason.label if reason else None,
-            note=note,
-            minutes=round((now - (handoff.decided_at or now)).total_seconds() / 60, 1),
-        )
-        outbox.update_cards(handoff.id, session=session, now=now)
-        lead = get_lead(handoff.lead_id, session=session)
-        assert lead is not None
-        emit(
-            "handoff.touched",
-            session=session,
-            config=config,
-            now=now,
-            lead=lead,
-            handoff=handoff,
-            decision=touch_data(config, handoff),
-        )
-        notify.thread_note(
-            "touch",
-            handoff.id,
-            session=session,
-            now=now,
-            owner=handoff.owner_id,
-            touch=kind,
-            reason=reason.label if reason else None,
+        after_first_touch(
+            handoff, kind, actor, session=session, config=config, now=now, reason=reason, note=note
         )
         return Outcome(RECORDED, handoff)
+
+
+def after_first_touch(
+    handoff: Handoff,
+    kind: str,
+    actor: str,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+    reason: Reason | None = None,
+    note: str | None = None,
+) -> None:
+    """A first touch was claimed: its clock stops, the event, both cards, webhooks and the
+    thread note (also when booking a meeting records it)."""
+    assert handoff.id is not None
+    stop_follow_up_clock(handoff.id, session=session, now=now, why=f"{kind} by {actor}")
+    log_event(
+        "first_touch",
+        session=session,
+        at=now,
+        actor=actor,
+        lead_id=handoff.lead_id,
+        handoff_id=handoff.id,
+        touch=kind,
+        reason_code=reason.code if reason else None,
+        reason=reason.label if reason else None,
+        note=note,
+        minutes=round((now - (handoff.decided_at or now)).total_seconds() / 60, 1),
+    )
+    outbox.update_cards(handoff.id, session=session, now=now)
+    lead = get_lead(handoff.lead_id, session=session)
+    assert lead is not None
+    emit(
+        "handoff.touched",
+        session=session,
+        config=config,
+        now=now,
+        lead=lead,
+        handoff=handoff,
+        decision=touch_data(config, handoff),
+    )
+    notify.thread_note(
+        "touch",
+        handoff.id,
+        session=session,
+        now=now,
+        owner=handoff.owner_id,
+        touch=kind,
+        reason=reason.label if reason else None,
+    )

@@ -20,6 +20,7 @@ from bot.views.lead_parts import (
     status_marker,
     status_word,
 )
+from bot.views.meeting_parts import book_button, path_text, sent_back_gap
 from bot.views.sla_parts import (
     decision_buttons,
     reassign_why,
@@ -79,7 +80,7 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
         why = one_line(ctx.reassigned_from_reason or "") or "no decision"
         line = f"Reassigned from {one_line(ctx.reassigned_from_name)}: {why}"
         result.append(bk.context(f"🔁 {safe(line, 500)}"))
-    result.append(_summary(lead))
+    result.append(summary_block(lead))
     result.append(bk.section(signals_text(handoff.signals, lead.score)))
     result.append(bk.context(*_provenance(handoff)))
     if ctx.history:
@@ -89,6 +90,7 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
         result.append(bk.section("*Notes*\n" + quote(lead.notes, NOTES_TEXT)))
     result.append(bk.divider())
     result.append(bk.section(_status_text(ctx, audience)))
+    result += _meeting_blocks(ctx, audience)
     buttons = _buttons(ctx, audience)
     if buttons:
         result.append(bk.actions(buttons))
@@ -98,7 +100,9 @@ def build_lead_card(ctx: CardContext, *, audience: Audience) -> dict[str, Any]:
     return {"text": _fallback(ctx, audience), "blocks": result[: bk.MAX_BLOCKS]}
 
 
-def _summary(lead: Lead) -> bk.Block:
+def summary_block(lead: Lead) -> bk.Block:
+    """Who the lead is: title and company, then email, size, industry, country, source,
+    campaign and score (also on the AE's meeting card)."""
     title, company = one_line(lead.title), one_line(lead.company)
     if title and company:
         headline = f"*{safe(title, 1000)}* at *{safe(company, 1000)}*"
@@ -189,6 +193,24 @@ def _status_text(ctx: CardContext, audience: Audience) -> str:
     return "\n".join(lines)
 
 
+def _meeting_blocks(ctx: CardContext, audience: Audience) -> list[bk.Block]:
+    """The SDR → AE stage, once a meeting was booked: the lead's path; on the SDR's card
+    after a send back, the gap to close."""
+    if not ctx.meetings:
+        return []
+    path = path_text(
+        ctx.meetings,
+        accepted_by=ctx.decided_by_name or ctx.owner_name,
+        accepted_at=ctx.handoff.decided_at,
+        tz=ctx.owner_tz,
+    )
+    blocks = [bk.section(path)]
+    last = ctx.meetings[-1]
+    if audience == "owner" and ctx.can_book and last.status == "sent_back":
+        blocks.append(bk.section(sent_back_gap(last)))
+    return blocks
+
+
 def _touched(handoff: Handoff) -> bool:
     return bool(handoff.first_touch) or handoff.first_touch_at is not None
 
@@ -232,10 +254,18 @@ def _buttons(ctx: CardContext, audience: Audience) -> list[bk.Block]:
             buttons += decision_buttons(handoff.id)
         elif handoff.status == ACCEPTED and not _touched(handoff):
             buttons += touch_buttons(handoff.id)
-    url = _crm_url(ctx.lead.crm_url)
-    if url:
-        buttons.append(bk.button("Open in CRM", ids.CRM_LINK, url=url))
+        elif ctx.can_book:
+            buttons.append(book_button(handoff.id))
+    link = crm_button(ctx.lead.crm_url)
+    if link is not None:
+        buttons.append(link)
     return buttons
+
+
+def crm_button(crm_url: Any) -> bk.Block | None:
+    """**Open in CRM**, a link button, when the lead's CRM link is a usable http(s) URL."""
+    url = _crm_url(crm_url)
+    return bk.button("Open in CRM", ids.CRM_LINK, url=url) if url else None
 
 
 def _fallback(ctx: CardContext, audience: Audience) -> str:

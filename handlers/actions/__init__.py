@@ -1,7 +1,7 @@
 from slack_bolt import App
 
 from bot import ids
-from handlers.actions import decision, home, sla
+from handlers.actions import decision, home, meeting, sla
 
 
 def register(app: App) -> None:
@@ -13,8 +13,11 @@ def register(app: App) -> None:
     app.action(ids.NUDGE_AGAIN)(sla.nudge_again)
     app.action(ids.REASSIGN_NOW)(sla.reassign_now)
     app.action(ids.TOUCH_CONTACTED)(sla.touch)
-    app.action(ids.TOUCH_MEETING)(sla.touch)
+    app.action(ids.TOUCH_MEETING)(meeting.book_clicked)  # a form in the SDR stage
     app.action(ids.TOUCH_DISQUALIFIED)(sla.open_disqualify_modal)
+    app.action(ids.MEETING_ACCEPT)(meeting.accept)
+    app.action(ids.MEETING_SEND_BACK)(meeting.open_decision_modal)
+    app.action(ids.MEETING_REJECT)(meeting.open_decision_modal)
     app.action(ids.HOME_AWAY_DATE)(home.away_picked)
     app.action(ids.HOME_BACK)(home.back)
     app.action(ids.HOME_CAPACITY)(home.capacity_picked)

@@ -11,6 +11,7 @@ from bot.delivery.jobs import (
     digest,
     dm,
     hubspot,
+    meeting,
     salesforce,
     thread_reply,
     webhook,
@@ -24,6 +25,7 @@ JOBS: dict[str, Job] = {
     **dm.KINDS,
     **thread_reply.KINDS,
     **digest.KINDS,
+    **meeting.KINDS,
 }
 WEBHOOK_JOBS: dict[str, Job] = {**webhook.KINDS}
 CRM_JOBS: dict[str, Job] = {**hubspot.KINDS, **salesforce.KINDS}

@@ -19,6 +19,9 @@ from tests import factories as f
 from tests.bot.webhooks.conftest import webhook_rows
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "docs" / "webhooks"
+# The SDR → AE stage's events need routing.first_line sdr: test_meeting_webhooks.py emits
+# and checks them; the flow below emits every other event type.
+MEETING_EVENTS = ("meeting.booked", "meeting.accepted", "meeting.sent_back", "meeting.rejected")
 
 
 def schema(event_type: str) -> dict:
@@ -65,7 +68,7 @@ def test_every_emitted_payload_matches_its_schema(bot, clock, runtime):
         assert body["type"] == row.payload["event"]
         jsonschema.validate(body, schema(body["type"]), format_checker=jsonschema.FormatChecker())
         seen[body["type"]] = seen.get(body["type"], 0) + 1
-    assert set(seen) == set(EVENT_TYPES)
+    assert set(seen) == set(EVENT_TYPES) - set(MEETING_EVENTS)
 
 
 def test_the_ping_matches_its_schema(clock):
