@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot import ids
 from bot.services.home_meetings import MeetingItem, MeetingsView
 from bot.views import blocks as bk
-from bot.views.sla_parts import meeting_decision_buttons
+from bot.views.meeting_parts import meeting_buttons
 from bot.views.text import duration_text, escape, format_when, one_line, safe
 
 LABEL = 300
@@ -85,7 +85,7 @@ def _ae(view: MeetingsView, tz: str) -> list[bk.Block]:
         )
         blocks.append(
             bk.actions(
-                meeting_decision_buttons(item.meeting_id),
+                meeting_buttons(item.meeting_id),
                 block_id=f"{ids.HOME_MEETING_BLOCK}{item.meeting_id}",
             )
         )

@@ -123,7 +123,8 @@ def book_button(handoff_id: int) -> bk.Block:
 
 
 def meeting_buttons(meeting_id: int) -> list[bk.Block]:
-    """**Accept into pipeline**, **Send back to SDR**, **Reject** (value: the meeting id)."""
+    """**Accept into pipeline**, **Send back to SDR**, **Reject** (value: the meeting id):
+    the same on the AE's meeting card, the meeting nudge and App Home."""
     value = str(meeting_id)
     return [
         bk.button("Accept into pipeline", ids.MEETING_ACCEPT, value=value, style="primary"),

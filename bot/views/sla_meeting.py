@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.views import blocks as bk
+from bot.views.meeting_parts import meeting_buttons
 from bot.views.sla_messages import build_settled_sla_message
-from bot.views.sla_parts import https_url, meeting_decision_buttons
+from bot.views.sla_parts import https_url
 from bot.views.text import format_when, one_line, safe, trim
 
 LEAD_LABEL = 300
@@ -54,7 +55,7 @@ def build_meeting_nudge(
         f"*{format_when(meeting_at, tz)}* — due *{format_when(due_at, tz)}*.\n"
         f"Accept it into your pipeline, send it back to {sdr}, or reject it."
     )
-    blocks = [bk.section(text + _link(permalink)), bk.actions(meeting_decision_buttons(meeting_id))]
+    blocks = [bk.section(text + _link(permalink)), bk.actions(meeting_buttons(meeting_id))]
     return _message(f"⏰ Still to decide: the meeting with {lead}", blocks)
 
 

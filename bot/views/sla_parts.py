@@ -42,17 +42,6 @@ def decision_buttons(handoff_id: int) -> list[bk.Block]:
     ]
 
 
-def meeting_decision_buttons(meeting_id: int) -> list[bk.Block]:
-    """The AE's three decisions on a meeting (value: the meeting id): the same on the AE's
-    meeting card, the meeting nudge and App Home."""
-    value = str(meeting_id)
-    return [
-        bk.button("Accept into pipeline", ids.MEETING_ACCEPT, value=value, style="primary"),
-        bk.button("Send back to SDR", ids.MEETING_SEND_BACK, value=value),
-        bk.button("Reject", ids.MEETING_REJECT, value=value, style="danger"),
-    ]
-
-
 def touch_buttons(handoff_id: int) -> list[bk.Block]:
     """**Contacted**, **Meeting booked**, **Disqualified after contact**."""
     value = str(handoff_id)
