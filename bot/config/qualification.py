@@ -17,16 +17,15 @@ shows each with its answer.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from pydantic import Field, field_validator, model_validator
 
 from bot.config.durations import format_duration
 from bot.config.errors import duplicates, fail, fail_if
+from bot.config.reasons import checked_code
 from bot.config.scalars import ConfigModel, ContractVersion, Duration
 
-_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 MAX_CRITERIA = 10
 
 # The answers an SDR gives to each criterion, in the order the modal offers them.
@@ -41,12 +40,7 @@ class Criterion(ConfigModel):
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
-        if len(value) > 30 or not _CODE.fullmatch(value):
-            raise ValueError(
-                f'"{value}" is not a criterion code; expected letters, digits and - _ . '
-                "(at most 30), like VALUE"
-            )
-        return value
+        return checked_code(value, what="criterion", longest=30, example="VALUE")
 
     @field_validator("question")
     @classmethod

@@ -9,6 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
+def checked_code(value: str, *, what: str, longest: int, example: str) -> str:
+    """A code reports group by (a reason's, a criterion's): letters, digits and - _ ."""
+    if len(value) > longest or not _CODE.fullmatch(value):
+        raise ValueError(
+            f'"{value}" is not a {what} code; expected letters, digits and - _ . '
+            f"(at most {longest}), like {example}"
+        )
+    return value
+
+
 class Reason(BaseModel):
     """One choice in the Reject / Hand back modal.
 
@@ -25,12 +35,7 @@ class Reason(BaseModel):
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
-        if len(value) > 50 or not _CODE.fullmatch(value):
-            raise ValueError(
-                f'"{value}" is not a reason code; expected letters, digits and - _ . '
-                "(at most 50), like R-DATA"
-            )
-        return value
+        return checked_code(value, what="reason", longest=50, example="R-DATA")
 
     @field_validator("label")
     @classmethod
