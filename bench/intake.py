@@ -51,6 +51,7 @@ import httpx  # noqa: E402
 import yaml  # noqa: E402
 
 from bench import _common as common  # noqa: E402
+from bench import _cpu as cpu  # noqa: E402
 
 TOKEN = "bench-intake-token"
 BOT_TOKEN = "xoxb-bench-token"
@@ -317,7 +318,9 @@ def measure(
     before = count_leads(database_url)
     run = f"{label}-{uuid.uuid4().hex[:6]}"
     run_load(urls, WARMUP, clients, run + "-warm")
+    start = cpu.mark()
     figures = run_load(urls, leads, clients, run)
+    figures["cpu"] = cpu.since(start)
     stored = count_leads(database_url) - before
     figures["stored"] = stored
     if figures["statuses"] != {"202": leads} or stored != leads + WARMUP:
@@ -412,6 +415,10 @@ def report(result: dict[str, Any]) -> None:
             for r in [result[name]]
         ],
     )
+    for name in rows:
+        used = result[name].get("cpu", {})
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in used.items() if k not in ("cores",))
+        print(f"cpu during {name} (cores of {used.get('cores', '?')}): {parts}")
     print(f"ratio intake / baseline: {result['ratio']:.2f}")
     if "scale" in result:
         print(f"ratio two instances / one: {result['scale']:.2f}")
