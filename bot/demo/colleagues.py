@@ -10,7 +10,8 @@ block_actions or view_submission through the sandbox's `SlackPeer`, to the real 
 waits for what a person would see first (the card, the button, the modal). A lead someone
 else acted on first is simply left alone.
 
-Which leads, and what happens to them, follows `FATES` in the order the leads were routed.
+Which leads, and what happens to them, follows `answers.FATES` in the order the leads were
+routed; what the people write is in `answers`.
 """
 
 from __future__ import annotations
@@ -21,42 +22,22 @@ import random
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from bot import ids
 from bot.config import HandshakeConfig
-from bot.config.qualification import NO, UNSURE, YES
+from bot.demo.answers import ACCEPT, FATES, PENDING, SEND_BACK, YOURS, booking, decision
 from sandbox import SlackPeer
 from sandbox.forms import state_values
 from sandbox.interactions import InteractionError
 from sandbox.models import JSON, Message, View
 
 log = logging.getLogger("handshake.demo")
-
-YOURS, ACCEPT, PENDING, SEND_BACK, REJECT = "yours", "accept", "pending", "send_back", "reject"
-# By routed lead, cycled: the first stays with its SDR for you, the next is taken into
-# pipeline, the third waits for an AE (you), the fourth is sent back, the fifth rejected.
-FATES = (YOURS, ACCEPT, PENDING, SEND_BACK, REJECT, PENDING)
 GIVE_UP = 120.0  # seconds to wait for a card, button or modal before leaving the lead be
 TICK = 0.2
-COMMENTS = {
-    YES: ["Confirmed on the call.", "They named the numbers themselves.", None],
-    UNSURE: ["Not discussed in depth yet.", "Depends on their IT review.", None],
-    NO: ["They would not commit to it.", "A cheaper tool already covers most of it."],
-}
-NOTES = [
-    "Champion is the VP; procurement joins the next call.",
-    "They want a rollout plan for three sites.",
-    "Decision expected this quarter.",
-    "",
-]
-SEND_BACK_NOTES = [
-    "Find out who signs off and what budget they hold before we meet again.",
-    "Ask what they would replace and what it costs them today.",
-]
 
 Step = Generator[float, None, Any]  # yields: seconds to wait before being resumed
 
@@ -160,7 +141,7 @@ class Colleagues:
             form = yield from self._wait(
                 lambda: self._modal(sdr, ids.MEETING_BOOK_MODAL, "handoff_id", handoff_id), "form"
             )
-            answers, weak = self._booking(fate)
+            answers, weak = booking(self.random, self.config, fate, self.now())
             values = state_values(form.payload, answers)
             ae = values[ids.MEETING_AE_BLOCK][ids.MEETING_AE_INPUT]["selected_option"]["value"]
             seen = {m.ts for m in self._meeting_cards(ae, name)}
@@ -196,7 +177,10 @@ class Colleagues:
         form = yield from self._wait(
             lambda: self._modal(ae, modal, "meeting_id", meeting_id), "decision form"
         )
-        values = state_values(form.payload, self._decision(fate, weak, form.payload))
+        answer = decision(
+            self.random, self.config, fate, weak, _options(form.payload, ids.REASON_BLOCK)
+        )
+        values = state_values(form.payload, answer)
         self._submitted(self.peer.submit_view(ae, form.id, values))
 
     def _turn(self, person: str) -> Step:
@@ -204,41 +188,6 @@ class Colleagues:
         while person in self._busy:
             yield TICK
         self._busy.add(person)
-
-    def _booking(self, fate: str) -> tuple[dict[str, Any], str]:
-        """The SDR's answers by block, and the weak question: mostly Yes for a meeting the
-        AE will take, a doubt or a No on one question for the others (a Send back names it)."""
-        r, criteria = self.random, self.config.qualification.criteria
-        weak = r.randrange(len(criteria))
-        answers: dict[str, Any] = {}
-        for index, criterion in enumerate(criteria):
-            if fate == ACCEPT:
-                answer = YES if r.random() < 0.8 else UNSURE
-            elif index == weak:
-                answer = NO if fate == REJECT or r.random() < 0.4 else UNSURE
-            else:
-                answer = r.choice([YES, YES, UNSURE])
-            answers[ids.MEETING_ANSWER_BLOCK + criterion.code] = answer
-            comment = r.choice(COMMENTS[answer])
-            if comment:
-                answers[ids.MEETING_COMMENT_BLOCK + criterion.code] = comment
-        met = self.now().replace(second=0, microsecond=0) - timedelta(minutes=r.randint(1, 3))
-        answers[ids.MEETING_AT_BLOCK] = met  # the meeting just ended: the AE's clock runs
-        note = r.choice(NOTES)
-        if note:
-            answers[ids.NOTE_BLOCK] = note
-        return answers, criteria[weak].code
-
-    def _decision(self, fate: str, weak: str, view: JSON) -> dict[str, Any]:
-        if fate == SEND_BACK:
-            note = self.random.choice(SEND_BACK_NOTES)
-            return {ids.MEETING_CRITERION_BLOCK: weak, ids.NOTE_BLOCK: note}
-        reasons = [
-            o["value"]
-            for o in _options(view, ids.REASON_BLOCK)
-            if o["value"] not in {r.code for r in self.config.reasons.reject if r.reroute}
-        ]
-        return {ids.REASON_BLOCK: self.random.choice(reasons)}
 
     # -- what the person sees ------------------------------------------------------------
 

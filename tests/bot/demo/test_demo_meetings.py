@@ -4,13 +4,16 @@ signed requests, leaving a lead and a meeting for whoever tries the demo."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session
 
+from bot import ids
 from bot.demo import Demo
-from bot.demo.colleagues import REJECT, SEND_BACK
+from bot.demo.answers import ACCEPT, PENDING, REJECT, SEND_BACK, booking, decision
 from bot.demo.roster import demo_config
 from sandbox.models import Message
 from storage.meetings import meetings_for_lead
@@ -118,3 +121,25 @@ def test_colleagues_send_back_and_reject_through_the_forms(demo_of):
     card = wait_for(lambda: meeting_card(demo, sent_back), timeout=10)
     wait_for(lambda: "Send back" not in button_texts(meeting_card(demo, sent_back)), timeout=10)
     assert card.metadata["event_payload"]["card"] == "meeting"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_sdrs_answers_fit_what_the_ae_will_do(seed: int):
+    config, now = demo_config(), datetime(2026, 11, 23, 14, 7, 31, tzinfo=UTC)
+    rng = random.Random(seed)
+    for fate in (ACCEPT, PENDING, SEND_BACK, REJECT):
+        answers, weak = booking(rng, config, fate, now)
+        given = {code: answers[ids.MEETING_ANSWER_BLOCK + code] for code in CODES}
+        assert set(given.values()) <= {"yes", "unsure", "no"} and weak in CODES
+        if fate == ACCEPT:
+            assert "no" not in given.values()
+        elif fate in (SEND_BACK, REJECT):
+            assert given[weak] in ("unsure", "no")
+        if fate == REJECT:
+            assert given[weak] == "no"
+        met = answers[ids.MEETING_AT_BLOCK]
+        assert timedelta(minutes=1) <= now - met <= timedelta(minutes=4)  # it just ended
+    offered = [{"value": r.code} for r in config.reasons.reject]
+    assert decision(rng, config, REJECT, "VALUE", offered)[ids.REASON_BLOCK] != "R-OWNER"
+    sent = decision(rng, config, SEND_BACK, "PROFIT", offered)
+    assert sent[ids.MEETING_CRITERION_BLOCK] == "PROFIT" and sent[ids.NOTE_BLOCK]
