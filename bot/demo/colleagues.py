@@ -16,6 +16,7 @@ routed; what the people write is in `answers`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
@@ -68,6 +69,7 @@ class Colleagues:
         self.done: list[tuple[str, str]] = []  # (external_id, what happened), for tests
         self._tasks: list[tuple[float, Iterator[float]]] = []
         self._busy: set[str] = set()  # people in the middle of a form (the loop's thread only)
+        self._forms: dict[str, str] = {}  # person -> the view id of the form we opened
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="handshake-demo-colleagues")
@@ -141,13 +143,14 @@ class Colleagues:
             form = yield from self._wait(
                 lambda: self._modal(sdr, ids.MEETING_BOOK_MODAL, "handoff_id", handoff_id), "form"
             )
+            self._forms[sdr] = form.id
             answers, weak = booking(self.random, self.config, fate, self.now())
             values = state_values(form.payload, answers)
             ae = values[ids.MEETING_AE_BLOCK][ids.MEETING_AE_INPUT]["selected_option"]["value"]
             seen = {m.ts for m in self._meeting_cards(ae, name)}
             self._submitted(self.peer.submit_view(sdr, form.id, values))
         finally:
-            self._busy.discard(sdr)
+            self._done_with(sdr)
         self.done.append((lead["external_id"], "booked"))
         if fate == PENDING:
             return
@@ -162,7 +165,7 @@ class Colleagues:
             try:
                 yield from self._decide(ae, card, fate, weak)
             finally:
-                self._busy.discard(ae)
+                self._done_with(ae)
         self.done.append((lead["external_id"], fate))
 
     def _decide(self, ae: str, card: Message, fate: str, weak: str) -> Step:
@@ -177,15 +180,26 @@ class Colleagues:
         form = yield from self._wait(
             lambda: self._modal(ae, modal, "meeting_id", meeting_id), "decision form"
         )
+        self._forms[ae] = form.id
         answer = decision(
             self.random, self.config, fate, weak, _options(form.payload, ids.REASON_BLOCK)
         )
         values = state_values(form.payload, answer)
         self._submitted(self.peer.submit_view(ae, form.id, values))
 
+    def _done_with(self, person: str) -> None:
+        """End `person`'s turn; the form we opened, if still open (refused), is closed so
+        that it blocks neither them nor their next turn."""
+        self._busy.discard(person)
+        form_id = self._forms.pop(person, None)
+        if form_id and any(v.id == form_id for v in self.state.open_modals(person)):
+            with contextlib.suppress(LookupError, httpx.HTTPError):
+                self.peer.close_view(person, form_id)
+
     def _turn(self, person: str) -> Step:
-        """Wait until `person` has no form of ours open, then take their turn."""
-        while person in self._busy:
+        """Wait until `person` has no form open (one of ours, or one you opened acting as
+        them: a new modal would replace it), then take their turn."""
+        while person in self._busy or self.state.open_modals(person):
             yield TICK
         self._busy.add(person)
 

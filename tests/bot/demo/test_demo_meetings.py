@@ -84,7 +84,7 @@ def test_the_demo_company_has_sdrs_first_and_the_three_questions():
 def test_colleagues_book_meetings_and_take_one_into_pipeline_leaving_one_for_you(demo_of):
     demo = demo_of(leads=5, seed=7)  # 4 routed: yours, accepted, pending, sent back
 
-    wait_for(lambda: {MEETING_ACCEPTED, MEETING_PENDING} <= set(statuses(demo)), timeout=30)
+    wait_for(lambda: {MEETING_ACCEPTED, MEETING_PENDING} <= set(statuses(demo)), timeout=60)
 
     by_lead = meetings(demo)
     first = int(demo.feed.posted[0]["id"])  # type: ignore[union-attr]
@@ -100,7 +100,7 @@ def test_colleagues_book_meetings_and_take_one_into_pipeline_leaving_one_for_you
         assert {a["answer"] for a in meeting.answers} <= {"yes", "unsure", "no"}
         assert meeting.criteria_version == "2026-11" and meeting.meeting_at is not None
     pending = next(m for m in booked if m.status == MEETING_PENDING)
-    card = wait_for(lambda: meeting_card(demo, pending), timeout=10)
+    card = wait_for(lambda: meeting_card(demo, pending), timeout=30)
     assert button_texts(card)[:3] == ["Accept into pipeline", "Send back to SDR", "Reject"]
     assert "Meeting-qualified by" in rendered(card)
 
@@ -108,7 +108,7 @@ def test_colleagues_book_meetings_and_take_one_into_pipeline_leaving_one_for_you
 def test_colleagues_send_back_and_reject_through_the_forms(demo_of):
     demo = demo_of(leads=2, seed=7, fates=(SEND_BACK, REJECT))
 
-    wait_for(lambda: statuses(demo) == [MEETING_REJECTED, MEETING_SENT_BACK], timeout=45)
+    wait_for(lambda: statuses(demo) == [MEETING_REJECTED, MEETING_SENT_BACK], timeout=90)
 
     found = [m for ms in meetings(demo).values() for m in ms]
     sent_back = next(m for m in found if m.status == MEETING_SENT_BACK)
@@ -118,8 +118,8 @@ def test_colleagues_send_back_and_reject_through_the_forms(demo_of):
     rejected = next(m for m in found if m.status == MEETING_REJECTED)
     assert rejected.reason_code and rejected.reason_code != "R-OWNER"
     assert "no" in {a["answer"] for a in rejected.answers}
-    card = wait_for(lambda: meeting_card(demo, sent_back), timeout=10)
-    wait_for(lambda: "Send back" not in button_texts(meeting_card(demo, sent_back)), timeout=10)
+    card = wait_for(lambda: meeting_card(demo, sent_back), timeout=30)
+    wait_for(lambda: "Send back" not in button_texts(meeting_card(demo, sent_back)), timeout=30)
     assert card.metadata["event_payload"]["card"] == "meeting"  # type: ignore[index]
 
 
