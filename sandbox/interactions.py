@@ -29,6 +29,7 @@ class Choice:
     value: str | None = None
     selected_option: JSON | str | None = None  # an option object, or just its value
     selected_date: str | None = None
+    selected_date_time: int | None = None  # a datetimepicker: epoch seconds
 
 
 @dataclass
@@ -154,6 +155,10 @@ def action_object(element: JSON, block_id: str, choice: Choice) -> JSON:
         action["selected_date"] = _date(choice.selected_date)
         if "initial_date" in element:
             action["initial_date"] = element["initial_date"]
+    elif kind == "datetimepicker":
+        action["selected_date_time"] = _epoch(choice.selected_date_time)
+        if "initial_date_time" in element:
+            action["initial_date_time"] = element["initial_date_time"]
     elif choice.value is not None:
         action["value"] = choice.value
     return action
@@ -168,6 +173,13 @@ def _option(element: JSON, selected: JSON | str | None) -> JSON:
         if isinstance(option, dict) and option.get("value") == wanted:
             return dict(option)
     raise InteractionError("option_not_found")
+
+
+def _epoch(value: object) -> int:
+    """Epoch seconds, as a datetimepicker sends them (an integer, never a string)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**34:
+        raise InteractionError("invalid_date_time")
+    return value
 
 
 def _date(value: str | None) -> str:

@@ -64,6 +64,7 @@ def _user(user: User) -> JSON:
         "name": user.name,
         "real_name": user.real_name,
         "title": user.title,
+        "tz": user.tz,
         "is_bot": user.is_bot,
     }
 

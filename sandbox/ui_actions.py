@@ -4,8 +4,9 @@ Each route takes a JSON body naming the person (`user`) and answers
 `{"ok": true, "status": <the bot's HTTP status>, ...}`:
 
 - `POST /_sandbox/ui/action` `{user, channel, ts | view_id, action_id, block_id?, value?,
-  selected_option?, selected_date?, values?}`: block_actions on a message, an ephemeral,
-  a modal or the App Home (`ts` may carry the view id too; `values`: a modal's inputs).
+  selected_option?, selected_date?, selected_date_time?, values?}`: block_actions on a
+  message, an ephemeral, a modal or the App Home (`ts` may carry the view id too;
+  `values`: a modal's inputs).
   A click on an element the bot replaced a moment ago (chat.update, views.update or
   publish, replace_original) is still delivered, as Slack's client does; see `models.Shown`.
 - `POST /_sandbox/ui/submit` `{user, view_id, values}`: view_submission; also answers
@@ -59,6 +60,15 @@ def _text(body: JSON, key: str, *, required: bool = True) -> str | None:
     return value
 
 
+def _epoch(body: JSON) -> int | None:
+    value = body.get("selected_date_time")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Refused(400, "selected_date_time must be epoch seconds")
+    return value
+
+
 def _values(body: JSON) -> JSON | None:
     values = body.get("values")
     if values is None:
@@ -86,6 +96,7 @@ def action_routes(state: SandboxState) -> list[BaseRoute]:
             value=_text(body, "value", required=False),
             selected_option=body.get("selected_option"),
             selected_date=_text(body, "selected_date", required=False),
+            selected_date_time=_epoch(body),
         )
         response = peer.act(
             user,

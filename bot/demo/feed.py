@@ -29,9 +29,11 @@ class LeadFeed:
         initial: int,
         every: float,
         before_post: Callable[[dict[str, Any]], None] | None = None,
+        after_post: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
     ) -> None:
         self.bot_url, self.intake_token, self.generator = bot_url, intake_token, generator
         self.before_post = before_post  # e.g. make the lead's record in its CRM first
+        self.after_post = after_post  # (lead, the intake's answer): e.g. the colleagues' plan
         self.initial, self.every = initial, every
         self.posted: list[dict[str, object]] = []  # the intake answers, oldest first
         self._stop = threading.Event()
@@ -71,6 +73,8 @@ class LeadFeed:
             else {"error": response.text}
         )
         self.posted.append(answer)
+        if self.after_post is not None and response.is_success:
+            self.after_post(lead, answer)
         log.log(
             logging.DEBUG if response.is_success else logging.WARNING,
             "demo lead posted external_id=%s company=%r http=%s status=%s owner=%s",

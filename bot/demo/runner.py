@@ -10,9 +10,11 @@ import shutil
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 
 from sqlalchemy import Engine
 
+from bot.demo.colleagues import FATES, Colleagues
 from bot.demo.destinations import Destinations
 from bot.demo.feed import LeadFeed
 from bot.demo.leads import LeadGenerator
@@ -42,9 +44,16 @@ class Demo:
         leads: int = 5,
         every: float = 20,
         seed: int | None = None,
+        colleagues: bool = True,
+        pause: float = 2.0,
+        fates: Sequence[str] = FATES,
     ) -> None:
+        """`colleagues`: the demo's SDRs and AEs work some of the feed's leads on their own
+        (see `Colleagues`: `fates` in turn), taking `pause` seconds before each click."""
         self.port, self.host, self.db, self.leads, self.every = port, host, db, leads, every
         self.seed = secrets.randbelow(2**32) if seed is None else seed
+        self.with_colleagues, self.pause, self.fates = colleagues, pause, fates
+        self.colleagues: Colleagues | None = None
         self.sandbox: Sandbox | None = None
         self.bot_server: RunningServer | None = None
         self.service: Service | None = None
@@ -100,6 +109,12 @@ class Demo:
         self.intake_url = self.bot_server.url + "/api/leads"
         self.service.start_background()
         self._background = True
+        if self.with_colleagues and self.leads > 0:
+            peer = self.sandbox.peer(self.bot_server.url + "/slack/events")
+            self.colleagues = Colleagues(
+                peer, config, seed=self.seed, pause=self.pause, fates=self.fates
+            )
+            self.colleagues.start()
         generator = LeadGenerator(self.seed, prefix=f"demo-{secrets.token_hex(3)}-")
         self.feed = LeadFeed(
             self.bot_server.url,
@@ -108,6 +123,7 @@ class Demo:
             initial=self.leads,
             every=self.every,
             before_post=destinations.add_record,
+            after_post=self.colleagues.lead_posted if self.colleagues else None,
         )
         self.feed.start()
         where = self.engine.url.render_as_string(hide_password=True)
@@ -121,6 +137,8 @@ class Demo:
         """Stop the feed, the delivery worker, both servers; remove the temporary files."""
         if self.feed is not None:
             self.feed.stop()
+        if self.colleagues is not None:
+            self.colleagues.stop()
         if self.service is not None and self._background:
             self.service.stop_background()
             self._background = False
@@ -133,6 +151,7 @@ class Demo:
         if self.tempdir is not None:
             shutil.rmtree(self.tempdir, ignore_errors=True)
         self.feed = self.service = self.bot_server = self.sandbox = self.engine = None
+        self.colleagues = None
         self.destinations = None
         self.tempdir = None
 

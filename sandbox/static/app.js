@@ -120,6 +120,7 @@ function names() {
     names: {
       userName: (id) => users[id]?.real_name,
       channelName: (id) => channels[id]?.name,
+      timeZone: users[app.me]?.tz,
     },
   };
 }

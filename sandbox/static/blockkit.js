@@ -1,8 +1,11 @@
 // Block Kit to DOM: the blocks of messages, App Home tabs and modals, and the elements in them.
 //
-// ctx: {userName(id), channelName(id), onAction(control, action), values, errors}
-//  - onAction gets {action_id, block_id, value | selected_option | selected_date};
-//  - values: view.state.values-shaped initial values (a modal shown again with errors).
+// ctx: {userName(id), channelName(id), timeZone, onAction(control, action), values, errors}
+//  - onAction gets {action_id, block_id, value | selected_option | selected_date |
+//    selected_date_time};
+//  - values: view.state.values-shaped initial values (a modal shown again with errors);
+//  - timeZone: the person's IANA zone; a datetimepicker shows and reads times in it, as
+//    Slack's client does in the person's own zone (the browser's when not given).
 
 import { h, safeUrl } from "./dom.js";
 import { mrkdwn, plainText } from "./mrkdwn.js";
@@ -130,6 +133,8 @@ function element(el, blockId, ctx) {
       picker.addEventListener("change", () => picker.value && act(picker, { selected_date: picker.value }));
       return picker;
     }
+    case "datetimepicker":
+      return dateTimePicker(el, base, initial, act, ctx);
     case "radio_buttons":
     case "checkboxes":
       return choices(el, base, initial, act, ctx);
@@ -146,6 +151,57 @@ function element(el, blockId, ctx) {
     default:
       return h("span", { class: "bk-unsupported" }, `[${el.type}]`);
   }
+}
+
+// A datetimepicker: one date-and-time field in the person's zone; its value is
+// `selected_date_time`, epoch seconds (an integer), as Slack sends it.
+function dateTimePicker(el, base, initial, act, ctx) {
+  const zone = knownZone(ctx.timeZone);
+  const picker = h("input", { ...base, type: "datetime-local", class: "bk-datetimepicker", "data-time-zone": zone || "" });
+  const seconds = initial ? initial.selected_date_time : el.initial_date_time;
+  picker.value = Number.isInteger(seconds) ? wallTime(seconds, zone) : "";
+  picker.addEventListener("change", () => {
+    const chosen = epochSeconds(picker.value, zone);
+    if (chosen !== null) act(picker, { selected_date_time: chosen });
+  });
+  const label = zone ? h("span", { class: "bk-zone" }, zone.replace(/_/g, " ")) : null;
+  return h("span", { class: "bk-datetime" }, picker, label);
+}
+
+function knownZone(zone) {
+  if (!zone) return null;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch {
+    return null; // not a zone this browser knows: the browser's own
+  }
+}
+
+// How far `zone`'s wall clock is ahead of UTC at the instant `ms`, in milliseconds.
+function zoneOffset(ms, zone) {
+  if (!zone) return -new Date(ms).getTimezoneOffset() * 60000;
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((part) => [part.type, part.value]));
+  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second) - Math.floor(ms / 1000) * 1000;
+}
+
+// "2026-11-24T10:30" in `zone` → epoch seconds; null when incomplete.
+export function epochSeconds(text, zone) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(text || "");
+  if (!m) return null;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  let guess = wall - zoneOffset(wall, zone);
+  guess = wall - zoneOffset(guess, zone); // again, in case a DST change lies in between
+  return Math.floor(guess / 1000);
+}
+
+function wallTime(seconds, zone) {
+  const ms = seconds * 1000;
+  return new Date(ms + zoneOffset(ms, zone)).toISOString().slice(0, 16);
 }
 
 function button(el, base, ctx) {
@@ -244,6 +300,8 @@ export function readControl(control) {
       return { type, selected_options: checked() };
     case "datepicker":
       return { type, selected_date: control.value || null };
+    case "datetimepicker":
+      return { type, selected_date_time: epochSeconds(control.value, control.dataset.timeZone || null) };
     default:
       return { type, value: control.value === "" ? null : control.value };
   }
@@ -251,7 +309,7 @@ export function readControl(control) {
 
 export function isEmpty(state) {
   if ("selected_options" in state) return state.selected_options.length === 0;
-  const value = state.selected_option ?? state.selected_date ?? state.value;
+  const value = state.selected_option ?? state.selected_date ?? state.selected_date_time ?? state.value;
   return value === null || value === undefined || String(value).trim() === "";
 }
 

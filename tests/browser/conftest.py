@@ -66,6 +66,8 @@ def page(browser, demo: Demo):  # type: ignore[no-untyped-def]
 
 
 def post_lead(demo: Demo, **fields: object) -> dict[str, object]:
+    """A lead whose CRM record names Ana (an AE) as its owner, so it goes to her; pass
+    `owner_email=None` for one without, which goes to the team's SDR first."""
     body = {
         "external_id": f"browser-{os.urandom(4).hex()}",
         "source": "hubspot",
@@ -96,8 +98,10 @@ def post_lead(demo: Demo, **fields: object) -> dict[str, object]:
         ],
         "notes": "Asked about SSO and a rollout to 3 warehouses.",
         "crm_url": "https://crm.example/leads/4411",
+        "owner_email": "ana@northwind-demo.example",
         **fields,
     }
+    body = {key: value for key, value in body.items() if value is not None}
     if demo.destinations is not None:  # its record in the stand-in CRM it came from
         demo.destinations.add_record(body)
     response = httpx.post(

@@ -24,7 +24,7 @@ SEED, HUBSPOT_LEAD, SALESFORCE_LEAD = 4, 0, 1
 
 @pytest.fixture
 def demo() -> Iterator[Demo]:
-    demo = Demo(port=0, leads=2, every=0, seed=SEED)
+    demo = Demo(port=0, leads=2, every=0, seed=SEED, colleagues=False)  # the test clicks
     demo.start()
     yield demo
     demo.stop()
