@@ -151,7 +151,7 @@ class Meeting(SQLModel, table=True):
     lead_id: int = Field(foreign_key="lead.id", index=True)
     sdr_id: str = Field(foreign_key="person.slack_id")
     ae_id: str = Field(foreign_key="person.slack_id")
-    ae_rule: str  # account | round_robin | manager_fallback | chosen (the SDR changed it)
+    ae_rule: str  # account | sent_back_by | round_robin | manager_fallback | chosen (SDR picked)
     meeting_at: datetime  # when the meeting takes place; the AE's clock counts from it
     criteria_version: str  # qualification.version in force when booked
     # [{"code": "VALUE", "answer": "yes" | "unsure" | "no", "comment": str | None}, …]

@@ -95,6 +95,30 @@ def book(bot: Any, routed: f.Routed, *, ae: str = f.ANA, **values: Any) -> Any:
     return meetings_of(bot, routed.lead_id)[-1]
 
 
+def send_back(bot: Any, meeting: Meeting, *, criterion: str = "PROFIT", note: str = "Gap") -> None:
+    """The meeting's AE clicks Send back to SDR on their card and submits the form."""
+    card = meeting_card(bot, meeting.ae_id, meeting.id or 0)
+    before = {m.id for m in bot.slack.state.open_modals(meeting.ae_id)}
+    bot.peer.click(
+        meeting.ae_id, ids.MEETING_SEND_BACK, str(meeting.id),
+        message_channel=card.channel, message_ts=card.ts,
+    )  # fmt: skip
+    modal = wait_for(
+        lambda: [m for m in bot.slack.state.open_modals(meeting.ae_id) if m.id not in before]
+    )[-1]
+    values = {
+        ids.MEETING_CRITERION_BLOCK: {
+            ids.MEETING_CRITERION_INPUT: {
+                "type": "static_select", "selected_option": {"value": criterion},
+            }
+        },
+        ids.NOTE_BLOCK: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": note}},
+    }  # fmt: skip
+    answer = bot.peer.submit_view(meeting.ae_id, modal.id, values)
+    assert answer.status_code == 200 and not answer.content.strip(), answer.text
+    bot.deliver()
+
+
 def meetings_of(bot: Any, lead_id: int) -> list[Meeting]:
     with unit_of_work(bot.runtime.engine) as session:
         return meetings_for_lead(lead_id, session=session)

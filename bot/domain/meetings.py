@@ -10,7 +10,7 @@ AE cursor, and stores the new cursor when the meeting is booked.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.domain.routing import (
@@ -26,7 +26,8 @@ from bot.domain.routing import (
 AE = "ae"
 SDR = "sdr"
 CHOSEN = "chosen"  # the SDR picked another AE than routing suggested
-AE_RULES = (ACCOUNT, ROUND_ROBIN, MANAGER_FALLBACK, CHOSEN)
+SENT_BACK_BY = "sent_back_by"  # booked again: back to the AE who sent the meeting back
+AE_RULES = (ACCOUNT, SENT_BACK_BY, ROUND_ROBIN, MANAGER_FALLBACK, CHOSEN)
 CURSOR_ROLE = "meeting_ae"  # RoutingCursor.role of the AE rotation (apart from first-line "ae")
 
 # Why an SDR may not book (None: they may).
@@ -47,11 +48,19 @@ class AeRequest:
     team_manager: str
     account_owner: str | None  # whoever holds the company's domain (any role)
     cursor: str | None  # the last AE the rotation gave a meeting to
+    sent_back_by: str | None = None  # the AE who sent this hand-off's last meeting back
 
 
 def route_ae(request: AeRequest, people: Sequence[Rep], today: date) -> RouteDecision:
-    """The AE pre-filled in the booking form, and the rule that chose them."""
+    """The AE pre-filled in the booking form, and the rule that chose them. A meeting
+    booked again after a send-back goes to the AE who asked for the gap to be closed
+    (unless they are away or full), then as any other: the account's AE, the rotation."""
     by_id = {p.slack_id: p for p in people}
+    if request.sent_back_by is not None:
+        back = replace(request, sent_back_by=None, account_owner=request.sent_back_by)
+        again = route_ae(back, people, today)
+        if again.owner == request.sent_back_by and again.rule == ACCOUNT:
+            return replace(again, rule=SENT_BACK_BY)
     account = request.account_owner
     notes: tuple[str, ...] = ()
     if account is not None and (by_id.get(account) is None or by_id[account].role != AE):

@@ -13,8 +13,8 @@ from bot.domain.meetings import AE, CURSOR_ROLE, AeRequest, route_ae
 from bot.domain.routing import MANAGER_FALLBACK, Rep, RouteDecision
 from bot.services.assign import day_start, reps
 from storage.leads import account_owner
-from storage.meetings import meeting_ae_of_domain, meeting_counts_since
-from storage.models import Handoff, Lead
+from storage.meetings import meeting_ae_of_domain, meeting_counts_since, meetings_for_handoff
+from storage.models import MEETING_SENT_BACK, Handoff, Lead
 from storage.people import lock_cursor
 
 
@@ -64,11 +64,14 @@ def suggest_ae(
     team, manager = sdr_team(config, handoff)
     people = ae_reps(session=session, config=config, now=now)
     cursor = lock_cursor(team, CURSOR_ROLE, session=session)
+    earlier = meetings_for_handoff(handoff.id, session=session) if handoff.id else []
+    last = earlier[-1] if earlier else None
     request = AeRequest(
         team=team,
         team_manager=manager,
         account_owner=account_ae(lead, people, session=session),
         cursor=cursor.last_slack_id,
+        sent_back_by=last.ae_id if last and last.status == MEETING_SENT_BACK else None,
     )
     return route_ae(request, people, now.date())
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot import ids
 from bot.config.qualification import NO, UNSURE, YES, Criterion
-from bot.domain.meetings import COMMENT_MAX_LENGTH
+from bot.domain.meetings import COMMENT_MAX_LENGTH, SENT_BACK_BY
 from bot.domain.routing import ACCOUNT, MANAGER_FALLBACK, ROUND_ROBIN
 from bot.inputs import parse_id, parse_json_object
 from bot.services.booking_form import AE_FIELD, AT_FIELD, NOTE_FIELD, Answer, Booking, BookingForm
@@ -29,6 +29,7 @@ from bot.views.text import one_line, safe
 ANSWER_OPTIONS = ((YES, "Yes"), (UNSURE, "Unsure"), (NO, "No"))
 PICKED_BY = {
     ACCOUNT: "Pre-filled: the AE who already holds this account.",
+    SENT_BACK_BY: "Pre-filled: the AE who sent this meeting back.",
     ROUND_ROBIN: "Pre-filled by round robin among your team's AEs.",
     MANAGER_FALLBACK: "No AE of your team is available: pre-filled with your manager.",
 }

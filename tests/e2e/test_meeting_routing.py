@@ -20,6 +20,7 @@ from tests.meetings import (
     meetings_of,
     open_booking,
     sdr_config,
+    send_back,
 )
 
 CRITERIA = {
@@ -73,6 +74,24 @@ def test_the_account_owner_gets_the_next_meeting_of_the_same_company(bot):
     assert again.ae_rule == "account"
     other = accepted_by_sam(bot, company_domain="globex.example")
     assert prefill(open_booking(bot, other))[0] == f.ANA  # the cursor did not move
+
+
+def test_a_meeting_booked_again_goes_back_to_the_ae_who_sent_it_back(bot):
+    routed = accepted_by_sam(bot)
+    first = book(bot, routed, ae=f.BEN)  # Ana was suggested; Sam picked Ben
+    send_back(bot, first, criterion="COMPETE")
+    assert prefill(open_booking(bot, routed)) == (
+        f.BEN,
+        "Pre-filled: the AE who sent this meeting back.",
+    )
+    again = book(bot, routed, ae=f.BEN)
+    assert (again.ae_id, again.ae_rule) == (f.BEN, "sent_back_by")
+    send_back(bot, again)
+    away(bot, f.BEN)  # away now: the rotation's next AE instead
+    assert prefill(open_booking(bot, routed)) == (
+        f.ANA,
+        "Pre-filled by round robin among your team's AEs.",
+    )
 
 
 def test_with_every_ae_away_the_manager_is_suggested_and_may_take_it(bot):
