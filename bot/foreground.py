@@ -2,18 +2,19 @@
 
 Every Slack request counts as waiting from its arrival until its answer has left
 (`arrived()` returns the `answered` to call). Work that nobody is waiting on at this
-instant (the delivery lanes' calls, a click's own work after its ack) calls `give_way()`
-before each piece: while any request waits, pieces of background work are let through one
-at a time, at most one per `interval` across the whole process, so acks get the
-interpreter first and background work still moves (about 40 pieces a second at the
-default) during a storm of clicks. With nothing waiting, `give_way` returns at once.
+instant (the delivery lanes' rows, a click's own work after its ack) runs as `piece()`s:
+while no request waits, pieces run at once and side by side; while any request waits,
+pieces take turns: one at a time, each starting at least `interval` after the last one
+ended, so acks get the interpreter first and background work still moves during a storm
+of clicks. A piece that began before the storm runs on to its end.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 INTERVAL = 0.025  # seconds between two pieces of background work while requests wait
 
@@ -24,8 +25,9 @@ class Foreground:
     ) -> None:
         self._interval, self._clock = interval, clock
         self._changed = threading.Condition()
-        self._waiting = 0
-        self._next_turn = 0.0  # when the next piece of background work may start
+        self._waiting = 0  # requests not answered yet
+        self._taking_turns = 0  # pieces that started while requests waited, still running
+        self._next_turn = 0.0  # when the next such piece may start
 
     @property
     def waiting(self) -> int:
@@ -39,8 +41,6 @@ class Foreground:
         done = threading.Event()
 
         def answered() -> None:
-            if done.is_set():
-                return
             with self._changed:
                 if not done.is_set():
                     done.set()
@@ -49,14 +49,34 @@ class Foreground:
 
         return answered
 
-    def give_way(self) -> None:
-        """Background work: go now if no request waits, else at this piece's turn."""
+    def begin_piece(self) -> bool:
+        """Wait for this piece's turn. True: it took a turn, and `end_piece(True)` must
+        follow when it ends; False: no request waited, it runs freely."""
         if not self._waiting:
-            return
+            return False
         with self._changed:
             while self._waiting:
                 now = self._clock()
-                if now >= self._next_turn:
-                    self._next_turn = now + self._interval
-                    return
-                self._changed.wait(self._next_turn - now)
+                if not self._taking_turns and now >= self._next_turn:
+                    self._taking_turns += 1
+                    return True
+                timeout = None if self._taking_turns else self._next_turn - now
+                self._changed.wait(timeout)
+        return False
+
+    def end_piece(self, took_turn: bool) -> None:
+        if not took_turn:
+            return
+        with self._changed:
+            self._taking_turns -= 1
+            self._next_turn = self._clock() + self._interval
+            self._changed.notify_all()
+
+    @contextmanager
+    def piece(self) -> Iterator[None]:
+        """A piece of background work, run in its turn (see the module's docstring)."""
+        took = self.begin_piece()
+        try:
+            yield
+        finally:
+            self.end_piece(took)

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import httpx
@@ -71,14 +72,14 @@ def build_worker(
     lane: str = LANE_SLACK,
     http: httpx.Client | None = None,
     paced: bool = True,
-    give_way: Callable[[], None] | None = None,
+    piece: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> DeliveryWorker:
     """One lane's delivery worker, given the lane's jobs and retry policy. The Slack lane
     gets the Slack client, the time-zone lookup it runs before writing to a person and
     (`paced`) Slack's rate limits kept ahead of time; an outside lane gets an HTTP client
-    (one is made, with a 10 s timeout, if none given). `give_way`: called before each row
+    (one is made, with a 10 s timeout, if none given). `piece`: each row runs as one
     (`serve`: Slack's requests first, bot/foreground.py)."""
-    yielding = {"give_way": give_way} if give_way is not None else {}
+    yielding = {"piece": piece} if piece is not None else {}
     if lane == LANE_SLACK:
         return DeliveryWorker(
             engine=engine,
@@ -183,7 +184,7 @@ def build_service(
         client=worker_client,
         clock=runtime.clock,
         paced=settings.slack_pacing,
-        give_way=runtime.foreground.give_way,
+        piece=runtime.foreground.piece,
     )
     delivery = DeliveryThread(worker, settings.tick_seconds)
     outside = [
@@ -194,7 +195,7 @@ def build_service(
                 client=None,
                 clock=runtime.clock,
                 lane=lane,
-                give_way=runtime.foreground.give_way,
+                piece=runtime.foreground.piece,
             ),
             settings.tick_seconds,
             name=f"handshake-delivery-{lane}",

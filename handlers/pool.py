@@ -19,8 +19,8 @@ class ListenerPool(Executor):
     wait on the database; at most `work` listeners go on past their ack at a time
     (`after_ack`), so a burst of clicks is not a burst of database sessions. A listener
     that never calls `after_ack` (an event, a form) is not counted. Past its ack, a
-    listener's work gives way to Slack's requests still waiting for their answer
-    (`foreground`, bot/foreground.py), its own included."""
+    listener's work is a piece of background work (`foreground`, bot/foreground.py):
+    while Slack's requests wait for their answers (its own included), it takes its turn."""
 
     def __init__(
         self, *, work: int = 8, threads: int = 256, foreground: Foreground | None = None
@@ -36,22 +36,25 @@ class ListenerPool(Executor):
         return self._threads.submit(self._run, fn, *args, **kwargs)
 
     def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        self._local.holding = False
+        self._local.holding, self._local.turn = False, False
         try:
             return fn(*args, **kwargs)
         finally:
             if self._local.holding:
                 self._local.holding = False
                 self._slots.release()
+            if self._foreground is not None:
+                self._foreground.end_piece(self._local.turn)
+            self._local.turn = False
 
     def after_ack(self) -> None:
         """Slack has its answer: wait for a work slot (once per listener; a no-op on a
         thread that is not one of this pool's)."""
         if getattr(self._local, "holding", None) is False:
-            if self._foreground is not None:
-                self._foreground.give_way()
             self._slots.acquire()
             self._local.holding = True
+            if self._foreground is not None:
+                self._local.turn = self._foreground.begin_piece()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._threads.shutdown(wait=wait, cancel_futures=cancel_futures)

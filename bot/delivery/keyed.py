@@ -14,6 +14,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 
 log = logging.getLogger("handshake.delivery")
 
@@ -32,13 +33,13 @@ class KeyedRunners:
         begin: Callable[[str], bool] = lambda _key: True,
         end: Callable[[str], None] = lambda _key: None,
         finished: Callable[[], None] = lambda: None,
-        give_way: Callable[[], None] = lambda: None,
+        piece: Callable[[], AbstractContextManager[object]] = nullcontext,
     ):
         """`begin(key)` before a key's run (False: not now, its items are dropped);
         `end(key)` after it; `finished()` whenever a key's run ends (wake the dispatcher);
-        `give_way()` before each item (bot/foreground.py: Slack's requests first)."""
+        each item's work runs as a `piece()` (bot/foreground.py: Slack's requests first)."""
         self._work, self._begin, self._end, self._finished = work, begin, end, finished
-        self._give_way = give_way
+        self._piece = piece
         self._concurrency, self._name = concurrency, name
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
@@ -97,8 +98,9 @@ class KeyedRunners:
             if self._begin(key):
                 try:
                     while (item := self._next(key, queue)) is not None:
-                        self._give_way()
-                        if self._work(key, item) is STOP:
+                        with self._piece():
+                            outcome = self._work(key, item)
+                        if outcome is STOP:
                             break
                 finally:
                     self._end(key)

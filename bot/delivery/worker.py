@@ -36,6 +36,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -83,7 +84,7 @@ class DeliveryWorker:
     holder: str = field(default_factory=lambda: uuid.uuid4().hex[:16])  # this instance
     hold_for: float = 30.0  # seconds a route stays this instance's after its last row
     on_free: Callable[[], None] = lambda: None  # a route ran dry: look for more (the thread)
-    give_way: Callable[[], None] = lambda: None  # before each row: Slack's requests first
+    piece: Callable[[], AbstractContextManager[object]] = nullcontext  # each row, in its turn
     detached: bool = False  # run by the delivery thread: `run_once` does not wait
     _runners: KeyedRunners = field(init=False, repr=False)
     _completed: int = field(default=0, init=False, repr=False)
@@ -100,7 +101,7 @@ class DeliveryWorker:
             begin=self._hold,
             end=self._release,
             finished=lambda: self.on_free(),
-            give_way=lambda: self.give_way(),
+            piece=lambda: self.piece(),
         )
 
     def run_once(self) -> int:

@@ -1,54 +1,64 @@
-"""Slack's requests first: background work waits its turn while a request waits for its
-answer, one piece per interval across all threads, and goes at once when none waits."""
+"""Slack's requests first: while a request waits for its answer, pieces of background work
+take turns, one at a time with a gap between them; with none waiting they run at once,
+side by side."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
 from bot.foreground import Foreground
 
 
-def test_with_no_request_waiting_background_work_never_waits():
+def test_with_no_request_waiting_pieces_run_at_once_and_side_by_side():
     gate = Foreground(interval=60)
-    for _ in range(3):
-        gate.give_way()  # an interval of a minute: any wait would hang the test
+    with gate.piece(), gate.piece():  # an interval of a minute: any wait would hang
+        pass
     assert gate.waiting == 0
 
 
-def test_while_a_request_waits_pieces_go_one_per_interval_across_threads():
+def test_while_a_request_waits_pieces_run_one_at_a_time_with_a_gap():
     gate = Foreground(interval=0.05)
     answered = gate.arrived()
-    started: list[float] = []
+    spans: list[tuple[float, float]] = []
     lock = threading.Lock()
 
     def piece() -> None:
-        gate.give_way()
+        with gate.piece():
+            start = time.monotonic()
+            time.sleep(0.02)
+            end = time.monotonic()
         with lock:
-            started.append(time.monotonic())
+            spans.append((start, end))
 
     threads = [threading.Thread(target=piece) for _ in range(4)]
-    begin = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=5)
     answered()
-    gaps = [b - a for a, b in zip(sorted(started), sorted(started)[1:], strict=False)]
-    assert len(started) == 4
-    assert all(gap >= 0.045 for gap in gaps), gaps  # one piece per interval, never two
-    assert sorted(started)[-1] - begin >= 0.14
+    spans.sort()
+    assert len(spans) == 4
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
+    assert all(gap >= 0.045 for gap in gaps), gaps  # never two at once, a gap between
 
 
-def test_the_answer_lets_waiting_work_go_at_once_and_counts_once():
+def test_the_answer_lets_waiting_pieces_go_at_once_and_counts_once():
     gate = Foreground(interval=60)
     answered = gate.arrived()
     other = gate.arrived()
-    gate.give_way()  # the first piece takes this interval's turn
+    with gate.piece():
+        pass  # this one took the turn: the next is a minute away while requests wait
     went = threading.Event()
-    waiter = threading.Thread(target=lambda: (gate.give_way(), went.set()))
+
+    def wait_then_go() -> None:
+        with gate.piece():
+            went.set()
+
+    waiter = threading.Thread(target=wait_then_go)
     waiter.start()
-    assert not went.wait(0.1)  # its turn is a minute away while requests wait
+    assert not went.wait(0.1)
     answered()
     answered()  # a second call changes nothing: the other request still waits
     assert gate.waiting == 1
@@ -91,9 +101,8 @@ def test_a_slack_request_counts_as_waiting_until_its_answer_is_ready():
     headers = {"Content-Type": content_type, **payloads.sign("secret", body, int(time.time()))}
     with TestClient(http) as client:
         answer = client.post("/slack/events", content=body, headers=headers)
-        bad = client.post(
-            "/slack/events", content=body, headers={**headers, "X-Slack-Signature": "v0=bad"}
-        )
+        bad_headers = {**headers, "X-Slack-Signature": "v0=bad"}
+        bad = client.post("/slack/events", content=body, headers=bad_headers)
     assert answer.status_code == 200
     assert bad.status_code == 401
     assert seen == [1]  # its own request, waiting while the listener ran

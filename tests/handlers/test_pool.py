@@ -12,9 +12,9 @@ from handlers.pool import ListenerPool
 def test_work_after_the_ack_waits_while_another_request_waits_for_its_answer():
     gate = Foreground(interval=60)
     pool = ListenerPool(work=2, foreground=gate)
-    gate.give_way()  # nothing waits yet: no turn is taken
     waiting = gate.arrived()
-    gate.give_way()  # this interval's turn is taken by other background work
+    with gate.piece():
+        pass  # other background work took this interval's turn
     worked = threading.Event()
 
     def listener() -> None:
@@ -26,6 +26,36 @@ def test_work_after_the_ack_waits_while_another_request_waits_for_its_answer():
     waiting()
     assert worked.wait(2)
     future.result(timeout=2)
+    pool.shutdown()
+
+
+def test_a_listener_s_turn_ends_with_it_so_the_next_piece_may_go():
+    gate = Foreground(interval=0)
+    pool = ListenerPool(work=2, foreground=gate)
+    waiting = gate.arrived()
+    release, inside = threading.Event(), threading.Event()
+
+    def listener() -> None:
+        pool.after_ack()
+        inside.set()
+        release.wait(5)
+
+    future = pool.submit(listener)
+    assert inside.wait(2)
+    went = threading.Event()
+
+    def next_piece() -> None:
+        with gate.piece():
+            went.set()
+
+    other = threading.Thread(target=next_piece)
+    other.start()
+    assert not went.wait(0.2)  # one piece at a time while a request waits
+    release.set()
+    future.result(timeout=2)
+    assert went.wait(2)  # the listener's turn ended with it
+    other.join()
+    waiting()
     pool.shutdown()
 
 
