@@ -45,6 +45,11 @@ TOUCH_MODAL = "touch_modal"
 TOUCH_REASON_BLOCK = "touch_reason_block"
 TOUCH_REASON_INPUT = "touch_reason_input"
 
+# What sales learned about the buyer: three optional menus on the Reject, Hand back and
+# Disqualify forms (block: prefix + persona | decision_role | objection).
+INSIGHT_BLOCK = "insight_"
+INSIGHT_INPUT = "insight_input"
+
 # Reason modal (private_metadata: JSON {"handoff_id", "kind"}).
 REASON_MODAL = "handoff_reason_modal"
 REASON_BLOCK = "reason_block"
