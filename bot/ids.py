@@ -90,3 +90,7 @@ HOME_CAPACITY_OFF = "off"
 # whose block_id is a prefix + the row's position.
 HOME_FAILING_BLOCK = "home_failing_"
 HOME_RETRY_DESTINATION = "home_retry_destination"
+
+# Recycled leads: the revisit DM to the previous owner (value / block: the hand-off id).
+REVISIT_REENGAGE = "revisit_reengage"  # button: a new hand-off (to them, else the next rep)
+REVISIT_KEEP = "revisit_keep"  # datepicker: keep nurturing until the picked date

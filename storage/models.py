@@ -219,6 +219,7 @@ FOLLOW_UP = "follow_up"  # accepted, no first touch: nudge the owner
 FOLLOW_UP_ESCALATE = "follow_up_escalate"  # still none: tell the manager
 MEETING_REMIND = "meeting_remind"  # the AE has not decided on a meeting: nudge them
 MEETING_ESCALATE = "meeting_escalate"  # still not: tell the AE's manager
+REVISIT = "revisit"  # a handed-back lead's revisit date: ask the previous owner (recycle)
 TIMER_PENDING = "pending"
 TIMER_FIRED = "fired"
 TIMER_CANCELLED = "cancelled"

@@ -31,9 +31,11 @@ from storage.models import (
     LEAD_REJECTED,
     PENDING,
     REJECTED,
+    REVISIT,
     Handoff,
 )
 from storage.people import get_person
+from storage.timers import add_timer
 
 ACCEPT, REJECT, HANDBACK = "accept", "reject", "handback"
 STATUS_OF = {ACCEPT: ACCEPTED, REJECT: REJECTED, HANDBACK: HANDED_BACK}
@@ -255,6 +257,8 @@ def _close_lead(
     lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED, HANDBACK: LEAD_HANDED_BACK}[action]
     if action == HANDBACK:
         lead.revisit_at = revisit_at(handoff.revisit_on, now)
+        assert handoff.id is not None  # on that date the owner is asked (services/recycle)
+        add_timer(REVISIT, handoff.id, lead.revisit_at, session=session, now=now)
     if action == ACCEPT:
         start_follow_up_clock(handoff, lead, session=session, config=config, now=now)
     lead.updated_at = now
