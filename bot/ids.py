@@ -45,6 +45,11 @@ TOUCH_MODAL = "touch_modal"
 TOUCH_REASON_BLOCK = "touch_reason_block"
 TOUCH_REASON_INPUT = "touch_reason_input"
 
+# What sales learned about the buyer: three optional menus on the Reject, Hand back and
+# Disqualify forms (block: prefix + persona | decision_role | objection).
+INSIGHT_BLOCK = "insight_"
+INSIGHT_INPUT = "insight_input"
+
 # Reason modal (private_metadata: JSON {"handoff_id", "kind"}).
 REASON_MODAL = "handoff_reason_modal"
 REASON_BLOCK = "reason_block"
@@ -85,3 +90,7 @@ HOME_CAPACITY_OFF = "off"
 # whose block_id is a prefix + the row's position.
 HOME_FAILING_BLOCK = "home_failing_"
 HOME_RETRY_DESTINATION = "home_retry_destination"
+
+# Recycled leads: the revisit DM to the previous owner (value / block: the hand-off id).
+REVISIT_REENGAGE = "revisit_reengage"  # button: a new hand-off (to them, else the next rep)
+REVISIT_KEEP = "revisit_keep"  # datepicker: keep nurturing until the picked date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -32,6 +33,7 @@ def claim_decision(
     note: str | None = None,
     revisit_on: date | None = None,
     routing_error: bool = False,
+    insights: Mapping[str, str | None] | None = None,
 ) -> bool:
     """Record a decision if the hand-off is still pending. False: someone else won."""
     result = session.execute(
@@ -46,6 +48,7 @@ def claim_decision(
             note=note,
             revisit_on=revisit_on,
             routing_error=routing_error,
+            **_insight_values(insights),
         )
         .execution_options(synchronize_session=False)
     )
@@ -94,6 +97,7 @@ def claim_first_touch(
     reason_code: str | None = None,
     reason_label: str | None = None,
     note: str | None = None,
+    insights: Mapping[str, str | None] | None = None,
 ) -> bool:
     """Record the first touch of an accepted lead; False if one was recorded already."""
     result = session.execute(
@@ -110,6 +114,7 @@ def claim_first_touch(
             touch_reason_code=reason_code,
             touch_reason_label=reason_label,
             touch_note=note,
+            **_insight_values(insights),
         )
         .execution_options(synchronize_session=False)
     )
@@ -128,3 +133,9 @@ def open_handoffs_of(owner_id: str, *, session: Session) -> list[tuple[Handoff, 
         )
     )
     return [(h, lead) for h, lead in session.exec(query).all()]
+
+
+def _insight_values(insights: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    """persona / decision_role / objection for an update (what sales learned)."""
+    names = ("persona", "decision_role", "objection")
+    return {name: (insights or {}).get(name) for name in names}

@@ -22,9 +22,15 @@ from bot.config.errors import (
     kind_of,
     problem_lines,
 )
+from bot.config.insights import InsightsConfig
 from bot.config.loader import read_config_file
 from bot.config.qualification import QualificationConfig
-from bot.config.reasons import DEFAULT_HANDBACK_REASONS, DEFAULT_REJECT_REASONS, Reason
+from bot.config.reasons import (
+    DEFAULT_DISQUALIFY_REASONS,
+    DEFAULT_HANDBACK_REASONS,
+    DEFAULT_REJECT_REASONS,
+    Reason,
+)
 from bot.config.roster import roster_problems, salvage_roster
 from bot.config.scalars import (
     TEAM_ROLES,
@@ -94,12 +100,16 @@ class ReasonsConfig(ConfigModel):
     handback: list[Reason] = Field(
         default=list(DEFAULT_HANDBACK_REASONS), min_length=1, max_length=100
     )
+    disqualify: list[Reason] = Field(  # Disqualified after contact (reroute is ignored)
+        default=list(DEFAULT_DISQUALIFY_REASONS), min_length=1, max_length=100
+    )
 
     @model_validator(mode="after")
     def _unique_codes(self) -> ReasonsConfig:
         fail_if(
             duplicates("reject", [r.code for r in self.reject], "code")
             + duplicates("handback", [r.code for r in self.handback], "code")
+            + duplicates("disqualify", [r.code for r in self.disqualify], "code")
         )
         return self
 
@@ -120,6 +130,7 @@ class HandshakeConfig(ConfigModel):
     routing: RoutingConfig = Field(default_factory=RoutingConfig)
     qualification: QualificationConfig = Field(default_factory=QualificationConfig)  # SDR → AE
     digest: DigestConfig = Field(default_factory=DigestConfig)
+    insights: InsightsConfig = Field(default_factory=InsightsConfig)  # bot/config/insights.py
     crm: CrmConfig | None = None  # None: decisions are not written back to a CRM
     webhooks: list[WebhookConfig] = []  # signed webhooks that hear the events (bot/config/webhooks)
     sources: list[SourceConfig] = []  # systems that push leads in their own shape (config/sources)
@@ -166,8 +177,10 @@ class HandshakeConfig(ConfigModel):
         team = self.team(person.team) if person and person.team else None
         return team.manager if team else None
 
-    def reason(self, kind: Literal["reject", "handback"], code: str) -> Reason | None:
-        reasons = self.reasons.reject if kind == "reject" else self.reasons.handback
+    def reason(self, kind: Literal["reject", "handback", "disqualify"], code: str) -> Reason | None:
+        reasons = {"reject": self.reasons.reject, "disqualify": self.reasons.disqualify}.get(
+            kind, self.reasons.handback
+        )
         return next((r for r in reasons if r.code == code), None)
 
 

@@ -63,3 +63,12 @@ DEFAULT_HANDBACK_REASONS: tuple[Reason, ...] = (
     Reason(code="N-RESEARCH", label="Early research only"),
     Reason(code="N-COMPETITOR", label="Chose a competitor or under contract"),
 )
+
+DEFAULT_DISQUALIFY_REASONS: tuple[Reason, ...] = (
+    Reason(code="D-NOFIT", label="Not a fit once we talked (size, use case)"),
+    Reason(code="D-NOAUTHORITY", label="No authority and no path to the buyer"),
+    Reason(code="D-NOBUDGET", label="No budget, and none planned"),
+    Reason(code="D-NOINTEREST", label="Not interested, did not ask for contact"),
+    Reason(code="D-BADDATA", label="Wrong contact details or fake"),
+    Reason(code="D-CUSTOMER", label="Existing customer or open opportunity"),
+)

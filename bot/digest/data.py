@@ -14,6 +14,7 @@ from bot.reports.campaigns import CampaignRow
 from bot.reports.common import Counts, ReasonCount, Timing
 from bot.reports.contract import ContractReport, contract
 from bot.reports.criteria import CriteriaReport, criteria
+from bot.reports.insights import CampaignInsight, campaign_insights
 from bot.reports.periods import Period
 from bot.reports.scope import ALL, Scope
 from bot.reports.stage import Stage
@@ -74,6 +75,7 @@ class Digest:
     contract: ContractReport
     stage: Stage | None = None  # the SDR → AE stage, when meetings were booked
     criteria: CriteriaReport | None = None  # likewise
+    insights: tuple[CampaignInsight, ...] = ()  # what sales learned, per campaign
 
 
 def period_of(start: datetime, end: datetime) -> Period:
@@ -110,6 +112,7 @@ def build_digest(*, session: Session, config: HandshakeConfig, period: Period) -
             if s.stage is not None
             else None
         ),
+        insights=campaign_insights(window, session=session, config=config),
     )
 
 

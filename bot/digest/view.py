@@ -14,6 +14,7 @@ from bot.reports.contract import ContractReport
 from bot.views import blocks as bk
 from bot.views.reports.contract import score_only_section, signals_section
 from bot.views.reports.criteria import criteria_table, most_failed_text
+from bot.views.reports.insights import insights_text
 from bot.views.reports.stage import digest_text
 from bot.views.reports.tables import (
     Message,
@@ -73,6 +74,10 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
             ]
         )
     )
+    if digest.insights:
+        blocks.append(
+            bk.section("*What sales learned*\n" + insights_text(digest.insights, limit=5))
+        )
     blocks.append(bk.section("*Slowest responses*\n" + _slowest(digest.slowest)))
     blocks.append(bk.divider())
     blocks.extend(_contract(digest.contract))

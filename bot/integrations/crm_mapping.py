@@ -39,6 +39,7 @@ class Decision:
     revisit_on: str | None
     decided_by: str | None  # a name, else a Slack id
     owner_slack_id: str | None
+    insights: tuple[tuple[str, str], ...] = ()  # ("Persona", "Executive"), …: what sales learned
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def decision_of(body: dict[str, Any]) -> Decision:
         revisit_on=_text(decision.get("revisit_on")),
         decided_by=_who(decision.get("decided_by")),
         owner_slack_id=_text(owner.get("slack_id")),
+        insights=_insights(decision.get("insights")),
     )
 
 
@@ -224,7 +226,25 @@ def _details(d: Decision) -> list[str]:
         lines.append(f"Note: {d.note}")
     if d.revisit_on:
         lines.append(f"Revisit on: {d.revisit_on}")
+    lines += [f"{name}: {value}" for name, value in d.insights]
     return lines
+
+
+INSIGHT_NAMES = {"persona": "Persona", "decision_role": "Decision role", "objection": "Objection"}
+
+
+def _insights(value: object) -> tuple[tuple[str, str], ...]:
+    """The decision's `insights` ({persona, decision_role, objection}: {code, label} or null)
+    as note lines, in that order."""
+    found = []
+    for key, name in INSIGHT_NAMES.items():
+        item = value.get(key) if isinstance(value, dict) else None
+        said = (
+            _text(item.get("label")) or _text(item.get("code")) if isinstance(item, dict) else None
+        )
+        if said:
+            found.append((name, said))
+    return tuple(found)
 
 
 def _reason(d: Decision) -> str | None:

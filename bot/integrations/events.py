@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.config import HandshakeConfig
+from bot.config.insights import WHICH
 from storage.models import Handoff, Lead, Meeting
 
 LEAD_FIELDS = (
@@ -85,6 +86,7 @@ def decision_data(config: HandshakeConfig, handoff: Handoff) -> dict[str, Any]:
         "revisit_on": stamp(handoff.revisit_on),
         "decided_by": person(config, handoff.decided_by),
         "decided_at": stamp(handoff.decided_at),
+        "insights": insights_data(config, handoff),
     }
 
 
@@ -98,7 +100,19 @@ def touch_data(config: HandshakeConfig, handoff: Handoff) -> dict[str, Any]:
         "revisit_on": None,
         "decided_by": person(config, handoff.touched_by),
         "decided_at": stamp(handoff.first_touch_at),
+        "insights": insights_data(config, handoff),
     }
+
+
+def insights_data(config: HandshakeConfig, handoff: Handoff) -> dict[str, Any]:
+    """What sales learned about the buyer: persona, decision_role, objection, each
+    `{code, label}` or null (codes from config `insights`)."""
+    found: dict[str, Any] = {}
+    for which in WHICH:
+        code = getattr(handoff, which, None)
+        label = config.insights.label(which, code)
+        found[which] = {"code": code, "label": label} if code else None
+    return found
 
 
 def meeting_data(config: HandshakeConfig, meeting: Meeting) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.reports.common import Counts, ReasonCount, reason_counts
+from bot.reports.insights import CampaignInsight, campaign_insights
 from bot.reports.periods import Period
 from bot.reports.scope import ALL, Scope
 from storage import reports as q
@@ -38,6 +39,7 @@ class CampaignReport:
     period: Period
     scope: Scope
     rows: tuple[CampaignRow, ...]
+    insights: tuple[CampaignInsight, ...] = ()  # what sales learned, per campaign
 
 
 def campaigns(
@@ -47,7 +49,8 @@ def campaigns(
     rows = campaign_rows(
         window, session=session, config=config, scope=scope, now=now, with_reasons=True
     )
-    return CampaignReport(period, scope, rows)
+    found = campaign_insights(window, session=session, config=config)
+    return CampaignReport(period, scope, rows, found)
 
 
 def campaign_rows(

@@ -38,6 +38,7 @@ def assign(
     actor: str = "system",
     previous: Handoff | None = None,
     exclude_previous_owners: bool = False,
+    prefer_email: str | None = None,
 ) -> Assignment:
     """Route `lead` to its owner and queue both cards, with the routing decision that chose
     the owner. The caller commits."""
@@ -55,7 +56,7 @@ def assign(
     )
     decision = route(
         RouteRequest(
-            owner_email=lead.owner_email,
+            owner_email=prefer_email or lead.owner_email,  # prefer: a re-engaged lead's rep
             team=team.name,
             team_manager=team.manager,
             first_line_role=role,

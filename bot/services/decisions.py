@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.config.insights import WHICH
 from bot.domain.leads import lead_label
 from bot.domain.lifecycle import NOTE_MAX_LENGTH, revisit_at
 from bot.inputs import latest_date
@@ -29,9 +31,11 @@ from storage.models import (
     LEAD_REJECTED,
     PENDING,
     REJECTED,
+    REVISIT,
     Handoff,
 )
 from storage.people import get_person
+from storage.timers import add_timer
 
 ACCEPT, REJECT, HANDBACK = "accept", "reject", "handback"
 STATUS_OF = {ACCEPT: ACCEPTED, REJECT: REJECTED, HANDBACK: HANDED_BACK}
@@ -71,6 +75,18 @@ class Outcome:
 def invalid(handoff: Handoff, problem: str, *, latest: date | None = None) -> Outcome:
     field = REASON_FIELD if problem == NO_REASON else REVISIT_FIELD
     return Outcome(INVALID, handoff, problem, field=field, latest=latest)
+
+
+def known_insights(
+    config: HandshakeConfig, insights: Mapping[str, str | None] | None
+) -> dict[str, str | None]:
+    """persona / decision_role / objection: codes the config offers, else None."""
+    return {w: config.insights.known(w, (insights or {}).get(w)) for w in WHICH}
+
+
+def insight_codes(handoff: Handoff) -> dict[str, str | None]:
+    """What sales learned, as stored on the hand-off (for the decision's event data)."""
+    return {w: getattr(handoff, w) for w in WHICH}
 
 
 def may_decide(config: HandshakeConfig, owner_id: str, actor_id: str) -> bool:
@@ -128,6 +144,7 @@ def decide(
     reason_code: str | None = None,
     note: str | None = None,
     revisit_on: date | None = None,
+    insights: Mapping[str, str | None] | None = None,
 ) -> Outcome:
     """Record a decision in one transaction: state, event, card updates (and a re-route)."""
     engine, config = runtime.engine, runtime.config
@@ -158,6 +175,7 @@ def decide(
             note=note,
             revisit_on=revisit_on,
             routing_error=reroute,
+            insights=known_insights(config, insights) if action != ACCEPT else None,
         )
         session.refresh(handoff)
         if not won:
@@ -185,6 +203,7 @@ def decide(
             note=note,
             revisit_on=revisit_on.isoformat() if revisit_on else None,
             routing_error=reroute,
+            **insight_codes(handoff),
             minutes=round((now - handoff.created_at).total_seconds() / 60, 1),
         )
         stop_decision_clock(handoff_id, session=session, now=now, why=f"{action} by {actor_id}")
@@ -238,6 +257,8 @@ def _close_lead(
     lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED, HANDBACK: LEAD_HANDED_BACK}[action]
     if action == HANDBACK:
         lead.revisit_at = revisit_at(handoff.revisit_on, now)
+        assert handoff.id is not None  # on that date the owner is asked (services/recycle)
+        add_timer(REVISIT, handoff.id, lead.revisit_at, session=session, now=now)
     if action == ACCEPT:
         start_follow_up_clock(handoff, lead, session=session, config=config, now=now)
     lead.updated_at = now

@@ -3,6 +3,7 @@ log the first touch."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -19,7 +20,9 @@ from bot.services.decisions import (
     RECORDED,
     Outcome,
     allowed,
+    insight_codes,
     invalid,
+    known_insights,
 )
 from bot.services.outgoing import emit
 from bot.services.reassign import reassign
@@ -139,6 +142,7 @@ def record_touch(
     now: datetime | None = None,
     reason_code: str | None = None,
     note: str | None = None,
+    insights: Mapping[str, str | None] | None = None,
 ) -> Outcome:
     """Contacted, meeting booked, or disqualified after contact (with a reason)."""
     engine, config = runtime.engine, runtime.config
@@ -151,7 +155,7 @@ def record_touch(
             return handoff
         reason = None
         if kind == "disqualified":
-            reason = config.reason("reject", reason_code or "")
+            reason = config.reason("disqualify", reason_code or "")
             if reason is None or reason.reroute:
                 return invalid(handoff, NO_REASON)
         note = (note or "").strip()[:NOTE_MAX_LENGTH] or None
@@ -165,6 +169,7 @@ def record_touch(
             reason_code=reason.code if reason else None,
             reason_label=reason.label if reason else None,
             note=note,
+            insights=known_insights(config, insights) if kind == "disqualified" else None,
         ):
             session.refresh(handoff)
             return Outcome(ALREADY, handoff)
@@ -201,6 +206,7 @@ def after_first_touch(
         reason_code=reason.code if reason else None,
         reason=reason.label if reason else None,
         note=note,
+        **insight_codes(handoff),
         minutes=round((now - (handoff.decided_at or now)).total_seconds() / 60, 1),
     )
     outbox.update_cards(handoff.id, session=session, now=now)

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.runtime import Runtime
 from bot.services.reassign import reassign
+from bot.services.recycle import fire_revisit
 from bot.services.sla_meeting import MEETING_TIMERS, fire_meeting
 from bot.services.sla_nudge import Calendars, Rows, send, waited_since
 from storage.db import unit_of_work
@@ -29,6 +30,7 @@ from storage.models import (
     MEETING_PENDING,
     PENDING,
     REASSIGN,
+    REVISIT,
     Timer,
 )
 from storage.timers import claim_due, defer, load_handoffs
@@ -170,6 +172,12 @@ def _fire(
         )
         return
     handoff = get_handoff(timer.handoff_id, session=session)
+    if timer.kind == REVISIT:  # a handed-back lead's revisit date (services/recycle)
+        if handoff is None or not fire_revisit(handoff, session=session, config=config, now=now):
+            _skip(timer, "nothing to do: the lead came back", session=session, report=report)
+            return
+        _count(timer, report)
+        return
     wanted = ACCEPTED if timer.kind in (FOLLOW_UP, FOLLOW_UP_ESCALATE) else PENDING
     if handoff is None or handoff.status != wanted or handoff.first_touch:
         _skip(timer, "nothing to do: the hand-off moved on", session=session, report=report)

@@ -54,6 +54,7 @@ def build_reason_modal(
     lead_label: str,
     reasons: Sequence[ReasonLike],
     initial_date: date | None = None,
+    extra: Sequence[bk.Block] = (),
 ) -> dict[str, Any]:
     """A `views.open` view asking for a required reason and an optional note."""
     if kind not in _COPY:
@@ -76,6 +77,7 @@ def build_reason_modal(
         if initial_date is not None:
             picker["initial_date"] = initial_date.isoformat()
         view_blocks.append(bk.input_block(ids.REVISIT_BLOCK, "Revisit on", picker, optional=True))
+    view_blocks.extend(extra)  # e.g. the insight menus (bot/views/insight_inputs.py)
     return {
         "type": "modal",
         "callback_id": ids.REASON_MODAL,

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.services import sla_messages as facts
 from bot.services.sla_meeting import MeetingDmFacts, meeting_dm_facts, meeting_id_of
+from bot.views.revisit import build_revisit_dm, build_revisit_thread
 from bot.views.sla_meeting import (
     build_meeting_escalation,
     build_meeting_nudge,
@@ -37,6 +38,8 @@ def render_dm(
     config: HandshakeConfig,
     permalink: str | None,
 ) -> dict[str, Any]:
+    if payload.get("template") == "revisit":  # a recycled lead: services/recycle
+        return build_revisit_dm(payload, handoff_id)
     if meeting_id_of(payload) is not None:
         meeting = meeting_dm_facts(payload, session=session, config=config)
         return meeting_message(meeting, permalink=permalink)
@@ -113,6 +116,9 @@ def dm_message(dm: facts.DmFacts, *, permalink: str | None) -> dict[str, Any]:
 def render_thread_note(
     payload: dict[str, Any], *, session: Session, config: HandshakeConfig
 ) -> dict[str, Any]:
+    if payload.get("kind") == "revisit":  # a recycled lead: services/recycle
+        owner = config.person(str(payload.get("owner") or ""))
+        return build_revisit_thread(payload, owner.name if owner else "The owner")
     note = facts.note_facts(payload, session=session)
     return thread_note(
         note.kind,  # type: ignore[arg-type]

@@ -29,7 +29,11 @@ class TouchSubmission:
 
 
 def build_touch_modal(
-    *, handoff_id: int, lead_label: str, reasons: Sequence[ReasonLike]
+    *,
+    handoff_id: int,
+    lead_label: str,
+    reasons: Sequence[ReasonLike],
+    extra: Sequence[bk.Block] = (),
 ) -> dict[str, Any]:
     """A `views.open` view: a required disqualify reason and an optional note."""
     options = reason_options(reasons)
@@ -46,6 +50,7 @@ def build_touch_modal(
             bk.section(f"*{safe(one_line(lead_label), 500)}*\n{INTRO}"),
             reason_input(ids.TOUCH_REASON_BLOCK, ids.TOUCH_REASON_INPUT, options),
             note_input("What you learned when you reached them"),
+            *extra,  # e.g. the insight menus (bot/views/insight_inputs.py)
         ],
     }
 

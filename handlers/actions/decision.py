@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.runtime import Runtime
 from bot.services import decisions
+from bot.views.insight_inputs import insight_blocks
 from bot.views.reason_modal import build_reason_modal
 from handlers.answers import begin
 
@@ -57,6 +58,7 @@ def open_reason_modal(
         handoff_id=handoff_id,
         lead_label=outcome.lead_label or "this lead",
         reasons=reasons,
+        extra=insight_blocks(runtime.config.insights),
     )
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)

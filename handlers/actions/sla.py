@@ -13,6 +13,7 @@ from bot import ids
 from bot.runtime import Runtime
 from bot.services import decisions, sla_actions
 from bot.views import messages
+from bot.views.insight_inputs import insight_blocks
 from bot.views.text import format_when
 from bot.views.touch_modal import build_touch_modal
 from handlers.actions.decision import TOO_SLOW
@@ -103,9 +104,11 @@ def open_disqualify_modal(
     if outcome.result != decisions.OK:
         answer.outcome(outcome)
         return
-    reasons = [r for r in runtime.config.reasons.reject if not r.reroute]
     view = build_touch_modal(
-        handoff_id=handoff_id, lead_label=outcome.lead_label or "this lead", reasons=reasons
+        handoff_id=handoff_id,
+        lead_label=outcome.lead_label or "this lead",
+        reasons=runtime.config.reasons.disqualify,
+        extra=insight_blocks(runtime.config.insights),
     )
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -11,6 +11,7 @@ from bot import ids
 from bot.inputs import parse_date, parse_id, parse_json_object
 from bot.runtime import Runtime
 from bot.services import decisions
+from bot.views.insight_inputs import parse_insights
 from bot.views.reason_modal import (
     Kind,
     parse_private_metadata,
@@ -49,6 +50,7 @@ def submit(
         reason_code=form.reason_code,
         note=form.note,
         revisit_on=revisit_on,
+        insights=parse_insights(values, runtime.config.insights),
     )
     if outcome.result == decisions.RECORDED:
         ack()

@@ -11,6 +11,7 @@ from bot import ids
 from bot.inputs import parse_id, parse_json_object
 from bot.runtime import Runtime
 from bot.services import decisions, sla_actions
+from bot.views.insight_inputs import parse_insights
 from bot.views.touch_modal import parse_touch_metadata, parse_touch_submission
 from handlers.answers import outcome_text
 from handlers.events.app_home import publish_home
@@ -25,7 +26,8 @@ def submit(
     if handoff_id is None:
         ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: "This form is out of date."})
         return
-    form = parse_touch_submission((view.get("state") or {}).get("values") or {})
+    values = (view.get("state") or {}).get("values") or {}
+    form = parse_touch_submission(values)
     if not form.reason_code:
         ack(response_action="errors", errors={ids.TOUCH_REASON_BLOCK: "Pick a reason."})
         return
@@ -36,6 +38,7 @@ def submit(
         runtime=runtime,
         reason_code=form.reason_code,
         note=form.note,
+        insights=parse_insights(values, runtime.config.insights),
     )
     if outcome.result == decisions.RECORDED:
         ack()

@@ -186,7 +186,7 @@ def test_disqualified_after_contact_needs_a_reason(bot, clock):
             ids.TOUCH_REASON_BLOCK: {
                 ids.TOUCH_REASON_INPUT: {
                     "type": "static_select",
-                    "selected_option": {"value": "R-ICP"},
+                    "selected_option": {"value": "D-NOFIT"},
                 }
             },
             ids.NOTE_BLOCK: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": "Only 5 staff"}},
@@ -194,7 +194,7 @@ def test_disqualified_after_contact_needs_a_reason(bot, clock):
     )
     assert answer.status_code == 200 and not answer.content.strip()
     done = handoffs(bot, body["id"])[0]
-    assert done.first_touch == "disqualified" and done.touch_reason_code == "R-ICP"
+    assert done.first_touch == "disqualified" and done.touch_reason_code == "D-NOFIT"
     bot.deliver()
     assert "Only 5 staff" in rendered(cards_for(bot.slack, f.CHANNEL, handoff.id)[0])
 

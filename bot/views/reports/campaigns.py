@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.reports.campaigns import CampaignReport, CampaignRow
 from bot.views import blocks as bk
+from bot.views.reports.insights import insights_text
 from bot.views.reports.tables import Message, campaign_name, message, pct, period_line, table
 from bot.views.text import one_line, plural, safe
 
@@ -67,5 +68,7 @@ def build_campaigns(report: CampaignReport, *, tz: str) -> Message:
         blocks.append(
             bk.context(f"… and reasons for {len(with_reasons) - CAMPAIGN_REASON_ROWS} more")
         )
+    if report.insights:
+        blocks.append(bk.section("*What sales learned*\n" + insights_text(report.insights)))
     count = plural(len(report.rows), "campaign")
     return message(f"Campaigns, {report.period.label}: {count}", blocks)
