@@ -25,6 +25,7 @@ from bot.config.errors import (
 from bot.config.loader import read_config_file
 from bot.config.qualification import QualificationConfig
 from bot.config.reasons import DEFAULT_HANDBACK_REASONS, DEFAULT_REJECT_REASONS, Reason
+from bot.config.requirements import Requirement
 from bot.config.roster import roster_problems, salvage_roster
 from bot.config.scalars import (
     TEAM_ROLES,
@@ -32,7 +33,6 @@ from bot.config.scalars import (
     ConfigModel,
     ContractVersion,
     Email,
-    LeadField,
     Role,
     SlackUserId,
     TimeZoneName,
@@ -79,7 +79,7 @@ class SignalConfig(ConfigModel):
 class ContractConfig(ConfigModel):
     version: ContractVersion
     min_score: float = Field(ge=0, le=1000)
-    require: list[LeadField] = []  # lead fields that must be present to qualify
+    require: list[Requirement] = []  # fields to be present, rules on values (config/requirements)
     signals: list[SignalConfig] = []
 
     @model_validator(mode="after")
