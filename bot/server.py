@@ -30,6 +30,7 @@ from bot.delivery.policy import OutsideRetry, SlackRetry
 from bot.runtime import Runtime
 from bot.scheduler import learn_time_zone, start_scheduler
 from bot.services.config_reload import ReloadOutcome, reload_config, seeds, write_status
+from bot.services.contract_log import record_contract
 from bot.settings import Settings
 from handlers.pool import ListenerPool
 from storage.db import make_engine, unit_of_work
@@ -230,6 +231,7 @@ def build_service(
 def serve(settings: Settings, config: HandshakeConfig) -> None:
     engine = prepare_database(settings.database_url, config)
     service = build_service(settings, config, engine=engine)
+    record_contract(service.runtime)  # a changed contract: its event and channel post, once
     if not settings.intake_token:
         log.warning("HANDSHAKE_INTAKE_TOKEN is not set: POST /api/leads refuses every request")
     service.start_background()

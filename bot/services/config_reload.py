@@ -24,6 +24,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, HandshakeConfig, load_config
 from bot.runtime import Runtime
+from bot.services.contract_log import record_contract
 from storage.db import unit_of_work
 from storage.migrate import lock_setup
 from storage.people import PersonSeed, sync_people
@@ -68,7 +69,7 @@ def reload_config(
         lock_setup(session.connection())
         sync_people(seeds(new), session=session)
     runtime.swap_config(new)
-    changed = False
+    changed = record_contract(runtime)
     log.info("config reloaded from %s (contract %s)", path, new.contract.version)
     return ReloadOutcome(True, [], new.contract.version, changed)
 
