@@ -77,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="default: $HANDSHAKE_CONFIG or handshake.yml")
     p.set_defaults(run=_check_config)
 
+    p = sub.add_parser(
+        "reload",
+        help="reload the running serve's config (SIGHUP); a bad config is refused",
+        description="Check the config serve reads ($HANDSHAKE_CONFIG), then signal the serve "
+        "named in its pid file ($HANDSHAKE_PID_FILE, default handshake.pid) and print what it "
+        "did. A bad config is refused and the config in force stays.",
+    )
+    p.set_defaults(run=_reload)
+
     p = sub.add_parser("migrate", help="create or upgrade the database schema")
     p.set_defaults(run=_migrate)
 
@@ -215,6 +224,21 @@ def _check_config(args: argparse.Namespace) -> int:
 
     for note in roster_notes(config) + crm_notes(config):
         print(f"note: {note}")
+    return 0
+
+
+def _reload(_args: argparse.Namespace) -> int:
+    from bot.services.config_reload import signal_serve
+
+    settings = load_settings()
+    load_config(settings.config_path, environ=environment())  # refused here: serve untouched
+    outcome = signal_serve(settings.pid_file)
+    if isinstance(outcome, str):
+        raise CommandError([outcome])
+    if not outcome.get("applied"):
+        problems = outcome.get("problems")
+        raise ConfigError(["serve refused the config, the old one stays:", *(problems or [])])  # type: ignore[misc]
+    print(f"{settings.config_path}: reloaded (contract {outcome.get('version')})")
     return 0
 
 

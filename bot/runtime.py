@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,20 @@ class Runtime:
     clock: Clock = utcnow
     wake: Callable[[], None] = field(default=_nothing)  # nudges the delivery worker after a commit
     foreground: Foreground = field(default_factory=Foreground)  # Slack's requests go first
+    # Called with the new config after `swap_config` (serve: the delivery workers' copies).
+    on_config: list[Callable[[HandshakeConfig], None]] = field(default_factory=list)
+    _swapping: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def swap_config(self, new: HandshakeConfig) -> HandshakeConfig:
+        """Put `new` in force; returns the config it replaced. The swap is one attribute
+        assignment (atomic): a request or job reads `runtime.config` once and keeps that
+        config to its end, so it sees the old config or the new one, never a mix. The lock
+        keeps two reloads from interleaving their swap and its listeners."""
+        with self._swapping:
+            old, self.config = self.config, new
+            for listener in self.on_config:
+                listener(new)
+            return old
 
     def name_of(self, slack_id: str | None) -> str:
         if slack_id is None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -27,30 +30,16 @@ from bot.delivery.pacing import Pacer
 from bot.delivery.policy import OutsideRetry, SlackRetry
 from bot.runtime import Runtime
 from bot.scheduler import learn_time_zone, start_scheduler
+from bot.services.config_reload import ReloadOutcome, reload_config, seeds, write_status
+from bot.services.contract_log import record_contract
 from bot.settings import Settings
 from handlers.pool import ListenerPool
 from storage.db import make_engine, unit_of_work
 from storage.migrate import lock_setup, upgrade
 from storage.models import LANE_CRM, LANE_SLACK, LANE_WEBHOOK
-from storage.people import PersonSeed, sync_people
+from storage.people import sync_people
 
 log = logging.getLogger("handshake.server")
-
-
-def seeds(config: HandshakeConfig) -> list[PersonSeed]:
-    return [
-        PersonSeed(
-            slack_id=p.slack_id,
-            name=p.name,
-            email=p.email,
-            role=p.role,
-            team=p.team,
-            tz=p.timezone,
-            away_until=p.away_until,
-            capacity_per_day=p.capacity_per_day,
-        )
-        for p in config.people
-    ]
 
 
 def prepare_database(url: str, config: HandshakeConfig) -> Engine:
@@ -124,6 +113,18 @@ class Service:
     @property
     def lanes(self) -> list[DeliveryThread]:
         return [self.delivery, *self.outside]
+
+    def use_config(self, config: HandshakeConfig) -> None:
+        """A reload: the delivery workers hold the config for their jobs (`worker.config`)."""
+        for lane in self.lanes:
+            lane.worker.config = config
+
+    def reload(self, path: str, pid_file: str | None = None) -> ReloadOutcome:
+        """SIGHUP: read the config again; a bad one is refused and the old one stays."""
+        outcome = reload_config(self.runtime, path)
+        if pid_file:
+            write_status(pid_file, outcome)
+        return outcome
 
     def wake(self) -> None:
         """After a commit: every lane looks for work."""
@@ -224,18 +225,51 @@ def build_service(
         outside=outside,
     )
     runtime.wake = service.wake
+    runtime.on_config.append(service.use_config)
     return service
 
 
 def serve(settings: Settings, config: HandshakeConfig) -> None:
     engine = prepare_database(settings.database_url, config)
     service = build_service(settings, config, engine=engine)
+    record_contract(service.runtime)  # a changed contract: its event and channel post, once
     if not settings.intake_token:
         log.warning("HANDSHAKE_INTAKE_TOKEN is not set: POST /api/leads refuses every request")
     service.start_background()
+    _reload_on_hangup(service, settings.config_path, settings.pid_file)
     mode = "socket mode" if service.socket_mode else "HTTP mode on POST /slack/events"
     log.info("handshake serving http://%s:%s (%s)", settings.host, settings.port, mode)
     try:
         uvicorn.run(service.http_app, host=settings.host, port=settings.port, log_level="warning")
     finally:
         service.stop_background()
+        _remove(settings.pid_file)
+
+
+def _reload_on_hangup(service: Service, config_path: str, pid_file: str) -> None:
+    """`kill -HUP <pid>` (what `handshake reload` sends) reloads the config. The pid file
+    tells `handshake reload` which process to signal. The reload runs on a thread of its
+    own: a signal handler runs on the main thread, which is uvicorn's event loop."""
+
+    def hangup(_signum: int, _frame: object) -> None:
+        threading.Thread(
+            target=_reload_logged, args=(service, config_path, pid_file), name="handshake-reload"
+        ).start()
+
+    signal.signal(signal.SIGHUP, hangup)
+    Path(pid_file).write_text(f"{os.getpid()}\n")
+
+
+def _reload_logged(service: Service, config_path: str, pid_file: str) -> None:
+    try:
+        service.reload(config_path, pid_file)
+    except Exception:
+        log.exception("config reload failed; the config in force stays")
+
+
+def _remove(path: str) -> None:
+    try:
+        if Path(path).read_text().strip() == str(os.getpid()):
+            Path(path).unlink()
+    except OSError:
+        pass

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     intake_token: str | None = Field(default=None, alias="HANDSHAKE_INTAKE_TOKEN")
     host: str = Field(default="127.0.0.1", alias="HANDSHAKE_HOST")
     port: int = Field(default=3000, ge=1, le=65535, alias="HANDSHAKE_PORT")
+    # `serve` writes its process id here; `handshake reload` signals that process.
+    pid_file: str = Field(default="handshake.pid", alias="HANDSHAKE_PID_FILE")
     tick_seconds: float = Field(default=15, gt=0, alias="HANDSHAKE_TICK_SECONDS")
     # Keep within Slack's rate limits ahead of time (bot/delivery/pacing.py). Off only
     # against a stand-in Slack that plays no limit (tests that push many posts quickly).

@@ -332,3 +332,18 @@ class ChannelPacing(SQLModel, table=True):
     blocked_until: datetime | None = None
     holder: str | None = Field(default=None, max_length=100)
     held_until: float = 0.0
+
+
+class ContractRecord(SQLModel, table=True):
+    """Each qualification contract loaded (at a start or a reload) that differed from the
+    one before it, in order. `previous_id` is unique (0 for the first): of instances that
+    record a change at once, one insert wins and the others see its record."""
+
+    __table_args__ = (UniqueConstraint("previous_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    previous_id: int
+    version: str = Field(index=True)
+    fingerprint: str  # sha256 of the definition's canonical JSON
+    definition: dict[str, Any] | None = json_column()  # contract.model_dump(by_alias=True)
+    recorded_at: datetime

@@ -41,9 +41,8 @@ def token_owner(supplied: str, tokens: list[tuple[str, str]]) -> str | None:
 def leads_endpoint(
     runtime: Runtime, intake_token: str | None, writer: IntakeWriter
 ) -> Callable[[Request], Awaitable[Response]]:
-    tokens = accepted_tokens(runtime, intake_token)
-
     async def post_lead(request: Request) -> Response:
+        tokens = accepted_tokens(runtime, intake_token)  # per request: a reload may change them
         source = token_owner(request.headers.get("authorization", ""), tokens)
         if source is None:
             return JSONResponse({"error": "missing or wrong bearer token"}, 401)

@@ -10,6 +10,7 @@ from typing import Any
 from bot.commands.parsing import Command
 from bot.reports.campaigns import campaigns
 from bot.reports.contract import contract
+from bot.reports.contract_compare import compare
 from bot.reports.criteria import criteria
 from bot.reports.periods import period_for
 from bot.reports.scope import scope_for
@@ -18,6 +19,7 @@ from bot.reports.summary import summary
 from bot.reports.timeline import timeline
 from bot.runtime import Runtime
 from bot.views import reports as views
+from bot.views.reports.contract_compare import build_contract_compare
 from bot.views.settings import NOT_ON_ROSTER
 from storage.db import read_only
 
@@ -47,6 +49,10 @@ def answer(command: Command, user_id: str, *, runtime: Runtime) -> dict[str, Any
                 scope = scope_for(config, user_id, marketers_see_all=marketers_see_all)
                 period = period_for(command.period or "7d", now=now, tz=tz)
                 return view(report(**common, scope=scope, period=period), tz=tz)
+            if command.name == "contract_compare":
+                scope = scope_for(config, user_id, marketers_see_all=True)
+                found = compare(list(command.versions), session=session, config=config, scope=scope)
+                return build_contract_compare(found, tz=tz)
             if command.name == "stale":
                 return views.build_stale(stale(**common, scope=scope_for(config, user_id)), tz=tz)
             if command.name == "lead" and command.email:

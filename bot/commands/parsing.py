@@ -17,8 +17,9 @@ USAGE = {
     "lead": "`/handshake lead &lt;email&gt;`: one lead's timeline",
     "campaigns": "`/handshake campaigns [7d|30d|90d|qtd]`: what sales made of each campaign's "
     "leads, and why (default 30d)",
-    "contract": "`/handshake contract [7d|30d|90d|qtd]`: acceptance with and without each "
-    "qualification signal (default 90d)",
+    "contract": "`/handshake contract [7d|30d|90d|qtd]`: the contract in force, and acceptance "
+    "with and without each of its signals (default 90d); `/handshake contract compare "
+    "2026-11 2026-12`: each version's volumes, acceptance and top reject reasons side by side",
     "criteria": "`/handshake criteria [7d|30d|90d|qtd]`: AE acceptance by the SDR's answer to "
     "each qualification criterion, and what fails on Send back (default 90d)",
     "away": "`/handshake away until YYYY-MM-DD` (or `away YYYY-MM-DD`), `/handshake away off`: "
@@ -29,7 +30,7 @@ USAGE = {
 
 
 DEFAULT_PERIOD = {"summary": "7d", "campaigns": "30d", "contract": "90d", "criteria": "90d"}
-REPORTS = (*DEFAULT_PERIOD, "stale", "lead")
+REPORTS = (*DEFAULT_PERIOD, "stale", "lead", "contract_compare")
 _EMAIL = re.compile(r"[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|.]+")
 _MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")  # how Slack may send a typed address
 
@@ -41,6 +42,7 @@ class Command:
     capacity: int | None = None
     period: str | None = None  # summary, campaigns, contract, criteria: one of PERIODS
     email: str | None = None  # lead
+    versions: tuple[str, ...] = ()  # contract compare: the versions, in the order given
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def parse(text: str | None, today: date) -> Command | Usage:
         return _away(args, today)
     if name == "capacity":
         return _capacity(args)
+    if name == "contract" and args and args[0].lower() == "compare":
+        return _compare(args[1:])
     if name in DEFAULT_PERIOD:
         return _period(name, args)
     if name == "stale":
@@ -106,6 +110,22 @@ def _period(name: str, args: list[str]) -> Command | Usage:
         known = ", ".join(PERIODS)
         return Usage(f"`{_clip(args[0])}` is not a period ({known}). Usage: " + USAGE[name])
     return Command(name, period=args[0].lower() if args else DEFAULT_PERIOD[name])
+
+
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+MAX_COMPARED = 4
+
+
+def _compare(args: list[str]) -> Command | Usage:
+    usage = "Usage: `/handshake contract compare 2026-11 2026-12` (2 to 4 versions)"
+    if not 2 <= len(args) <= MAX_COMPARED:
+        return Usage(usage)
+    for word in args:
+        if not _VERSION.fullmatch(word):
+            return Usage(f"`{_clip(word)}` is not a contract version. " + usage)
+    if len(set(args)) != len(args):
+        return Usage("Name each version once. " + usage)
+    return Command("contract_compare", versions=tuple(args))
 
 
 def _lead(args: list[str]) -> Command | Usage:

@@ -31,6 +31,7 @@ from bot.config.reasons import (
     DEFAULT_REJECT_REASONS,
     Reason,
 )
+from bot.config.requirements import Requirement
 from bot.config.roster import roster_problems, salvage_roster
 from bot.config.scalars import (
     TEAM_ROLES,
@@ -38,7 +39,6 @@ from bot.config.scalars import (
     ConfigModel,
     ContractVersion,
     Email,
-    LeadField,
     Role,
     SlackUserId,
     TimeZoneName,
@@ -85,7 +85,7 @@ class SignalConfig(ConfigModel):
 class ContractConfig(ConfigModel):
     version: ContractVersion
     min_score: float = Field(ge=0, le=1000)
-    require: list[LeadField] = []  # lead fields that must be present to qualify
+    require: list[Requirement] = []  # fields to be present, rules on values (config/requirements)
     signals: list[SignalConfig] = []
 
     @model_validator(mode="after")

@@ -80,6 +80,9 @@ def _lead_field(value: str) -> str:
     return value
 
 
+lead_field_name = _lead_field  # for config/requirements: a field named in a rule
+
+
 def _duration(value: object) -> object:
     return value if isinstance(value, timedelta) else parse_duration(value)  # type: ignore[arg-type]
 

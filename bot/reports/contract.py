@@ -3,7 +3,9 @@
 For each signal of the contract: the acceptance rate of hand-offs that matched it against
 those that did not; and for hand-offs that qualified on score alone (no signal matched),
 which reasons sales gave for turning them down. Verdicts on quality only: accepted,
-rejected and handed back; routing errors and reassignments say nothing about the lead."""
+rejected and handed back; routing errors and reassignments say nothing about the lead.
+Only the hand-offs routed under the version in force count (`Handoff.contract_version`):
+an earlier contract's leads are `contract compare`'s (bot/reports/contract_compare.py)."""
 
 from __future__ import annotations
 
@@ -60,13 +62,16 @@ class ContractReport:
     score_only: Verdicts
     score_only_rejects: tuple[ReasonCount, ...]
     score_only_handbacks: tuple[ReasonCount, ...]
+    require: tuple[str, ...] = ()  # the definition in force: `contract.require`, as written
 
 
 def contract(
     *, session: Session, config: HandshakeConfig, scope: Scope, now: datetime, period: Period
 ) -> ContractReport:
     window = q.Window(period.start, period.end, scope.owner_filter)
-    tallies = [t for t in q.signal_outcomes(window, session=session) if not t.routing_error]
+    version = config.contract.version  # figures of the hand-offs routed under it, only
+    found = q.signal_outcomes(window, session=session, version=version)
+    tallies = [t for t in found if not t.routing_error]
     rows = []
     for signal in config.contract.signals:
         with_signal, without = Verdicts(), Verdicts()
@@ -94,6 +99,7 @@ def contract(
         score_only=score_only,
         score_only_rejects=reason_counts(_merged(reasons), REJECTED, config),
         score_only_handbacks=reason_counts(_merged(reasons), HANDED_BACK, config),
+        require=tuple(r.describe() for r in config.contract.require),
     )
 
 

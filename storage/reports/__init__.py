@@ -17,7 +17,7 @@ lead(created_at, campaign, status).
 """
 
 from storage.aggregates import Spread
-from storage.reports.contract import SignalTally, signal_outcomes
+from storage.reports.contract import SignalTally, VersionTally, signal_outcomes, version_outcomes
 from storage.reports.meetings import (
     AnswerTally,
     MeetingTally,
@@ -55,6 +55,7 @@ __all__ = [
     "SignalTally",
     "Spread",
     "StageCounts",
+    "VersionTally",
     "Window",
     "answer_tallies",
     "decision_minutes",
@@ -70,4 +71,5 @@ __all__ = [
     "reasons",
     "signal_outcomes",
     "stage_counts",
+    "version_outcomes",
 ]

@@ -116,3 +116,40 @@ def test_serve_refuses_to_start_without_a_signing_secret(tmp_path):
     assert done.returncode == 2
     assert "SLACK_SIGNING_SECRET" in done.stderr
     assert not (tmp_path / "handshake.db").exists()
+
+
+def test_handshake_reload_changes_the_running_serve_and_posts_the_change_once(tmp_path, slack):
+    """Issue 14 §4: `handshake reload` signals the serve named in ./handshake.pid; the new
+    contract applies to the next lead and the hand-off channel hears of it once; a bad file
+    is refused and the contract in force stays."""
+    data = f.config_data()
+    with serving(tmp_path, slack, data) as url:
+        config = tmp_path / "handshake.yml"
+        env = serve_env(tmp_path, slack, config, 1)  # the port is not used by `reload`
+        stricter = {**data, "contract": {**data["contract"], "version": "2026-12", "min_score": 70}}
+        config.write_text(yaml.safe_dump(stricter))
+        cli = [sys.executable, "-m", "bot.cli", "reload"]
+        done = subprocess.run(cli, env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "reloaded (contract 2026-12)" in done.stdout
+        auth = {"Authorization": f"Bearer {INTAKE_TOKEN}"}
+        lead = f.lead_body(score=65, activities=[])
+        assert httpx.post(url + "/api/leads", json=lead, headers=auth).json()["status"] == "nurture"
+        wait_for(
+            lambda: any(
+                m.text == "Contract 2026-12: min_score 60 → 70"
+                for m in slack.state.messages(f.CHANNEL)
+            ),
+            timeout=10,
+        )
+
+        bad = {**stricter, "contract": {**stricter["contract"], "require": ["emial"]}}
+        config.write_text(yaml.safe_dump(bad))
+        done = subprocess.run(cli, env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 2
+        assert 'contract.require[0]: "emial" is not a lead field' in done.stderr
+        lead = f.lead_body(score=75, activities=[])
+        assert httpx.post(url + "/api/leads", json=lead, headers=auth).json()["status"] == "routed"
+        time.sleep(1.5)  # a tick or more: no second post
+        posts = [m.text for m in slack.state.messages(f.CHANNEL) if m.text.startswith("Contract")]
+        assert posts == ["Contract 2026-12: min_score 60 → 70"]

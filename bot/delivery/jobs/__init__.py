@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.delivery.jobs import (
     card_post,
     card_update,
+    contract_post,
     digest,
     dm,
     hubspot,
@@ -26,6 +27,7 @@ JOBS: dict[str, Job] = {
     **thread_reply.KINDS,
     **digest.KINDS,
     **meeting.KINDS,
+    **contract_post.KINDS,
 }
 WEBHOOK_JOBS: dict[str, Job] = {**webhook.KINDS}
 CRM_JOBS: dict[str, Job] = {**hubspot.KINDS, **salesforce.KINDS}

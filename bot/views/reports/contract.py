@@ -56,6 +56,16 @@ def score_only_section(report: ContractReport) -> bk.Block:
     )
 
 
+def definition_section(report: ContractReport) -> bk.Block:
+    """The contract in force: its score, its requirements and its signals."""
+    required = ", ".join(safe(r, 100) for r in report.require) or "nothing"
+    signals = ", ".join(safe(s.name, 80) + (" *" if s.qualifies else "") for s in report.signals)
+    return bk.section(
+        f"*In force*: score ≥ {report.min_score:g} · requires {required} · "
+        f"signals: {signals or 'none'}\n_Figures: the hand-offs routed under this version_"
+    )
+
+
 def build_contract(report: ContractReport, *, tz: str) -> Message:
     version = safe(one_line(report.version), 40)
     blocks = [
@@ -64,6 +74,7 @@ def build_contract(report: ContractReport, *, tz: str) -> Message:
             period_line(report.period, report.scope, tz)
             + " · acceptance = accepted of accepted, rejected and handed back"
         ),
+        definition_section(report),
         signals_section(report) or bk.section(NO_SIGNALS),
         score_only_section(report),
     ]

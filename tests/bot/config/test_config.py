@@ -512,7 +512,7 @@ def test_example_file_loads():
 
 
 def _keys(model: type[BaseModel]) -> set[str]:
-    keys = set(model.model_fields)
+    keys = {f.alias or name for name, f in model.model_fields.items()}  # as written in YAML
     for field in model.model_fields.values():
         stack = [field.annotation]
         while stack:

@@ -55,6 +55,10 @@ def config(monkeypatch) -> HandshakeConfig:
         webhooks=[{"url": "https://hooks.example.com/all", "secret_env": HOOK_SECRET_ENV}],
         business_hours={"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00"},
     )
+    data["contract"]["require"] = [  # value rules (issue 14 §4): both paths nurture alike
+        {"employees": {"min": 200}},
+        {"industry": {"not_in": ["Education"]}},
+    ]
     data["sla"]["tiers"] = [
         {"name": "hot", "when": {"activity": "demo_request"}, "respond_within": "15m"}
     ]
@@ -90,6 +94,9 @@ def batches() -> list[list[LeadInput]]:
         lead(country="US", activities=DEMO, score=0),  # the hot tier, by its signal
         lead(country="GB", **LOW),
         lead(country=None, vendor_field={"kept": True}, lead_source_detail="x"),
+        lead(country="US", employees=120),  # a value rule: employees 120 < 200
+        lead(country="US", industry="education", activities=DEMO),  # beats the signal
+        lead(external_id="small-1", country="US", employees=None),  # missing fails the rule
     ]
     second = [
         lead(external_id="twice-1", title="CTO"),  # stored: a duplicate, latest data wins
@@ -101,6 +108,7 @@ def batches() -> list[list[LeadInput]]:
         lead(country="US"),  # Ana and Cara at their cap, Ben away: the manager
         lead(country="DE", **LOW),
         lead(country="US", owner_email="ana@example.com"),  # at capacity
+        lead(external_id="small-1", employees=250),  # nurtured before, passes the rule now
     ]
     third = [lead(country=c) for c in ("US", "DE", "US", "CA", "US", "DE")]  # next day
     return [first, second, third]
@@ -185,6 +193,9 @@ def test_new_leads_in_bulk_leave_the_same_rows_and_answers_as_the_orm_path(
     rules = {r.rule for batch in orm_answers for r in batch if r.rule}
     assert {"routed", "nurture", "duplicate"} <= set(statuses)
     assert {"round_robin", "crm_owner", "account", "manager_fallback"} <= rules
+    reasons = {v for row in orm_tables["lead"] for v in row if isinstance(v, str)}
+    assert {"employees 120 < 200", "industry education is excluded"} <= reasons
+    assert "missing required employees" in reasons
     assert len(orm_tables["outbox"]) > 2 * statuses.count("routed")  # the webhooks too
     assert bulk_answers == orm_answers
     for name, rows in orm_tables.items():
