@@ -11,10 +11,12 @@ from bot.delivery.protocol import Delivery, Job
 from bot.services.cards import load_card_context
 from bot.views.lead_card import build_lead_card
 from storage import outbox
+from storage.channel_cards import card_chain, set_chain_card
 from storage.db import read_only, unit_of_work
 from storage.events import log_event
 from storage.handoffs import set_card
 from storage.models import Outbox
+from storage.outbox import CHANNEL_TARGET
 
 log = logging.getLogger("handshake.delivery")
 
@@ -27,7 +29,10 @@ def post_card(worker: Delivery, row: Outbox) -> None:
     else:
         channel = worker.config.handoff_channel
     with read_only(worker.engine) as session:  # never waits for SQLite's write lock
-        ctx = load_card_context(handoff.id or 0, session=session, config=worker.config)
+        shown = handoff.id or 0
+        if row.target == CHANNEL_TARGET:  # the newest hand-off living on this card
+            shown = card_chain(shown, session=session)[-1].id or shown
+        ctx = load_card_context(shown, session=session, config=worker.config)
         session.expunge_all()  # kept as read, not expired by the read's rollback
     if ctx is None:
         raise Permanent(f"hand-off {row.handoff_id} has no lead")
@@ -40,6 +45,8 @@ def post_card(worker: Delivery, row: Outbox) -> None:
     now = worker.clock()
     with unit_of_work(worker.engine) as session:
         set_card(handoff.id or 0, row.target, posted_channel, ts, session=session)
+        if row.target == CHANNEL_TARGET:  # and the hand-offs reassigned meanwhile
+            set_chain_card(handoff.id or 0, posted_channel, ts, session=session)
         outbox.mark_done(row, now, session=session)
         log_event(
             "delivered",
