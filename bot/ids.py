@@ -85,3 +85,8 @@ HOME_CAPACITY_OFF = "off"
 # whose block_id is a prefix + the row's position.
 HOME_FAILING_BLOCK = "home_failing_"
 HOME_RETRY_DESTINATION = "home_retry_destination"
+
+# The compact channel card: Details (value: the hand-off id) opens the full card in a
+# view-only modal (no submit).
+CARD_DETAILS = "card_details"
+CARD_DETAILS_MODAL = "card_details_modal"

@@ -4,12 +4,25 @@ no second channel card is posted, and the new hand-off's later changes land on t
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from bot import ids
+from bot.config import HandshakeConfig, parse_config
 from bot.config.reasons import DEFAULT_REJECT_REASONS as DEFAULT_REJECT
 from storage.db import unit_of_work
 from storage.handoffs import handoffs_for_lead
 from tests import factories as f
 from tests.helpers import button_texts, click_card, dm_messages, reason_values, rendered, wait_for
+
+
+@pytest.fixture
+def config() -> HandshakeConfig:
+    """The shipped default: compact channel cards."""
+    data = f.config_data()
+    del data["channel"]
+    return parse_config(data)
 
 
 def handoffs(bot, lead_id):
@@ -103,3 +116,23 @@ def test_wrong_owner_reroute_updates_the_original_card(bot):
     assert [n for n in replies(bot, card) if n.startswith("🔁")] == [
         f"🔁 Reassigned from Ana Alvarez to Ben Brooks — rejected: {wrong_owner.label}"
     ]
+
+
+def test_details_on_the_compact_card_opens_the_full_card_for_anyone(bot):
+    body = f.routed_handoff(bot).answer
+    [card] = channel_cards(bot)
+    assert button_texts(card) == ["Details"] and len(card.blocks) == 2
+    assert "Owner: Ana Alvarez" in rendered(card) and "Q4 webinar" in rendered(card)
+    assert "Visited pricing" not in rendered(card)  # the signals are one click away
+    [handoff] = handoffs(bot, body["id"])
+    for viewer in (f.MIA, f.CARA):  # a marketer, a rep who does not own it
+        answer = bot.peer.click(
+            viewer, ids.CARD_DETAILS, str(handoff.id), message_channel=f.CHANNEL, message_ts=card.ts
+        )
+        assert answer.status_code == 200
+        modal = wait_for(lambda v=viewer: bot.slack.state.open_modals(v))[-1]
+        shown = json.dumps(modal.payload["blocks"], ensure_ascii=False)
+        assert "Visited pricing" in shown and "Owner:" in shown
+        assert "submit" not in modal.payload
+        assert ids.ACCEPT not in shown  # view-only: no decision buttons
+    assert handoffs(bot, body["id"])[0].status == "pending"

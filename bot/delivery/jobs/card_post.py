@@ -9,7 +9,7 @@ from bot.delivery.errors import Permanent
 from bot.delivery.jobs.common import handoff_of
 from bot.delivery.protocol import Delivery, Job
 from bot.services.cards import load_card_context
-from bot.views.lead_card import build_lead_card
+from bot.views.compact_card import build_card
 from storage import outbox
 from storage.channel_cards import card_chain, set_chain_card
 from storage.db import read_only, unit_of_work
@@ -36,7 +36,8 @@ def post_card(worker: Delivery, row: Outbox) -> None:
         session.expunge_all()  # kept as read, not expired by the read's rollback
     if ctx is None:
         raise Permanent(f"hand-off {row.handoff_id} has no lead")
-    message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
+    form = worker.config.channel.card
+    message = build_card(ctx, audience=row.target, form=form)  # type: ignore[arg-type]
     tag = {
         "event_type": ids.CARD_METADATA_EVENT,
         "payload": {"handoff_id": handoff.id, "card": row.target},

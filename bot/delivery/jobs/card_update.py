@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.delivery.jobs.common import card_location, update_in_place
 from bot.delivery.protocol import Delivery, Job
 from bot.services.cards import load_card_context
-from bot.views.lead_card import build_lead_card
+from bot.views.compact_card import build_card
 from storage import outbox
 from storage.channel_cards import card_chain
 from storage.db import unit_of_work
@@ -24,7 +24,8 @@ def update_card(worker: Delivery, row: Outbox) -> None:
             shown = card_chain(shown, session=session)[-1].id or shown
         ctx = load_card_context(shown, session=session, config=worker.config)
     assert ctx is not None
-    message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
+    form = worker.config.channel.card
+    message = build_card(ctx, audience=row.target, form=form)  # type: ignore[arg-type]
     update_in_place(worker, row, where, message)
 
 
