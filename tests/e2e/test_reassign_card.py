@@ -11,6 +11,7 @@ import pytest
 from bot import ids
 from bot.config import HandshakeConfig, parse_config
 from bot.config.reasons import DEFAULT_REJECT_REASONS as DEFAULT_REJECT
+from bot.scheduler import run_tick
 from storage.db import unit_of_work
 from storage.handoffs import handoffs_for_lead
 from tests import factories as f
@@ -136,3 +137,17 @@ def test_details_on_the_compact_card_opens_the_full_card_for_anyone(bot):
         assert "submit" not in modal.payload
         assert ids.ACCEPT not in shown  # view-only: no decision buttons
     assert handoffs(bot, body["id"])[0].status == "pending"
+
+
+def test_a_reassignment_before_the_card_is_posted_still_makes_one_card(bot, clock):
+    body = f.routed_handoff(bot, deliver=False).answer
+    clock.advance(hours=24)
+    run_tick(bot.runtime)  # the SLA reassigns while the first channel card is still queued
+    old, new = handoffs(bot, body["id"])
+    assert old.status == "reassigned" and new.channel_ts is None
+    bot.deliver()
+    [card] = channel_cards(bot)
+    assert "Owner: Ben Brooks" in rendered(card)  # the newest hand-off, drawn on the one card
+    old, new = handoffs(bot, body["id"])
+    assert (old.channel_ts, new.channel_ts) == (card.ts, card.ts)  # the chain was told
+    assert any(n.startswith("🔁 Reassigned from Ana Alvarez") for n in replies(bot, card))
