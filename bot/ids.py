@@ -94,3 +94,7 @@ HOME_RETRY_DESTINATION = "home_retry_destination"
 # Recycled leads: the revisit DM to the previous owner (value / block: the hand-off id).
 REVISIT_REENGAGE = "revisit_reengage"  # button: a new hand-off (to them, else the next rep)
 REVISIT_KEEP = "revisit_keep"  # datepicker: keep nurturing until the picked date
+# The compact channel card: Details (value: the hand-off id) opens the full card in a
+# view-only modal (no submit).
+CARD_DETAILS = "card_details"
+CARD_DETAILS_MODAL = "card_details_modal"

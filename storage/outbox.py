@@ -91,9 +91,12 @@ def enqueue(
 CARDS = ("owner", "channel")  # the owner's DM card and the hand-off channel's card
 
 
-def post_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
-    """Queue both cards of a new hand-off."""
-    for target in CARDS:
+def post_cards(
+    handoff_id: int, *, session: Session, now: datetime, targets: tuple[str, ...] = CARDS
+) -> None:
+    """Queue both cards of a new hand-off (`targets`: only the owner's, when the hand-off
+    lives on its predecessor's channel card: storage/channel_cards.py)."""
+    for target in targets:
         enqueue(POST_CARD, target, session=session, now=now, handoff_id=handoff_id)
 
 

@@ -97,6 +97,9 @@ CONFIG: dict[str, Any] = {
         "reassign_after": "24h",
         "follow_up_within": "2d",
     },
+    # The suite checks the full channel card's content; the compact form (the shipped
+    # default) has its own tests (tests/e2e/test_reassign_card.py, test_views_compact_card).
+    "channel": {"card": "full"},
 }
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon

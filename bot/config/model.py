@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from bot.config.channel import ChannelConfig
 from bot.config.crm import CrmConfig, CrmIds
 from bot.config.digest import DigestConfig
 from bot.config.errors import (
@@ -131,6 +132,7 @@ class HandshakeConfig(ConfigModel):
     qualification: QualificationConfig = Field(default_factory=QualificationConfig)  # SDR → AE
     digest: DigestConfig = Field(default_factory=DigestConfig)
     insights: InsightsConfig = Field(default_factory=InsightsConfig)  # bot/config/insights.py
+    channel: ChannelConfig = Field(default_factory=ChannelConfig)  # the channel card's form
     crm: CrmConfig | None = None  # None: decisions are not written back to a CRM
     webhooks: list[WebhookConfig] = []  # signed webhooks that hear the events (bot/config/webhooks)
     sources: list[SourceConfig] = []  # systems that push leads in their own shape (config/sources)

@@ -13,8 +13,8 @@ from bot.config import HandshakeConfig
 from bot.domain.routing import Rep, RouteDecision, RouteRequest, route
 from bot.services.outgoing import emit
 from bot.services.sla_clock import start_clock
+from storage import channel_cards, outbox
 from storage import leads as lead_store
-from storage import outbox
 from storage import people as people_store
 from storage.events import log_event
 from storage.handoffs import handoffs_for_lead
@@ -39,9 +39,11 @@ def assign(
     previous: Handoff | None = None,
     exclude_previous_owners: bool = False,
     prefer_email: str | None = None,
+    share_channel_card: bool = False,
 ) -> Assignment:
     """Route `lead` to its owner and queue both cards, with the routing decision that chose
-    the owner. The caller commits."""
+    the owner. The caller commits. `share_channel_card` (a re-route): the new hand-off
+    lives on `previous`'s channel card instead of posting a second one."""
     assert lead.id is not None
     team = config.team_for_country(lead.country)
     role = config.routing.first_line
@@ -95,7 +97,11 @@ def assign(
         signals=signals,
         previous_handoff_id=previous.id if previous else None,
     )
-    outbox.post_cards(handoff.id or 0, session=session, now=now)
+    if share_channel_card and previous is not None:
+        outbox.post_cards(handoff.id or 0, session=session, now=now, targets=("owner",))
+        channel_cards.share_channel_card(handoff, previous, session=session)
+    else:
+        outbox.post_cards(handoff.id or 0, session=session, now=now)
     emit("lead.routed", session=session, config=config, now=now, lead=lead, handoff=handoff)
     return Assignment(handoff, decision)
 

@@ -10,7 +10,10 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.meetings import why_not_book
+from bot.runtime import Runtime
 from bot.services.meeting_cards import MeetingItem, meeting_items
+from storage.channel_cards import card_chain
+from storage.db import read_only
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import FOLLOW_UP, REASSIGNED, Handoff, Lead
@@ -119,3 +122,14 @@ def load_card_context(
         meetings=meetings,
         can_book=can_book,
     )
+
+
+def card_details(handoff_id: int, *, runtime: Runtime) -> CardContext | None:
+    """What the compact channel card's Details modal shows: the newest hand-off living on
+    the card (a reassigned hand-off's card shows its successor), read-only."""
+    with read_only(runtime.engine) as session:
+        chain = card_chain(handoff_id, session=session)
+        shown = chain[-1].id if chain else handoff_id
+        ctx = load_card_context(shown or handoff_id, session=session, config=runtime.config)
+        session.expunge_all()  # kept as read, not expired by the read's rollback
+    return ctx

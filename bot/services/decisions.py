@@ -15,6 +15,7 @@ from bot.domain.lifecycle import NOTE_MAX_LENGTH, revisit_at
 from bot.inputs import latest_date
 from bot.integrations.events import decision_data
 from bot.runtime import Runtime
+from bot.services import notify
 from bot.services.assign import assign
 from bot.services.outgoing import emit
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
@@ -244,7 +245,7 @@ def _close_lead(
     lead = get_lead(handoff.lead_id, session=session)
     assert lead is not None
     if reroute:
-        return assign(
+        new = assign(
             lead,
             session=session,
             config=config,
@@ -253,7 +254,18 @@ def _close_lead(
             actor=actor_id,
             previous=handoff,
             exclude_previous_owners=True,
+            share_channel_card=True,
         ).handoff
+        notify.thread_note(
+            "reassigned",
+            handoff.id or 0,
+            session=session,
+            now=now,
+            owner=handoff.owner_id,
+            new_owner=new.owner_id,
+            reason=f"rejected: {handoff.reason_label}" if handoff.reason_label else "rejected",
+        )
+        return new
     lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED, HANDBACK: LEAD_HANDED_BACK}[action]
     if action == HANDBACK:
         lead.revisit_at = revisit_at(handoff.revisit_on, now)

@@ -14,6 +14,7 @@ from bot.services.assign import create_handoff, reps
 from bot.services.outgoing import emit
 from bot.services.sla_clock import stop_decision_clock
 from storage import outbox
+from storage.channel_cards import share_channel_card
 from storage.events import log_event
 from storage.handoffs import claim_decision, handoffs_for_lead
 from storage.leads import get_lead
@@ -81,7 +82,10 @@ def reassign(
         reason=reason,
     )
     outbox.update_cards(handoff.id, session=session, now=now)
-    outbox.post_cards(new.id or 0, session=session, now=now)
+    # The new hand-off lives on the original channel card (redrawn by update_cards above;
+    # the thread note below goes under it): no second channel card.
+    outbox.post_cards(new.id or 0, session=session, now=now, targets=("owner",))
+    share_channel_card(new, handoff, session=session)
     emit(
         "handoff.reassigned",
         session=session,

@@ -1,7 +1,7 @@
 from slack_bolt import App
 
 from bot import ids
-from handlers.actions import decision, home, meeting, recycle, sla
+from handlers.actions import card, decision, home, meeting, recycle, sla
 
 
 def register(app: App) -> None:
@@ -9,6 +9,7 @@ def register(app: App) -> None:
     app.action(ids.REJECT)(decision.open_reason_modal)
     app.action(ids.HAND_BACK)(decision.open_reason_modal)
     app.action(ids.CRM_LINK)(decision.link_clicked)
+    app.action(ids.CARD_DETAILS)(card.open_details)  # view-only: anyone may open it
     app.action(ids.SNOOZE)(sla.snooze)
     app.action(ids.NUDGE_AGAIN)(sla.nudge_again)
     app.action(ids.REASSIGN_NOW)(sla.reassign_now)

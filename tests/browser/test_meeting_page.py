@@ -131,8 +131,11 @@ def test_sdr_books_ae_sends_back_sdr_books_again_ae_accepts(page, demo):
 
     # The hand-off channel's card shows the path, updated in place.
     act_as(page, demo, MIA, "C0HANDOFF1")
-    wait_for_card(page, "Jordan Lee", "Accepted into pipeline")
-    path = card(page, "Jordan Lee").inner_text()
+    wait_for_card(page, "Jordan Lee", "accepted into pipeline")  # the compact card's stage
+    assert "Meeting with" in card(page, "Jordan Lee").inner_text()
+    card(page, "Jordan Lee").get_by_role("button", name="Details", exact=True).click()
+    page.get_by_test_id("modal").wait_for()
+    path = page.get_by_test_id("modal").inner_text()
     for step in ("MQL", "accepted by Sam Diaz", "meeting booked with", "Sent back to the SDR"):
         assert step in path, step
     assert path.index("Sent back to the SDR") < path.index("Accepted into pipeline")

@@ -55,9 +55,13 @@ def test_reject_through_the_modal_updates_both_cards(page, demo):
     act_as(page, demo, MIA, "C0HANDOFF1")  # the marketer watches the channel
     watched = card(page, "Jordan Lee")
     watched.wait_for()
-    text = watched.inner_text()
-    assert "Rejected" in text and "Not our customer profile" in text
+    assert "Rejected" in watched.inner_text()  # the compact card: the reason is in Details
     assert watched.get_by_role("button", name="Accept", exact=True).count() == 0
+    watched.get_by_role("button", name="Details", exact=True).click()
+    details = page.get_by_test_id("modal")
+    details.wait_for()
+    text = details.inner_text()
+    assert "Rejected" in text and "Not our customer profile" in text
 
 
 def test_someone_elses_click_gets_an_ephemeral_refusal(page, demo):

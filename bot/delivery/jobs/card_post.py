@@ -9,12 +9,14 @@ from bot.delivery.errors import Permanent
 from bot.delivery.jobs.common import handoff_of
 from bot.delivery.protocol import Delivery, Job
 from bot.services.cards import load_card_context
-from bot.views.lead_card import build_lead_card
+from bot.views.compact_card import build_card
 from storage import outbox
+from storage.channel_cards import card_chain, set_chain_card
 from storage.db import read_only, unit_of_work
 from storage.events import log_event
 from storage.handoffs import set_card
 from storage.models import Outbox
+from storage.outbox import CHANNEL_TARGET
 
 log = logging.getLogger("handshake.delivery")
 
@@ -27,11 +29,15 @@ def post_card(worker: Delivery, row: Outbox) -> None:
     else:
         channel = worker.config.handoff_channel
     with read_only(worker.engine) as session:  # never waits for SQLite's write lock
-        ctx = load_card_context(handoff.id or 0, session=session, config=worker.config)
+        shown = handoff.id or 0
+        if row.target == CHANNEL_TARGET:  # the newest hand-off living on this card
+            shown = card_chain(shown, session=session)[-1].id or shown
+        ctx = load_card_context(shown, session=session, config=worker.config)
         session.expunge_all()  # kept as read, not expired by the read's rollback
     if ctx is None:
         raise Permanent(f"hand-off {row.handoff_id} has no lead")
-    message = build_lead_card(ctx, audience=row.target)  # type: ignore[arg-type]
+    form = worker.config.channel.card
+    message = build_card(ctx, audience=row.target, form=form)  # type: ignore[arg-type]
     tag = {
         "event_type": ids.CARD_METADATA_EVENT,
         "payload": {"handoff_id": handoff.id, "card": row.target},
@@ -40,6 +46,8 @@ def post_card(worker: Delivery, row: Outbox) -> None:
     now = worker.clock()
     with unit_of_work(worker.engine) as session:
         set_card(handoff.id or 0, row.target, posted_channel, ts, session=session)
+        if row.target == CHANNEL_TARGET:  # and the hand-offs reassigned meanwhile
+            set_chain_card(handoff.id or 0, posted_channel, ts, session=session)
         outbox.mark_done(row, now, session=session)
         log_event(
             "delivered",

@@ -8,6 +8,7 @@ from typing import Any
 from bot.delivery.errors import Permanent, RetryLater
 from bot.delivery.protocol import Delivery
 from storage import outbox
+from storage.channel_cards import card_chain
 from storage.db import read_only, unit_of_work
 from storage.handoffs import get_handoff
 from storage.meetings import get_meeting
@@ -36,7 +37,10 @@ def card_location(worker: Delivery, row: Outbox, target: str) -> tuple[str, str]
     if channel and ts:
         return channel, ts
     with unit_of_work(worker.engine) as session:
-        if outbox.unfinished_post(handoff.id or 0, target, session=session):
+        poster = handoff.id or 0
+        if target == outbox.CHANNEL_TARGET:  # a reassigned hand-off: its chain's card
+            poster = card_chain(poster, session=session)[0].id or poster
+        if outbox.unfinished_post(poster, target, session=session):
             raise RetryLater(1, "card not posted yet", maybe_sent=False, counts=False)
     return None
 
