@@ -1,7 +1,7 @@
 from slack_bolt import App
 
 from bot import ids
-from handlers.actions import decision, home, meeting, sla
+from handlers.actions import decision, dispute, home, meeting, sla
 
 
 def register(app: App) -> None:
@@ -18,6 +18,9 @@ def register(app: App) -> None:
     app.action(ids.MEETING_ACCEPT)(meeting.accept)
     app.action(ids.MEETING_SEND_BACK)(meeting.open_decision_modal)
     app.action(ids.MEETING_REJECT)(meeting.open_decision_modal)
+    app.action(ids.DISPUTE)(dispute.dispute_clicked)
+    app.action(ids.DISPUTE_UPHOLD)(dispute.ruling_clicked)
+    app.action(ids.DISPUTE_OVERTURN)(dispute.ruling_clicked)
     app.action(ids.HOME_AWAY_DATE)(home.away_picked)
     app.action(ids.HOME_BACK)(home.back)
     app.action(ids.HOME_CAPACITY)(home.capacity_picked)
