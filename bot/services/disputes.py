@@ -3,8 +3,9 @@
 who has not held it (`assign`, as a wrong-owner reject does) and the decision stops
 counting against marketing (storage/disputes.not_overturned). One dispute per decision.
 
-Each change is one transaction: the dispute row, the event, the thread reply, the DMs, the
-card updates and the dispute's timers (fired by services/dispute_sla.py)."""
+Here: who may dispute, and opening one (one transaction: the dispute row, the event, the
+thread reply, the manager's DM, the card updates and the dispute's timers, fired by
+services/dispute_sla.py). The ruling: services/dispute_rulings.py."""
 
 from __future__ import annotations
 
@@ -18,26 +19,23 @@ from bot.domain.leads import lead_label
 from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.runtime import Runtime
 from bot.services import notify
-from bot.services.assign import assign
 from storage import outbox
 from storage.db import unit_of_work
-from storage.disputes import add_dispute, claim_ruling, dispute_for_handoff, get_dispute
+from storage.disputes import add_dispute, dispute_for_handoff
 from storage.events import log_event
 from storage.handoffs import get_handoff
 from storage.leads import get_lead
 from storage.models import (
     DISPUTE_ESCALATE,
-    DISPUTE_OPEN,
     DISPUTE_OVERTURNED,
     DISPUTE_REMIND,
     DISPUTE_UPHELD,
     HANDED_BACK,
-    LEAD_ROUTED,
     REJECTED,
     Dispute,
     Handoff,
 )
-from storage.timers import add_timer, cancel_timers
+from storage.timers import add_timer
 
 OK, RECORDED, REFUSED, ALREADY, NOT_FOUND, INVALID, NOT_DISPUTABLE = (
     "ok", "recorded", "refused", "already", "not_found", "invalid", "not_disputable",
@@ -101,7 +99,7 @@ def _check(
     lead = get_lead(handoff.lead_id, session=session)
     label = lead_label(lead) if lead else None
     if not may_dispute(config, actor_id):
-        _refused(session, handoff, actor_id, "dispute", now)
+        refused(session, handoff, actor_id, "dispute", now)
         return DisputeOutcome(REFUSED, handoff, lead_label=label)
     existing = dispute_for_handoff(handoff_id, session=session)
     if existing is not None:
@@ -186,139 +184,7 @@ def _admins(config: HandshakeConfig) -> list[str]:
     return [p.slack_id for p in config.people if p.role == "admin"]
 
 
-def check_ruler(
-    dispute_id: int, actor_id: str, *, runtime: Runtime, now: datetime | None = None
-) -> DisputeOutcome:
-    """Before opening the note form: may this person rule, and is the dispute still open?"""
-    now = now or runtime.clock()
-    with unit_of_work(runtime.engine) as session:
-        return _check_ruler(session, runtime.config, dispute_id, actor_id, now)
-
-
-def _check_ruler(
-    session: Session, config: HandshakeConfig, dispute_id: int, actor_id: str, now: datetime
-) -> DisputeOutcome:
-    dispute = get_dispute(dispute_id, session=session)
-    handoff = get_handoff(dispute.handoff_id, session=session) if dispute else None
-    if dispute is None or handoff is None:
-        return DisputeOutcome(NOT_FOUND)
-    lead = get_lead(handoff.lead_id, session=session)
-    label = lead_label(lead) if lead else None
-    if not may_rule(config, handoff.owner_id, actor_id):
-        _refused(session, handoff, actor_id, "rule_dispute", now)
-        return DisputeOutcome(REFUSED, handoff, dispute, lead_label=label)
-    if dispute.status != DISPUTE_OPEN:
-        return DisputeOutcome(ALREADY, handoff, dispute, lead_label=label)
-    return DisputeOutcome(OK, handoff, dispute, lead_label=label)
-
-
-def rule(
-    dispute_id: int,
-    actor_id: str,
-    ruling: str,
-    *,
-    runtime: Runtime,
-    note: str | None = None,
-    now: datetime | None = None,
-) -> DisputeOutcome:
-    """Uphold or overturn; the first ruling wins. Overturn re-routes the lead."""
-    if ruling not in (UPHOLD, OVERTURN):
-        raise ValueError(f"unknown ruling {ruling!r}")
-    config, now = runtime.config, now or runtime.clock()
-    note = (note or "").strip()[:NOTE_MAX_LENGTH] or None
-    with unit_of_work(runtime.engine) as session:
-        checked = _check_ruler(session, config, dispute_id, actor_id, now)
-        if checked.result != OK or checked.handoff is None or checked.dispute is None:
-            return checked
-        handoff, dispute = checked.handoff, checked.dispute
-        won = claim_ruling(
-            dispute_id,
-            session=session,
-            status=ruling,
-            settled_by=actor_id,
-            settled_at=now,
-            note=note,
-        )
-        session.refresh(dispute)
-        if not won:
-            return DisputeOutcome(ALREADY, handoff, dispute, lead_label=checked.lead_label)
-        new = (
-            _overturn(session, config, handoff, dispute, actor_id, now)
-            if ruling == OVERTURN
-            else None
-        )
-        log_event(
-            "dispute_settled",
-            session=session,
-            at=now,
-            actor=actor_id,
-            lead_id=handoff.lead_id,
-            handoff_id=handoff.id,
-            dispute_id=dispute_id,
-            ruling=ruling,
-            note=note,
-            new_handoff_id=new.id if new else None,
-            new_owner=new.owner_id if new else None,
-        )
-        cancel_timers(
-            dispute.handoff_id,
-            session=session,
-            now=now,
-            kinds=DISPUTE_TIMERS,
-            note=f"{ruling} by {actor_id}",
-        )
-        about = {"session": session, "now": now, "dispute_id": dispute_id}
-        notify.thread_note("dispute_settled", dispute.handoff_id, **about)
-        for told in dict.fromkeys((dispute.disputed_by, handoff.owner_id)):
-            if told != actor_id:
-                notify.dm(OUTCOME_DM, told, dispute.handoff_id, **about)
-        for dm_id in ruling_dms(dispute.handoff_id, session=session):
-            outbox.enqueue(
-                outbox.UPDATE_DM, "dm", session=session, now=now,
-                handoff_id=dispute.handoff_id, payload={"dm": dm_id},
-            )  # fmt: skip
-        outbox.refresh_cards(dispute.handoff_id, session=session, now=now)
-        return DisputeOutcome(RECORDED, handoff, dispute, checked.lead_label, new)
-
-
-def _overturn(
-    session: Session,
-    config: HandshakeConfig,
-    handoff: Handoff,
-    dispute: Dispute,
-    actor_id: str,
-    now: datetime,
-) -> Handoff:
-    """The lead goes to the next eligible person who has not held it, with a fresh clock."""
-    lead = get_lead(handoff.lead_id, session=session)
-    assert lead is not None
-    lead.status, lead.revisit_at, lead.updated_at = LEAD_ROUTED, None, now
-    session.add(lead)
-    new = assign(
-        lead,
-        session=session,
-        config=config,
-        now=now,
-        signals=list(handoff.signals or []),
-        actor=actor_id,
-        previous=handoff,
-        exclude_previous_owners=True,
-    ).handoff
-    dispute.new_handoff_id = new.id
-    session.add(dispute)
-    return new
-
-
-def ruling_dms(handoff_id: int, *, session: Session) -> list[int]:
-    """The DMs with Uphold / Overturn about this hand-off's dispute."""
-    return [
-        row.id
-        for row in outbox.dm_rows(handoff_id, session=session)
-        if row.id is not None and (row.payload or {}).get("template") in BUTTON_TEMPLATES
-    ]
-
-
-def _refused(session: Session, handoff: Handoff, actor_id: str, action: str, now: datetime) -> None:
+def refused(session: Session, handoff: Handoff, actor_id: str, action: str, now: datetime) -> None:
     log_event(
         "click_refused",
         session=session,

@@ -9,7 +9,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from bot.services import disputes
+from bot.services import dispute_rulings, disputes
 from bot.views.dispute import (
     RULING_FROM_ACTION,
     answer_text,
@@ -44,7 +44,7 @@ def ruling_clicked(
     answer, dispute_id = begin(ack, body, respond, client, runtime)
     if dispute_id is None:
         return
-    checked = disputes.check_ruler(dispute_id, answer.user_id, runtime=runtime)
+    checked = dispute_rulings.check_ruler(dispute_id, answer.user_id, runtime=runtime)
     if checked.result != disputes.OK:
         answer(dispute_text(checked, ruling=True), error=True)
         return

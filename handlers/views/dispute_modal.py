@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.runtime import Runtime
-from bot.services import disputes
+from bot.services import dispute_rulings, disputes
 from bot.views.dispute import dispute_metadata, ruling_metadata, why_value
 from bot.views.reason_modal import note_value
 from handlers.actions.dispute import dispute_text
@@ -44,7 +44,7 @@ def submit_ruling(
         return
     dispute_id, ruling = meta
     note = note_value(_values(view))
-    outcome = disputes.rule(dispute_id, user_id, ruling, runtime=runtime, note=note)
+    outcome = dispute_rulings.rule(dispute_id, user_id, ruling, runtime=runtime, note=note)
     if outcome.result == disputes.RECORDED:
         ack()
         runtime.wake()

@@ -194,3 +194,54 @@ def test_uphold_keeps_the_decision_and_tells_both_sides(bot):
     for side in (f.MIA, owner):
         told = [m for m in dm_messages(bot.slack, side) if "dispute" in m.text.lower()]
         assert len(told) == 1 and "upheld" in rendered(told[0])
+
+
+def ruling_dms_of(bot, user):
+    return [m for m in dm_messages(bot.slack, user) if "dispute #" in rendered(m)]
+
+
+def test_an_open_dispute_reminds_the_manager_then_the_admins_once_each(bot, clock):
+    routed, _owner, card = rejected_lead(bot)
+    dispute(bot, f.MIA, routed, card)
+    bot.deliver()
+    assert len(ruling_dms_of(bot, f.MAYA)) == 1
+    clock.advance(hours=23, minutes=59)
+    bot.tick()
+    assert len(ruling_dms_of(bot, f.MAYA)) == 1 and ruling_dms_of(bot, f.ADA) == []
+    clock.advance(minutes=1)  # sla.dispute_within (default 1d) after the dispute
+    bot.tick()
+    bot.tick()  # a second tick sends nothing again
+    reminders = ruling_dms_of(bot, f.MAYA)
+    assert len(reminders) == 2 and "Reminder" in rendered(reminders[-1])
+    assert button_texts(reminders[-1]) == ["Uphold", "Overturn"]
+    assert ruling_dms_of(bot, f.ADA) == []
+    clock.advance(days=1)  # twice dispute_within: the admins are told
+    bot.tick()
+    bot.tick()
+    escalations = ruling_dms_of(bot, f.ADA)
+    assert len(escalations) == 1 and button_texts(escalations[0]) == ["Uphold", "Overturn"]
+    assert len(ruling_dms_of(bot, f.MAYA)) == 2
+    notes = [rendered(m) for m in thread_replies(bot, card)]
+    assert len(notes) == 3 and "reminded the manager" in notes[1] and "admins" in notes[2]
+    # The admin overturns from the escalation; every Uphold / Overturn DM is settled.
+    d = _dispute(bot, routed.handoff.id)
+    rule(bot, f.ADA, ids.DISPUTE_OVERTURN, d.id, escalations[0])
+    bot.deliver()
+    for dm in ruling_dms_of(bot, f.MAYA) + ruling_dms_of(bot, f.ADA):
+        assert buttons(dm) == [] and "Overturned" in rendered(dm)
+    with unit_of_work(bot.runtime.engine) as session:
+        kinds = [e.kind for e in events_for_lead(routed.lead_id, session=session)]
+    assert kinds.count("dispute_reminded") == 1 and kinds.count("dispute_escalated") == 1
+
+
+def test_a_settled_dispute_nudges_nobody(bot, clock):
+    routed, _owner, card = rejected_lead(bot)
+    dispute(bot, f.MIA, routed, card)
+    bot.deliver()
+    d = _dispute(bot, routed.handoff.id)
+    rule(bot, f.MAYA, ids.DISPUTE_UPHOLD, d.id, ruling_dm(bot, f.MAYA))
+    bot.deliver()
+    clock.advance(days=3)
+    bot.tick()
+    assert len(ruling_dms_of(bot, f.MAYA)) == 1 and ruling_dms_of(bot, f.ADA) == []
+    assert len(thread_replies(bot, card)) == 2  # the dispute and its ruling only
