@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from storage.models import DISPUTE_OPEN, DISPUTE_OVERTURNED, Dispute, Handoff
+from storage.models import DISPUTE_OPEN, DISPUTE_OVERTURNED, Dispute, Handoff, Lead
 
 
 def add_dispute(dispute: Dispute, *, session: Session) -> Dispute | None:
@@ -59,6 +59,7 @@ class DisputeRow:
     """One dispute with the decision it challenges, for lists and counts."""
 
     dispute: Dispute
+    lead: Lead
     owner_id: str  # who made the disputed decision
     decision: str  # rejected | handed_back
     reason_code: str | None
@@ -75,7 +76,11 @@ def disputes_since(
 ) -> list[DisputeRow]:
     """Disputes raised in [since, until), newest first; only those on decisions by
     `owners`, or raised by `disputed_by`, when given (both given: either)."""
-    query = select(Dispute, Handoff).join(Handoff, col(Handoff.id) == col(Dispute.handoff_id))
+    query = (
+        select(Dispute, Handoff, Lead)
+        .join(Handoff, col(Handoff.id) == col(Dispute.handoff_id))
+        .join(Lead, col(Lead.id) == col(Dispute.lead_id))
+    )
     query = query.where(col(Dispute.created_at) >= since)
     if until is not None:
         query = query.where(col(Dispute.created_at) < until)
@@ -88,8 +93,8 @@ def disputes_since(
         query = query.where(scope[0] if len(scope) == 1 else scope[0] | scope[1])
     query = query.order_by(col(Dispute.created_at).desc(), col(Dispute.id).desc())
     return [
-        DisputeRow(d, h.owner_id, h.status, h.reason_code, h.reason_label)
-        for d, h in session.exec(query).all()
+        DisputeRow(d, lead, h.owner_id, h.status, h.reason_code, h.reason_label)
+        for d, h, lead in session.exec(query).all()
     ]
 
 
