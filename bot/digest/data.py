@@ -14,6 +14,7 @@ from bot.reports.campaigns import CampaignRow
 from bot.reports.common import Counts, ReasonCount, Timing
 from bot.reports.contract import ContractReport, contract
 from bot.reports.criteria import CriteriaReport, criteria
+from bot.reports.disputes import DisputeReport, disputes
 from bot.reports.periods import Period
 from bot.reports.scope import ALL, Scope
 from bot.reports.stage import Stage
@@ -74,6 +75,7 @@ class Digest:
     contract: ContractReport
     stage: Stage | None = None  # the SDR → AE stage, when meetings were booked
     criteria: CriteriaReport | None = None  # likewise
+    disputes: DisputeReport | None = None  # when decisions were disputed in the week
 
 
 def period_of(start: datetime, end: datetime) -> Period:
@@ -110,7 +112,15 @@ def build_digest(*, session: Session, config: HandshakeConfig, period: Period) -
             if s.stage is not None
             else None
         ),
+        disputes=_disputes(session=session, config=config, now=now, period=period),
     )
+
+
+def _disputes(
+    *, session: Session, config: HandshakeConfig, now: datetime, period: Period
+) -> DisputeReport | None:
+    report = disputes(session=session, config=config, scope=EVERYONE, now=now, period=period)
+    return report if report.total.disputed else None
 
 
 def _slow(d: digests.SlowDecision, config: HandshakeConfig) -> SlowResponse:

@@ -61,12 +61,16 @@ class DisputeReport:
     by_rep: tuple[DisputeTally, ...]
     total: DisputeTally
     more: int = 0  # not listed (past LISTED)
+    names: tuple[tuple[str, str], ...] = ()  # (Slack ID, name) of the reps counted
+
+    def name_of(self, slack_id: str) -> str:
+        return dict(self.names).get(slack_id, slack_id)
 
 
 def disputes(
     *, session: Session, config: HandshakeConfig, scope: Scope, now: datetime, period: Period
 ) -> DisputeReport:
-    del config, now
+    del now
     rows = disputes_since(
         period.start, until=period.end, owners=scope.owner_filter, session=session
     )
@@ -81,6 +85,7 @@ def disputes(
         tally(rows, by="rep"),
         tally(rows, by=None)[0] if rows else DisputeTally("all", 0, 0, 0),
         max(0, len(items) - LISTED),
+        tuple((p.slack_id, p.name) for p in config.people),
     )
 
 
