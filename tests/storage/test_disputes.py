@@ -15,6 +15,7 @@ from storage.models import (
     REJECTED,
     Dispute,
 )
+from storage.reports.owners import owner_figures
 from storage.reports.tallies import outcomes, reasons
 from storage.reports.window import Window
 from tests import factories as f
@@ -98,3 +99,5 @@ def test_an_overturned_reject_stops_counting_against_marketing(engine, now):
         assert [r.code for r in reasons(window, session=session)] == ["R-DATA"]
         (row,) = outcomes(window, session=session, now=now)
         assert (row.total, row.rejected) == (2, 1)
+        ((ana,), _durations) = owner_figures(window, session=session, now=now, fractions=(0.5,))
+        assert (ana.key, ana.total, ana.rejected, ana.routing_errors) == (f.ANA, 2, 1, 0)
