@@ -13,7 +13,7 @@ from bot.inputs import parse_id, parse_json_object
 from bot.services.dispute_messages import DisputeFacts
 from bot.views import blocks as bk
 from bot.views.reason_modal import note_input, state_value
-from bot.views.text import format_when, one_line, quote, safe, trim
+from bot.views.text import escape, format_when, one_line, quote, safe, trim
 
 LEAD, NAME, WHY = 300, 200, 1500
 DECISION_WORD = {"rejected": "Rejected", "handed_back": "Handed back"}
@@ -136,7 +136,7 @@ def _settled_text(facts: DisputeFacts) -> str:
 def build_ruling_dm(facts: DisputeFacts, *, template: str) -> dict[str, Any]:
     """The manager's (or, late, an admin's) DM: the lead, the decision, the reason, the
     dispute, and Uphold / Overturn while open; the ruling once settled."""
-    lead = one_line(facts.lead_label)
+    lead = escape(one_line(facts.lead_label))
     heads = {
         "dispute_ruling": "⚖️ A decision on your team was disputed",
         "dispute_remind": "⏰ Reminder: a dispute is waiting for your ruling",
@@ -176,7 +176,8 @@ def build_outcome_dm(facts: DisputeFacts) -> dict[str, Any]:
         bk.section(f"⚖️ The dispute on *{lead}* was {word}.\n{_settled_text(facts)}"),
         bk.context(_ids(facts)),
     ]
-    return {"text": trim(f"Dispute on {one_line(facts.lead_label)}: {word}", 150), "blocks": blocks}
+    fallback = f"Dispute on {escape(one_line(facts.lead_label))}: {word}"
+    return {"text": trim(fallback, 150), "blocks": blocks}
 
 
 def thread_note(kind: str, facts: DisputeFacts) -> dict[str, Any]:
