@@ -16,6 +16,7 @@ from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.assign import assign
+from bot.services.dispute_events import emit_dispute
 from bot.services.disputes import (
     ALREADY,
     BUTTON_TEMPLATES,
@@ -133,6 +134,7 @@ def rule(
                 handoff_id=dispute.handoff_id, payload={"dm": dm_id},
             )  # fmt: skip
         outbox.refresh_cards(dispute.handoff_id, session=session, now=now)
+        emit_dispute("dispute.settled", handoff, dispute, session=session, config=config, now=now)
         return DisputeOutcome(RECORDED, handoff, dispute, checked.lead_label, new)
 
 

@@ -19,6 +19,7 @@ from bot.domain.leads import lead_label
 from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.runtime import Runtime
 from bot.services import notify
+from bot.services.dispute_events import emit_dispute
 from storage import outbox
 from storage.db import unit_of_work
 from storage.disputes import add_dispute, dispute_for_handoff
@@ -161,6 +162,7 @@ def open_dispute(
         notify.dm(RULING_DM, dispute.manager_id, handoff_id, **about)
         _start_clock(dispute, session=session, config=config, now=now)
         outbox.refresh_cards(handoff_id, session=session, now=now)
+        emit_dispute("handoff.disputed", handoff, dispute, session=session, config=config, now=now)
         return DisputeOutcome(RECORDED, handoff, dispute, lead_label=checked.lead_label)
 
 
