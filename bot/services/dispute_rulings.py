@@ -60,7 +60,7 @@ def _check_ruler(
         return DisputeOutcome(NOT_FOUND)
     lead = get_lead(handoff.lead_id, session=session)
     label = lead_label(lead) if lead else None
-    if not may_rule(config, handoff.owner_id, actor_id):
+    if not may_rule(config, handoff.owner_id, actor_id, dispute.manager_id):
         refused(session, handoff, actor_id, "rule_dispute", now)
         return DisputeOutcome(REFUSED, handoff, dispute, lead_label=label)
     if dispute.status != DISPUTE_OPEN:

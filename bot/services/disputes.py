@@ -67,11 +67,14 @@ def may_dispute(config: HandshakeConfig, actor_id: str) -> bool:
     return person is not None and person.role in ("marketer", "admin")
 
 
-def may_rule(config: HandshakeConfig, owner_id: str, actor_id: str) -> bool:
-    """The owner's manager or an admin; never the owner, whose decision it is."""
+def may_rule(
+    config: HandshakeConfig, owner_id: str, actor_id: str, ruler_id: str | None = None
+) -> bool:
+    """The owner's manager (or whoever the dispute went to), or an admin; never the owner,
+    whose decision it is."""
     if actor_id == owner_id:
         return False
-    if actor_id == config.manager_of(owner_id):
+    if actor_id in (config.manager_of(owner_id), ruler_id):
         return True
     person = config.person(actor_id)
     return person is not None and person.role == "admin"
@@ -129,15 +132,16 @@ def open_dispute(
         handoff = checked.handoff
         if not why:
             return DisputeOutcome(INVALID, handoff, lead_label=checked.lead_label)
-        team = config.team(handoff.team) if handoff.team else None
-        manager = config.manager_of(handoff.owner_id) or (team.manager if team else None)
+        manager = ruler_for(config, handoff)
+        if manager is None:  # nobody but the owner could rule on it
+            return DisputeOutcome(NOT_DISPUTABLE, handoff, lead_label=checked.lead_label)
         dispute = add_dispute(
             Dispute(
                 handoff_id=handoff_id,
                 lead_id=handoff.lead_id,
                 disputed_by=actor_id,
                 why=why,
-                manager_id=manager or _admins(config)[0],
+                manager_id=manager,
                 created_at=now,
             ),
             session=session,
@@ -180,6 +184,17 @@ def _start_clock(
             add_timer(
                 DISPUTE_ESCALATE, dispute.handoff_id, now + 2 * within, recipient=admin, **about
             )
+
+
+def ruler_for(config: HandshakeConfig, handoff: Handoff) -> str | None:
+    """Who rules: the owner's manager, else the team's, else an admin; never the owner (a
+    manager's own decision goes to an admin)."""
+    team = config.team(handoff.team) if handoff.team else None
+    candidates = (config.manager_of(handoff.owner_id), team.manager if team else None)
+    for candidate in (*candidates, *_admins(config)):
+        if candidate and candidate != handoff.owner_id:
+            return candidate
+    return None
 
 
 def _admins(config: HandshakeConfig) -> list[str]:
