@@ -98,3 +98,15 @@ REVISIT_KEEP = "revisit_keep"  # datepicker: keep nurturing until the picked dat
 # view-only modal (no submit).
 CARD_DETAILS = "card_details"
 CARD_DETAILS_MODAL = "card_details_modal"
+# Disputes (issue 14 §1). The channel card of a rejected or handed-back lead carries
+# DISPUTE (value: the hand-off id), which opens DISPUTE_MODAL (private_metadata: JSON
+# {"handoff_id"}) asking why (required). The manager's DM carries DISPUTE_UPHOLD and
+# DISPUTE_OVERTURN (value: the dispute id), each opening DISPUTE_RULING_MODAL
+# (private_metadata: JSON {"dispute_id", "ruling"}) with an optional note (NOTE_BLOCK).
+DISPUTE = "handoff_dispute"
+DISPUTE_MODAL = "dispute_modal"
+DISPUTE_WHY_BLOCK = "dispute_why_block"
+DISPUTE_WHY_INPUT = "dispute_why_input"
+DISPUTE_UPHOLD = "dispute_uphold"
+DISPUTE_OVERTURN = "dispute_overturn"
+DISPUTE_RULING_MODAL = "dispute_ruling_modal"

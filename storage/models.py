@@ -173,6 +173,37 @@ class Meeting(SQLModel, table=True):
     ae_ts: str | None = None
 
 
+# Dispute statuses: a marketer's challenge of a Reject or Hand back, and the manager's ruling.
+DISPUTE_OPEN = "open"
+DISPUTE_UPHELD = "upheld"
+DISPUTE_OVERTURNED = "overturned"
+
+
+class Dispute(SQLModel, table=True):
+    """A marketer (or an admin) disputes a hand-off's Reject or Hand back; the owner's
+    manager upholds or overturns it. One per decision: the hand-off id is unique. An
+    overturned decision no longer counts against marketing in the reject figures, and the
+    lead goes to the next eligible person who has not held it (`new_handoff_id`)."""
+
+    __table_args__ = (
+        UniqueConstraint("handoff_id", name="uq_dispute_handoff"),
+        Index("ix_dispute_created", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(foreign_key="handoff.id")  # the disputed decision
+    lead_id: int = Field(foreign_key="lead.id", index=True)
+    disputed_by: str = Field(foreign_key="person.slack_id")
+    why: str
+    manager_id: str  # who rules: the owner's manager when disputed
+    status: str = Field(default=DISPUTE_OPEN)
+    created_at: datetime
+    settled_at: datetime | None = None
+    settled_by: str | None = None
+    settle_note: str | None = None
+    new_handoff_id: int | None = Field(default=None, foreign_key="handoff.id")  # overturned
+
+
 class Event(SQLModel, table=True):
     """Append-only log: who did what, when."""
 
@@ -220,6 +251,8 @@ FOLLOW_UP_ESCALATE = "follow_up_escalate"  # still none: tell the manager
 MEETING_REMIND = "meeting_remind"  # the AE has not decided on a meeting: nudge them
 MEETING_ESCALATE = "meeting_escalate"  # still not: tell the AE's manager
 REVISIT = "revisit"  # a handed-back lead's revisit date: ask the previous owner (recycle)
+DISPUTE_REMIND = "dispute_remind"  # a dispute still open: nudge the owner's manager
+DISPUTE_ESCALATE = "dispute_escalate"  # still open: tell the admins
 TIMER_PENDING = "pending"
 TIMER_FIRED = "fired"
 TIMER_CANCELLED = "cancelled"
@@ -237,6 +270,7 @@ class Timer(SQLModel, table=True):
     kind: str
     handoff_id: int = Field(foreign_key="handoff.id")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")  # meeting_* kinds
+    dispute_id: int | None = Field(default=None, foreign_key="dispute.id")  # dispute_* kinds
     recipient: str | None = None  # who is told (for nudges: the owner; escalations: manager)
     due_at: datetime
     status: str = Field(default=TIMER_PENDING)

@@ -140,6 +140,14 @@ def button_dms(handoff_id: int, *, session: Session) -> list[int]:
     ]
 
 
+def dm_rows(handoff_id: int, *, session: Session) -> list[Outbox]:
+    """Every DM row about this hand-off, not failed, oldest first."""
+    query = select(Outbox).where(
+        Outbox.handoff_id == handoff_id, Outbox.kind == DM, col(Outbox.status) != OUT_FAILED
+    )
+    return list(session.exec(query.order_by(col(Outbox.id))).all())
+
+
 def meeting_dms(handoff_id: int, meeting_id: int, *, session: Session) -> list[int]:
     """The DM rows about one meeting (its nudges and escalations; `payload.meeting_id`),
     posted or still on their way; found among its hand-off's rows."""

@@ -36,11 +36,13 @@ def add_timer(
     now: datetime,
     recipient: str | None = None,
     meeting_id: int | None = None,
+    dispute_id: int | None = None,
 ) -> Timer:
     timer = Timer(
         kind=kind,
         handoff_id=handoff_id,
         meeting_id=meeting_id,
+        dispute_id=dispute_id,
         recipient=recipient,
         due_at=due_at,
         created_at=now,

@@ -12,6 +12,7 @@ from bot.reports.campaigns import campaigns
 from bot.reports.contract import contract
 from bot.reports.contract_compare import compare
 from bot.reports.criteria import criteria
+from bot.reports.disputes import disputes
 from bot.reports.periods import period_for
 from bot.reports.scope import scope_for
 from bot.reports.stale import stale
@@ -20,6 +21,7 @@ from bot.reports.timeline import timeline
 from bot.runtime import Runtime
 from bot.views import reports as views
 from bot.views.reports.contract_compare import build_contract_compare
+from bot.views.reports.disputes import build_disputes
 from bot.views.settings import NOT_ON_ROSTER
 from storage.db import read_only
 
@@ -33,6 +35,7 @@ _PERIOD_REPORTS: dict[str, tuple[Callable[..., Any], Callable[..., dict[str, Any
     "campaigns": (campaigns, views.build_campaigns, True),
     "contract": (contract, views.build_contract, True),
     "criteria": (criteria, views.build_criteria, True),
+    "disputes": (disputes, build_disputes, True),  # a rep: disputes of their own decisions
 }
 
 

@@ -67,6 +67,7 @@ class SlaConfig(ConfigModel):
     follow_up_escalate_after: Duration = None  # type: ignore[assignment]
     tiers: list[TierConfig] = []  # the first whose `when` matches a lead applies
     meeting: MeetingSlaConfig = Field(default_factory=MeetingSlaConfig)  # the AE's decision
+    dispute_within: Duration = timedelta(days=1)  # the manager's ruling; the admins at twice
 
     @model_validator(mode="after")
     def _in_order(self) -> SlaConfig:

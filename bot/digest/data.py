@@ -14,6 +14,7 @@ from bot.reports.campaigns import CampaignRow
 from bot.reports.common import Counts, ReasonCount, Timing
 from bot.reports.contract import ContractReport, contract
 from bot.reports.criteria import CriteriaReport, criteria
+from bot.reports.disputes import DisputeReport, disputes
 from bot.reports.insights import CampaignInsight, campaign_insights
 from bot.reports.periods import Period
 from bot.reports.scope import ALL, Scope
@@ -76,6 +77,7 @@ class Digest:
     stage: Stage | None = None  # the SDR → AE stage, when meetings were booked
     criteria: CriteriaReport | None = None  # likewise
     insights: tuple[CampaignInsight, ...] = ()  # what sales learned, per campaign
+    disputes: DisputeReport | None = None  # when decisions were disputed in the week
 
 
 def period_of(start: datetime, end: datetime) -> Period:
@@ -113,7 +115,15 @@ def build_digest(*, session: Session, config: HandshakeConfig, period: Period) -
             else None
         ),
         insights=campaign_insights(window, session=session, config=config),
+        disputes=_disputes(session=session, config=config, now=now, period=period),
     )
+
+
+def _disputes(
+    *, session: Session, config: HandshakeConfig, now: datetime, period: Period
+) -> DisputeReport | None:
+    report = disputes(session=session, config=config, scope=EVERYONE, now=now, period=period)
+    return report if report.total.disputed else None
 
 
 def _slow(d: digests.SlowDecision, config: HandshakeConfig) -> SlowResponse:

@@ -14,6 +14,7 @@ from bot.reports.contract import ContractReport
 from bot.views import blocks as bk
 from bot.views.reports.contract import score_only_section, signals_section
 from bot.views.reports.criteria import criteria_table, most_failed_text
+from bot.views.reports.disputes import tally_text, totals_line
 from bot.views.reports.insights import insights_text
 from bot.views.reports.stage import digest_text
 from bot.views.reports.tables import (
@@ -82,9 +83,12 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
     blocks.append(bk.divider())
     blocks.extend(_contract(digest.contract))
     blocks.extend(_stage(digest))
+    blocks.extend(_disputes(digest))
     more = "`/handshake summary 7d`, `campaigns`, `contract`"
     if digest.stage is not None:
         more += ", `criteria`"
+    if digest.disputes is not None:
+        more += ", `disputes`"
     blocks.append(bk.context(f"More: {more}."))
     text = (
         f"{TITLE}, {span(digest, tz)}: {plural(f.received, 'lead')} received, "
@@ -182,6 +186,23 @@ def _stage(digest: Digest) -> list[bk.Block]:
             )
         )
     return blocks
+
+
+def _disputes(digest: Digest) -> list[bk.Block]:
+    """Disputes raised in the week: counts by reason and by rep, with the overturn rate
+    (names, not mentions: nobody is pinged). Nothing when none was raised."""
+    report = digest.disputes
+    if report is None:
+        return []
+    by_reason = tally_text("By reason", report.by_reason, name=lambda k: safe(one_line(k), 120))
+    by_rep = tally_text(
+        "By rep", report.by_rep, name=lambda k: safe(one_line(report.name_of(k)), 100)
+    )
+    return [
+        bk.divider(),
+        bk.section("*Disputes*\n" + totals_line(report.total)),
+        bk.section(fields=[by_reason, by_rep]),
+    ]
 
 
 def _contract(report: ContractReport) -> list[bk.Block]:

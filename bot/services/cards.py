@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.services.meeting_cards import MeetingItem, meeting_items
 from storage.channel_cards import card_chain
 from storage.db import read_only
+from storage.disputes import dispute_for_handoff
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import FOLLOW_UP, REASSIGNED, Handoff, Lead
@@ -35,6 +36,16 @@ class HistoryItem:
 
 
 @dataclass(frozen=True)
+class DisputeLine:
+    """The hand-off's dispute, as the channel card shows it (issue 14 §1)."""
+
+    status: str  # open | upheld | overturned
+    disputed_by_name: str
+    settled_by_name: str | None = None
+    new_owner_name: str | None = None
+
+
+@dataclass(frozen=True)
 class CardContext:
     lead: Lead
     handoff: Handoff
@@ -53,6 +64,7 @@ class CardContext:
     # book one now (after a first touch, or a meeting sent back).
     meetings: tuple[MeetingItem, ...] = ()
     can_book: bool = False
+    dispute: DisputeLine | None = None  # None: never disputed
 
 
 def person_name(slack_id: str | None, *, session: Session) -> str | None:
@@ -121,6 +133,20 @@ def load_card_context(
         crm_sync=tuple(crm_sync_of(handoff.id or 0, session=session)),
         meetings=meetings,
         can_book=can_book,
+        dispute=_dispute_line(handoff.id or 0, session=session),
+    )
+
+
+def _dispute_line(handoff_id: int, *, session: Session) -> DisputeLine | None:
+    dispute = dispute_for_handoff(handoff_id, session=session)
+    if dispute is None:
+        return None
+    new = get_handoff(dispute.new_handoff_id, session=session) if dispute.new_handoff_id else None
+    return DisputeLine(
+        status=dispute.status,
+        disputed_by_name=person_name(dispute.disputed_by, session=session) or dispute.disputed_by,
+        settled_by_name=person_name(dispute.settled_by, session=session),
+        new_owner_name=person_name(new.owner_id, session=session) if new else None,
     )
 
 

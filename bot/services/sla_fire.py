@@ -16,11 +16,13 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.runtime import Runtime
+from bot.services.dispute_sla import DISPUTE_TIMERS, fire_dispute, why_skip
 from bot.services.reassign import reassign
 from bot.services.recycle import fire_revisit
 from bot.services.sla_meeting import MEETING_TIMERS, fire_meeting
 from bot.services.sla_nudge import Calendars, Rows, send, waited_since
 from storage.db import unit_of_work
+from storage.disputes import get_dispute
 from storage.handoffs import get_handoff
 from storage.meetings import get_meeting
 from storage.models import (
@@ -171,6 +173,11 @@ def _fire(
             rows=rows,
         )
         return
+    if timer.kind in DISPUTE_TIMERS:
+        _fire_dispute(
+            timer, session=session, now=now, report=report, calendars=calendars, rows=rows
+        )
+        return
     handoff = get_handoff(timer.handoff_id, session=session)
     if timer.kind == REVISIT:  # a handed-back lead's revisit date (services/recycle)
         if handoff is None or not fire_revisit(handoff, session=session, config=config, now=now):
@@ -234,6 +241,27 @@ def _fire_meeting(
     fire_meeting(
         timer, meeting, session=session, config=config, now=now, calendars=calendars, rows=rows
     )
+
+
+def _fire_dispute(
+    timer: Timer,
+    *,
+    session: Session,
+    now: datetime,
+    report: TickReport,
+    calendars: Calendars,
+    rows: Rows | None,
+) -> None:
+    """A dispute still open: the manager reminded, then the admins told (issue 14 §1)."""
+    dispute = get_dispute(timer.dispute_id, session=session) if timer.dispute_id else None
+    why = why_skip(dispute)
+    if why is not None or dispute is None:
+        _skip(timer, why or "nothing to do", session=session, report=report)
+        return
+    if _deferred(timer, session=session, now=now, report=report, calendars=calendars):
+        return
+    _count(timer, report)
+    fire_dispute(timer, dispute, session=session, now=now, rows=rows)
 
 
 def _skip(timer: Timer, note: str, *, session: Session, report: TickReport) -> None:

@@ -16,7 +16,8 @@ from bot.config.channel import CardForm
 from bot.domain.leads import lead_label
 from bot.services.cards import CardContext
 from bot.views import blocks as bk
-from bot.views.lead_card import Audience, build_lead_card, crm_button
+from bot.views.dispute import dispute_button
+from bot.views.lead_card import Audience, build_lead_card, crm_button, disputable
 from bot.views.lead_parts import format_score, status_marker
 from bot.views.meeting_parts import name, outcome_word
 from bot.views.sla_parts import tier_text
@@ -42,6 +43,8 @@ def build_compact_card(ctx: CardContext) -> dict[str, Any]:
     row: list[bk.Block] = []
     if ctx.handoff.id is not None:
         row.append(bk.button("Details", ids.CARD_DETAILS, value=str(ctx.handoff.id)))
+        if disputable(ctx):
+            row.append(dispute_button(ctx.handoff.id))  # marketers and admins (issue 14 §1)
     link = crm_button(ctx.lead.crm_url)
     if link is not None:
         row.append(link)
@@ -85,8 +88,10 @@ def stage_text(ctx: CardContext) -> str:
 
 
 def build_details_modal(ctx: CardContext) -> dict[str, Any]:
-    """The full channel card in a modal with a Close button only: nothing to submit."""
-    blocks = build_lead_card(ctx, audience="channel")["blocks"]
+    """The full channel card in a modal with a Close button only: nothing to submit, and
+    no Dispute (it is on the card itself: a form cannot open from inside this one)."""
+    full = build_lead_card(ctx, audience="channel")["blocks"]
+    blocks = [b for b in (_without(block, ids.DISPUTE) for block in full) if b is not None]
     return {
         "type": "modal",
         "callback_id": ids.CARD_DETAILS_MODAL,
@@ -94,3 +99,11 @@ def build_details_modal(ctx: CardContext) -> dict[str, Any]:
         "close": bk.plain_text("Close", bk.MODAL_TITLE),
         "blocks": blocks[:MAX_MODAL_BLOCKS],
     }
+
+
+def _without(block: dict[str, Any], action_id: str) -> dict[str, Any] | None:
+    """The block without the element `action_id`; None for a row left empty."""
+    if block.get("type") != "actions":
+        return block
+    elements = [e for e in block["elements"] if e.get("action_id") != action_id]
+    return {**block, "elements": elements} if elements else None

@@ -12,6 +12,8 @@ from bot import ids
 from bot.domain.leads import lead_label
 from bot.services.cards import CardContext
 from bot.views import blocks as bk
+from bot.views.dispute import card_line as dispute_card_line
+from bot.views.dispute import dispute_button
 from bot.views.lead_parts import (
     activity_text,
     format_score,
@@ -190,6 +192,8 @@ def _status_text(ctx: CardContext, audience: Audience) -> str:
             lines.append(f"*Revisit on:* {format_date(handoff.revisit_on)}")
         if status == REJECTED and handoff.routing_error:
             lines.append(f"🔁 Re-routed to {rerouted_to or 'the next owner'}")
+    if ctx.dispute is not None:
+        lines.append(dispute_card_line(**vars(ctx.dispute)))
     return "\n".join(lines)
 
 
@@ -256,10 +260,22 @@ def _buttons(ctx: CardContext, audience: Audience) -> list[bk.Block]:
             buttons += touch_buttons(handoff.id)
         elif ctx.can_book:
             buttons.append(book_button(handoff.id))
+    if audience == "channel" and handoff.id is not None and disputable(ctx):
+        buttons.append(dispute_button(handoff.id))  # marketers and admins (issue 14 §1)
     link = crm_button(ctx.lead.crm_url)
     if link is not None:
         buttons.append(link)
     return buttons
+
+
+def disputable(ctx: CardContext) -> bool:
+    """A Reject or Hand back on quality, not disputed yet."""
+    handoff = ctx.handoff
+    return (
+        ctx.dispute is None
+        and handoff.status in (REJECTED, HANDED_BACK)
+        and not handoff.routing_error
+    )
 
 
 def crm_button(crm_url: Any) -> bk.Block | None:

@@ -10,7 +10,10 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.services import sla_messages as facts
+from bot.services.dispute_messages import dispute_facts, dispute_id_of
 from bot.services.sla_meeting import MeetingDmFacts, meeting_dm_facts, meeting_id_of
+from bot.views.dispute import build_outcome_dm, build_ruling_dm
+from bot.views.dispute import thread_note as dispute_note
 from bot.views.revisit import build_revisit_dm, build_revisit_thread
 from bot.views.sla_meeting import (
     build_meeting_escalation,
@@ -40,11 +43,26 @@ def render_dm(
 ) -> dict[str, Any]:
     if payload.get("template") == "revisit":  # a recycled lead: services/recycle
         return build_revisit_dm(payload, handoff_id)
+    if (dispute_id := dispute_id_of(payload)) is not None:
+        return dispute_dm(payload, dispute_id, session=session, config=config)
     if meeting_id_of(payload) is not None:
         meeting = meeting_dm_facts(payload, session=session, config=config)
         return meeting_message(meeting, permalink=permalink)
     dm = facts.dm_facts(payload, handoff_id, session=session, config=config)
     return dm_message(dm, permalink=permalink)
+
+
+def dispute_dm(
+    payload: dict[str, Any], dispute_id: int, *, session: Session, config: HandshakeConfig
+) -> dict[str, Any]:
+    """A dispute's DM, drawn from its current state: the ruling form while open, the
+    ruling once settled (issue 14 §1)."""
+    recipient = str(payload.get("recipient") or "") or None
+    dispute = dispute_facts(dispute_id, session=session, config=config, reader=recipient)
+    template = str(payload.get("template"))
+    if template == "dispute_outcome":
+        return build_outcome_dm(dispute)
+    return build_ruling_dm(dispute, template=template)
 
 
 def meeting_message(dm: MeetingDmFacts, *, permalink: str | None) -> dict[str, Any]:
@@ -119,6 +137,9 @@ def render_thread_note(
     if payload.get("kind") == "revisit":  # a recycled lead: services/recycle
         owner = config.person(str(payload.get("owner") or ""))
         return build_revisit_thread(payload, owner.name if owner else "The owner")
+    if (dispute_id := dispute_id_of(payload)) is not None:
+        dispute = dispute_facts(dispute_id, session=session, config=config)
+        return dispute_note(str(payload.get("kind")), dispute)
     note = facts.note_facts(payload, session=session)
     return thread_note(
         note.kind,  # type: ignore[arg-type]
@@ -140,6 +161,8 @@ def render_settled_dm(
 ) -> dict[str, Any]:
     """A nudge or an escalation as it should read now: with no buttons and the outcome once
     the hand-off has moved on; as first sent while it still waits for what it asked."""
+    if (dispute_id := dispute_id_of(payload)) is not None:  # its ruling shows once settled
+        return dispute_dm(payload, dispute_id, session=session, config=config)
     if meeting_id_of(payload) is not None:  # a meeting's: settled once the meeting is decided
         return render_dm(payload, handoff_id, session=session, config=config, permalink=permalink)
     settled = facts.settled_facts(payload, handoff_id, session=session, config=config)

@@ -1,7 +1,7 @@
 from slack_bolt import App
 
 from bot import ids
-from handlers.actions import card, decision, home, meeting, recycle, sla
+from handlers.actions import card, decision, dispute, home, meeting, recycle, sla
 
 
 def register(app: App) -> None:
@@ -21,6 +21,9 @@ def register(app: App) -> None:
     app.action(ids.MEETING_REJECT)(meeting.open_decision_modal)
     app.action(ids.REVISIT_REENGAGE)(recycle.re_engage)
     app.action(ids.REVISIT_KEEP)(recycle.keep_nurturing)
+    app.action(ids.DISPUTE)(dispute.dispute_clicked)
+    app.action(ids.DISPUTE_UPHOLD)(dispute.ruling_clicked)
+    app.action(ids.DISPUTE_OVERTURN)(dispute.ruling_clicked)
     app.action(ids.HOME_AWAY_DATE)(home.away_picked)
     app.action(ids.HOME_BACK)(home.back)
     app.action(ids.HOME_CAPACITY)(home.capacity_picked)

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, select
 from sqlmodel import Session, col
 
 from storage.aggregates import minutes_between, spread
+from storage.disputes import not_overturned
 from storage.models import ACCEPTED, DECIDED, HANDED_BACK, PENDING, REASSIGNED, REJECTED, Handoff
 from storage.reports.tallies import Outcomes, outcomes
 from storage.reports.timings import Durations, durations
@@ -34,10 +35,12 @@ def owner_figures(
     status, decided = col(Handoff.status), col(Handoff.decided_at)
     created, touched = col(Handoff.created_at), col(Handoff.first_touch_at)
     is_decided = and_(status.in_(DECIDED), decided.is_not(None))
+    # 1: a routing error; 0: a decision on quality; 2: overturned on dispute (neither)
+    error = case((col(Handoff.routing_error).is_(True), 1), (not_overturned(), 0), else_=2)
     query = select(
         col(Handoff.owner_id),
         status,
-        col(Handoff.routing_error),
+        error,
         case((breached(now), 1), else_=0),
         case((is_decided, minutes_between(created, decided, dialect=dialect))),
         case(

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
 from storage.aggregates import count_if
+from storage.disputes import not_overturned
 from storage.models import (
     ACCEPTED,
     HANDED_BACK,
@@ -33,7 +34,7 @@ class Outcomes:
     key: str | None  # the owner's Slack ID or the campaign; None when not grouped
     total: int
     accepted: int
-    rejected: int  # rejected on quality: routing errors are counted apart
+    rejected: int  # rejected on quality: routing errors and overturned rejects are apart
     routing_errors: int
     handed_back: int
     reassigned: int
@@ -71,7 +72,7 @@ def outcomes(
     columns = [
         func.count(),
         count_if(status == ACCEPTED),
-        count_if(and_(status == REJECTED, routing_error.is_(False))),
+        count_if(and_(status == REJECTED, routing_error.is_(False), not_overturned())),
         count_if(and_(status == REJECTED, routing_error.is_(True))),
         count_if(status == HANDED_BACK),
         count_if(status == REASSIGNED),
@@ -102,7 +103,8 @@ def leads_received(window: Window, *, session: Session) -> list[LeadTally]:
 
 
 def reasons(window: Window, *, session: Session, by_campaign: bool = False) -> list[ReasonTally]:
-    """Reject and hand-back reasons of the hand-offs created in the window, most given first."""
+    """Reject and hand-back reasons of the hand-offs created in the window, most given first;
+    a decision overturned on dispute is left out (it no longer counts against marketing)."""
     status, code = col(Handoff.status), col(Handoff.reason_code)
     keys: list[Any] = [status, code, col(Handoff.routing_error)]
     if by_campaign:
@@ -110,7 +112,7 @@ def reasons(window: Window, *, session: Session, by_campaign: bool = False) -> l
     count = func.count()
     query = (
         select(*keys[:2], func.max(col(Handoff.reason_label)), *keys[2:], count)
-        .where(*in_window(window), status.in_((REJECTED, HANDED_BACK)))
+        .where(*in_window(window), status.in_((REJECTED, HANDED_BACK)), not_overturned())
         .group_by(*keys)
         .order_by(count.desc(), code)
     )

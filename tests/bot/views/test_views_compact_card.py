@@ -75,7 +75,7 @@ def test_compact_card_without_crm_link_or_reassigned_from(kit):
         reassigned_from_name="Cara Chen",
     )
     card = build_compact_card(ctx)
-    assert action_ids(card) == [ids.CARD_DETAILS]
+    assert action_ids(card) == [ids.CARD_DETAILS, ids.DISPUTE]  # a reject may be disputed
     line = card["blocks"][0]["text"]["text"]
     assert "🔁 from Cara Chen" in line and "score" not in line and "respond by" not in line
 
@@ -97,7 +97,8 @@ def test_hostile_text_stays_escaped_and_within_limits(kit, check_limits, status)
     assert check_limits(card) == []
     raw = json.dumps(card, ensure_ascii=False)
     assert "<!channel>" not in raw and "<@U0EVIL01>" not in raw and "<https://evil" not in raw
-    assert action_ids(card) == [ids.CARD_DETAILS]  # a bad CRM link is left out
+    disputable = [ids.DISPUTE] if status == REJECTED else []
+    assert action_ids(card) == [ids.CARD_DETAILS, *disputable]  # a bad CRM link is left out
     assert check_limits(build_details_modal(ctx), surface="view") == []
 
 
@@ -126,3 +127,12 @@ def test_the_form_applies_to_the_channel_only(kit):
     compact = build_card(ctx, audience="channel", form="compact")
     assert len(compact["blocks"]) == 2 < len(full["blocks"])
     assert not DECISIONS & set(action_ids(compact))
+
+
+def test_a_disputable_card_carries_dispute_on_its_row_and_never_in_details(kit):
+    ctx = kit.ctx(handoff=kit.handoff(status=REJECTED, decided_at=AT, reason_code="R-ICP"))
+    row = next(b for b in build_compact_card(ctx)["blocks"] if b["type"] == "actions")
+    assert [e["action_id"] for e in row["elements"]][:2] == [ids.CARD_DETAILS, ids.DISPUTE]
+    details = build_details_modal(ctx)["blocks"]
+    assert ids.DISPUTE not in str(details)
+    assert all(b["elements"] for b in details if b["type"] == "actions")

@@ -12,6 +12,8 @@ import jsonschema
 from bot.config.webhooks import EVENT_TYPES, PING
 from bot.integrations.events import ping_body
 from bot.services.decisions import ACCEPT, HANDBACK, REJECT, decide
+from bot.services.dispute_rulings import OVERTURN, rule
+from bot.services.disputes import open_dispute
 from bot.services.sla_actions import reassign_now, record_touch
 from storage.db import unit_of_work
 from storage.handoffs import handoffs_for_lead
@@ -37,8 +39,8 @@ def test_every_event_type_has_a_valid_schema():
 def test_every_emitted_payload_matches_its_schema(bot, clock, runtime):
     # lead.routed ×n, lead.nurtured
     assert bot.post_lead(f.lead_body(score=10, activities=[])).json()["status"] == "nurture"
-    accepted, rejected, back, touched, reassigned = (
-        f.routed_handoff(bot).handoff for _ in range(5)
+    accepted, rejected, back, touched, reassigned, disputed = (
+        f.routed_handoff(bot).handoff for _ in range(6)
     )
     decide(accepted.id, accepted.owner_id, ACCEPT, runtime=runtime, note="Call booked <soon>")
     decide(rejected.id, rejected.owner_id, REJECT, runtime=runtime, reason_code="R-ICP")
@@ -53,6 +55,9 @@ def test_every_emitted_payload_matches_its_schema(bot, clock, runtime):
     decide(touched.id, touched.owner_id, ACCEPT, runtime=runtime)
     record_touch(touched.id, touched.owner_id, "meeting_booked", runtime=runtime)
     reassign_now(reassigned.id, f.MAYA, runtime=runtime, actor_name="Maya")
+    decide(disputed.id, disputed.owner_id, REJECT, runtime=runtime, reason_code="R-DATA")
+    opened = open_dispute(disputed.id, f.MIA, "A buyer", runtime=runtime)  # handoff.disputed
+    rule(opened.dispute.id, f.MAYA, OVERTURN, runtime=runtime)  # dispute.settled
     clock.advance(hours=9)  # past escalate_after for what is still pending
     bot.tick()
     clock.advance(days=30)  # the handed-back lead comes back
