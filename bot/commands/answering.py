@@ -13,6 +13,7 @@ from bot.reports.contract import contract
 from bot.reports.contract_compare import compare
 from bot.reports.criteria import criteria
 from bot.reports.periods import period_for
+from bot.reports.recycled import recycled
 from bot.reports.scope import scope_for
 from bot.reports.stale import stale
 from bot.reports.summary import summary
@@ -33,6 +34,7 @@ _PERIOD_REPORTS: dict[str, tuple[Callable[..., Any], Callable[..., dict[str, Any
     "campaigns": (campaigns, views.build_campaigns, True),
     "contract": (contract, views.build_contract, True),
     "criteria": (criteria, views.build_criteria, True),
+    "recycled": (recycled, views.build_recycled, True),
 }
 
 

@@ -22,6 +22,8 @@ USAGE = {
     "2026-11 2026-12`: each version's volumes, acceptance and top reject reasons side by side",
     "criteria": "`/handshake criteria [7d|30d|90d|qtd]`: AE acceptance by the SDR's answer to "
     "each qualification criterion, and what fails on Send back (default 90d)",
+    "recycled": "`/handshake recycled [7d|30d|90d|qtd]`: of the leads handed back, by reason, "
+    "how many came back (by intake or Re-engage), were accepted and got a meeting (default 90d)",
     "away": "`/handshake away until YYYY-MM-DD` (or `away YYYY-MM-DD`), `/handshake away off`: "
     "pause new leads to you",
     "capacity": "`/handshake capacity <n>` caps the new leads you get a day; "
@@ -29,7 +31,13 @@ USAGE = {
 }
 
 
-DEFAULT_PERIOD = {"summary": "7d", "campaigns": "30d", "contract": "90d", "criteria": "90d"}
+DEFAULT_PERIOD = {
+    "summary": "7d",
+    "campaigns": "30d",
+    "contract": "90d",
+    "criteria": "90d",
+    "recycled": "90d",
+}
 REPORTS = (*DEFAULT_PERIOD, "stale", "lead", "contract_compare")
 _EMAIL = re.compile(r"[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|.]+")
 _MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")  # how Slack may send a typed address
@@ -40,7 +48,7 @@ class Command:
     name: str
     away_until: date | None = None
     capacity: int | None = None
-    period: str | None = None  # summary, campaigns, contract, criteria: one of PERIODS
+    period: str | None = None  # the period reports: one of PERIODS
     email: str | None = None  # lead
     versions: tuple[str, ...] = ()  # contract compare: the versions, in the order given
 
