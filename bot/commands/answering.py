@@ -14,6 +14,7 @@ from bot.reports.contract_compare import compare
 from bot.reports.criteria import criteria
 from bot.reports.disputes import disputes
 from bot.reports.periods import period_for
+from bot.reports.recycled import recycled
 from bot.reports.scope import scope_for
 from bot.reports.stale import stale
 from bot.reports.summary import summary
@@ -36,6 +37,7 @@ _PERIOD_REPORTS: dict[str, tuple[Callable[..., Any], Callable[..., dict[str, Any
     "contract": (contract, views.build_contract, True),
     "criteria": (criteria, views.build_criteria, True),
     "disputes": (disputes, build_disputes, True),  # a rep: disputes of their own decisions
+    "recycled": (recycled, views.build_recycled, True),
 }
 
 

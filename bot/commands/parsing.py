@@ -24,6 +24,8 @@ USAGE = {
     "each qualification criterion, and what fails on Send back (default 90d)",
     "disputes": "`/handshake disputes [7d|30d|90d|qtd]`: disputed decisions, open and settled, "
     "with the overturn rate by reason and by rep (default 30d)",
+    "recycled": "`/handshake recycled [7d|30d|90d|qtd]`: of the leads handed back, by reason, "
+    "how many came back (by intake or Re-engage), were accepted and got a meeting (default 90d)",
     "away": "`/handshake away until YYYY-MM-DD` (or `away YYYY-MM-DD`), `/handshake away off`: "
     "pause new leads to you",
     "capacity": "`/handshake capacity <n>` caps the new leads you get a day; "
@@ -37,6 +39,7 @@ DEFAULT_PERIOD = {
     "contract": "90d",
     "criteria": "90d",
     "disputes": "30d",
+    "recycled": "90d",
 }
 REPORTS = (*DEFAULT_PERIOD, "stale", "lead", "contract_compare")
 _EMAIL = re.compile(r"[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|.]+")
@@ -48,7 +51,7 @@ class Command:
     name: str
     away_until: date | None = None
     capacity: int | None = None
-    period: str | None = None  # summary, campaigns, contract, criteria, disputes: PERIODS
+    period: str | None = None  # the period reports: one of PERIODS
     email: str | None = None  # lead
     versions: tuple[str, ...] = ()  # contract compare: the versions, in the order given
 

@@ -1,11 +1,13 @@
 """The weekly digest's numbers: the reports' own functions in everyone's scope, plus the
 end of the funnel and the slowest decisions from `storage.digests`. When meetings were
-booked in the week: the SDR → AE stage (the summary's) and the criteria report."""
+booked in the week: the SDR → AE stage (the summary's) and the criteria report. When leads
+were handed back in the lookback (30–120 days before the period's end): the nurture return
+rate, the share of them that came back (a later hand-off of the same lead)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -21,10 +23,27 @@ from bot.reports.scope import ALL, Scope
 from bot.reports.stage import Stage
 from bot.reports.summary import summary
 from storage import digests
-from storage.reports import Window
+from storage.reports import Window, return_counts
 
 EVERYONE = Scope("digest", ALL, frozenset())  # an admin's view: every team, every lead
 SLOWEST = 5
+# The nurture return rate's lookback: leads handed back this many days before the period's
+# end. Under 30 days a lead has hardly had time to come back; past 120 the figure is old news.
+RETURN_FROM, RETURN_TO = 120, 30
+
+
+@dataclass(frozen=True)
+class NurtureReturn:
+    """Leads handed back between `since` and `until`, and how many of them came back."""
+
+    since: datetime
+    until: datetime
+    handed_back: int
+    came_back: int
+
+    @property
+    def rate(self) -> float:
+        return self.came_back / self.handed_back
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,7 @@ class Digest:
     criteria: CriteriaReport | None = None  # likewise
     insights: tuple[CampaignInsight, ...] = ()  # what sales learned, per campaign
     disputes: DisputeReport | None = None  # when decisions were disputed in the week
+    nurture_return: NurtureReturn | None = None  # None: nothing handed back in the lookback
 
 
 def period_of(start: datetime, end: datetime) -> Period:
@@ -116,6 +136,7 @@ def build_digest(*, session: Session, config: HandshakeConfig, period: Period) -
         ),
         insights=campaign_insights(window, session=session, config=config),
         disputes=_disputes(session=session, config=config, now=now, period=period),
+        nurture_return=nurture_return(session=session, end=period.end),
     )
 
 
@@ -124,6 +145,13 @@ def _disputes(
 ) -> DisputeReport | None:
     report = disputes(session=session, config=config, scope=EVERYONE, now=now, period=period)
     return report if report.total.disputed else None
+
+
+def nurture_return(*, session: Session, end: datetime) -> NurtureReturn | None:
+    """The leads handed back 30–120 days before `end` that came back (None: none handed back)."""
+    since, until = end - timedelta(days=RETURN_FROM), end - timedelta(days=RETURN_TO)
+    handed_back, came_back = return_counts(since, until, session=session)
+    return NurtureReturn(since, until, handed_back, came_back) if handed_back else None
 
 
 def _slow(d: digests.SlowDecision, config: HandshakeConfig) -> SlowResponse:

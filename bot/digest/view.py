@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.digest.data import Digest, Funnel, SlowResponse
+from bot.digest.data import RETURN_FROM, RETURN_TO, Digest, Funnel, SlowResponse
 from bot.reports.contract import ContractReport
 from bot.views import blocks as bk
 from bot.views.reports.contract import score_only_section, signals_section
@@ -75,6 +75,8 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
             ]
         )
     )
+    if digest.nurture_return is not None:
+        blocks.append(bk.context(_nurture_return(digest)))
     if digest.insights:
         blocks.append(
             bk.section("*What sales learned*\n" + insights_text(digest.insights, limit=5))
@@ -89,12 +91,24 @@ def build_digest_message(digest: Digest, *, tz: str, file_id: str | None) -> Mes
         more += ", `criteria`"
     if digest.disputes is not None:
         more += ", `disputes`"
+    if digest.nurture_return is not None:
+        more += ", `recycled`"
     blocks.append(bk.context(f"More: {more}."))
     text = (
         f"{TITLE}, {span(digest, tz)}: {plural(f.received, 'lead')} received, "
         f"{f.qualified} qualified, {f.accepted} accepted, {plural(f.meeting, 'meeting')}"
     )
     return {"text": trim(text, 3000), "blocks": blocks[: bk.MAX_BLOCKS]}
+
+
+def _nurture_return(digest: Digest) -> str:
+    n = digest.nurture_return
+    assert n is not None
+    return (
+        f"*Nurture return rate*: {pct(n.rate)}, {n.came_back} of "
+        f"{plural(n.handed_back, 'lead')} handed back {RETURN_TO}–{RETURN_FROM} days ago came "
+        "back (`/handshake recycled`)"
+    )
 
 
 def _image(file_id: str, digest: Digest, tz: str) -> bk.Block:

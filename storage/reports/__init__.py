@@ -7,7 +7,8 @@ One module per family of figures: `tallies` (what became of the hand-offs, leads
 reasons), `timings` (minutes to a decision and to a first touch), `owners` (the summary's
 row per rep, both at once), `contract` (outcomes by qualification signal), `meetings` (the
 SDR → AE stage: its funnel, meetings by SDR, AE and outcome, minutes to the AE's decision,
-criteria answers), `stale` (overdue pending hand-offs) and `timeline` (one lead's history).
+criteria answers), `recycled` (hand-backs and whether the lead came back), `stale`
+(overdue pending hand-offs) and `timeline` (one lead's history).
 The SQL building blocks they share with App Home are in `storage.aggregates`.
 
 Every query takes a `Window` (`window.py`): hand-offs (or leads) created in [since, until),
@@ -29,6 +30,7 @@ from storage.reports.meetings import (
 )
 from storage.reports.meetings import decision_minutes as meeting_decision_minutes
 from storage.reports.owners import owner_figures
+from storage.reports.recycled import RecycleTally, recycle_tallies, return_counts
 from storage.reports.stale import overdue_pending
 from storage.reports.tallies import (
     GroupBy,
@@ -52,6 +54,7 @@ __all__ = [
     "MeetingTally",
     "Outcomes",
     "ReasonTally",
+    "RecycleTally",
     "SignalTally",
     "Spread",
     "StageCounts",
@@ -69,6 +72,8 @@ __all__ = [
     "overdue_pending",
     "owner_figures",
     "reasons",
+    "recycle_tallies",
+    "return_counts",
     "signal_outcomes",
     "stage_counts",
     "version_outcomes",

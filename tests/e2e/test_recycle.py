@@ -13,6 +13,7 @@ from storage.db import unit_of_work
 from storage.events import events_for_lead
 from storage.handoffs import handoffs_for_lead
 from storage.leads import get_lead
+from storage.people import set_away
 from tests import factories as f
 from tests.helpers import cards_for, dm_messages, ephemeral_texts, rendered, wait_for
 
@@ -146,3 +147,27 @@ def test_a_lead_that_came_back_by_intake_is_not_asked_about(bot, clock, runtime)
     bot.deliver()
     assert revisit_dms(bot, handoff.owner_id) == []
     assert "revisit_due" not in kinds(bot, handoff.lead_id)
+
+
+def test_re_engage_goes_to_the_next_eligible_rep_when_the_previous_owner_is_away(
+    bot, clock, runtime
+):
+    handoff = handed_back(bot, runtime)
+    clock.now = f.START + timedelta(days=90)
+    bot.tick()
+    (dm,) = revisit_dms(bot, handoff.owner_id)
+    with unit_of_work(runtime.engine) as session:
+        set_away(handoff.owner_id, (clock.now + timedelta(days=7)).date(), session=session)
+    answer = bot.peer.act(handoff.owner_id, ids.REVISIT_REENGAGE, channel=dm.channel, ts=dm.ts)
+    assert answer.status_code == 200
+    said = wait_for(lambda: ephemeral_texts(bot.slack, handoff.owner_id))
+    assert "Re-engaged: a new hand-off of Jordan Lee (Acme Corp)" in said[-1]
+    with unit_of_work(runtime.engine) as session:
+        both = handoffs_for_lead(handoff.lead_id, session=session)
+    assert len(both) == 2
+    new = both[-1]
+    assert new.owner_id != handoff.owner_id and new.previous_id == handoff.id
+    assert runtime.config.person(new.owner_id).team == runtime.config.person(handoff.owner_id).team
+    assert new.status == "pending"
+    bot.deliver()
+    assert cards_for(bot.slack, new.owner_id, new.id)  # the new owner got the card

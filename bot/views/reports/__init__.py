@@ -1,5 +1,5 @@
 """Block Kit for the `/handshake` reports: summary (with `stage`, the SDR → AE stage), stale,
-lead, campaigns, contract, criteria.
+lead, campaigns, contract, criteria, recycled.
 
 Pure builders: a report dataclass in, `{"text", "blocks"}` out. Names, labels, campaigns,
 notes and reasons come from outside and go through `safe()`; tables are monospace code
@@ -13,6 +13,7 @@ to 3000 characters.
 from bot.views.reports.campaigns import CAMPAIGN_REASON_ROWS, build_campaigns
 from bot.views.reports.contract import build_contract
 from bot.views.reports.criteria import build_criteria
+from bot.views.reports.recycled import build_recycled
 from bot.views.reports.stale import build_stale
 from bot.views.reports.summary import build_summary
 from bot.views.reports.tables import (
@@ -39,6 +40,7 @@ __all__ = [
     "build_campaigns",
     "build_contract",
     "build_criteria",
+    "build_recycled",
     "build_stale",
     "build_summary",
     "build_timeline",
