@@ -132,8 +132,7 @@ def create_handoff(
         previous_id=previous.id if previous else None,
     )
     session.add(handoff)
-    lead.status = LEAD_ROUTED
-    lead.updated_at = now
+    lead.status, lead.revisit_at, lead.updated_at = LEAD_ROUTED, None, now  # in play again
     session.add(lead)
     session.flush()
     start_clock(handoff, lead, session=session, config=config, now=now)

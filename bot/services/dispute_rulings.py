@@ -38,7 +38,7 @@ from storage.disputes import claim_ruling, get_dispute
 from storage.events import log_event
 from storage.handoffs import get_handoff
 from storage.leads import get_lead
-from storage.models import DISPUTE_OPEN, LEAD_ROUTED, Dispute, Handoff
+from storage.models import DISPUTE_OPEN, Dispute, Handoff
 from storage.timers import cancel_timers
 
 
@@ -149,8 +149,6 @@ def _overturn(
     """The lead goes to the next eligible person who has not held it, with a fresh clock."""
     lead = get_lead(handoff.lead_id, session=session)
     assert lead is not None
-    lead.status, lead.revisit_at, lead.updated_at = LEAD_ROUTED, None, now
-    session.add(lead)
     new = assign(
         lead,
         session=session,

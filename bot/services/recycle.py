@@ -30,7 +30,7 @@ from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import handoffs_for_lead
 from storage.leads import get_lead
-from storage.models import HANDED_BACK, LEAD_HANDED_BACK, LEAD_ROUTED, REVISIT, Handoff, Lead
+from storage.models import HANDED_BACK, LEAD_HANDED_BACK, REVISIT, Handoff, Lead
 from storage.timers import add_timer, cancel_timers
 
 REENGAGE, KEEP = "reengage", "keep_nurturing"
@@ -95,8 +95,6 @@ def re_engage(
             handoff.id, session=session, now=now, kinds=[REVISIT], note=f"re-engaged by {actor}"
         )
         owner = config.person(handoff.owner_id)
-        lead.status, lead.revisit_at, lead.updated_at = LEAD_ROUTED, None, now
-        session.add(lead)
         new = assign(
             lead,
             session=session,
