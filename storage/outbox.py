@@ -111,9 +111,31 @@ def update_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
 
 
 def refresh_cards(handoff_id: int, *, session: Session, now: datetime) -> None:
-    """Queue the in-place update of both cards only (nudges keep their buttons)."""
+    """Queue the in-place update of both cards only (nudges keep their buttons). A card
+    whose update is queued and not started yet gets no second one: that update draws the
+    card as it is when it goes, this change included."""
     for target in CARDS:
-        enqueue(UPDATE_CARD, target, session=session, now=now, handoff_id=handoff_id)
+        if not _update_waiting(handoff_id, target, session=session, now=now):
+            enqueue(UPDATE_CARD, target, session=session, now=now, handoff_id=handoff_id)
+
+
+def _update_waiting(handoff_id: int, target: str, *, session: Session, now: datetime) -> bool:
+    """An update of this card is pending and due. On PostgreSQL the row is locked until this
+    transaction ends, so a worker cannot start it (and draw the card) before this change is
+    committed; on SQLite the write lock already orders the two."""
+    query = (
+        select(Outbox.id)
+        .where(
+            col(Outbox.kind) == UPDATE_CARD,
+            col(Outbox.handoff_id) == handoff_id,
+            col(Outbox.target) == target,
+            col(Outbox.status) == OUT_PENDING,
+            col(Outbox.next_attempt_at) <= now,
+        )
+        .limit(1)
+        .with_for_update()
+    )
+    return session.exec(query).first() is not None
 
 
 def _cards_follow(row: Outbox, before: str | None, *, session: Session, now: datetime) -> None:

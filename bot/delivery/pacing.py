@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -54,38 +55,63 @@ PACE: dict[str, Tier] = {
     "files_completeUploadExternal": TIER_4,
 }
 DEFAULT_TIER = TIER_3
+STOP_CHECK = 0.2  # seconds: how often a queued waiter looks at `stop`
 
 
-def bucket_key(method: str, channel: str | None) -> tuple[str, Tier]:
-    """Which bucket a call takes its token from, and that bucket's tier."""
-    tier = PACE.get(method, DEFAULT_TIER)
+def bucket_key(method: str, channel: str | None, tier: Tier) -> str:
+    """Which bucket a call takes its token from."""
     name = method.replace("_", ".")
-    return (f"{name}:{channel or '-'}" if tier.per_channel else name), tier
+    return f"{name}:{channel or '-'}" if tier.per_channel else name
 
 
 @dataclass
 class Pacer:
-    """Waits for a token before each call; `stop` ends every wait at once (shutdown)."""
+    """Waits for a token before each call; `stop` ends every wait at once (shutdown).
+
+    Calls waiting on the same bucket take its tokens in the order they asked (first come,
+    first served): only the oldest waiter of a bucket asks the database for a token, so a
+    card update that has waited longest is never overtaken again and again by newer ones.
+    """
 
     engine: Engine
     now: Callable[[], float] = time.time  # Unix seconds: shared by instances
     stop: threading.Event = field(default_factory=threading.Event)
     waited: float = 0.0  # seconds spent waiting for tokens, for the curious
+    tiers: dict[str, Tier] = field(default_factory=lambda: dict(PACE))
+    _queues: dict[str, deque[object]] = field(default_factory=dict, init=False, repr=False)
+    _turn: threading.Condition = field(default_factory=threading.Condition, init=False)
 
     def acquire(self, method: str, channel: str | None) -> bool:
         """Take a token for this call, waiting as long as it takes; False if stopped."""
-        key, tier = bucket_key(method, channel)
-        while not self.stop.is_set():
-            with unit_of_work(self.engine) as session:
-                wait = pacing.take_token(
-                    key,
-                    session=session,
-                    now=self.now(),
-                    per_second=tier.per_second,
-                    burst=tier.burst,
-                )
-            if wait <= 0:
-                return True
-            self.waited += wait
-            self.stop.wait(wait)
-        return False
+        tier = self.tiers.get(method, DEFAULT_TIER)
+        key = bucket_key(method, channel, tier)
+        me = object()
+        with self._turn:
+            queue = self._queues.setdefault(key, deque())
+            queue.append(me)
+        try:
+            while not self.stop.is_set():
+                with self._turn:
+                    while queue[0] is not me and not self.stop.is_set():
+                        self._turn.wait(STOP_CHECK)
+                if self.stop.is_set():
+                    break
+                with unit_of_work(self.engine) as session:
+                    wait = pacing.take_token(
+                        key,
+                        session=session,
+                        now=self.now(),
+                        per_second=tier.per_second,
+                        burst=tier.burst,
+                    )
+                if wait <= 0:
+                    return True
+                self.waited += wait
+                self.stop.wait(wait)
+            return False
+        finally:
+            with self._turn:
+                queue.remove(me)
+                if not queue:
+                    del self._queues[key]
+                self._turn.notify_all()
