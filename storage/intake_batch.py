@@ -65,6 +65,15 @@ class PersonRow:
     tz: str | None
     away_until: date | None
     capacity_per_day: int | None
+    weight: float
+    ramp_start: date | None
+    ramp_weeks: int | None
+    dial_weight: float | None
+    dial_until: date | None
+    away_from: datetime | None
+    away_to: datetime | None
+    status_away: bool
+    deactivated: bool
 
 
 def people(*, session: Session) -> list[PersonRow]:
@@ -78,27 +87,35 @@ _PEOPLE = select(
 ).order_by(PERSON.c.position)
 
 
+@dataclass(frozen=True)
+class CursorState:
+    """Where a rotation stands: the last person chosen and everyone's pass."""
+
+    last: str | None = None
+    passes: dict[str, float] | None = None
+
+
 def lock_cursors(
     keys: Collection[tuple[str, str]], *, session: Session
-) -> dict[tuple[str, str], str | None]:
+) -> dict[tuple[str, str], CursorState]:
     """The round-robin cursors of these (team, role), locked for this transaction; a
     missing one is absent from the answer (`save_cursors` creates it)."""
     if not keys:
         return {}
     rows = session.connection().execute(_CURSORS, {"keys": list(keys)})
-    return {(team, role): last for team, role, last in rows}
+    return {(team, role): CursorState(last, passes) for team, role, last, passes in rows}
 
 
 _CURSORS = (
-    select(CURSOR.c.team, CURSOR.c.role, CURSOR.c.last_slack_id)
+    select(CURSOR.c.team, CURSOR.c.role, CURSOR.c.last_slack_id, CURSOR.c.passes)
     .where(tuple_(CURSOR.c.team, CURSOR.c.role).in_(bindparam("keys", expanding=True)))
     .with_for_update()
 )
 
 
 def save_cursors(
-    cursors: Mapping[tuple[str, str], str | None],
-    before: Mapping[tuple[str, str], str | None],
+    cursors: Mapping[tuple[str, str], CursorState],
+    before: Mapping[tuple[str, str], CursorState],
     *,
     session: Session,
 ) -> None:
@@ -106,7 +123,7 @@ def save_cursors(
     ones that did not exist."""
     conn = session.connection()
     new = [
-        {"team": t, "role": r, "last_slack_id": v}
+        {"team": t, "role": r, "last_slack_id": v.last, "passes": v.passes}
         for (t, r), v in cursors.items()
         if (t, r) not in before
     ]
@@ -116,7 +133,9 @@ def save_cursors(
     for (team, role), value in cursors.items():
         if (team, role) in before and before[(team, role)] != value:
             conn.execute(
-                update(CURSOR).where(c.team == team, c.role == role).values(last_slack_id=value)
+                update(CURSOR)
+                .where(c.team == team, c.role == role)
+                .values(last_slack_id=value.last, passes=value.passes)
             )
 
 

@@ -53,6 +53,17 @@ class Person(SQLModel, table=True):
     away_until: date | None = None
     capacity_per_day: int | None = None
     settings_from_slack: bool = False  # away/capacity were set in Slack: config no longer overrides
+    weight: float = 1.0  # from the config: their share of the round robin
+    ramp_start: date | None = None  # from the config: a new rep's ramp (bot/domain/weights.py)
+    ramp_weeks: int | None = None
+    dial_weight: float | None = None  # set in Slack (`/handshake dial`, Home): replaces weight
+    dial_until: date | None = None  # the dial's last day; None: until dialed again
+    dial_by: str | None = None  # who dialed: the person or their manager
+    away_from: datetime | None = None  # a timed absence (`/handshake away … until …`), UTC
+    away_to: datetime | None = None
+    status_away: bool = False  # their Slack status says away (routing.away_status)
+    status_text: str | None = None  # that status, as Slack gave it
+    deactivated: bool = False  # Slack says the account is deactivated (`deleted: true`)
 
 
 class Lead(SQLModel, table=True):
@@ -285,6 +296,8 @@ class RoutingCursor(SQLModel, table=True):
     team: str = Field(primary_key=True)
     role: str = Field(primary_key=True)
     last_slack_id: str | None = None
+    # Each person's pass in the weighted round robin (bot/domain/routing.weighted_turn).
+    passes: dict[str, float] | None = json_column()
 
 
 class SeenRequest(SQLModel, table=True):

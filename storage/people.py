@@ -22,6 +22,9 @@ class PersonSeed:
     tz: str | None = None
     away_until: date | None = None
     capacity_per_day: int | None = None
+    weight: float = 1.0
+    ramp_start: date | None = None
+    ramp_weeks: int | None = None
 
 
 def sync_people(seeds: Iterable[PersonSeed], *, session: Session) -> None:
@@ -35,6 +38,11 @@ def sync_people(seeds: Iterable[PersonSeed], *, session: Session) -> None:
         )
         person.name, person.email, person.role = seed.name, seed.email, seed.role
         person.team, person.position, person.active = seed.team, position, True
+        person.weight, person.ramp_start, person.ramp_weeks = (
+            seed.weight,
+            seed.ramp_start,
+            seed.ramp_weeks,
+        )
         if seed.tz:
             person.tz = seed.tz
         if not person.settings_from_slack:

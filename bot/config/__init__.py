@@ -9,6 +9,7 @@ or raise `ConfigError` whose `.problems` lists every problem as "key.path: messa
 - `crm`: CRM write-back (HubSpot, Salesforce) and people's crm_ids
 - `sla`: the SLA, its tiers and business hours; `digest`: the weekly digest's schedule
 - `reasons`: reject and hand-back reasons; `durations`: "4h" ↔ timedelta, and wait wording
+- `routing`: weights, dials' range, the quarter-end boost, ramps, on-shift, away statuses
 - `roster`: roster cross-checks; `errors`: problem wording; `loader`: reading the file
 
 Every public name of the config is importable from here. Modules of this package import
@@ -23,12 +24,12 @@ from bot.config.model import (
     HandshakeConfig,
     PersonConfig,
     ReasonsConfig,
-    RoutingConfig,
     SignalConfig,
     TeamConfig,
     load_config,
     parse_config,
 )
+from bot.config.routing import QuarterEndConfig, RampConfig, RoutingConfig
 from bot.config.scalars import DAYS, LEAD_FIELDS, MANAGER_ROLES, ROLES, TEAM_ROLES, Day, Role
 from bot.config.sla import SLA_KEYS, BusinessHoursConfig, SlaConfig, TierConfig, TierWhen
 from bot.config.sources import SourceConfig
@@ -37,7 +38,8 @@ __all__ = [
     "DAYS", "LEAD_FIELDS", "MANAGER_ROLES", "ROLES", "SLA_KEYS", "TEAM_ROLES",
     "BusinessHoursConfig", "ConfigError", "ContractConfig", "CrmConfig", "CrmIds", "Day",
     "DigestConfig", "HandshakeConfig", "HubSpotConfig", "Loc",
-    "PersonConfig", "Problem", "ReasonsConfig", "Role", "RoutingConfig", "SalesforceConfig",
+    "PersonConfig", "Problem", "QuarterEndConfig", "RampConfig", "ReasonsConfig", "Role",
+    "RoutingConfig", "SalesforceConfig",
     "SignalConfig", "SlaConfig", "SourceConfig",
     "TeamConfig", "TierConfig", "TierWhen", "load_config", "parse_config",
 ]  # fmt: skip

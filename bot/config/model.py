@@ -34,6 +34,7 @@ from bot.config.reasons import (
 )
 from bot.config.requirements import Requirement
 from bot.config.roster import roster_problems, salvage_roster
+from bot.config.routing import MAX_WEIGHT, RampConfig, RoutingConfig
 from bot.config.scalars import (
     TEAM_ROLES,
     ChannelId,
@@ -60,6 +61,8 @@ class PersonConfig(ConfigModel):
     timezone: TimeZoneName | None = None  # else the config's `timezone`
     away_until: date | None = None  # not routed to until after this date
     capacity_per_day: int | None = Field(default=None, ge=1)  # new hand-offs a day; None: no cap
+    weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)  # their share of the round robin
+    ramp: RampConfig | None = None  # a new rep: the weight grows over their first weeks
     crm_ids: CrmIds | None = None  # their owner id in HubSpot / Salesforce (crm.*.owner)
 
     @model_validator(mode="after")
@@ -113,10 +116,6 @@ class ReasonsConfig(ConfigModel):
             + duplicates("disqualify", [r.code for r in self.disqualify], "code")
         )
         return self
-
-
-class RoutingConfig(ConfigModel):
-    first_line: Literal["ae", "sdr"] = "ae"  # who gets a new lead: AEs directly, or SDRs first
 
 
 class HandshakeConfig(ConfigModel):

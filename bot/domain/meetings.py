@@ -9,7 +9,7 @@ AE cursor, and stores the new cursor when the meeting is booked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -49,6 +49,7 @@ class AeRequest:
     account_owner: str | None  # whoever holds the company's domain (any role)
     cursor: str | None  # the last AE the rotation gave a meeting to
     sent_back_by: str | None = None  # the AE who sent this hand-off's last meeting back
+    passes: Mapping[str, float] | None = None  # the AE rotation's passes
 
 
 def route_ae(request: AeRequest, people: Sequence[Rep], today: date) -> RouteDecision:
@@ -74,13 +75,12 @@ def route_ae(request: AeRequest, people: Sequence[Rep], today: date) -> RouteDec
             first_line_role=AE,
             account_owner=account,
             cursor=request.cursor,
+            passes=request.passes,
         ),
         people,
         today,
     )
-    return RouteDecision(
-        decision.owner, decision.rule, decision.team, decision.cursor, notes + decision.notes
-    )
+    return replace(decision, notes=notes + decision.notes)
 
 
 def why_not_book(

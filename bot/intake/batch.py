@@ -164,6 +164,7 @@ def _write_the_rest(
                 contract_version=version,
                 signals=outcome.signals,
                 previous_handoff_id=None,
+                **outcome.fairness,
             )
         )
         timers += _timer_rows(outcome, handoff_id, now)

@@ -15,7 +15,7 @@ from bot.config import HandshakeConfig
 from bot.domain.calendar import WorkCalendar, calendar_for
 from bot.domain.routing import Rep, RouteRequest, route
 from bot.domain.sla import deadlines, select_sla
-from bot.services.assign import reps_of
+from bot.services.assign import fairness, reps_of
 from storage import intake_batch as store
 
 
@@ -28,6 +28,7 @@ class Routed:
     rule: str
     team: str
     notes: tuple[str, ...]
+    fairness: dict[str, Any]  # the `routed` event's shares and skips (services/assign.fairness)
     signals: list[str]
     due_at: datetime  # the reminder: the hand-off's deadline
     escalate_at: datetime
@@ -46,7 +47,7 @@ class RoutingState:
         now: datetime,
         reps: list[Rep],
         tz_of: dict[str, str | None],
-        cursors: dict[tuple[str, str], str | None],
+        cursors: dict[tuple[str, str], store.CursorState],
         accounts: dict[str, store.LatestHandoff],
     ) -> None:
         self.config, self.now = config, now
@@ -72,7 +73,7 @@ class RoutingState:
             return cls(config, now, [], {}, {}, {})
         people = store.people(session=session)
         active = [p for p in people if p.active]
-        reps = reps_of(active, session=session, now=now, tz=config.timezone)
+        reps = reps_of(active, session=session, now=now, config=config)
         role = config.routing.first_line
         teams = {(config.team_for_country(row["country"]).name, role) for row in rows}
         cursors = store.lock_cursors(teams, session=session)
@@ -89,6 +90,7 @@ class RoutingState:
         domain = row["company_domain"]
         account = self.accounts.get(domain.lower()) if domain else None
         cursor_key = (team.name, role)
+        cursor = self.cursors.get(cursor_key) or store.CursorState()
         decision = route(
             RouteRequest(
                 owner_email=row["owner_email"],
@@ -96,13 +98,16 @@ class RoutingState:
                 team_manager=team.manager,
                 first_line_role=role,
                 account_owner=account[1] if account else None,
-                cursor=self.cursors.get(cursor_key),
+                cursor=cursor.last,
                 exclude=frozenset(),
+                passes=cursor.passes,
             ),
             self.reps,
             now.date(),
         )
-        self.cursors[cursor_key] = decision.cursor
+        self.cursors[cursor_key] = store.CursorState(
+            decision.cursor, cursor.passes if decision.passes is None else dict(decision.passes)
+        )
         self._assigned(decision.owner)
         if domain and not self._later_than_now(self.accounts.get(domain)):
             self.accounts[domain] = (None, decision.owner)  # this run's: created now, newest id
@@ -115,6 +120,7 @@ class RoutingState:
             rule=decision.rule,
             team=decision.team,
             notes=decision.notes,
+            fairness=fairness(decision),
             signals=signals,
             due_at=due.remind,
             escalate_at=due.escalate,

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.availability import AvailabilityFacts, unavailable_now
 from bot.domain.routing import Rep, RouteDecision, RouteRequest, route
+from bot.domain.weights import WeightFacts, effective_weight
 from bot.services.outgoing import emit
 from bot.services.sla_clock import start_clock
 from storage import channel_cards, outbox
@@ -51,6 +54,7 @@ def assign(
     if exclude_previous_owners:
         exclude = frozenset(h.owner_id for h in handoffs_for_lead(lead.id, session=session))
     cursor = people_store.lock_cursor(team.name, role, session=session)
+    people = reps(session, now, config)
     account = (
         lead_store.account_owner(lead.company_domain, lead.id, session=session)
         if lead.company_domain
@@ -65,11 +69,14 @@ def assign(
             account_owner=account,
             cursor=cursor.last_slack_id,
             exclude=exclude,
+            passes=cursor.passes,
         ),
-        reps(session, now, config.timezone),
+        people,
         now.date(),
     )
     cursor.last_slack_id = decision.cursor
+    if decision.passes is not None:
+        cursor.passes = dict(decision.passes)
     session.add(cursor)
     handoff = create_handoff(
         lead,
@@ -96,6 +103,7 @@ def assign(
         contract_version=handoff.contract_version,
         signals=signals,
         previous_handoff_id=previous.id if previous else None,
+        **fairness(decision),
     )
     if share_channel_card and previous is not None:
         outbox.post_cards(handoff.id or 0, session=session, now=now, targets=("owner",))
@@ -139,20 +147,40 @@ def create_handoff(
     return handoff
 
 
-def reps(session: Session, now: datetime, tz: str) -> list[Rep]:
-    return reps_of(people_store.active_people(session=session), session=session, now=now, tz=tz)
+def fairness(decision: RouteDecision) -> dict[str, Any]:
+    """What the `routed` event keeps for the routing report: each available person's
+    weighted share of a lead that went round, and who was passed over and why (kind)."""
+    found: dict[str, Any] = {}
+    if decision.shares:
+        found["shares"] = {k: round(v, 6) for k, v in decision.shares.items()}
+    if decision.skipped:
+        found["skipped"] = {k: skip.kind for k, skip in decision.skipped.items()}
+    return found
+
+
+def reps(session: Session, now: datetime, config: HandshakeConfig) -> list[Rep]:
+    return reps_of(
+        people_store.active_people(session=session), session=session, now=now, config=config
+    )
 
 
 def reps_of(
-    people: Sequence[Person | PersonRow], *, session: Session, now: datetime, tz: str
+    people: Sequence[Person | PersonRow],
+    *,
+    session: Session,
+    now: datetime,
+    config: HandshakeConfig,
 ) -> list[Rep]:
-    """`people` as routing sees them, with today's hand-offs (in `tz`) of those who have a
-    daily cap: only a cap needs the day's count, which a bulk import would otherwise count
-    again for each lead."""
+    """`people` as routing sees them right now: their weight of the day, whatever makes
+    them unavailable (`bot.domain.availability`), and today's hand-offs (in the config's
+    time zone) of those who have a daily cap: only a cap needs the day's count, which a
+    bulk import would otherwise count again for each lead."""
     capped = [p.slack_id for p in people if p.capacity_per_day is not None]
     today_counts = people_store.handoff_counts_since(
-        day_start(now, tz), session=session, owners=capped
+        day_start(now, config.timezone), session=session, owners=capped
     )
+    today = now.date()
+    boost = config.routing.quarter_end
     return [
         Rep(
             slack_id=p.slack_id,
@@ -163,9 +191,32 @@ def reps_of(
             away_until=p.away_until,
             capacity_per_day=p.capacity_per_day,
             assigned_today=today_counts.get(p.slack_id, 0),
+            weight=effective_weight(weight_facts(p), today, boost),
+            out=unavailable_now(availability_facts(p), now),
         )
         for p in people
     ]
+
+
+def weight_facts(p: Person | PersonRow) -> WeightFacts:
+    return WeightFacts(
+        role=p.role,
+        weight=p.weight,
+        dial_weight=p.dial_weight,
+        dial_until=p.dial_until,
+        ramp_start=p.ramp_start,
+        ramp_weeks=p.ramp_weeks,
+    )
+
+
+def availability_facts(p: Person | PersonRow) -> AvailabilityFacts:
+    return AvailabilityFacts(
+        away_from=p.away_from,
+        away_to=p.away_to,
+        status_away=p.status_away,
+        status_text=getattr(p, "status_text", None),
+        deactivated=p.deactivated,
+    )
 
 
 def day_start(now: datetime, tz: str) -> datetime:

@@ -43,6 +43,9 @@ def seeds(config: HandshakeConfig) -> list[PersonSeed]:
             tz=p.timezone,
             away_until=p.away_until,
             capacity_per_day=p.capacity_per_day,
+            weight=p.weight,
+            ramp_start=p.ramp.start if p.ramp else None,
+            ramp_weeks=p.ramp.weeks if p.ramp else None,
         )
         for p in config.people
     ]

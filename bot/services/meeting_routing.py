@@ -34,7 +34,7 @@ def sdr_team(config: HandshakeConfig, handoff: Handoff) -> tuple[str, str]:
 
 def ae_reps(*, session: Session, config: HandshakeConfig, now: datetime) -> list[Rep]:
     """Everyone as routing sees them; an AE's day counts the meetings given to them too."""
-    people = reps(session, now, config.timezone)
+    people = reps(session, now, config)
     capped = [r.slack_id for r in people if r.role == AE and r.capacity_per_day is not None]
     since = day_start(now, config.timezone)
     meetings = meeting_counts_since(since, session=session, aes=capped)
@@ -72,13 +72,28 @@ def suggest_ae(
         account_owner=account_ae(lead, people, session=session),
         cursor=cursor.last_slack_id,
         sent_back_by=last.ae_id if last and last.status == MEETING_SENT_BACK else None,
+        passes=cursor.passes,
     )
     return route_ae(request, people, now.date())
 
 
-def advance_cursor(team: str, ae_id: str, *, session: Session) -> None:
+def advance_cursor(
+    handoff: Handoff,
+    lead: Lead,
+    ae_id: str,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+) -> None:
+    """A meeting booked by round robin: the AE rotation moves on (its passes too, when the
+    AE booked is still the one the rotation gives now)."""
+    suggested = suggest_ae(handoff, lead, session=session, config=config, now=now)
+    team, _ = sdr_team(config, handoff)
     cursor = lock_cursor(team, CURSOR_ROLE, session=session)
     cursor.last_slack_id = ae_id
+    if suggested.owner == ae_id and suggested.passes is not None:
+        cursor.passes = dict(suggested.passes)
     session.add(cursor)
 
 

@@ -112,7 +112,7 @@ def book(
         checked = _check(session, config, handoff, actor, now)
         if checked.result != OK or handoff is None or handoff.id is None:
             return checked
-        team, manager = sdr_team(config, handoff)
+        _, manager = sdr_team(config, handoff)
         active = {p.slack_id for p in active_people(session=session)}
         ae_id = booking.ae_id or ""
         if ae_id and not may_get_meeting(config, active, ae_id, manager=manager, rule=booking.rule):
@@ -120,8 +120,9 @@ def book(
         if errors:
             return BookOutcome(INVALID, handoff, checked.lead_label, errors=errors)
         rule = booking.rule if ae_id == booking.suggested and booking.rule in AE_RULES else CHOSEN
-        if rule == ROUND_ROBIN:
-            advance_cursor(team, ae_id, session=session)
+        lead = get_lead(handoff.lead_id, session=session)
+        if rule == ROUND_ROBIN and lead is not None:
+            advance_cursor(handoff, lead, ae_id, session=session, config=config, now=now)
         assert booking.meeting_at is not None
         meeting = add_meeting(
             Meeting(

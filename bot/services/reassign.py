@@ -47,7 +47,7 @@ def reassign(
     lead = get_lead(handoff.lead_id, session=session)
     assert lead is not None
     held = frozenset(h.owner_id for h in handoffs_for_lead(lead.id or 0, session=session))
-    people = reps(session, now, config.timezone)
+    people = reps(session, now, config)
     old = next((p for p in people if p.slack_id == handoff.owner_id), None)
     rotation = sorted(
         (p for p in people if old and p.team == old.team and p.role == old.role),

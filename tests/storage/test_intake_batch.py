@@ -40,20 +40,26 @@ def test_latest_handoffs_by_domain_is_the_latest_by_creation_then_id(engine, now
 
 def test_cursors_are_created_then_moved(engine):
     keys = {("enterprise", "ae"), ("emea", "ae")}
+    ana = store.CursorState(f.ANA, {f.ANA: 1.0, f.BEN: 0.0})
     with unit_of_work(engine) as session:
         before = store.lock_cursors(keys, session=session)
         assert before == {}
         store.save_cursors(
-            {("enterprise", "ae"): f.ANA, ("emea", "ae"): None}, before, session=session
+            {("enterprise", "ae"): ana, ("emea", "ae"): store.CursorState()},
+            before,
+            session=session,
         )
+    ben = store.CursorState(f.BEN, {f.ANA: 0.0, f.BEN: 0.0})
     with unit_of_work(engine) as session:
         before = store.lock_cursors(keys, session=session)
-        assert before == {("enterprise", "ae"): f.ANA, ("emea", "ae"): None}
+        assert before == {("enterprise", "ae"): ana, ("emea", "ae"): store.CursorState()}
         store.save_cursors(
-            {("enterprise", "ae"): f.BEN, ("emea", "ae"): None}, before, session=session
+            {("enterprise", "ae"): ben, ("emea", "ae"): store.CursorState()},
+            before,
+            session=session,
         )
     with unit_of_work(engine) as session:
-        assert store.lock_cursors(keys, session=session)[("enterprise", "ae")] == f.BEN
+        assert store.lock_cursors(keys, session=session)[("enterprise", "ae")] == ben
 
 
 def test_people_are_everyone_in_roster_order(engine):

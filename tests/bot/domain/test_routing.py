@@ -298,7 +298,7 @@ def test_away_rep_is_skipped_by_the_rotation(runtime):
         set_away(f.BEN, f.START.date(), session=session)
     assert owners(runtime, 3) == [f.ANA, f.CARA, f.ANA]
     runtime.clock.advance(days=1)  # away *until* today: back tomorrow
-    assert route_lead(runtime)[0] == f.BEN
+    assert route_lead(runtime)[0] == f.BEN  # back where the rotation stands, no backlog
 
 
 def test_sdr_first_line(runtime):
