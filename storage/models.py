@@ -37,6 +37,21 @@ LANE_CRM = "crm"  # CRM write-back (destination: "hubspot", "salesforce")
 LANES = (LANE_SLACK, LANE_WEBHOOK, LANE_CRM)
 
 
+# Constraint and index names, so a revision autogenerate writes names every constraint the
+# same way on every database. They are PostgreSQL's own defaults (and SQLModel's `ix_…`),
+# so the names the existing migrations left unnamed, and PostgreSQL named, stay as they are
+# (tests/storage/test_migrations.py checks it). A CHECK constraint must be given a name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+# Before the first table below: a constraint is named as it joins its table.
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
 def json_column() -> Any:
     return Field(default=None, sa_column=Column(JSON))
 
