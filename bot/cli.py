@@ -68,6 +68,7 @@ def _main(argv: list[str] | None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="handshake", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"handshake {_version()}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     p = sub.add_parser("serve", help="run the bot: Slack listeners, intake API, delivery")
@@ -191,6 +192,16 @@ def _writable(engine: Engine) -> None:
     engine.dispose()
     if problem:
         raise SettingsError([f"DATABASE_URL: cannot write to {where}: {problem}"])
+
+
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml's, as `pip install` recorded it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("handshake-bot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def _serve(_args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Hand-off statuses.
@@ -35,6 +35,21 @@ LANE_SLACK = "slack"  # cards, DMs, thread replies, the digest
 LANE_WEBHOOK = "webhook"  # signed webhooks (destination: the URL)
 LANE_CRM = "crm"  # CRM write-back (destination: "hubspot", "salesforce")
 LANES = (LANE_SLACK, LANE_WEBHOOK, LANE_CRM)
+
+
+# Constraint and index names, so a revision autogenerate writes names every constraint the
+# same way on every database. They are PostgreSQL's own defaults (and SQLModel's `ix_…`),
+# so the names the existing migrations left unnamed, and PostgreSQL named, stay as they are
+# (tests/storage/test_migrations.py checks it). A CHECK constraint must be given a name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+# Before the first table below: a constraint is named as it joins its table.
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 
 def json_column() -> Any:
@@ -240,7 +255,10 @@ class Outbox(SQLModel, table=True):
     kind: str  # post_card | update_card | dm | … | webhook | hubspot | salesforce
     lane: str = Field(default=LANE_SLACK)  # slack | webhook | crm
     destination: str | None = None  # outside lanes: the webhook URL, "hubspot", "salesforce"
-    lead_id: int | None = Field(default=None, foreign_key="lead.id")  # orders outside lanes
+    # Named as migration 0007 named it (its batch rebuild needed a name), not by convention.
+    lead_id: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("lead.id", name="fk_outbox_lead_id_lead")]
+    )  # orders outside lanes
     handoff_id: int | None = Field(default=None, foreign_key="handoff.id", index=True)
     target: str  # owner | channel
     payload: dict[str, Any] | None = json_column()
@@ -280,8 +298,13 @@ class Timer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str
     handoff_id: int = Field(foreign_key="handoff.id")
-    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")  # meeting_* kinds
-    dispute_id: int | None = Field(default=None, foreign_key="dispute.id")  # dispute_* kinds
+    # These two are named as migrations 0010 and 0011 named them, not by the convention.
+    meeting_id: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("meeting.id", name="fk_timer_meeting_id_meeting")]
+    )  # meeting_* kinds
+    dispute_id: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("dispute.id", name="fk_timer_dispute_id_dispute")]
+    )  # dispute_* kinds
     recipient: str | None = None  # who is told (for nudges: the owner; escalations: manager)
     due_at: datetime
     status: str = Field(default=TIMER_PENDING)
