@@ -270,8 +270,15 @@ class DeliveryWorker:
                 "outbox row=%s kind=%s failed unexpectedly", row.id, row.kind, extra=_ids(row)
             )
             return False, not self._retry(row, RetryLater(0, repr(exc), maybe_sent=True), route)
-        self.metrics.delivery_attempts.labels(self.lane, "delivered").inc()
+        self._delivered(row)
         return True, True
+
+    def _delivered(self, row: Outbox) -> None:
+        """Counted, and the time from its queueing to now observed."""
+        queued = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        waited = max((self.clock() - queued).total_seconds(), 0.0)
+        self.metrics.delivery_attempts.labels(self.lane, "delivered").inc()
+        self.metrics.delivery_seconds.labels(self.lane).observe(waited)
 
     def seconds_until_next(self) -> float | None:
         with unit_of_work(self.engine) as session:
@@ -319,11 +326,6 @@ class DeliveryWorker:
         posted: tuple[str, str] | None = None,
     ) -> None:
         """The row is done; `posted` (channel, ts) is kept for later in-place updates."""
-        now = self.clock()
-        queued = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-        self.metrics.delivery_seconds.labels(self.lane).observe(
-            max((now - queued).total_seconds(), 0.0)
-        )
         with unit_of_work(self.engine) as session:
             outbox.mark_done(row, self.clock(), session=session, note=note)
             if posted is not None:
