@@ -29,8 +29,9 @@ class DeliveryThread:
         backoff_base: float = 1.0,
         backoff_cap: float = 120.0,
         name: str = "handshake-delivery",
+        grace: float = PASS_GRACE,
     ):
-        self.worker, self.tick_seconds = worker, tick_seconds
+        self.worker, self.tick_seconds, self.grace = worker, tick_seconds, grace
         self.backoff = Backoff(
             name.removeprefix("handshake-"), log, base=backoff_base, cap=backoff_cap
         )
@@ -77,7 +78,7 @@ class DeliveryThread:
         return None
 
     def _beat(self, wait: float) -> None:
-        self._beat_by = time.monotonic() + wait + PASS_GRACE
+        self._beat_by = time.monotonic() + wait + self.grace
 
     def _loop(self) -> None:
         self._beat(0)
