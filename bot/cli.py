@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from bot.clock import utcnow
 from bot.config import ConfigError, HandshakeConfig, load_config
 from bot.config.crm import crm_notes
 from bot.config.durations import parse_duration
+from bot.observability.logs import configure_logging, secrets_of
 from bot.settings import Settings, SettingsError, environment, load_settings
 
 if TYPE_CHECKING:
@@ -49,14 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # `migrate` says what it did
-    # A line per job run, every second: the console would be the scheduler's, not Handshake's.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    _log_as(None)
     try:
         return int(args.run(args) or 0)
     except (SettingsError, ConfigError, CommandError) as exc:
@@ -64,6 +57,17 @@ def _main(argv: list[str] | None) -> int:
         for line in lines:
             print(f"handshake: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _log_as(config: HandshakeConfig | None) -> None:
+    """Logging for this command: HANDSHAKE_LOG_FORMAT, every secret in force scrubbed (the
+    config's too, once loaded). Bad settings: text for now; the command says what is wrong."""
+    try:
+        settings: Settings | None = load_settings()
+    except SettingsError:
+        settings = None
+    secrets = secrets_of(settings, config, environment()) if settings else set()
+    configure_logging(settings.log_format if settings else "text", secrets)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -216,6 +220,7 @@ def _serve(_args: argparse.Namespace) -> int:
         problems += exc.problems
     if problems or config is None:
         raise SettingsError(problems)
+    _log_as(config)
     _writable(_database(settings, need_schema=False))
 
     from bot.server import serve

@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 from bot.clock import Clock, utcnow
 from bot.config import HandshakeConfig
 from bot.foreground import Foreground
+from bot.observability.metrics import Metrics
+from bot.observability.readiness import Readiness
 
 
 def _nothing() -> None:
@@ -26,6 +28,8 @@ class Runtime:
     foreground: Foreground = field(default_factory=Foreground)  # Slack's requests go first
     # Called with the new config after `swap_config` (serve: the delivery workers' copies).
     on_config: list[Callable[[HandshakeConfig], None]] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)  # this process's /metrics registry
+    readiness: Readiness = field(default_factory=Readiness)  # what /readyz asks
     _swapping: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def swap_config(self, new: HandshakeConfig) -> HandshakeConfig:

@@ -10,7 +10,9 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -28,6 +30,7 @@ from bot.delivery.jobs import LANE_JOBS
 from bot.delivery.jobs.webhook import TIMEOUT
 from bot.delivery.pacing import Pacer
 from bot.delivery.policy import OutsideRetry, SlackRetry
+from bot.observability.metrics import Metrics
 from bot.runtime import Runtime
 from bot.scheduler import learn_time_zone, start_scheduler
 from bot.services.config_reload import ReloadOutcome, reload_config, seeds, write_status
@@ -62,13 +65,16 @@ def build_worker(
     http: httpx.Client | None = None,
     paced: bool = True,
     piece: Callable[[], AbstractContextManager[object]] | None = None,
+    metrics: Metrics | None = None,
 ) -> DeliveryWorker:
     """One lane's delivery worker, given the lane's jobs and retry policy. The Slack lane
     gets the Slack client, the time-zone lookup it runs before writing to a person and
     (`paced`) Slack's rate limits kept ahead of time; an outside lane gets an HTTP client
     (one is made, with a 10 s timeout, if none given). `piece`: each row runs as one
     (`serve`: Slack's requests first, bot/foreground.py)."""
-    yielding = {"piece": piece} if piece is not None else {}
+    yielding: dict[str, Any] = {"piece": piece} if piece is not None else {}
+    if metrics is not None:
+        yielding["metrics"] = metrics
     if lane == LANE_SLACK:
         return DeliveryWorker(
             engine=engine,
@@ -186,6 +192,7 @@ def build_service(
         clock=runtime.clock,
         paced=settings.slack_pacing,
         piece=runtime.foreground.piece,
+        metrics=runtime.metrics,
     )
     delivery = DeliveryThread(worker, settings.tick_seconds)
     outside = [
@@ -197,6 +204,7 @@ def build_service(
                 clock=runtime.clock,
                 lane=lane,
                 piece=runtime.foreground.piece,
+                metrics=runtime.metrics,
             ),
             settings.tick_seconds,
             name=f"handshake-delivery-{lane}",
@@ -225,8 +233,17 @@ def build_service(
         outside=outside,
     )
     runtime.wake = service.wake
+    for lane in service.lanes:
+        runtime.readiness.add(lane.name, lane.problem)
+    if socket_mode is not None:
+        runtime.readiness.add("socket_mode", partial(socket_problem, socket_mode))
     runtime.on_config.append(service.use_config)
     return service
+
+
+def socket_problem(handler: Any) -> str | None:
+    """Socket Mode's connection to Slack, for /readyz."""
+    return None if handler.client.is_connected() else "not connected to Slack"
 
 
 def serve(settings: Settings, config: HandshakeConfig) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     # Keep within Slack's rate limits ahead of time (bot/delivery/pacing.py). Off only
     # against a stand-in Slack that plays no limit (tests that push many posts quickly).
     slack_pacing: bool = Field(default=True, alias="HANDSHAKE_SLACK_PACING")
+    # text: key=value lines; json: one JSON object per line (bot/observability/logs.py).
+    log_format: Literal["text", "json"] = Field(default="text", alias="HANDSHAKE_LOG_FORMAT")
 
     @field_validator("slack_api_url")
     @classmethod
@@ -89,6 +92,7 @@ _SHOWABLE = {
     "HANDSHAKE_PORT",
     "HANDSHAKE_TICK_SECONDS",
     "HANDSHAKE_SLACK_PACING",
+    "HANDSHAKE_LOG_FORMAT",
 }
 
 

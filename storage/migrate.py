@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -22,9 +23,14 @@ def lock_setup(connection: Connection) -> None:
 
 
 def alembic_config(engine: Engine) -> Config:
+    config = _scripts()
+    config.attributes["engine"] = engine
+    return config
+
+
+def _scripts() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["engine"] = engine
     return config
 
 
@@ -39,3 +45,26 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+@cache  # the scripts shipped with the code do not change while it runs
+def head_revision() -> str | None:
+    """The newest migration shipped with this code."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_scripts()).get_current_head()
+
+
+def migration_problem(engine: Engine) -> str | None:
+    """Why the schema is not the one this code expects (not migrated, behind, ahead or
+    unreadable), or None when it is at head."""
+    try:
+        current = current_revision(engine)
+    except Exception as exc:
+        return f"the schema version cannot be read: {type(exc).__name__}"
+    head = head_revision()
+    if current is None:
+        return "the database is not migrated (run handshake migrate)"
+    if current != head:
+        return f"the database is at migration {current}, this code expects {head}"
+    return None

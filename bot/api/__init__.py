@@ -1,5 +1,5 @@
-"""The HTTP face: Slack's requests, the intake API, sources, their description and the
-health check (Starlette).
+"""The HTTP face: Slack's requests, the intake API, sources, their description, the
+health check (`/healthz`: alive), readiness (`/readyz`) and metrics (`/metrics`) (Starlette).
 
 One module per endpoint family; this one only assembles the routes.
 """
@@ -21,6 +21,13 @@ from bot.api.leads import leads_endpoint
 from bot.api.openapi import openapi_endpoint
 from bot.api.slack import slack_endpoint
 from bot.api.sources import sources_endpoint
+from bot.api.watching import (
+    api_source,
+    metrics_endpoint,
+    observed,
+    readyz_endpoint,
+    source_name,
+)
 from bot.intake.writer import IntakeWriter
 from bot.runtime import Runtime
 from storage.db import ping, write_problem
@@ -45,13 +52,17 @@ def create_http_app(runtime: Runtime, *, bolt: App | None, intake_token: str | N
             return JSONResponse({"status": "database cannot be written to"}, 503)
         return JSONResponse({"status": "ok"})
 
+    leads = leads_endpoint(runtime, intake_token, writer)
+    sources, named = sources_endpoint(runtime, writer), source_name(runtime)
     return Starlette(
         lifespan=lifespan,
         routes=[
             Route("/slack/events", slack_endpoint(bolt, runtime.foreground), methods=["POST"]),
-            Route("/api/leads", leads_endpoint(runtime, intake_token, writer), methods=["POST"]),
-            Route("/api/sources/{name}", sources_endpoint(runtime, writer), methods=["POST"]),
+            Route("/api/leads", observed(runtime, leads, api_source), methods=["POST"]),
+            Route("/api/sources/{name}", observed(runtime, sources, named), methods=["POST"]),
             Route("/api/openapi.json", openapi_endpoint(), methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz_endpoint(runtime), methods=["GET"]),
+            Route("/metrics", metrics_endpoint(runtime), methods=["GET"]),
         ],
     )

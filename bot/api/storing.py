@@ -23,13 +23,17 @@ async def store(lead_input: LeadInput, writer: IntakeWriter) -> Response:
         result = await asyncio.wrap_future(writer.submit(lead_input))
     except (DBAPIError, DatabaseGone) as exc:
         log.error("lead intake not stored external_id=%s: %s", lead_input.external_id, exc)
+        writer.runtime.metrics.intake_leads.labels("not_stored").inc()
         return not_stored()
+    status = str(result.body.get("status"))
+    writer.runtime.metrics.intake_leads.labels(status).inc()
     log.info(
         "lead intake id=%s status=%s owner=%s source=%s external_id=%s",
         result.body.get("id"),
-        result.body.get("status"),
+        status,
         result.body.get("owner"),
         lead_input.source,
         lead_input.external_id,
+        extra={"lead_id": result.body.get("id")},
     )
     return JSONResponse(result.body, result.http_status)

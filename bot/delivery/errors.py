@@ -28,7 +28,8 @@ PERMANENT = {
 class RetryLater(Exception):
     """Try the row again. `delay` 0: the lane's retry policy decides when; more: not before
     then (a Retry-After). `counts`: the attempt counts towards giving up. `pause`: seconds
-    during which the row's whole destination waits (rate limited, or unreachable)."""
+    during which the row's whole destination waits (rate limited, or unreachable).
+    `rate_limited`: the destination answered 429 (counted in /metrics)."""
 
     def __init__(
         self,
@@ -38,10 +39,11 @@ class RetryLater(Exception):
         maybe_sent: bool,
         counts: bool = True,
         pause: float = 0.0,
+        rate_limited: bool = False,
     ):
         super().__init__(error)
         self.delay, self.error, self.maybe_sent, self.counts = delay, error, maybe_sent, counts
-        self.pause = pause
+        self.pause, self.rate_limited = pause, rate_limited
 
 
 class Permanent(Exception):

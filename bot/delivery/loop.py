@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from bot.delivery.backoff import Backoff
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("handshake.delivery")
 SETTLE_AFTER_FAILURES = 10.0  # seconds a pass after failures waits for its rows to go out
 IDLE_WHEN_STUCK = 1.0  # seconds to wait when rows are due but none could go (rate limited)
+PASS_GRACE = 30.0  # seconds a pass may take beyond its wait before the thread counts as stuck
 
 
 class DeliveryThread:
@@ -27,13 +29,15 @@ class DeliveryThread:
         backoff_base: float = 1.0,
         backoff_cap: float = 120.0,
         name: str = "handshake-delivery",
+        grace: float = PASS_GRACE,
     ):
-        self.worker, self.tick_seconds = worker, tick_seconds
+        self.worker, self.tick_seconds, self.grace = worker, tick_seconds, grace
         self.backoff = Backoff(
             name.removeprefix("handshake-"), log, base=backoff_base, cap=backoff_cap
         )
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._beat_by: float | None = None  # monotonic: the loop must come round by then
         worker.on_free, worker.detached = self.wake, True
 
     def start(self) -> None:
@@ -45,6 +49,10 @@ class DeliveryThread:
         self._wake.set()
 
     @property
+    def name(self) -> str:
+        return self._thread.name
+
+    @property
     def stopped(self) -> bool:
         return self._stop.is_set()
 
@@ -54,7 +62,26 @@ class DeliveryThread:
         self.worker.close()
         self._thread.join(timeout)
 
+    def problem(self) -> str | None:
+        """Why this thread is not doing its work (for /readyz), or None: not started,
+        stopped, crashed, or a pass overdue (its heartbeat is stale)."""
+        name = self.name
+        if self._stop.is_set():
+            return f"{name} stopped"
+        if self._beat_by is None:
+            return f"{name} not started"
+        if not self._thread.is_alive():
+            return f"{name} crashed"
+        late = time.monotonic() - self._beat_by
+        if late > 0:
+            return f"{name} has not come round for {late:.0f}s past its wait"
+        return None
+
+    def _beat(self, wait: float) -> None:
+        self._beat_by = time.monotonic() + wait + self.grace
+
     def _loop(self) -> None:
+        self._beat(0)
         while not self._stop.is_set():
             self._wake.clear()
             try:
@@ -63,6 +90,7 @@ class DeliveryThread:
                 wait = self.backoff.failed(exc)
             else:
                 self.backoff.succeeded()
+            self._beat(wait)
             self._wake.wait(wait)
 
     def _once(self) -> float:

@@ -37,7 +37,7 @@ def check(response: httpx.Response, what: str) -> httpx.Response:
     error = f"{what}: HTTP {status}" + (f" {excerpt(response.text)}" if response.text else "")
     if status == 429:
         wait = retry_after(response.headers.get("retry-after")) or 0.0
-        raise RetryLater(wait, error, maybe_sent=False, pause=wait)
+        raise RetryLater(wait, error, maybe_sent=False, pause=wait, rate_limited=True)
     if status == 408 or status >= 500:
         raise RetryLater(0, error, maybe_sent=True)
     raise Permanent(error)

@@ -38,7 +38,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import httpx
@@ -54,6 +54,7 @@ from bot.delivery.lookup import find_posted
 from bot.delivery.pacing import Pacer
 from bot.delivery.policy import RetryPolicy, SlackRetry
 from bot.delivery.protocol import JobTable, TimeZoneHook
+from bot.observability.metrics import Metrics
 from storage import outbox, pacing
 from storage.db import unit_of_work
 from storage.events import log_event
@@ -86,6 +87,7 @@ class DeliveryWorker:
     on_free: Callable[[], None] = lambda: None  # a route ran dry: look for more (the thread)
     piece: Callable[[], AbstractContextManager[object]] = nullcontext  # each row, in its turn
     detached: bool = False  # run by the delivery thread: `run_once` does not wait
+    metrics: Metrics = field(default_factory=Metrics)  # serve: the Runtime's
     _runners: KeyedRunners = field(init=False, repr=False)
     _completed: int = field(default=0, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -264,9 +266,19 @@ class DeliveryWorker:
             self._fail(row, str(exc))
             return False, True
         except Exception as exc:  # a bug or an unexpected answer: keep the row, retry
-            log.exception("outbox row=%s kind=%s failed unexpectedly", row.id, row.kind)
+            log.exception(
+                "outbox row=%s kind=%s failed unexpectedly", row.id, row.kind, extra=_ids(row)
+            )
             return False, not self._retry(row, RetryLater(0, repr(exc), maybe_sent=True), route)
+        self._delivered(row)
         return True, True
+
+    def _delivered(self, row: Outbox) -> None:
+        """Counted, and the time from its queueing to now observed."""
+        queued = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        waited = max((self.clock() - queued).total_seconds(), 0.0)
+        self.metrics.delivery_attempts.labels(self.lane, "delivered").inc()
+        self.metrics.delivery_seconds.labels(self.lane).observe(waited)
 
     def seconds_until_next(self) -> float | None:
         with unit_of_work(self.engine) as session:
@@ -351,6 +363,7 @@ class DeliveryWorker:
             status = exc.response.status_code
             error = str(exc.response.get("error") or f"http_{status}")
             if status == 429 or error == "ratelimited":
+                self.metrics.rate_limited.labels(method).inc()
                 delay = float(exc.response.headers.get("Retry-After", 1) or 1)
                 raise RetryLater(
                     delay,
@@ -388,6 +401,9 @@ class DeliveryWorker:
         if delay is None:
             self._fail(row, f"{self.policy.gave_up(row)}: {retry.error}")
             return False
+        self.metrics.delivery_attempts.labels(self.lane, "retry").inc()
+        if retry.rate_limited and self.lane != LANE_SLACK:  # an outside 429 (Slack's: `call`)
+            self.metrics.rate_limited.labels(row.kind).inc()
         holds_route = bool(retry.pause) or (retry.counts and self.lane == LANE_SLACK)
         if retry.pause and self.lane != LANE_SLACK:
             self.blocked_until[route] = time.monotonic() + min(retry.pause, delay)
@@ -412,10 +428,12 @@ class DeliveryWorker:
             row.handoff_id,
             delay,
             retry.error,
+            extra=_ids(row),
         )
         return holds_route
 
     def _fail(self, row: Outbox, error: str) -> None:
+        self.metrics.delivery_attempts.labels(self.lane, "failed").inc()
         now = self.clock()
         with unit_of_work(self.engine) as session:
             outbox.mark_failed(row, now, error, session=session)
@@ -432,4 +450,11 @@ class DeliveryWorker:
                 destination=row.destination,
                 error=error,
             )
-        log.error("outbox row=%s handoff=%s failed: %s", row.id, row.handoff_id, error)
+        log.error(
+            "outbox row=%s handoff=%s failed: %s", row.id, row.handoff_id, error, extra=_ids(row)
+        )
+
+
+def _ids(row: Outbox) -> dict[str, Any]:
+    """A log line's lead and hand-off fields (JSON logs: bot/observability/logs.py)."""
+    return {"lead_id": row.lead_id, "handoff_id": row.handoff_id, "outbox_id": row.id}
