@@ -18,6 +18,11 @@ from sandbox.outside import OutsideBook
 from sandbox.tokens import ResponseTarget, ResponseUrlBook, TriggerBook
 from sandbox.view_store import ViewStore
 
+BOT_SCOPES = (
+    "chat:write", "commands", "im:write", "im:history", "channels:history",
+    "groups:history", "users:read", "users:read.email", "files:write",
+)  # fmt: skip
+
 
 class SandboxState:
     """Users, channels, messages, views, files, faults and a log of every Web API call.
@@ -47,6 +52,8 @@ class SandboxState:
         self.bot_id = bot_id
         self.bot_name = bot_name
         self.base_url = base_url  # set to the server's URL once it listens
+        # The bot token's scopes, sent back in each answer's `x-oauth-scopes` header.
+        self.scopes: list[str] = list(BOT_SCOPES)
         self.bot_events_url: str | None = None
         self.signing_secret: str | None = None
         # Sandbox only: people may click buttons in the bot's DMs with others (the page's
@@ -103,9 +110,16 @@ class SandboxState:
         is_bot: bool = False,
         *,
         title: str = "",
+        email: str = "",
     ) -> User:
         user = User(
-            id=user_id, name=name, real_name=real_name or name, tz=tz, is_bot=is_bot, title=title
+            id=user_id,
+            name=name,
+            real_name=real_name or name,
+            tz=tz,
+            is_bot=is_bot,
+            title=title,
+            email=email,
         )
         with self.lock:
             self.users[user_id] = user
