@@ -52,8 +52,6 @@ class SandboxState:
         self.bot_id = bot_id
         self.bot_name = bot_name
         self.base_url = base_url  # set to the server's URL once it listens
-        # The bot token's scopes, sent back in each answer's `x-oauth-scopes` header.
-        self.scopes: list[str] = list(BOT_SCOPES)
         self.bot_events_url: str | None = None
         self.signing_secret: str | None = None
         # Sandbox only: people may click buttons in the bot's DMs with others (the page's
@@ -75,6 +73,8 @@ class SandboxState:
             self.response_urls = ResponseUrlBook()
             self.faults = FaultBook()
             self.limiter = RateLimiter(self._clock)
+            # The bot token's scopes, sent back in each answer's `x-oauth-scopes` header.
+            self.scopes: list[str] = list(BOT_SCOPES)
             self.latency = 0.0  # seconds each Web API call takes, as Slack's do (~0.15)
             self.call_log = CallLog(self.lock, self._clock)
             self.add_user(self.bot_user_id, self.bot_name, "Handshake", is_bot=True)

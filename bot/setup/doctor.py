@@ -287,8 +287,11 @@ def _database(url: str) -> Iterator[Check]:
 
 
 def _exists(path: str) -> bool:
+    """Whether the SQLite file is there (a `file:…?mode=ro` URI names a file too)."""
     from pathlib import Path
 
+    if path.startswith("file:"):
+        path = path.removeprefix("file:").split("?", 1)[0]
     return Path(path).exists()
 
 
