@@ -149,3 +149,24 @@ def test_check_config_with_a_token_reports_an_unknown_email(run, workspace: Sand
     )
     assert result.code == 0, result.err
     assert "1 people given by email found in Slack" in result.out
+
+
+def test_reload_looks_people_up_by_email(workspace: Sandbox, runtime: Runtime, tmp_path):
+    import yaml
+
+    from bot.services.config_reload import reload_config
+
+    path = tmp_path / "by-email.yml"
+    path.write_text(yaml.safe_dump(by_email(1, manager_by_email=True)), "utf-8")
+    outcome = reload_config(runtime, path, client=slack_client(workspace))
+    assert outcome.applied, outcome.problems
+    assert runtime.config.people[1].slack_id == f.BEN
+    assert runtime.config.teams[0].manager == f.MAYA
+
+    data = by_email(1)
+    data["people"][1]["email"] = "gone@example.com"
+    path.write_text(yaml.safe_dump(data), "utf-8")
+    outcome = reload_config(runtime, path, client=slack_client(workspace))
+    assert not outcome.applied
+    assert outcome.problems[0].startswith("people[1].email: gone@example.com")
+    assert runtime.config.people[1].slack_id == f.BEN  # the config in force stays
