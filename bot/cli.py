@@ -83,6 +83,22 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_check_config)
 
     p = sub.add_parser(
+        "doctor",
+        help="check Slack, the roster, the database, webhooks, CRMs: one line each",
+        description="One line per check, ✓ or ✗, with what to do about each ✗. Exit 1 "
+        "when anything is wrong. Nothing is written anywhere.",
+    )
+    p.set_defaults(run=_doctor)
+
+    p = sub.add_parser(
+        "init",
+        help="write a commented handshake.yml to start from (people from Slack, with a token)",
+    )
+    p.add_argument("file", nargs="?", default="handshake.yml", help="default: handshake.yml")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(run=_init)
+
+    p = sub.add_parser(
         "reload",
         help="reload the running serve's config (SIGHUP); a bad config is refused",
         description="Check the config serve reads ($HANDSHAKE_CONFIG), then signal the serve "
@@ -222,6 +238,7 @@ def _serve(_args: argparse.Namespace) -> int:
         raise SettingsError(problems)
     _log_as(config)
     _writable(_database(settings, need_schema=False))
+    config = _resolved(settings, config, engine_url=settings.database_url)
 
     from bot.server import serve
 
@@ -230,8 +247,19 @@ def _serve(_args: argparse.Namespace) -> int:
 
 
 def _check_config(args: argparse.Namespace) -> int:
-    path = args.file or load_settings().config_path
+    settings = load_settings()
+    path = args.file or settings.config_path
     config = load_config(path, environ=environment())
+    by_email = config.by_email()
+    if by_email and settings.slack_bot_token:
+        config = _resolved(settings, config)
+        print(f"{path}: {len(by_email)} people given by email found in Slack")
+    elif by_email:
+        print(
+            f"note: {len(by_email)} people are given by email alone; without SLACK_BOT_TOKEN "
+            "their Slack IDs cannot be looked up here (serve looks them up at start; "
+            "`handshake doctor` checks them now)"
+        )
     print(
         f"{path}: OK ({len(config.people)} people, {len(config.teams)} teams, "
         f"contract {config.contract.version})"
@@ -240,6 +268,75 @@ def _check_config(args: argparse.Namespace) -> int:
 
     for note in roster_notes(config) + crm_notes(config):
         print(f"note: {note}")
+    return 0
+
+
+def _resolved(
+    settings: Settings, config: HandshakeConfig, *, engine_url: str | None = None
+) -> HandshakeConfig:
+    """People given by email looked up in Slack (IDs stored at an earlier start when Slack
+    cannot be asked); an email Slack does not know is a ConfigError."""
+    if not config.by_email():
+        return config
+    from bot.services.roster_lookup import resolve_people
+    from storage.db import make_engine
+
+    engine = make_engine(engine_url) if engine_url else None
+    try:
+        return resolve_people(config, client=_slack(settings), engine=engine)
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def _slack(settings: Settings):  # type: ignore[no-untyped-def]
+    if not settings.slack_bot_token:
+        return None
+    from slack_sdk import WebClient
+
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=30,
+        retry_handlers=[],
+    )
+
+
+def _doctor(_args: argparse.Namespace) -> int:
+    from bot.setup.doctor import run_doctor
+
+    failed = 0
+    for check in run_doctor(load_settings()):
+        print(check.line(), flush=True)
+        failed += not check.ok
+    if failed:
+        print(f"{failed} problem(s) found")
+    return 1 if failed else 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from bot.setup.init import render, workspace_people
+
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        raise CommandError([f"{path} already exists; use --force to overwrite it"])
+    settings = load_settings()
+    client = _slack(settings)
+    people = []
+    if client is not None:
+        try:
+            people = workspace_people(client)
+        except Exception as exc:
+            raise CommandError([f"users.list failed ({exc}); check SLACK_BOT_TOKEN"]) from None
+    try:
+        path.write_text(render(people), encoding="utf-8")
+    except OSError as exc:
+        raise CommandError([f"cannot write {path} ({exc.strerror or exc})"]) from None
+    source = f"{len(people)} people from Slack" if client else "an example roster"
+    print(
+        f"wrote {path} with {source}; set roles, teams and handoff_channel, then run "
+        "`handshake check-config`"
+    )
     return 0
 
 

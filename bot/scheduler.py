@@ -14,6 +14,7 @@ from bot.delivery.backoff import Backoff
 from bot.delivery.protocol import Delivery
 from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
+from bot.services.roster_lookup import refresh_roster
 from bot.services.sla_clock import follow_time_zone
 from bot.services.sla_fire import TickReport, tick
 from storage.db import read_only, unit_of_work
@@ -24,6 +25,7 @@ from storage.requests import prune_requests
 log = logging.getLogger("handshake.scheduler")
 TICK_JOB_ID = "handshake-sla-tick"
 TZ_JOB_ID = "handshake-time-zones"
+ROSTER_JOB_ID = "handshake-roster-emails"
 DIGEST_JOB_ID = "handshake-digest-tick"
 HOUSEKEEPING_JOB_ID = "handshake-housekeeping"
 HOUSEKEEPING_SECONDS = 600
@@ -80,6 +82,12 @@ def refresh_time_zones(worker: Delivery) -> int:
     for slack_id in people:
         learn_time_zone(worker, slack_id, refresh=True)
     return len(people)
+
+
+def refresh_people(pair: tuple[Runtime, Delivery]) -> bool:
+    """People given by email: look their Slack IDs up again (daily)."""
+    runtime, worker = pair
+    return refresh_roster(runtime, client=worker.client)
 
 
 def learn_time_zone(worker: Delivery, slack_id: str, *, refresh: bool = False) -> None:
@@ -163,5 +171,13 @@ def start_scheduler(
             seconds=TZ_REFRESH_HOURS * 3600,
             start_now=True,
         )
+        if worker.client is not None:  # people given by email: their IDs, daily
+            _every(
+                scheduler,
+                ROSTER_JOB_ID,
+                guarded("roster refresh", refresh_people, base=600),
+                (runtime, worker),
+                seconds=TZ_REFRESH_HOURS * 3600,
+            )
     scheduler.start()
     return scheduler

@@ -127,7 +127,7 @@ class Service:
 
     def reload(self, path: str, pid_file: str | None = None) -> ReloadOutcome:
         """SIGHUP: read the config again; a bad one is refused and the old one stays."""
-        outcome = reload_config(self.runtime, path)
+        outcome = reload_config(self.runtime, path, client=self.delivery.worker.client)
         if pid_file:
             write_status(pid_file, outcome)
         return outcome

@@ -1,4 +1,4 @@
-"""auth.test, users.info and conversations.* methods."""
+"""auth.test, users.* and conversations.* methods."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sandbox.message_store import Page, render
-from sandbox.models import JSON, TEAM_DOMAIN, TEAM_ID, SlackError
+from sandbox.models import JSON, TEAM_DOMAIN, TEAM_ID, SlackError, User
 from sandbox.params import as_bool, as_int
 from sandbox.state import SandboxState
 
@@ -23,28 +23,73 @@ def auth_test(state: SandboxState, p: JSON) -> JSON:
     }
 
 
+def _user_json(state: SandboxState, user: User) -> JSON:
+    """A user object in Slack's shape; `profile.email` only with users:read.email, and
+    never for bots (they have none)."""
+    try:
+        zone = ZoneInfo(user.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    offset = datetime.fromtimestamp(state.now(), UTC).astimezone(zone).utcoffset()
+    profile: JSON = {"real_name": user.real_name, "display_name": user.name}
+    if user.email and not user.is_bot and "users:read.email" in state.scopes:
+        profile["email"] = user.email
+    return {
+        "id": user.id,
+        "team_id": TEAM_ID,
+        "name": user.name,
+        "real_name": user.real_name,
+        "tz": user.tz,
+        "tz_offset": int(offset.total_seconds()) if offset else 0,
+        "is_bot": user.is_bot,
+        "deleted": user.deleted,
+        "profile": profile,
+    }
+
+
+def _need_scope(state: SandboxState, scope: str) -> None:
+    if scope not in state.scopes:
+        raise SlackError("missing_scope", needed=scope, provided=",".join(state.scopes))
+
+
 def users_info(state: SandboxState, p: JSON) -> JSON:
     with state.lock:
+        _need_scope(state, "users:read")
         user = state.users.get(str(p.get("user") or ""))
         if user is None:
             raise SlackError("user_not_found")
+        return {"user": _user_json(state, user)}
+
+
+def users_lookup_by_email(state: SandboxState, p: JSON) -> JSON:
+    with state.lock:
+        _need_scope(state, "users:read.email")
+        wanted = str(p.get("email") or "").strip().casefold()
+        if not wanted:
+            raise SlackError("invalid_arguments")
+        for user in state.users.values():
+            if user.email and user.email.casefold() == wanted and not user.is_bot:
+                return {"user": _user_json(state, user)}
+        raise SlackError("users_not_found")
+
+
+def users_list(state: SandboxState, p: JSON) -> JSON:
+    """Every user, bots and deactivated ones included, a page at a time (`cursor`)."""
+    with state.lock:
+        _need_scope(state, "users:read")
+        users = list(state.users.values())
+        limit = as_int(p.get("limit"), 0) or len(users) or 1
+        cursor = str(p.get("cursor") or "")
         try:
-            zone = ZoneInfo(user.tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        offset = datetime.fromtimestamp(state.now(), UTC).astimezone(zone).utcoffset()
+            start = int(cursor.removeprefix("users:")) if cursor else 0
+        except ValueError:
+            raise SlackError("invalid_cursor") from None
+        page = users[start : start + limit]
+        after = start + limit
         return {
-            "user": {
-                "id": user.id,
-                "team_id": TEAM_ID,
-                "name": user.name,
-                "real_name": user.real_name,
-                "tz": user.tz,
-                "tz_offset": int(offset.total_seconds()) if offset else 0,
-                "is_bot": user.is_bot,
-                "deleted": False,
-                "profile": {"real_name": user.real_name, "display_name": user.name},
-            }
+            "members": [_user_json(state, u) for u in page],
+            "cache_ts": int(state.now()),
+            "response_metadata": {"next_cursor": f"users:{after}" if after < len(users) else ""},
         }
 
 
@@ -98,6 +143,8 @@ def conversations_replies(state: SandboxState, p: JSON) -> JSON:
 METHODS = {
     "auth.test": auth_test,
     "users.info": users_info,
+    "users.lookupByEmail": users_lookup_by_email,
+    "users.list": users_list,
     "conversations.open": conversations_open,
     "conversations.history": conversations_history,
     "conversations.replies": conversations_replies,

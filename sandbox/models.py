@@ -60,6 +60,8 @@ class User:
     tz: str = "America/New_York"
     is_bot: bool = False
     title: str = ""  # a role label shown by the sandbox page ("Account Executive")
+    email: str = ""  # profile.email (users:read.email); bots have none
+    deleted: bool = False  # deactivated
 
 
 @dataclass

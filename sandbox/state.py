@@ -18,6 +18,11 @@ from sandbox.outside import OutsideBook
 from sandbox.tokens import ResponseTarget, ResponseUrlBook, TriggerBook
 from sandbox.view_store import ViewStore
 
+BOT_SCOPES = (
+    "chat:write", "commands", "im:write", "im:history", "channels:history",
+    "groups:history", "users:read", "users:read.email", "files:write",
+)  # fmt: skip
+
 
 class SandboxState:
     """Users, channels, messages, views, files, faults and a log of every Web API call.
@@ -68,6 +73,8 @@ class SandboxState:
             self.response_urls = ResponseUrlBook()
             self.faults = FaultBook()
             self.limiter = RateLimiter(self._clock)
+            # The bot token's scopes, sent back in each answer's `x-oauth-scopes` header.
+            self.scopes: list[str] = list(BOT_SCOPES)
             self.latency = 0.0  # seconds each Web API call takes, as Slack's do (~0.15)
             self.call_log = CallLog(self.lock, self._clock)
             self.add_user(self.bot_user_id, self.bot_name, "Handshake", is_bot=True)
@@ -103,9 +110,16 @@ class SandboxState:
         is_bot: bool = False,
         *,
         title: str = "",
+        email: str = "",
     ) -> User:
         user = User(
-            id=user_id, name=name, real_name=real_name or name, tz=tz, is_bot=is_bot, title=title
+            id=user_id,
+            name=name,
+            real_name=real_name or name,
+            tz=tz,
+            is_bot=is_bot,
+            title=title,
+            email=email,
         )
         with self.lock:
             self.users[user_id] = user

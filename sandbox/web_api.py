@@ -66,9 +66,11 @@ def _run_method(state: SandboxState, method: str, params: JSON, token: str | Non
     if token != state.bot_token:
         return _answer_error(SlackError("invalid_auth"))
     try:
-        return 200, {"ok": True, **handler(state, params)}, {}
+        body = handler(state, params)
     except SlackError as error:
-        return _answer_error(error)
+        status, body, headers = _answer_error(error)
+        return status, body, {**headers, "x-oauth-scopes": ",".join(state.scopes)}
+    return 200, {"ok": True, **body}, {"x-oauth-scopes": ",".join(state.scopes)}
 
 
 async def _serve(

@@ -55,6 +55,19 @@ def sync_people(seeds: Iterable[PersonSeed], *, session: Session) -> None:
             session.add(person)
 
 
+def slack_ids_by_email(emails: Iterable[str], *, session: Session) -> dict[str, str]:
+    """The Slack ID last stored for each email (casefolded), active people first: what
+    Slack answered at an earlier start, for a start when Slack cannot be asked."""
+    wanted = {e.casefold() for e in emails}
+    if not wanted:
+        return {}
+    query = select(Person).where(func.lower(Person.email).in_(sorted(wanted)))
+    found: dict[str, str] = {}
+    for person in sorted(session.exec(query).all(), key=lambda p: not p.active):
+        found.setdefault(person.email.casefold(), person.slack_id)
+    return found
+
+
 def get_person(slack_id: str, *, session: Session) -> Person | None:
     return session.get(Person, slack_id)
 

@@ -42,6 +42,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "files_completeUploadExternal": {"files:write"},
     "files_getUploadURLExternal": {"files:write"},
     "users_info": {"users:read"},
+    "users_list": {"users:read"},
+    "users_lookupByEmail": {"users:read.email"},
     "views_open": set(),
     "views_publish": set(),
     "views_push": set(),
@@ -144,4 +146,5 @@ def test_manifest_asks_for_exactly_the_scopes_the_bot_needs(name: str) -> None:
     scopes = load(name)["oauth_config"]["scopes"]["bot"]
     assert len(scopes) == len(set(scopes))
     assert set(scopes) == needed
-    assert "users:read.email" not in scopes  # nothing looks people up by email
+    # users:read.email is asked for only because people may be given by email alone
+    assert "users:read.email" in scopes

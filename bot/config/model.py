@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from bot.config.channel import ChannelConfig
 from bot.config.crm import CrmConfig, CrmIds
@@ -41,6 +41,7 @@ from bot.config.scalars import (
     ConfigModel,
     ContractVersion,
     Email,
+    PersonRef,
     Role,
     SlackUserId,
     TimeZoneName,
@@ -53,7 +54,9 @@ from bot.config.webhooks import WebhookConfig
 
 
 class PersonConfig(ConfigModel):
-    slack_id: SlackUserId
+    # None: given by `email` alone; Handshake looks the ID up (users.lookupByEmail) at start,
+    # in `doctor` and on each daily refresh (bot/services/roster_lookup.py).
+    slack_id: SlackUserId | None = None
     name: str
     email: Email
     role: Role
@@ -74,7 +77,9 @@ class PersonConfig(ConfigModel):
 
 class TeamConfig(ConfigModel):
     name: str
-    manager: SlackUserId  # slack_id of a configured person with role manager or admin
+    # slack_id or email of a configured person with role manager or admin; an email becomes
+    # that person's slack_id once the roster is resolved (bot/config/by_email.py)
+    manager: PersonRef
     countries: list[str] = []  # lead.country values (codes or names, any case) routed here
 
 
@@ -135,6 +140,9 @@ class HandshakeConfig(ConfigModel):
     crm: CrmConfig | None = None  # None: decisions are not written back to a CRM
     webhooks: list[WebhookConfig] = []  # signed webhooks that hear the events (bot/config/webhooks)
     sources: list[SourceConfig] = []  # systems that push leads in their own shape (config/sources)
+    # A resolved roster (bot/config/by_email.py) keeps the config as written, people given
+    # by email and all, for the next lookup (the daily refresh).
+    _as_written: HandshakeConfig | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _unique_webhooks(self) -> HandshakeConfig:
@@ -151,7 +159,9 @@ class HandshakeConfig(ConfigModel):
         people = [(i, dict(p)) for i, p in enumerate(self.people)]
         teams = [(i, dict(t)) for i, t in enumerate(self.teams)]
         team_names = {t.name for t in self.teams}
-        fail_if(roster_problems(people, teams, team_names, {p.slack_id for p in self.people}))
+        refs = {p.slack_id for p in self.people if p.slack_id}
+        refs |= {p.email.casefold() for p in self.people}
+        fail_if(roster_problems(people, teams, team_names, refs))
         return self
 
     def source(self, name: str) -> SourceConfig | None:
@@ -159,6 +169,16 @@ class HandshakeConfig(ConfigModel):
 
     def person(self, slack_id: str) -> PersonConfig | None:
         return next((p for p in self.people if p.slack_id == slack_id), None)
+
+    @property
+    def as_written(self) -> HandshakeConfig:
+        """The config before its emails were looked up (itself, if none were)."""
+        return self._as_written or self
+
+    def by_email(self) -> list[tuple[int, PersonConfig]]:
+        """People given by email alone, with their index: their Slack IDs are not known
+        until the roster is resolved (bot/config/by_email.py)."""
+        return [(i, p) for i, p in enumerate(self.people) if p.slack_id is None]
 
     def team(self, name: str) -> TeamConfig | None:
         return next((t for t in self.teams if t.name == name), None)

@@ -38,11 +38,12 @@ def roster_problems(
             known = ", ".join(sorted(team_names)) or "none"
             msg = f'"{team}" is not a configured team{suggest(team, team_names)}'
             problems.append((("people", i, "team"), f"{msg}; expected one of: {known}"))
-    by_id = {p["slack_id"]: p for _, p in reversed(people) if p.get("slack_id")}
+    by_id = {_ref(p["email"]): p for _, p in reversed(people) if p.get("email")}
+    by_id |= {p["slack_id"]: p for _, p in reversed(people) if p.get("slack_id")}
     first_team: dict[str, int] = {}
     country_team: dict[str, tuple[int, str]] = {}
     for i, t in teams:
-        name, manager_id = t.get("name"), t.get("manager")
+        name, manager_id = t.get("name"), _ref(t.get("manager"))
         if name and (j := first_team.setdefault(name, i)) != i:
             problems.append((("teams", i, "name"), f'"{name}" is already used by teams[{j}]'))
         manager = by_id.get(manager_id) if manager_id else None
@@ -68,7 +69,7 @@ def _manager_loops(teams: list[tuple[int, Entry]], by_id: dict[str, Entry]) -> l
     whose chain ends at such a top. A loop would send escalations round in a circle.
     """
     team_at = {t["name"]: i for i, t in teams if t.get("name")}
-    manager_at = {i: t.get("manager") for i, t in teams}
+    manager_at = {i: _ref(t.get("manager")) for i, t in teams}
     problems: list[Problem] = []
     reported: set[frozenset[str]] = set()
     for i, _ in teams:
@@ -91,6 +92,11 @@ def _manager_loops(teams: list[tuple[int, Entry]], by_id: dict[str, Entry]) -> l
             after = team_at.get(own_team) if own_team else None
             here = None if after is None or manager_at.get(after) == manager else after
     return problems
+
+
+def _ref(ref: str | None) -> str | None:
+    """A person reference as the roster keys it: a slack_id as is, an email casefolded."""
+    return ref.casefold() if ref and "@" in ref else ref
 
 
 def _who(slack_id: str, by_id: dict[str, Entry]) -> str:
@@ -149,8 +155,19 @@ def salvage_roster(
         entries(person_model, people),
         entries(team_model, teams),
         names(teams, "name"),
-        names(people, "slack_id"),
+        _refs(people),
     )
+
+
+def _refs(raw: object) -> set[str] | None:
+    """The slack_ids and (casefolded) emails people can be referred to by."""
+    if not isinstance(raw, list):
+        return None
+    found = set()
+    for e in raw:
+        if isinstance(e, Mapping):
+            found |= {v.strip() for k in ("slack_id", "email") if isinstance(v := e.get(k), str)}
+    return {_ref(r) or r for r in found}
 
 
 def _strip(value: object) -> object:

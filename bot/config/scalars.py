@@ -61,6 +61,11 @@ def _email(value: str) -> str:
     return value
 
 
+def _person_ref(value: str) -> str:
+    """A configured person: their Slack user ID, or their email (people given by email)."""
+    return _email(value) if "@" in value else _slack_user_id(value)
+
+
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -116,6 +121,7 @@ def _week_day(value: object) -> object:
 SlackUserId = Annotated[str, AfterValidator(_slack_user_id)]
 ChannelId = Annotated[str, AfterValidator(_channel_id)]
 Email = Annotated[str, AfterValidator(_email)]
+PersonRef = Annotated[str, AfterValidator(_person_ref)]  # a slack_id or an email
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
 LeadField = Annotated[str, AfterValidator(_lead_field)]
 Duration = Annotated[timedelta, BeforeValidator(_duration)]

@@ -21,34 +21,22 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, HandshakeConfig, load_config
+from bot.config import ConfigError, load_config
 from bot.runtime import Runtime
 from bot.services.contract_log import record_contract
+from bot.services.roster_lookup import resolve_people, seeds
 from storage.db import unit_of_work
 from storage.migrate import lock_setup
-from storage.people import PersonSeed, sync_people
+from storage.people import sync_people
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+__all__ = ["ReloadOutcome", "reload_config", "seeds", "signal_serve", "write_status"]
 
 log = logging.getLogger("handshake.reload")
-
-
-def seeds(config: HandshakeConfig) -> list[PersonSeed]:
-    return [
-        PersonSeed(
-            slack_id=p.slack_id,
-            name=p.name,
-            email=p.email,
-            role=p.role,
-            team=p.team,
-            tz=p.timezone,
-            away_until=p.away_until,
-            capacity_per_day=p.capacity_per_day,
-            weight=p.weight,
-            ramp_start=p.ramp.start if p.ramp else None,
-            ramp_weeks=p.ramp.weeks if p.ramp else None,
-        )
-        for p in config.people
-    ]
 
 
 @dataclass(frozen=True)
@@ -60,11 +48,17 @@ class ReloadOutcome:
 
 
 def reload_config(
-    runtime: Runtime, path: str | Path, *, environ: Mapping[str, str] | None = None
+    runtime: Runtime,
+    path: str | Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    client: WebClient | None = None,
 ) -> ReloadOutcome:
-    """Read, validate and put in force the config at `path`; a bad one changes nothing."""
+    """Read, validate and put in force the config at `path`; a bad one changes nothing.
+    People given by email are looked up with `client` (bot/services/roster_lookup.py)."""
     try:
         new = load_config(path, environ=environ)
+        new = resolve_people(new, client=client, engine=runtime.engine)
     except ConfigError as exc:
         log.error("config reload refused, the config in force stays: %s", "; ".join(exc.problems))
         return ReloadOutcome(False, list(exc.problems), runtime.config.contract.version)
