@@ -137,6 +137,17 @@ def hubspot_app(state: HubSpotState) -> Starlette:
             ][: int(body.get("limit") or 10)]
         return JSONResponse({"total": len(found), "results": found})
 
+    async def owners(request: Request) -> Response:
+        """`GET /crm/v3/owners`: the portal's owners (one here), paged like HubSpot's."""
+        if not authorized(request):
+            return unauthorized()
+        owner = {
+            "id": "77", "email": "owner@example.com", "type": "PERSON", "firstName": "Ana",
+            "lastName": "Alvarez", "userId": 9001, "archived": False,
+            "createdAt": "2026-01-05T10:00:00Z", "updatedAt": "2026-01-05T10:00:00Z",
+        }  # fmt: skip
+        return JSONResponse({"results": [owner]})
+
     async def snapshot(_request: Request) -> Response:
         return JSONResponse(state.snapshot())
 
@@ -148,6 +159,7 @@ def hubspot_app(state: HubSpotState) -> Starlette:
             ),
             Route("/crm/v3/objects/notes/search", guard(search_notes), methods=["POST"]),
             Route("/crm/v3/objects/notes", guard(create_note), methods=["POST"]),
+            Route("/crm/v3/owners", guard(owners), methods=["GET"]),
             Route("/_standin/state", snapshot, methods=["GET"]),
         ]
     )

@@ -145,6 +145,12 @@ def salesforce_app(state: SalesforceState) -> Starlette:
             ]
         return JSONResponse({"totalSize": len(found), "done": True, "records": found})
 
+    async def limits(request: Request) -> Response:
+        """`GET …/limits`: the org's limits (the daily API requests, as Salesforce names them)."""
+        if not authorized(request):
+            return expired()
+        return JSONResponse({"DailyApiRequests": {"Max": 15000, "Remaining": 14990}})
+
     async def snapshot(_request: Request) -> Response:
         return JSONResponse(state.snapshot())
 
@@ -156,6 +162,7 @@ def salesforce_app(state: SalesforceState) -> Starlette:
             Route(f"{data}/sobjects/Lead/{{lead_id}}", guard(lead), methods=["GET", "PATCH"]),
             Route(f"{data}/sobjects/Task", guard(task), methods=["POST"]),
             Route(f"{data}/query", guard(query), methods=["GET"]),
+            Route(f"{data}/limits", guard(limits), methods=["GET"]),
             Route("/_standin/state", snapshot, methods=["GET"]),
         ]
     )

@@ -67,6 +67,10 @@ class SalesforceClient:
         records = (json_of(response) or {}).get("records") or []
         return str(records[0]["Id"]) if records else None
 
+    def check(self) -> None:
+        """A harmless call (the org's limits): the token and the API answer, or it raises."""
+        self._call("GET", "limits", creates=False)
+
     # -- calls and the token ---------------------------------------------------------------
 
     def _call(self, method: str, path: str, *, creates: bool, **kwargs: Any) -> httpx.Response:

@@ -349,7 +349,7 @@ def _crm(
                 client, sf, environ.get(sf.client_id_env, ""), environ.get(sf.client_secret_env, "")
             )
             try:
-                sf_client._call("GET", "limits", creates=False)
+                sf_client.check()
                 yield good(f"CRM Salesforce {sf.instance_url}: token and limits call ok")
             except (VendorRefused, VendorRetry) as exc:
                 yield bad(

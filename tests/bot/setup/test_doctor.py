@@ -188,3 +188,46 @@ def test_required_scopes_are_the_manifests():
     for name in ("manifest.yml", "manifest.socket-mode.yml"):
         manifest = yaml.safe_load((ROOT / name).read_text("utf-8"))
         assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(REQUIRED_SCOPES), name
+
+
+@pytest.fixture
+def with_crms(healthy, monkeypatch):
+    """Both stand-in CRMs configured; their secrets in the environment doctor reads."""
+    from standins.hubspot import HubSpotState
+    from standins.salesforce import SalesforceState
+    from standins.serve import serve_hubspot, serve_salesforce
+
+    hs, sf = HubSpotState(), SalesforceState()
+    with serve_hubspot(hs) as hs_server, serve_salesforce(sf) as sf_server:
+        monkeypatch.setenv("DOCTOR_HUBSPOT_TOKEN", hs.token)
+        monkeypatch.setenv("DOCTOR_SF_ID", sf.client_id)
+        monkeypatch.setenv("DOCTOR_SF_SECRET", sf.client_secret)
+        crm = {
+            "hubspot": {"token_env": "DOCTOR_HUBSPOT_TOKEN", "api_url": hs_server.url},
+            "salesforce": {"instance_url": sf_server.url, "client_id_env": "DOCTOR_SF_ID",
+                           "client_secret_env": "DOCTOR_SF_SECRET"},
+        }  # fmt: skip
+        data = yaml.safe_load(Path(healthy["HANDSHAKE_CONFIG"]).read_text("utf-8"))
+        write_config(healthy, {**data, "crm": crm})
+        yield hs, sf
+
+
+def test_crm_destinations_answer_a_harmless_read(with_crms, capsys):
+    hs, sf = with_crms
+    code, lines = doctor(capsys)
+    assert failures(lines) == [] and code == 0
+    assert any(line.startswith("✓ CRM HubSpot") for line in lines)
+    assert any(line.startswith("✓ CRM Salesforce") for line in lines)
+    assert [c.method for c in hs.recorder.calls] == ["GET"]  # nothing written
+    assert {c.method for c in sf.recorder.calls} <= {"GET", "POST"}  # POST: the token only
+    assert all(c.path.endswith(("/token", "/limits")) for c in sf.recorder.calls)
+
+
+def test_crm_with_a_wrong_token_or_secret(with_crms, capsys, monkeypatch):
+    monkeypatch.setenv("DOCTOR_HUBSPOT_TOKEN", "pat-wrong")
+    monkeypatch.setenv("DOCTOR_SF_SECRET", "wrong-secret")
+    code, lines = doctor(capsys)
+    assert code == 1
+    hubspot, salesforce = failures(lines)
+    assert hubspot.startswith("✗ CRM HubSpot") and "DOCTOR_HUBSPOT_TOKEN" in hubspot
+    assert salesforce.startswith("✗ CRM Salesforce") and "DOCTOR_SF_SECRET" in salesforce
