@@ -52,8 +52,8 @@ def assign(
         exclude = frozenset(h.owner_id for h in handoffs_for_lead(lead.id, session=session))
     cursor = people_store.lock_cursor(team.name, role, session=session)
     account = (
-        lead_store.account_owner(lead.company_domain, lead.id, session=session)
-        if lead.company_domain
+        lead_store.account_owner(lead.account_domain, lead.id, session=session)
+        if lead.account_domain
         else None
     )
     decision = route(
