@@ -92,3 +92,12 @@ def nobody_else(lead: str | None) -> str:
 NOT_ELIGIBLE = (
     "That person can no longer take this lead (away, at capacity or off the team). Choose again."
 )
+
+
+def reassign_refused(lead: str | None, owner: str | None) -> str:
+    """Plain text (a modal's error line, or an ephemeral answer)."""
+    who = f"{safe(one_line(owner), 100)}'s manager" if owner else "the owner's manager"
+    return (
+        f"Only {who} or an admin can reassign {safe(one_line(lead or 'this lead'), 300)}. "
+        "Nothing was changed."
+    )

@@ -14,11 +14,12 @@ from bot.runtime import Runtime
 from bot.services import decisions, reassign_picker, sla_actions
 from bot.views import messages
 from bot.views.insight_inputs import insight_blocks
-from bot.views.reassign_modal import build_reassign_modal, nobody_else
+from bot.views.reassign_modal import build_reassign_modal, nobody_else, reassign_refused
 from bot.views.text import format_when
 from bot.views.touch_modal import build_touch_modal
 from handlers.actions.decision import TOO_SLOW
 from handlers.answers import Answer, begin, handoff_id_of
+from storage.models import Handoff
 
 TOUCH_OF = {ids.TOUCH_CONTACTED: "contacted", ids.TOUCH_MEETING: "meeting_booked"}
 Action = Callable[[int, str], decisions.Outcome]
@@ -72,6 +73,9 @@ def reassign_now(
     if outcome.result == decisions.INVALID:
         answer(nobody_else(outcome.lead_label), error=True)
         return
+    if outcome.result == decisions.REFUSED and outcome.handoff is not None:
+        answer(refused_text(outcome.handoff, runtime), error=True)
+        return
     if opened.form is None:
         answer.outcome(outcome)
         return
@@ -80,6 +84,11 @@ def reassign_now(
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except SlackApiError:
         answer(TOO_SLOW, error=True)
+
+
+def refused_text(handoff: Handoff, runtime: Runtime) -> str:
+    label = decisions.about(handoff, runtime=runtime).lead_label
+    return reassign_refused(label, runtime.name_of(handoff.owner_id))
 
 
 def touch(

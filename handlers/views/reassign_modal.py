@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.services import decisions, reassign_picker
 from bot.views import messages
 from bot.views.reassign_modal import NOT_ELIGIBLE, build_reassigned_view, chosen_of
+from handlers.actions.sla import refused_text
 from handlers.answers import outcome_text
 
 OUT_OF_DATE = "This form is out of date. Click Reassign again."
@@ -43,6 +44,8 @@ def submit(
         return
     if outcome.result == decisions.INVALID:
         text = NOT_ELIGIBLE
+    elif outcome.result == decisions.REFUSED and outcome.handoff is not None:
+        text = refused_text(outcome.handoff, runtime)
     else:
         text = outcome_text(outcome, runtime, plain_for=user_id) or messages.not_found()
     ack(response_action="errors", errors={ids.REASSIGN_BLOCK: text})
