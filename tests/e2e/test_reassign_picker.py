@@ -19,6 +19,7 @@ from tests.helpers import (
     open_picker,
     picker_choice,
     reassign_values,
+    rendered,
     wait_for,
 )
 
@@ -75,7 +76,8 @@ def test_the_manager_picks_someone_else_than_the_suggested_one(bot, clock):
     assert (old.status, old.reassign_reason) == ("reassigned", "reassigned by Maya Moreau")
     assert (new.owner_id, new.rule, new.status) == (f.CARA, "picked", "pending")
     bot.deliver()
-    assert any(str(new.id) in str(m.blocks) for m in dm_messages(bot.slack, f.CARA))
+    [card] = [m for m in dm_messages(bot.slack, f.CARA) if str(new.id) in str(m.blocks)]
+    assert "reassigned by the manager's pick" in rendered(card)
 
 
 def test_with_everyone_away_the_manager_is_suggested_then_nobody_is_left(bot, clock):
