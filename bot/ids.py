@@ -9,7 +9,13 @@ CRM_LINK = "handoff_crm_link"  # a link button: Slack still sends a block_action
 # SLA clock buttons on nudges and escalations (value: the hand-off id).
 SNOOZE = "handoff_snooze"
 NUDGE_AGAIN = "handoff_nudge_again"
-REASSIGN_NOW = "handoff_reassign_now"
+REASSIGN_NOW = "handoff_reassign_now"  # opens the picker (REASSIGN_MODAL)
+
+# The manager's Reassign picker (private_metadata: JSON {"handoff_id"}): a static_select of
+# the people who may take the lead, the suggested one first and pre-selected.
+REASSIGN_MODAL = "handoff_reassign_modal"
+REASSIGN_BLOCK = "reassign_block"
+REASSIGN_INPUT = "reassign_input"
 
 # First-touch buttons on an accepted card and on follow-up nudges (value: the hand-off id).
 # Contacted and Meeting booked record in one click; Disqualified opens the touch modal.

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Select, Table, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Select, Table, bindparam, case, func, insert, select, tuple_, update
 from sqlmodel import Session, SQLModel
 
-from storage.models import Event, Handoff, Lead, Outbox, Person, RoutingCursor, Timer
+from storage.models import ACCEPTED, Event, Handoff, Lead, Outbox, Person, RoutingCursor, Timer
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -144,39 +144,53 @@ class LatestHandoff:
     owner_id: str
     created_at: datetime
     id: int
+    accepted: bool = False  # the account's latest accepted hand-off (else its latest)
 
 
 def latest_handoffs_by_domain(
     domains: Collection[str], *, session: Session
 ) -> dict[str, LatestHandoff]:
-    """For each company domain, the latest hand-off (by creation, then id) of a lead with
-    that domain: `storage.leads.account_owner` for many domains at once."""
+    """For each account domain (`Lead.account_domain`), the hand-off that makes its owner:
+    the latest accepted one, else the latest (by creation, then id):
+    `storage.leads.account_owner` for many accounts at once."""
     if not domains:
         return {}
     rows = session.connection().execute(_LATEST_BY_DOMAIN, {"domains": list(domains)})
-    return {domain: LatestHandoff(owner, created, hid) for domain, owner, created, hid in rows}
+    return {
+        domain: LatestHandoff(owner, created, hid, status == ACCEPTED)
+        for domain, owner, created, hid, status in rows
+    }
 
 
 def _latest_by_domain() -> Select[Any]:
     ranked = (
         select(
-            LEAD.c.company_domain,
+            LEAD.c.account_domain,
             HANDOFF.c.owner_id,
             HANDOFF.c.created_at,
             HANDOFF.c.id,
+            HANDOFF.c.status,
             func.row_number()
             .over(
-                partition_by=LEAD.c.company_domain,
-                order_by=(HANDOFF.c.created_at.desc(), HANDOFF.c.id.desc()),
+                partition_by=LEAD.c.account_domain,
+                order_by=(
+                    case((HANDOFF.c.status == ACCEPTED, 0), else_=1),
+                    HANDOFF.c.created_at.desc(),
+                    HANDOFF.c.id.desc(),
+                ),
             )
             .label("rank"),
         )
         .join(LEAD, LEAD.c.id == HANDOFF.c.lead_id)
-        .where(LEAD.c.company_domain.in_(bindparam("domains", expanding=True)))
+        .where(LEAD.c.account_domain.in_(bindparam("domains", expanding=True)))
         .subquery()
     )
     return select(
-        ranked.c.company_domain, ranked.c.owner_id, ranked.c.created_at, ranked.c.id
+        ranked.c.account_domain,
+        ranked.c.owner_id,
+        ranked.c.created_at,
+        ranked.c.id,
+        ranked.c.status,
     ).where(ranked.c.rank == 1)
 
 

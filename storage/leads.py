@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from sqlalchemy import case
 from sqlmodel import Session, col, select
 
-from storage.models import Handoff, Lead
+from storage.models import ACCEPTED, Handoff, Lead
 
 
 def get_lead(lead_id: int, *, session: Session) -> Lead | None:
@@ -19,21 +20,32 @@ def find_lead(source: str, external_id: str, *, session: Session) -> Lead | None
 
 
 def account_owner(
-    company_domain: str,
+    account_domain: str,
     exclude_lead_id: int,
     *,
     session: Session,
     among: Collection[str] | None = None,
 ) -> str | None:
-    """Who owned the latest hand-off of another lead from the same company domain (of
-    `among`, when given: the AE stage looks for an AE)."""
+    """Who owns the account (`Lead.account_domain`, storage/accounts.py) of another lead:
+    the owner of its latest accepted hand-off; when none was ever accepted, the owner of
+    its latest hand-off (so a company's second lead still meets its first one's rep).
+    Of `among`, when given: the AE stage looks for an AE. `intake_batch.account_owners` is
+    the same answer for many accounts at once."""
     query = (
         select(Handoff.owner_id)
         .join(Lead, col(Lead.id) == col(Handoff.lead_id))
-        .where(Lead.company_domain == company_domain.lower(), Lead.id != exclude_lead_id)
-        .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
+        .where(Lead.account_domain == account_domain, Lead.id != exclude_lead_id)
+        .order_by(*ACCOUNT_ORDER)
         .limit(1)
     )
     if among is not None:
         query = query.where(col(Handoff.owner_id).in_(list(among)))
     return session.exec(query).first()
+
+
+# Accepted hand-offs first, then the latest (by creation, then id).
+ACCOUNT_ORDER = (
+    case((col(Handoff.status) == ACCEPTED, 0), else_=1),
+    col(Handoff.created_at).desc(),
+    col(Handoff.id).desc(),
+)

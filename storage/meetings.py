@@ -110,15 +110,15 @@ def lock_handoff(handoff_id: int, *, session: Session) -> Handoff | None:
 
 
 def meeting_ae_of_domain(
-    company_domain: str, exclude_lead_id: int, *, session: Session
+    account_domain: str, exclude_lead_id: int, *, session: Session
 ) -> tuple[str, datetime] | None:
     """The AE of the latest pending or accepted meeting of another lead from the same
-    company domain, and when it was booked."""
+    account (`Lead.account_domain`), and when it was booked."""
     query = (
         select(Meeting.ae_id, Meeting.created_at)
         .join(Lead, col(Lead.id) == col(Meeting.lead_id))
         .where(
-            Lead.company_domain == company_domain.lower(),
+            Lead.account_domain == account_domain,
             Lead.id != exclude_lead_id,
             col(Meeting.status).in_([MEETING_PENDING, MEETING_ACCEPTED]),
         )

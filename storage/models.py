@@ -97,6 +97,9 @@ class Lead(SQLModel, table=True):
     title: str | None = None
     company: str | None = None
     company_domain: str | None = Field(default=None, index=True)
+    # The account key (storage/accounts.account_domain): the company domain's registrable
+    # domain, else the email's unless free mail. Leads of one account meet on it.
+    account_domain: str | None = Field(default=None, index=True, max_length=255)
     country: str | None = None
     industry: str | None = None
     employees: int | None = None

@@ -86,3 +86,49 @@ def reason_values(
             ids.REVISIT_INPUT: {"type": "datepicker", "selected_date": revisit}
         }
     return values
+
+
+def reassign_values(slack_id: str) -> dict[str, Any]:
+    """The Reassign picker's `state.values` with `slack_id` chosen."""
+    from bot import ids
+
+    chosen = {"type": "static_select", "selected_option": {"value": slack_id}}
+    return {ids.REASSIGN_BLOCK: {ids.REASSIGN_INPUT: chosen}}
+
+
+def picker_choice(modal: Any) -> str | None:
+    """The person the Reassign picker has pre-selected (the suggested one), or None."""
+    from bot import ids
+
+    block = next(b for b in modal.payload["blocks"] if b.get("block_id") == ids.REASSIGN_BLOCK)
+    initial = block["element"].get("initial_option")
+    return initial["value"] if initial else None
+
+
+def open_picker(bot: Any, user_id: str, handoff: Any, card: Message) -> Any:
+    """`user_id` clicks **Reassign** on `card`; the picker modal that opens."""
+    from bot import ids
+
+    before = {v.id for v in bot.slack.state.open_modals(user_id)}
+
+    def opened() -> list[Any]:
+        return [
+            v
+            for v in bot.slack.state.open_modals(user_id)
+            if v.id not in before and v.payload.get("callback_id") == ids.REASSIGN_MODAL
+        ]
+
+    click_card(bot, user_id, ids.REASSIGN_NOW, handoff, card)
+    return wait_for(opened)[-1]
+
+
+def reassign_with_picker(
+    bot: Any, user_id: str, handoff: Any, card: Message, to: str | None = None
+) -> Any:
+    """`user_id` clicks **Reassign** on `card` and submits the picker that opens, with
+    `to` chosen (by default the suggested one); the bot's answer to the submission."""
+
+    modal = open_picker(bot, user_id, handoff, card)
+    chosen = to or picker_choice(modal)
+    assert chosen is not None, "the picker pre-selected no one"
+    return bot.peer.submit_view(user_id, modal.id, reassign_values(chosen))

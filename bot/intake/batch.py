@@ -27,6 +27,7 @@ from bot.intake.service import IntakeResult, ingest_in
 from bot.intake.validate import LeadInput
 from bot.services.outgoing import outgoing_rows
 from storage import intake_batch as store
+from storage.accounts import account_domain
 from storage.events import event_values
 from storage.models import (
     ESCALATE,
@@ -194,6 +195,7 @@ def _lead_row(data: LeadInput, now: datetime) -> dict[str, Any]:
     }
     if data.extra:
         row["extra"] = dict(data.extra)
+    row["account_domain"] = account_domain(row["company_domain"], data.email)
     row["status"] = LEAD_NURTURE
     return row
 

@@ -55,8 +55,10 @@ class RoutingState:
         self.tz_of = tz_of
         self.before = dict(cursors)
         self.cursors = cursors
-        self.accounts: dict[str, tuple[datetime | None, str]] = {
-            domain: (latest.created_at, latest.owner_id) for domain, latest in accounts.items()
+        # account domain → (created, owner, accepted) of the hand-off that makes its owner
+        self.accounts: dict[str, tuple[datetime | None, str, bool]] = {
+            domain: (latest.created_at, latest.owner_id, latest.accepted)
+            for domain, latest in accounts.items()
         }
         self.calendars: dict[str, WorkCalendar] = {}
 
@@ -77,7 +79,7 @@ class RoutingState:
         role = config.routing.first_line
         teams = {(config.team_for_country(row["country"]).name, role) for row in rows}
         cursors = store.lock_cursors(teams, session=session)
-        domains = {row["company_domain"].lower() for row in rows if row["company_domain"]}
+        domains = {row["account_domain"] for row in rows if row["account_domain"]}
         accounts = store.latest_handoffs_by_domain(domains, session=session)
         tz_of = {p.slack_id: p.tz for p in people}
         return cls(config, now, reps, tz_of, cursors, accounts)
@@ -87,8 +89,8 @@ class RoutingState:
         config, now = self.config, self.now
         team = config.team_for_country(row["country"])
         role = config.routing.first_line
-        domain = row["company_domain"]
-        account = self.accounts.get(domain.lower()) if domain else None
+        domain = row["account_domain"]
+        account = self.accounts.get(domain) if domain else None
         cursor_key = (team.name, role)
         cursor = self.cursors.get(cursor_key) or store.CursorState()
         decision = route(
@@ -109,8 +111,9 @@ class RoutingState:
             decision.cursor, cursor.passes if decision.passes is None else dict(decision.passes)
         )
         self._assigned(decision.owner)
-        if domain and not self._later_than_now(self.accounts.get(domain)):
-            self.accounts[domain] = (None, decision.owner)  # this run's: created now, newest id
+        if domain and not self._keeps_owner(self.accounts.get(domain)):
+            # this run's hand-off: created now, newest id, pending
+            self.accounts[domain] = (None, decision.owner, False)
         times = select_sla(config.sla, row)
         calendar = self._calendar(decision.owner)
         due = deadlines(now, times, calendar, calendar)
@@ -138,9 +141,14 @@ class RoutingState:
             if rep.slack_id == owner and rep.capacity_per_day is not None:
                 self.reps[i] = dataclasses.replace(rep, assigned_today=rep.assigned_today + 1)
 
-    def _later_than_now(self, latest: tuple[datetime | None, str] | None) -> bool:
-        """A stored hand-off created after `now` (a clock set back) stays the latest."""
-        if latest is None or latest[0] is None:
+    def _keeps_owner(self, latest: tuple[datetime | None, str, bool] | None) -> bool:
+        """An accepted hand-off outranks a new pending one; a stored hand-off created after
+        `now` (a clock set back) stays the latest."""
+        if latest is None:
+            return False
+        if latest[2]:
+            return True
+        if latest[0] is None:
             return False
         created = latest[0]
         if created.tzinfo is None:

@@ -14,6 +14,7 @@ from bot.intake.validate import LeadInput
 from bot.runtime import Runtime
 from bot.services.assign import assign
 from bot.services.outgoing import emit
+from storage.accounts import account_domain
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import handoffs_for_lead
@@ -162,6 +163,7 @@ def _apply(lead: Lead, data: LeadInput, now: datetime) -> None:
         setattr(lead, name, value)
     if data.extra:
         lead.extra = {**(lead.extra or {}), **data.extra}
+    lead.account_domain = account_domain(lead.company_domain, lead.email)
     lead.updated_at = now
 
 

@@ -56,8 +56,8 @@ def assign(
     cursor = people_store.lock_cursor(team.name, role, session=session)
     people = reps(session, now, config)
     account = (
-        lead_store.account_owner(lead.company_domain, lead.id, session=session)
-        if lead.company_domain
+        lead_store.account_owner(lead.account_domain, lead.id, session=session)
+        if lead.account_domain
         else None
     )
     decision = route(

@@ -49,13 +49,13 @@ def ae_reps(*, session: Session, config: HandshakeConfig, now: datetime) -> list
 def account_ae(lead: Lead, people: list[Rep], *, session: Session) -> str | None:
     """An AE who already holds the company's domain: the AE of its latest open meeting,
     else the AE who owned its latest hand-off (the first hand-off's "account" rule)."""
-    if not lead.company_domain or lead.id is None:
+    if not lead.account_domain or lead.id is None:
         return None
-    met = meeting_ae_of_domain(lead.company_domain, lead.id, session=session)
+    met = meeting_ae_of_domain(lead.account_domain, lead.id, session=session)
     if met is not None:
         return met[0]
     aes = [r.slack_id for r in people if r.role == AE]
-    return account_owner(lead.company_domain, lead.id, session=session, among=aes)
+    return account_owner(lead.account_domain, lead.id, session=session, among=aes)
 
 
 def suggest_ae(

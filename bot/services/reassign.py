@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
-from bot.domain.routing import MANAGER_FALLBACK, next_in_rotation
+from bot.domain.routing import MANAGER_FALLBACK, Rep, next_in_rotation
 from bot.integrations.events import decision_data, handoff_data
 from bot.services import notify
 from bot.services.assign import create_handoff, reps
@@ -18,34 +19,28 @@ from storage.channel_cards import share_channel_card
 from storage.events import log_event
 from storage.handoffs import claim_decision, handoffs_for_lead
 from storage.leads import get_lead
-from storage.models import REASSIGNED, Handoff
+from storage.models import REASSIGNED, Handoff, Lead
 
 REASSIGNED_RULE = "reassigned"
+PICKED_RULE = "picked"  # a manager chose someone else than the suggested person
 
 
-def reassign(
-    handoff: Handoff,
-    *,
-    session: Session,
-    config: HandshakeConfig,
-    now: datetime,
-    actor: str,
-    reason: str,
-) -> Handoff | None:
-    """The old hand-off ends `reassigned`; a new one (fresh clock) goes to the next eligible
-    person of the same team and role who has not held the lead, else to the manager.
-    None when someone decided first."""
-    assert handoff.id is not None
-    if not claim_decision(
-        handoff.id, session=session, status=REASSIGNED, decided_by=actor, decided_at=now
-    ):
-        return None
-    session.refresh(handoff)
-    handoff.reassign_reason = reason
-    session.add(handoff)
-    stop_decision_clock(handoff.id, session=session, now=now, why="reassigned")
-    lead = get_lead(handoff.lead_id, session=session)
-    assert lead is not None
+@dataclass(frozen=True)
+class NextOwner:
+    """Who an automatic reassignment gives the lead to, and who else may take it."""
+
+    owner: str
+    rule: str  # REASSIGNED_RULE or MANAGER_FALLBACK
+    team: str
+    rotation: tuple[Rep, ...]  # same team and role as the old owner, roster order
+    held: frozenset[str]  # everyone who held the lead
+
+
+def next_owner(
+    handoff: Handoff, lead: Lead, *, session: Session, config: HandshakeConfig, now: datetime
+) -> NextOwner:
+    """The next eligible person of the old owner's team and role who has not held the lead
+    (routing's rotation), else the team's manager. The picker's suggestion is this too."""
     held = frozenset(h.owner_id for h in handoffs_for_lead(lead.id or 0, session=session))
     people = reps(session, now, config)
     old = next((p for p in people if p.slack_id == handoff.owner_id), None)
@@ -58,11 +53,43 @@ def reassign(
         lead.country
     )
     owner, rule = (chosen.slack_id, REASSIGNED_RULE) if chosen else (team.manager, MANAGER_FALLBACK)
+    return NextOwner(owner, rule, team.name, tuple(rotation), held)
+
+
+def reassign(
+    handoff: Handoff,
+    *,
+    session: Session,
+    config: HandshakeConfig,
+    now: datetime,
+    actor: str,
+    reason: str,
+    to: str | None = None,
+) -> Handoff | None:
+    """The old hand-off ends `reassigned`; a new one (fresh clock) goes to `to` (a
+    manager's pick: rule PICKED_RULE unless it is the suggested one), else to the next
+    eligible person of the same team and role who has not held the lead, else to the
+    manager. None when someone decided first."""
+    assert handoff.id is not None
+    if not claim_decision(
+        handoff.id, session=session, status=REASSIGNED, decided_by=actor, decided_at=now
+    ):
+        return None
+    session.refresh(handoff)
+    handoff.reassign_reason = reason
+    session.add(handoff)
+    stop_decision_clock(handoff.id, session=session, now=now, why="reassigned")
+    lead = get_lead(handoff.lead_id, session=session)
+    assert lead is not None
+    auto = next_owner(handoff, lead, session=session, config=config, now=now)
+    owner, rule = auto.owner, auto.rule
+    if to is not None and to != auto.owner:
+        owner, rule = to, PICKED_RULE
     new = create_handoff(
         lead,
         owner=owner,
         rule=rule,
-        team=team.name,
+        team=auto.team,
         session=session,
         config=config,
         now=now,

@@ -1,5 +1,5 @@
-"""Buttons on nudges, escalations and accepted cards: snooze, nudge again, reassign, and
-log the first touch."""
+"""Buttons on nudges, escalations and accepted cards: snooze, nudge again, and log the first
+touch (Reassign opens the picker: `reassign_picker`)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from bot.services.decisions import (
     known_insights,
 )
 from bot.services.outgoing import emit
-from bot.services.reassign import reassign
 from bot.services.sla_clock import stop_follow_up_clock
 from bot.services.sla_nudge import send
 from storage import outbox
@@ -101,36 +100,6 @@ def nudge_again(
             return Outcome(ALREADY, handoff)
         send(kind, handoff, handoff.owner_id, session=session, config=config, now=now, actor=actor)
         return Outcome(RECORDED, handoff)
-
-
-def reassign_now(
-    handoff_id: int,
-    actor: str,
-    *,
-    runtime: Runtime,
-    actor_name: str,
-    now: datetime | None = None,
-) -> Outcome:
-    engine, config = runtime.engine, runtime.config
-    now = now or runtime.clock()
-    with unit_of_work(engine) as session:
-        handoff = allowed(session, config, handoff_id, actor, "reassign", now)
-        if isinstance(handoff, Outcome):
-            return handoff
-        if handoff.status != PENDING:
-            return Outcome(ALREADY, handoff)
-        new = reassign(
-            handoff,
-            session=session,
-            config=config,
-            now=now,
-            actor=actor,
-            reason=f"reassigned by {actor_name}",
-        )
-        if new is None:
-            session.refresh(handoff)
-            return Outcome(ALREADY, handoff)
-        return Outcome(RECORDED, handoff, new_handoff=new)
 
 
 def record_touch(

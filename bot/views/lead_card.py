@@ -66,6 +66,7 @@ ROUTED = {  # the footer's words for each routing rule a hand-off records
     "manager_fallback": "routed by manager fallback",
     "reroute": "re-routed after a wrong-owner reject",
     "reassigned": "reassigned from an earlier owner",
+    "picked": "reassigned by the manager's pick",
 }
 
 

@@ -11,13 +11,15 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.runtime import Runtime
-from bot.services import decisions, sla_actions
+from bot.services import decisions, reassign_picker, sla_actions
 from bot.views import messages
 from bot.views.insight_inputs import insight_blocks
+from bot.views.reassign_modal import build_reassign_modal, nobody_else, reassign_refused
 from bot.views.text import format_when
 from bot.views.touch_modal import build_touch_modal
 from handlers.actions.decision import TOO_SLOW
 from handlers.answers import Answer, begin, handoff_id_of
+from storage.models import Handoff
 
 TOUCH_OF = {ids.TOUCH_CONTACTED: "contacted", ids.TOUCH_MEETING: "meeting_booked"}
 Action = Callable[[int, str], decisions.Outcome]
@@ -62,20 +64,31 @@ def nudge_again(
 def reassign_now(
     ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
 ) -> None:
-    ack()
-    answer = Answer(body, respond, client, runtime)
-    _run(
-        answer,
-        lambda h, u: sla_actions.reassign_now(
-            h,
-            u,
-            runtime=runtime,
-            actor_name=runtime.name_of(answer.user_id),
-        ),
-        lambda o: messages.reassigned_to(
-            runtime.name_of(o.new_handoff.owner_id if o.new_handoff else None)
-        ),
-    )
+    """**Reassign** opens the manager's picker (the suggested person first)."""
+    answer, handoff_id = begin(ack, body, respond, client, runtime)
+    if handoff_id is None:
+        return
+    opened = reassign_picker.open_picker(handoff_id, answer.user_id, runtime=runtime)
+    outcome = opened.outcome
+    if outcome.result == decisions.INVALID:
+        answer(nobody_else(outcome.lead_label), error=True)
+        return
+    if outcome.result == decisions.REFUSED and outcome.handoff is not None:
+        answer(refused_text(outcome.handoff, runtime), error=True)
+        return
+    if opened.form is None:
+        answer.outcome(outcome)
+        return
+    view = build_reassign_modal(opened.form, runtime.name_of(opened.form.owner_id))
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+    except SlackApiError:
+        answer(TOO_SLOW, error=True)
+
+
+def refused_text(handoff: Handoff, runtime: Runtime) -> str:
+    label = decisions.about(handoff, runtime=runtime).lead_label
+    return reassign_refused(label, runtime.name_of(handoff.owner_id))
 
 
 def touch(

@@ -15,7 +15,15 @@ from bot.scheduler import run_tick
 from storage.db import unit_of_work
 from storage.handoffs import handoffs_for_lead
 from tests import factories as f
-from tests.helpers import button_texts, click_card, dm_messages, reason_values, rendered, wait_for
+from tests.helpers import (
+    button_texts,
+    click_card,
+    dm_messages,
+    reason_values,
+    reassign_with_picker,
+    rendered,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -84,7 +92,7 @@ def test_reassign_now_by_the_manager_updates_the_one_card(bot, clock):
     bot.tick()
     bot.deliver()
     escalation = next(m for m in dm_messages(bot.slack, f.MAYA) if "Reassign" in button_texts(m))
-    click_card(bot, f.MAYA, ids.REASSIGN_NOW, first, escalation)
+    reassign_with_picker(bot, f.MAYA, first, escalation)
     wait_for(lambda: len(handoffs(bot, body["id"])) == 2)
     bot.deliver()
     assert handoffs(bot, body["id"])[-1].owner_id == f.BEN

@@ -20,7 +20,14 @@ from storage.models import Event
 from tests import factories as f
 from tests.e2e.test_sla_flow import accepted_by_ana, dms_of, handoffs, route, thread_replies
 from tests.handlers.test_app_home import open_home
-from tests.helpers import click_card, dm_messages, ephemeral_texts, reason_values, wait_for
+from tests.helpers import (
+    click_card,
+    dm_messages,
+    ephemeral_texts,
+    reason_values,
+    reassign_values,
+    wait_for,
+)
 
 
 def kinds(bot: Any) -> list[str]:
@@ -84,14 +91,18 @@ def test_snooze_replayed_is_one_snooze(bot, clock):
     assert len(ephemeral_texts(bot.slack, f.ANA)) == 1
 
 
-def test_reassign_replayed_is_one_reassignment_and_one_answer(bot, clock):
+def test_reassign_replayed_is_one_picker_and_one_reassignment(bot, clock):
     handoff, escalation = escalated(bot, clock)
     response = click_card(bot, f.MAYA, ids.REASSIGN_NOW, handoff, escalation)
-    wait_for(lambda: "reassigned" in kinds(bot))
+    wait_for(lambda: bot.slack.state.open_modals(f.MAYA))
     replay(bot, response)
-    settled(bot, lambda: len(ephemeral_texts(bot.slack, f.MAYA)) > 1)
+    settled(bot, lambda: len(bot.slack.state.open_modals(f.MAYA)) > 1)
+    [picker] = bot.slack.state.open_modals(f.MAYA)
+    answer = bot.peer.submit_view(f.MAYA, picker.id, reassign_values(f.BEN))
+    assert answer.json()["response_action"] == "update"
+    replay(bot, answer)
+    settled(bot, lambda: kinds(bot).count("reassigned") > 1)
     assert kinds(bot).count("reassigned") == 1
-    assert len(ephemeral_texts(bot.slack, f.MAYA)) == 1
 
 
 @pytest.mark.parametrize("action_id", [ids.TOUCH_CONTACTED, ids.TOUCH_MEETING])

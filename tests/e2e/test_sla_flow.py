@@ -18,6 +18,7 @@ from tests.helpers import (
     click_card,
     dm_messages,
     ephemeral_texts,
+    reassign_with_picker,
     rendered,
     wait_for,
 )
@@ -234,7 +235,7 @@ def test_manager_nudges_again_and_reassigns_from_the_escalation(bot, clock):
     wait_for(lambda: kinds(bot, body["id"]).count("nudged") == 2)
     bot.deliver()
     assert len(dms_of(bot, f.ANA, handoff.id)) == 2
-    click_card(bot, f.MAYA, ids.REASSIGN_NOW, handoff, escalation)
+    reassign_with_picker(bot, f.MAYA, handoff, escalation)
     wait_for(lambda: len(handoffs(bot, body["id"])) == 2)
     old, new = handoffs(bot, body["id"])
     assert old.reassign_reason == "reassigned by Maya Moreau" and new.owner_id == f.BEN

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
+from storage.accounts import account_domain
 from storage.models import ACCEPTED, LEAD_ACCEPTED, LEAD_ROUTED, PENDING, Handoff, Lead, Meeting
 from tests import factories as f
 
@@ -31,7 +32,10 @@ def make_lead(session: Session, **overrides: Any) -> Lead:
         "created_at": f.START,
         "updated_at": f.START,
     }
-    lead = Lead(**{**fields, **overrides})
+    fields = {**fields, **overrides}
+    key = account_domain(fields.get("company_domain"), fields["email"])
+    fields.setdefault("account_domain", key)
+    lead = Lead(**fields)
     session.add(lead)
     session.flush()
     return lead

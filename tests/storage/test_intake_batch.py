@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from storage import intake_batch as store
 from storage.db import unit_of_work
+from storage.leads import account_owner
+from storage.models import ACCEPTED
 from tests import factories as f
 from tests.storage.conftest import make_handoff, make_lead
 
@@ -36,6 +38,20 @@ def test_latest_handoffs_by_domain_is_the_latest_by_creation_then_id(engine, now
         )
     assert set(latest) == {"acme.example"}
     assert latest["acme.example"].owner_id == f.CARA
+
+
+def test_latest_handoffs_by_domain_prefer_the_latest_accepted_as_account_owner_does(engine, now):
+    with unit_of_work(engine) as session:
+        leads = [make_lead(session, company_domain=d) for d in ("acme.co.uk", "eu.acme.co.uk")]
+        this = make_lead(session, company_domain="acme.co.uk")
+        make_handoff(session, leads[0], owner_id=f.ANA, status=ACCEPTED, created_at=now)
+        make_handoff(session, leads[1], owner_id=f.BEN, status=ACCEPTED, created_at=now - H)
+        make_handoff(session, leads[1], owner_id=f.CARA, created_at=now + H)  # pending, later
+    with unit_of_work(engine) as session:
+        latest = store.latest_handoffs_by_domain({"acme.co.uk"}, session=session)
+        orm = account_owner("acme.co.uk", this.id or 0, session=session)
+    assert latest["acme.co.uk"].owner_id == orm == f.ANA
+    assert latest["acme.co.uk"].accepted
 
 
 def test_cursors_are_created_then_moved(engine):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from storage.db import unit_of_work
 from storage.leads import account_owner, find_lead, get_lead
+from storage.models import ACCEPTED, REJECTED
 from storage.people import (
     active_people,
     get_person,
@@ -40,8 +41,23 @@ def test_account_owner_is_the_latest_owner_of_another_lead_of_the_domain(engine,
         make_handoff(session, newer, owner_id=f.BEN, created_at=now + H)
         make_handoff(session, this, owner_id=f.CARA, created_at=now + 2 * H)  # itself: left out
     with unit_of_work(engine) as session:
-        assert account_owner("ACME.example", this.id, session=session) == f.BEN
+        assert account_owner("acme.example", this.id, session=session) == f.BEN
         assert account_owner("nobody.example", this.id, session=session) is None
+
+
+def test_the_account_follows_its_latest_accepted_hand_off_not_a_later_pending_one(engine, now):
+    with unit_of_work(engine) as session:
+        accepted = make_lead(session, company_domain="shop.acme.co.uk")
+        older = make_lead(session, company_domain="acme.co.uk")
+        later = make_lead(session, company_domain="www.acme.co.uk")
+        this = make_lead(session, company_domain="acme.co.uk")
+        make_handoff(session, older, owner_id=f.ANA, status=ACCEPTED, created_at=now)
+        make_handoff(session, accepted, owner_id=f.BEN, status=ACCEPTED, created_at=now + H)
+        make_handoff(session, later, owner_id=f.CARA, status=REJECTED, created_at=now + 2 * H)
+        make_handoff(session, later, owner_id=f.EVE, created_at=now + 3 * H)  # pending
+    with unit_of_work(engine) as session:
+        assert account_owner("acme.co.uk", this.id, session=session) == f.BEN
+        assert account_owner("acme.co.uk", this.id, session=session, among=[f.CARA]) == f.CARA
 
 
 def test_handoff_counts_since_counts_each_owners_hand_offs_in_the_window(engine, now):

@@ -30,11 +30,11 @@ def test_the_ae_of_the_latest_open_meeting_of_the_same_domain(engine):
         )
         for meeting in (older, newer, rejected):
             lead = session.get(Lead, meeting.lead_id)
-            lead.company_domain = "acme.example"
+            lead.company_domain = lead.account_domain = "acme.example"
             session.add(lead)
         other = make_lead(session, company_domain="acme.example")
         session.flush()
-        assert meeting_ae_of_domain("ACME.example", other.id, session=session) == (
+        assert meeting_ae_of_domain("acme.example", other.id, session=session) == (
             f.CARA,
             newer.created_at,
         )

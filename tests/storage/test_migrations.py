@@ -12,8 +12,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Engine, Integer, MetaData, inspect
-from sqlmodel import SQLModel
+from sqlalchemy import Column, Engine, Integer, MetaData, inspect, text
+from sqlmodel import SQLModel, select
 
 import storage.models  # noqa: F401  (registers the tables)
 from storage.db import make_engine, unit_of_work
@@ -85,3 +85,31 @@ def test_upgrade_twice_is_harmless(empty_engine):
     assert differences(empty_engine) == []
     with unit_of_work(empty_engine) as session:
         assert session.get(Lead, 1) is not None  # data kept
+
+
+def test_0016_backfills_each_existing_leads_account_domain(empty_engine):
+    upgrade(empty_engine, "0013")
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    leads = [  # (company_domain, email) → account_domain after the upgrade
+        ("https://www.Acme.com/about", "jo@gmail.com", "acme.com"),
+        ("shop.acme.co.uk", "jo@acme.co.uk", "acme.co.uk"),
+        (None, "kim@eu.globex.example", "globex.example"),
+        (None, "kim@yahoo.co.uk", None),
+        ("", "kim@proton.me", None),
+    ]
+    with empty_engine.begin() as conn:
+        for n, (company, email, _key) in enumerate(leads):
+            conn.execute(
+                text(
+                    "INSERT INTO lead (source, external_id, email, company_domain, status, "
+                    "created_at, updated_at) VALUES ('api', :x, :e, :c, 'routed', :t, :t)"
+                ),
+                {"x": f"m-{n}", "e": email, "c": company, "t": at},
+            )
+    upgrade(empty_engine)
+    with unit_of_work(empty_engine) as session:
+        stored = {
+            lead.external_id: lead.account_domain for lead in session.exec(select(Lead)).all()
+        }
+    assert stored == {f"m-{n}": key for n, (_c, _e, key) in enumerate(leads)}
+    assert differences(empty_engine) == []

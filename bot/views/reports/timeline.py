@@ -25,6 +25,7 @@ RULES = {
     "manager_fallback": "manager fallback",
     "reroute": "re-route after a wrong-owner reject",
     "reassigned": "reassignment",
+    "picked": "reassignment, the manager's pick",
 }
 REMINDERS = {
     "nudged": "Nudged",

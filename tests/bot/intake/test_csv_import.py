@@ -214,7 +214,7 @@ def test_an_owner_column_of_names_routes_through_the_roster(handshake):
     """Salesforce's "Lead Owner" and HubSpot's "Contact owner" hold a person's name."""
     path = handshake.tmp / "names.csv"
     path.write_text(
-        "Email,Lead Owner,Score\na@x.example,ben brooks,90\nb@x.example,Zed Nobody,90\n", "utf-8"
+        "Email,Lead Owner,Score\na@x.example,ben brooks,90\nb@y.example,Zed Nobody,90\n", "utf-8"
     )
     result = handshake(str(path), "--source", "crm")
     assert result.code == 0, result.err
@@ -227,7 +227,7 @@ def test_an_owner_column_of_names_routes_through_the_roster(handshake):
         f.BEN,
         "crm_owner",
     )
-    lead, handoff = by_email["b@x.example"]
+    lead, handoff = by_email["b@y.example"]  # another company: no account owner
     assert lead.owner_email is None and lead.extra == {"Lead Owner": "Zed Nobody"}
     assert handoff.rule == "round_robin"
 
@@ -400,7 +400,7 @@ def test_a_rep_at_daily_capacity_is_skipped_row_by_row(handshake):
     with unit_of_work(handshake.engine) as session:
         set_capacity(f.ANA, 1, session=session)
     path = handshake.tmp / "cap.csv"
-    rows = "".join(f"l{i}@x.example,l{i}@x.example,90\n" for i in range(4))
+    rows = "".join(f"l{i}@x{i}.example,l{i}@x{i}.example,90\n" for i in range(4))  # 4 companies
     path.write_text("Email,Id,Score\n" + rows, "utf-8")
     result = handshake(str(path), "--source", "crm", "--dry-run")
     owners = [row.split("(")[1].split(")")[0] for row in outcome_lines(result.out)]

@@ -5,7 +5,9 @@ and id by id, and get the same answers.
 The batches mix what routing and intake can meet: new leads for both teams, the round
 robin with one rep away and two at their daily cap (then the manager), `owner_email`
 naming a rep, an away rep, a marketer and nobody, an account owner from the same company
-(in the same batch and from an earlier one), nurture, an SLA tier, unknown fields, a lead
+(in the same batch and from an earlier one; matched by the registrable domain of the
+company domain or, without one, of a non-free-mail email; an accepted hand-off outranking a
+later pending one), nurture, an SLA tier, unknown fields, a lead
 sent twice in one batch, duplicates of stored leads and a nurtured lead sent again that now
 qualifies, with webhooks listening to every event and business hours in each owner's
 time zone.
@@ -73,6 +75,18 @@ def lead(**fields: Any) -> LeadInput:
 
 LOW = {"score": 10, "activities": []}  # below the contract: nurture
 DEMO = [{"type": "demo_request", "detail": "form", "at": "2026-11-22T10:00:00Z"}]
+SAM_CRM = {"owner_email": "sam@example.com"}  # an SDR named by the CRM, no cap
+
+
+def accept_first_account_lead(engine: Engine) -> None:
+    """Between the first two batches: acct-1's owner accepts it (the same on both paths)."""
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE handoff SET status = 'accepted' WHERE lead_id = "
+                "(SELECT id FROM lead WHERE external_id = 'acct-1')"
+            )
+        )
 
 
 def batches() -> list[list[LeadInput]]:
@@ -97,6 +111,11 @@ def batches() -> list[list[LeadInput]]:
         lead(country="US", employees=120),  # a value rule: employees 120 < 200
         lead(country="US", industry="education", activities=DEMO),  # beats the signal
         lead(external_id="small-1", country="US", employees=None),  # missing fails the rule
+        # Accounts (issue 15 §8): acct-1's hand-off is accepted between the batches; acct-2,
+        # a later pending hand-off of the same account (its CRM owner), does not own it.
+        lead(external_id="acct-1", country="DE", company_domain="https://www.won.example/"),
+        lead(external_id="acct-2", country="DE", company_domain="eu.won.example", **SAM_CRM),
+        lead(external_id="free-1", country="US", company_domain=None, email="a@gmail.com"),
     ]
     second = [
         lead(external_id="twice-1", title="CTO"),  # stored: a duplicate, latest data wins
@@ -109,6 +128,11 @@ def batches() -> list[list[LeadInput]]:
         lead(country="DE", **LOW),
         lead(country="US", owner_email="ana@example.com"),  # at capacity
         lead(external_id="small-1", employees=250),  # nurtured before, passes the rule now
+        lead(external_id="acct-3", country="DE", company_domain="won.example", **SAM_CRM),
+        lead(
+            external_id="acct-4", country="US", company_domain=None, email="kim@sales.won.example"
+        ),
+        lead(external_id="free-2", country="US", company_domain=None, email="b@gmail.com"),
     ]
     third = [lead(country=c) for c in ("US", "DE", "US", "CA", "US", "DE")]  # next day
     return [first, second, third]
@@ -137,6 +161,8 @@ def run(
         now = f.START + timedelta(minutes=offset)
         with unit_of_work(engine) as session:
             answers.append(path(session, batch, config, now))
+        if len(answers) == 1:
+            accept_first_account_lead(engine)
     return answers, snapshot(engine)
 
 
@@ -197,6 +223,16 @@ def test_new_leads_in_bulk_leave_the_same_rows_and_answers_as_the_orm_path(
     assert {"employees 120 < 200", "industry education is excluded"} <= reasons
     assert "missing required employees" in reasons
     assert len(orm_tables["outbox"]) > 2 * statuses.count("routed")  # the webhooks too
+    by_key = {
+        (b.external_id): r
+        for batch, rs in zip(leads, orm_answers, strict=True)
+        for b, r in zip(batch, rs, strict=True)
+    }
+    accepted_owner = by_key["acct-1"].body["owner"]
+    assert by_key["acct-2"].body["owner"] == by_key["acct-3"].body["owner"] == f.SAM
+    assert accepted_owner != f.SAM
+    assert (by_key["acct-4"].rule, by_key["acct-4"].body["owner"]) == ("account", accepted_owner)
+    assert by_key["free-2"].rule != "account"  # gmail.com is nobody's account
     assert bulk_answers == orm_answers
     for name, rows in orm_tables.items():
         assert bulk_tables[name] == rows, name

@@ -14,7 +14,8 @@ from bot.integrations.events import ping_body
 from bot.services.decisions import ACCEPT, HANDBACK, REJECT, decide
 from bot.services.dispute_rulings import OVERTURN, rule
 from bot.services.disputes import open_dispute
-from bot.services.sla_actions import reassign_now, record_touch
+from bot.services.reassign_picker import open_picker, pick
+from bot.services.sla_actions import record_touch
 from storage.db import unit_of_work
 from storage.handoffs import handoffs_for_lead
 from tests import factories as f
@@ -54,7 +55,9 @@ def test_every_emitted_payload_matches_its_schema(bot, clock, runtime):
     )
     decide(touched.id, touched.owner_id, ACCEPT, runtime=runtime)
     record_touch(touched.id, touched.owner_id, "meeting_booked", runtime=runtime)
-    reassign_now(reassigned.id, f.MAYA, runtime=runtime, actor_name="Maya")
+    offer = open_picker(reassigned.id, f.MAYA, runtime=runtime).form
+    assert offer is not None  # the manager's Reassign picker, then the pick
+    pick(reassigned.id, f.MAYA, offer.offered[0].slack_id, runtime=runtime, actor_name="Maya")
     decide(disputed.id, disputed.owner_id, REJECT, runtime=runtime, reason_code="R-DATA")
     opened = open_dispute(disputed.id, f.MIA, "A buyer", runtime=runtime)  # handoff.disputed
     rule(opened.dispute.id, f.MAYA, OVERTURN, runtime=runtime)  # dispute.settled
