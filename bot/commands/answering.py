@@ -15,6 +15,7 @@ from bot.reports.criteria import criteria
 from bot.reports.disputes import disputes
 from bot.reports.periods import period_for
 from bot.reports.recycled import recycled
+from bot.reports.routing import routing, routing_scope
 from bot.reports.scope import scope_for
 from bot.reports.stale import stale
 from bot.reports.summary import summary
@@ -23,6 +24,7 @@ from bot.runtime import Runtime
 from bot.views import reports as views
 from bot.views.reports.contract_compare import build_contract_compare
 from bot.views.reports.disputes import build_disputes
+from bot.views.reports.routing import build_refused, build_routing
 from bot.views.settings import NOT_ON_ROSTER
 from storage.db import read_only
 
@@ -54,6 +56,12 @@ def answer(command: Command, user_id: str, *, runtime: Runtime) -> dict[str, Any
                 scope = scope_for(config, user_id, marketers_see_all=marketers_see_all)
                 period = period_for(command.period or "7d", now=now, tz=tz)
                 return view(report(**common, scope=scope, period=period), tz=tz)
+            if command.name == "routing":
+                scope = routing_scope(config, user_id)
+                if scope is None:
+                    return build_refused()
+                period = period_for(command.period or "30d", now=now, tz=tz)
+                return build_routing(routing(**common, scope=scope, period=period), tz=tz)
             if command.name == "contract_compare":
                 scope = scope_for(config, user_id, marketers_see_all=True)
                 found = compare(list(command.versions), session=session, config=config, scope=scope)

@@ -26,6 +26,8 @@ USAGE = {
     "with the overturn rate by reason and by rep (default 30d)",
     "recycled": "`/handshake recycled [7d|30d|90d|qtd]`: of the leads handed back, by reason, "
     "how many came back (by intake or Re-engage), were accepted and got a meeting (default 90d)",
+    "routing": "`/handshake routing [7d|30d|90d|qtd]`: per person, leads received against "
+    "their weighted share, and how often each was passed over and why (default 30d)",
     "away": "`/handshake away until YYYY-MM-DD` (or `away YYYY-MM-DD`), `/handshake away off`: "
     "pause new leads to you",
     "capacity": "`/handshake capacity <n>` caps the new leads you get a day; "
@@ -40,6 +42,7 @@ DEFAULT_PERIOD = {
     "criteria": "90d",
     "disputes": "30d",
     "recycled": "90d",
+    "routing": "30d",
 }
 REPORTS = (*DEFAULT_PERIOD, "stale", "lead", "contract_compare")
 _EMAIL = re.compile(r"[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|.]+")

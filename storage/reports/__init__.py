@@ -7,8 +7,9 @@ One module per family of figures: `tallies` (what became of the hand-offs, leads
 reasons), `timings` (minutes to a decision and to a first touch), `owners` (the summary's
 row per rep, both at once), `contract` (outcomes by qualification signal), `meetings` (the
 SDR → AE stage: its funnel, meetings by SDR, AE and outcome, minutes to the AE's decision,
-criteria answers), `recycled` (hand-backs and whether the lead came back), `stale`
-(overdue pending hand-offs) and `timeline` (one lead's history).
+criteria answers), `recycled` (hand-backs and whether the lead came back), `routing` (the
+`routed` events of a window, read in Python: shares and skips for the fairness report),
+`stale` (overdue pending hand-offs) and `timeline` (one lead's history).
 The SQL building blocks they share with App Home are in `storage.aggregates`.
 
 Every query takes a `Window` (`window.py`): hand-offs (or leads) created in [since, until),
@@ -31,6 +32,7 @@ from storage.reports.meetings import (
 from storage.reports.meetings import decision_minutes as meeting_decision_minutes
 from storage.reports.owners import owner_figures
 from storage.reports.recycled import RecycleTally, recycle_tallies, return_counts
+from storage.reports.routing import RoutedEvent, routed_events
 from storage.reports.stale import overdue_pending
 from storage.reports.tallies import (
     GroupBy,
@@ -55,6 +57,7 @@ __all__ = [
     "Outcomes",
     "ReasonTally",
     "RecycleTally",
+    "RoutedEvent",
     "SignalTally",
     "Spread",
     "StageCounts",
@@ -74,6 +77,7 @@ __all__ = [
     "reasons",
     "recycle_tallies",
     "return_counts",
+    "routed_events",
     "signal_outcomes",
     "stage_counts",
     "version_outcomes",

@@ -25,6 +25,8 @@ TODAY = date(2026, 11, 23)
         ("contract qtd", Command("contract", period="qtd")),
         ("criteria", Command("criteria", period="90d")),
         ("Criteria 30D", Command("criteria", period="30d")),
+        ("routing", Command("routing", period="30d")),
+        ("Routing QTD", Command("routing", period="qtd")),
         ("lead Jo@Acme.example", Command("lead", email="jo@acme.example")),
         ("lead <mailto:jo@acme.example|jo@acme.example>", Command("lead", email="jo@acme.example")),
     ],
@@ -43,6 +45,8 @@ def test_report_commands(text, command):
         ("contract 1y", "contract", "`1y` is not a period"),
         ("criteria 12d", "criteria", "`12d` is not a period (7d, 30d, 90d, qtd)"),
         ("criteria 30d VALUE", "criteria", None),
+        ("routing 30", "routing", "`30` is not a period (7d, 30d, 90d, qtd)"),
+        ("routing 7d everyone", "routing", None),
         ("stale now", "stale", None),
         ("lead", "lead", None),
         ("lead a@b.example c@d.example", "lead", None),
@@ -61,7 +65,7 @@ def test_bad_arguments_get_the_usage_line(text, usage_of, echo):
 
 def test_help_lists_every_subcommand_with_its_usage():
     text = help_text()
-    names = ("summary", "stale", "lead", "campaigns", "contract", "criteria", "away", "capacity")
-    for name in (*names, "help"):
+    names = ("summary", "stale", "lead", "campaigns", "contract", "criteria", "routing", "away")
+    for name in (*names, "capacity", "help"):
         assert USAGE[name] in text
     assert "<email>" not in text and "&lt;email&gt;" in text
