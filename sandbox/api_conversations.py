@@ -33,19 +33,7 @@ def users_info(state: SandboxState, p: JSON) -> JSON:
         except (ZoneInfoNotFoundError, ValueError):
             zone = ZoneInfo("UTC")
         offset = datetime.fromtimestamp(state.now(), UTC).astimezone(zone).utcoffset()
-        return {
-            "user": {
-                "id": user.id,
-                "team_id": TEAM_ID,
-                "name": user.name,
-                "real_name": user.real_name,
-                "tz": user.tz,
-                "tz_offset": int(offset.total_seconds()) if offset else 0,
-                "is_bot": user.is_bot,
-                "deleted": False,
-                "profile": {"real_name": user.real_name, "display_name": user.name},
-            }
-        }
+        return {"user": user.to_slack(TEAM_ID, int(offset.total_seconds()) if offset else 0)}
 
 
 def conversations_open(state: SandboxState, p: JSON) -> JSON:

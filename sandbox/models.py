@@ -60,6 +60,29 @@ class User:
     tz: str = "America/New_York"
     is_bot: bool = False
     title: str = ""  # a role label shown by the sandbox page ("Account Executive")
+    status_emoji: str = ""  # the profile's status, as Slack keeps it (":palm_tree:")
+    status_text: str = ""
+    status_expiration: int = 0  # epoch seconds; 0: never
+
+    def to_slack(self, team_id: str, tz_offset: int) -> dict[str, object]:
+        """The user object of users.info and the `user_change` event."""
+        return {
+            "id": self.id,
+            "team_id": team_id,
+            "name": self.name,
+            "real_name": self.real_name,
+            "tz": self.tz,
+            "tz_offset": tz_offset,
+            "is_bot": self.is_bot,
+            "deleted": False,
+            "profile": {
+                "real_name": self.real_name,
+                "display_name": self.name,
+                "status_emoji": self.status_emoji,
+                "status_text": self.status_text,
+                "status_expiration": self.status_expiration,
+            },
+        }
 
 
 @dataclass
