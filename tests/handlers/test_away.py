@@ -167,3 +167,22 @@ def test_a_timed_absence_that_starts_later_moves_the_leads_when_it_starts(bot, c
     bot.tick()
     assert len(events(bot, "away_reassigned")) == 1
     assert len(away_dms(bot, f.ANA)) == 1 and len(away_dms(bot, f.MAYA)) == 1
+
+
+def test_app_home_shows_the_timed_absence_in_the_persons_zone_and_the_status(bot):
+    with unit_of_work(bot.runtime.engine) as session:
+        set_tz(f.ANA, "Europe/Berlin", session=session)
+    answer(bot, f.ANA, "away 2026-12-24 12:00 until 2026-12-28 09:00")
+    bot.peer.set_status(f.ANA, ":palm_tree:", "Skiing")
+    wait_for(lambda: person(bot, f.ANA).status_away)
+    bot.peer.home_opened(f.ANA)
+    home = wait_for(lambda: bot.slack.state.home(f.ANA))
+    shown = str(home.to_slack())
+    assert "2026-12-24 12:00 (Europe/Berlin) until 2026-12-28 09:00 (Europe/Berlin)" in shown
+    assert "Skiing" in shown and "I'm back" in shown
+    answer(bot, f.ANA, "away off")
+    bot.peer.set_status(f.ANA)
+    wait_for(lambda: not person(bot, f.ANA).status_away)
+    bot.peer.home_opened(f.ANA)
+    wait_for(lambda: "Europe/Berlin" not in str(bot.slack.state.home(f.ANA).to_slack()))
+    assert "Skiing" not in str(bot.slack.state.home(f.ANA).to_slack())
