@@ -14,6 +14,7 @@ from bot.delivery.backoff import Backoff
 from bot.delivery.protocol import Delivery
 from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
+from bot.services import away
 from bot.services.roster_lookup import refresh_roster
 from bot.services.sla_clock import follow_time_zone
 from bot.services.sla_fire import TickReport, tick
@@ -35,6 +36,10 @@ BACKOFF_CAP = 300.0  # seconds: the longest a failing job waits between tries
 
 def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
     """Fire what is due now; wake the delivery worker when there is something to send."""
+    moved = away.sweep(runtime)  # timed absences that began: what they would strand moves
+    if moved:
+        log.info("away sweep reassigned=%d", moved)
+        runtime.wake()
     report = tick(runtime=runtime, batch=batch)
     if report.fired:
         runtime.wake()
@@ -76,7 +81,8 @@ def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) 
 
 
 def refresh_time_zones(worker: Delivery) -> int:
-    """Ask Slack for everyone's time zone (users.info); clocks follow any change."""
+    """Ask Slack for everyone's time zone and status (users.info); clocks follow any
+    change of zone, routing any status that says away."""
     with unit_of_work(worker.engine) as session:
         people = [p.slack_id for p in active_people(session=session)]
     for slack_id in people:
@@ -103,7 +109,13 @@ def learn_time_zone(worker: Delivery, slack_id: str, *, refresh: bool = False) -
     except Exception as exc:  # the card falls back to the configured time zone
         log.warning("users.info failed user=%s error=%s", slack_id, exc)
         return
-    tz = (info.get("user") or {}).get("tz")
+    user = info.get("user") or {}
+    profile = user.get("profile")
+    if isinstance(profile, dict):  # their Slack status: away or not (services/away)
+        away.learn_status(
+            slack_id, profile, engine=worker.engine, config=worker.config, now=worker.clock()
+        )
+    tz = user.get("tz")
     if tz:
         with unit_of_work(worker.engine) as session:
             moved = follow_time_zone(slack_id, tz, session=session, config=worker.config)

@@ -24,27 +24,20 @@ def auth_test(state: SandboxState, p: JSON) -> JSON:
 
 
 def _user_json(state: SandboxState, user: User) -> JSON:
-    """A user object in Slack's shape; `profile.email` only with users:read.email, and
-    never for bots (they have none)."""
+    """A user object in Slack's shape; `profile.email` only with users:read.email."""
+    return user.to_slack(
+        TEAM_ID, tz_offset(state, user), with_email="users:read.email" in state.scopes
+    )
+
+
+def tz_offset(state: SandboxState, user: User) -> int:
+    """The user's offset from UTC now, in seconds, as Slack gives it."""
     try:
         zone = ZoneInfo(user.tz)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     offset = datetime.fromtimestamp(state.now(), UTC).astimezone(zone).utcoffset()
-    profile: JSON = {"real_name": user.real_name, "display_name": user.name}
-    if user.email and not user.is_bot and "users:read.email" in state.scopes:
-        profile["email"] = user.email
-    return {
-        "id": user.id,
-        "team_id": TEAM_ID,
-        "name": user.name,
-        "real_name": user.real_name,
-        "tz": user.tz,
-        "tz_offset": int(offset.total_seconds()) if offset else 0,
-        "is_bot": user.is_bot,
-        "deleted": user.deleted,
-        "profile": profile,
-    }
+    return int(offset.total_seconds()) if offset else 0
 
 
 def _need_scope(state: SandboxState, scope: str) -> None:

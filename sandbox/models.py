@@ -62,6 +62,33 @@ class User:
     title: str = ""  # a role label shown by the sandbox page ("Account Executive")
     email: str = ""  # profile.email (users:read.email); bots have none
     deleted: bool = False  # deactivated
+    status_emoji: str = ""  # the profile's status, as Slack keeps it (":palm_tree:")
+    status_text: str = ""
+    status_expiration: int = 0  # epoch seconds; 0: never
+
+    def to_slack(self, team_id: str, tz_offset: int, *, with_email: bool) -> dict[str, object]:
+        """The user object of users.info, users.list and the `user_change` event;
+        `profile.email` only `with_email` (users:read.email), and never for bots."""
+        profile: dict[str, object] = {
+            "real_name": self.real_name,
+            "display_name": self.name,
+            "status_emoji": self.status_emoji,
+            "status_text": self.status_text,
+            "status_expiration": self.status_expiration,
+        }
+        if self.email and not self.is_bot and with_email:
+            profile["email"] = self.email
+        return {
+            "id": self.id,
+            "team_id": team_id,
+            "name": self.name,
+            "real_name": self.real_name,
+            "tz": self.tz,
+            "tz_offset": tz_offset,
+            "is_bot": self.is_bot,
+            "deleted": self.deleted,
+            "profile": profile,
+        }
 
 
 @dataclass

@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from sandbox import api_chat, payloads
+from sandbox import api_chat, api_conversations, payloads
 from sandbox.interactions import (
     Choice,
     action_object,
@@ -200,6 +200,25 @@ class SlackPeer:
         except SlackError:
             return  # Slack shows nothing it cannot render
         self.state.touch()
+
+    def set_status(
+        self, user_id: str, emoji: str = "", text: str = "", *, expiration: int = 0
+    ) -> httpx.Response:
+        """`user_id` sets (or, all empty, clears) their Slack status: the profile changes and
+        the bot gets `user_change` with the whole user object, as Slack sends it."""
+        with self.state.lock:
+            user = self.state.users[user_id]
+            user.status_emoji, user.status_text = emoji, text
+            user.status_expiration = expiration
+        info = api_conversations.users_info(self.state, {"user": user_id})
+        self.state.touch()
+        event: JSON = {
+            "type": "user_change",
+            "user": info["user"],
+            "cache_ts": int(time.time()),
+            "event_ts": f"{time.time():.6f}",
+        }
+        return self.event(event)
 
     def home_opened(self, user_id: str) -> httpx.Response:
         """`user_id` opens the bot's App Home tab (`app_home_opened`, with the view shown)."""

@@ -106,9 +106,11 @@ def set_tz(slack_id: str, tz: str, *, session: Session) -> bool:
 
 
 def set_away(slack_id: str, until: date | None, *, session: Session) -> Person | None:
+    """Away until a date (None: back); either way any timed absence is over."""
     person = session.get(Person, slack_id)
     if person is not None:
         person.away_until = until
+        person.away_from = person.away_to = None
         person.settings_from_slack = True
         session.add(person)
     return person

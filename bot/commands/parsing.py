@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.domain.away import local_moment
 from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
 from bot.reports.periods import PERIODS, is_period
@@ -28,8 +30,10 @@ USAGE = {
     "how many came back (by intake or Re-engage), were accepted and got a meeting (default 90d)",
     "routing": "`/handshake routing [7d|30d|90d|qtd]`: per person, leads received against "
     "their weighted share, and how often each was passed over and why (default 30d)",
-    "away": "`/handshake away until YYYY-MM-DD` (or `away YYYY-MM-DD`), `/handshake away off`: "
-    "pause new leads to you",
+    "away": "`/handshake away until YYYY-MM-DD` (or `away YYYY-MM-DD`), "
+    "`/handshake away until YYYY-MM-DD HH:MM`, "
+    "`/handshake away YYYY-MM-DD HH:MM until YYYY-MM-DD HH:MM` (your time zone), "
+    "`/handshake away off`: pause new leads to you",
     "capacity": "`/handshake capacity <n>` caps the new leads you get a day; "
     "`/handshake capacity off` removes the cap",
 }
@@ -53,6 +57,8 @@ _MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")  # how Slack may send a t
 class Command:
     name: str
     away_until: date | None = None
+    away_from: datetime | None = None  # a timed absence (UTC): `away … HH:MM until … HH:MM`
+    away_to: datetime | None = None
     capacity: int | None = None
     period: str | None = None  # the period reports: one of PERIODS
     email: str | None = None  # lead
@@ -66,13 +72,16 @@ class Usage:
     message: str
 
 
-def parse(text: str | None, today: date) -> Command | Usage:
+def parse(
+    text: str | None, today: date, *, now: datetime | None = None, zone: ZoneInfo | None = None
+) -> Command | Usage:
+    """`now` and `zone` (the person's) place a timed absence; `today` is in `zone`."""
     words = (text or "").strip().split()
     if not words or words[0].lower() == "help":
         return Command("help")
     name, args = words[0].lower(), words[1:]
     if name == "away":
-        return _away(args, today)
+        return _away(args, today, now or datetime.combine(today, time(0), UTC), zone)
     if name == "capacity":
         return _capacity(args)
     if name == "contract" and args and args[0].lower() == "compare":
@@ -86,10 +95,15 @@ def parse(text: str | None, today: date) -> Command | Usage:
     return Usage(f"I don't know `{_clip(words[0])}`. Try `/handshake help`.")
 
 
-def _away(args: list[str], today: date) -> Command | Usage:
+def _away(args: list[str], today: date, now: datetime, zone: ZoneInfo | None) -> Command | Usage:
     if len(args) == 1 and args[0].lower() == "off":
         return Command("away", away_until=None)
-    if args and args[0].lower() == "until":
+    lowered = [a.lower() for a in args]
+    if len(args) == 5 and lowered[2] == "until":  # D T until D T
+        return _away_window(args[0:2], args[3:5], now, zone or ZoneInfo("UTC"))
+    if len(args) == 3 and lowered[0] == "until":  # until D T: from now
+        return _away_window(None, args[1:3], now, zone or ZoneInfo("UTC"))
+    if args and lowered[0] == "until":
         args = args[1:]
     if len(args) != 1:
         return Usage("Usage: " + USAGE["away"])
@@ -101,6 +115,49 @@ def _away(args: list[str], today: date) -> Command | Usage:
     if until > latest_date(today):
         return Usage(f"{until.isoformat()} is too far ahead. Usage: " + USAGE["away"])
     return Command("away", away_until=until)
+
+
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+MAX_AWAY = timedelta(days=366)  # an absence ends at most a year ahead
+
+
+def _moment(words: list[str], zone: ZoneInfo) -> datetime | Usage:
+    day, clock = parse_date(words[0]), _CLOCK.fullmatch(words[1])
+    if day is None:
+        return Usage(f"`{_clip(words[0])}` is not a date like 2026-12-24. Usage: " + USAGE["away"])
+    if clock is None:
+        return Usage(f"`{_clip(words[1])}` is not a time like 09:00. Usage: " + USAGE["away"])
+    moment = local_moment(day, time(int(clock.group(1)), int(clock.group(2))), zone)
+    if moment is None:
+        return Usage(
+            f"{day.isoformat()} {words[1]} does not exist in {zone.key} (the clocks skip it). "
+            "Pick another time. Usage: " + USAGE["away"]
+        )
+    return moment
+
+
+def _away_window(
+    start_words: list[str] | None, end_words: list[str], now: datetime, zone: ZoneInfo
+) -> Command | Usage:
+    start = _moment(start_words, zone) if start_words else now
+    if isinstance(start, Usage):
+        return start
+    end = _moment(end_words, zone)
+    if isinstance(end, Usage):
+        return end
+    minute = now.replace(second=0, microsecond=0)
+    shown = f"{' '.join(end_words)} ({zone.key})"
+    if end <= now:
+        return Usage(f"{shown} is in the past. Usage: " + USAGE["away"])
+    if start_words and start < minute:
+        return Usage(
+            f"{' '.join(start_words)} ({zone.key}) is in the past. Usage: " + USAGE["away"]
+        )
+    if end <= start:
+        return Usage("The end of an absence must come after its start. Usage: " + USAGE["away"])
+    if end - now > MAX_AWAY:
+        return Usage(f"{shown} is too far ahead (a year at most). Usage: " + USAGE["away"])
+    return Command("away", away_from=start, away_to=end)
 
 
 def _capacity(args: list[str]) -> Command | Usage:

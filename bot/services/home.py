@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.availability import aware
+from bot.domain.away import show, zone_of
 from bot.domain.leads import lead_label
 from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
@@ -73,6 +75,8 @@ class Queue:
 class OwnSettings:
     away_until: date | None  # only when still in force
     capacity: int | None
+    away_window: str | None = None  # a timed absence not over yet, in their zone
+    status_text: str | None = None  # their Slack status says away: what it says
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
             return replace(
                 base,
                 queue=_queue(session, user_id, now, PENDING_SHOWN - fewer, TOUCH_SHOWN - fewer),
-                settings=_settings(person, now.date()),
+                settings=_settings(person, now, runtime.config.timezone),
                 meetings=meetings,
             )
         if person.role == "marketer":
@@ -207,9 +211,17 @@ def _queue(session: Session, owner: str, now: datetime, n_pending: int, n_touch:
     return Queue(pending, counts.pending, touch, counts.awaiting_touch)
 
 
-def _settings(person: Person, today: date) -> OwnSettings:
+def _settings(person: Person, now: datetime, fallback_zone: str) -> OwnSettings:
+    today = now.date()
     away = person.away_until if person.away_until and person.away_until >= today else None
-    return OwnSettings(away, person.capacity_per_day)
+    window = None
+    if person.away_to is not None and aware(person.away_to) > now:
+        zone = zone_of(person.tz, fallback_zone)
+        start = person.away_from
+        begins = show(start, zone) if start is not None and aware(start) > now else "now"
+        window = f"{begins} until {show(person.away_to, zone)}"
+    said = (person.status_text or "away") if person.status_away else None
+    return OwnSettings(away, person.capacity_per_day, window, said)
 
 
 def _team(

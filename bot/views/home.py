@@ -169,7 +169,14 @@ def _settings(settings: OwnSettings) -> list[bk.Block]:
             "accessory": picker,
         },
     ]
-    if away:
+    if settings.away_window:
+        blocks.append(
+            bk.section(f"🌴 *Away* {settings.away_window}: new leads go to your teammates.")
+        )
+    if settings.status_text:
+        said = safe(one_line(settings.status_text), 200)
+        blocks.append(bk.context(f"Your Slack status says away ({said}): no new leads for now."))
+    if away or settings.away_window:
         blocks.append(bk.actions([bk.button("I'm back", ids.HOME_BACK, style="primary")]))
     cap = settings.capacity
     cap_text = f"At most {cap} new leads a day." if cap else "No cap on new leads a day."

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
+from bot.domain.away import show
 from bot.services.home import BAD_CAPACITY, NO_DATE, PAST, TOO_FAR, Refused
 from bot.services.settings import AWAY, SettingChange
 
@@ -15,15 +17,30 @@ def change_text(change: SettingChange) -> str:
     if not change.on_roster:
         return NOT_ON_ROSTER
     if change.setting == AWAY:
+        moved = _moved(change.reassigned)
+        if change.away_to is not None:
+            zone = change.zone or ZoneInfo("UTC")
+            start = show(change.away_from, zone) if change.away_from else "now"
+            return (
+                f"You are away from {start} until {show(change.away_to, zone)}: "
+                f"new leads go to your teammates meanwhile.{moved}"
+            )
         if not isinstance(change.value, date):
             return "Welcome back: new leads can reach you again."
         return (
             f"You are away until {change.value.isoformat()}: "
-            "new leads go to your teammates until then."
+            f"new leads go to your teammates until then.{moved}"
         )
     if change.value is None:
         return "Your daily cap is off."
     return f"You will get at most {change.value} new leads a day."
+
+
+def _moved(count: int) -> str:
+    if count <= 0:
+        return ""
+    leads = "lead that was" if count == 1 else "leads that were"
+    return f" {count} pending {leads} due while you are away went to a teammate."
 
 
 def refusal_text(refused: Refused) -> str:

@@ -17,11 +17,19 @@ from bot.views.settings import change_text
 def handle(ack: Ack, command: dict[str, Any], respond: Respond, runtime: Runtime) -> None:
     ack()
     user_id = command["user_id"]
-    parsed = commands.parse(command.get("text"), runtime.clock().date())
+    now = runtime.clock()
+    zone = person_settings.zone_for(user_id, runtime=runtime)
+    parsed = commands.parse(command.get("text"), now.astimezone(zone).date(), now=now, zone=zone)
     if isinstance(parsed, commands.Usage):
         message: dict[str, Any] = {"text": parsed.message}
     elif parsed.name in commands.REPORTS:
         message = answer(parsed, user_id, runtime=runtime)
+    elif parsed.name == "away" and parsed.away_to is not None:
+        assert parsed.away_from is not None
+        change = person_settings.set_away_window(
+            user_id, parsed.away_from, parsed.away_to, runtime=runtime
+        )
+        message = {"text": change_text(change)}
     elif parsed.name == "away":
         change = person_settings.set_away(user_id, parsed.away_until, runtime=runtime)
         message = {"text": change_text(change)}
