@@ -14,6 +14,8 @@ from bot.delivery.backoff import Backoff
 from bot.delivery.protocol import Delivery
 from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
+from bot.services.departures import note_deactivated, sweep_departures
+from bot.services.shift_wait import fire_waits
 from bot.services.sla_clock import follow_time_zone
 from bot.services.sla_fire import TickReport, tick
 from storage.db import read_only, unit_of_work
@@ -34,7 +36,8 @@ BACKOFF_CAP = 300.0  # seconds: the longest a failing job waits between tries
 def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
     """Fire what is due now; wake the delivery worker when there is something to send."""
     report = tick(runtime=runtime, batch=batch)
-    if report.fired:
+    moved = sweep_departures(runtime) + fire_waits(runtime)  # both write cards to post
+    if report.fired or moved:
         runtime.wake()
     if report.claimed:
         log.info(
@@ -95,7 +98,11 @@ def learn_time_zone(worker: Delivery, slack_id: str, *, refresh: bool = False) -
     except Exception as exc:  # the card falls back to the configured time zone
         log.warning("users.info failed user=%s error=%s", slack_id, exc)
         return
-    tz = (info.get("user") or {}).get("tz")
+    user = info.get("user") or {}
+    if isinstance(user.get("deleted"), bool):  # Slack's deactivated account
+        with unit_of_work(worker.engine) as session:
+            note_deactivated(slack_id, user["deleted"], session=session, now=worker.clock())
+    tz = user.get("tz")
     if tz:
         with unit_of_work(worker.engine) as session:
             moved = follow_time_zone(slack_id, tz, session=session, config=worker.config)

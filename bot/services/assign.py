@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.availability import AvailabilityFacts, unavailable_now
-from bot.domain.routing import Rep, RouteDecision, RouteRequest, route
+from bot.domain.calendar import calendar_for
+from bot.domain.routing import OFF_SHIFT, Rep, RouteDecision, RouteRequest, Skip, route
 from bot.domain.weights import WeightFacts, effective_weight
 from bot.services.outgoing import emit
 from bot.services.sla_clock import start_clock
@@ -192,10 +193,22 @@ def reps_of(
             capacity_per_day=p.capacity_per_day,
             assigned_today=today_counts.get(p.slack_id, 0),
             weight=effective_weight(weight_facts(p), today, boost),
-            out=unavailable_now(availability_facts(p), now),
+            out=unavailable_now(availability_facts(p), now) or off_shift(p.tz, now, config),
         )
         for p in people
     ]
+
+
+def off_shift(tz: str | None, now: datetime, config: HandshakeConfig) -> Skip | None:
+    """With `routing.on_shift_only`: outside the person's working hours (business hours in
+    their time zone) right now."""
+    if not config.routing.on_shift_only:
+        return None
+    calendar = calendar_for(config, tz)
+    if calendar.is_working(now):
+        return None
+    starts = calendar.next_working(now).isoformat(timespec="minutes")
+    return Skip(OFF_SHIFT, f"off shift until {starts}")
 
 
 def weight_facts(p: Person | PersonRow) -> WeightFacts:
