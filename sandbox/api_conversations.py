@@ -42,7 +42,7 @@ def users_info(state: SandboxState, p: JSON) -> JSON:
                 "tz": user.tz,
                 "tz_offset": int(offset.total_seconds()) if offset else 0,
                 "is_bot": user.is_bot,
-                "deleted": False,
+                "deleted": user.deleted,
                 "profile": {"real_name": user.real_name, "display_name": user.name},
             }
         }

@@ -60,6 +60,7 @@ class User:
     tz: str = "America/New_York"
     is_bot: bool = False
     title: str = ""  # a role label shown by the sandbox page ("Account Executive")
+    deleted: bool = False  # a deactivated account: users.info says `deleted: true`
 
 
 @dataclass
