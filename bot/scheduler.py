@@ -35,8 +35,10 @@ BACKOFF_CAP = 300.0  # seconds: the longest a failing job waits between tries
 
 def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
     """Fire what is due now; wake the delivery worker when there is something to send."""
+    # A departed owner's hand-offs move on before their timers could nudge them.
+    moved = sweep_departures(runtime)
     report = tick(runtime=runtime, batch=batch)
-    moved = sweep_departures(runtime) + fire_waits(runtime)  # both write cards to post
+    moved += fire_waits(runtime)  # both write cards to post
     if report.fired or moved:
         runtime.wake()
     if report.claimed:
