@@ -5,7 +5,6 @@ in `stale` and may Reassign them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import yaml
