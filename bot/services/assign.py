@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -182,7 +183,7 @@ def reps_of(
     )
     today = now.date()
     boost = config.routing.quarter_end
-    return [
+    found = [
         Rep(
             slack_id=p.slack_id,
             email=p.email,
@@ -193,9 +194,19 @@ def reps_of(
             capacity_per_day=p.capacity_per_day,
             assigned_today=today_counts.get(p.slack_id, 0),
             weight=effective_weight(weight_facts(p), today, boost),
-            out=unavailable_now(availability_facts(p), now) or off_shift(p.tz, now, config),
+            out=unavailable_now(availability_facts(p), now),
         )
         for p in people
+    ]
+    if not config.routing.on_shift_only:
+        return found
+    # Off shift only when nothing else keeps them out: an absence is reported as one.
+    tz_of = {p.slack_id: p.tz for p in people}
+    return [
+        rep
+        if rep.skip(today) is not None
+        else dataclasses.replace(rep, out=off_shift(tz_of[rep.slack_id], now, config))
+        for rep in found
     ]
 
 

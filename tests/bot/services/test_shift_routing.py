@@ -6,7 +6,7 @@ goes to the team's manager."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -17,7 +17,7 @@ from storage.events import events_for_lead
 from storage.handoffs import handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import LEAD_ROUTED, LEAD_WAITING
-from storage.people import set_tz
+from storage.people import set_away, set_tz
 from tests import factories as f
 
 HOURS = {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}
@@ -135,3 +135,18 @@ def test_waiting_lead_sent_again_is_a_duplicate(zoned) -> None:
     again = bot.post_lead(body)
     assert first.json()["status"] == "waiting"
     assert (again.status_code, again.json()["status"]) == (200, "duplicate")
+
+
+def test_everyone_away_goes_to_the_manager_at_once(zoned) -> None:
+    bot = zoned
+    at(bot, 2026, 11, 24, 12, 0)  # nobody on shift, and everyone away besides
+    with unit_of_work(bot.runtime.engine) as session:
+        for slack_id in ZONES:
+            set_away(slack_id, date(2026, 11, 30), session=session)
+    answer = send(bot)
+    assert (answer["status"], answer["owner"]) == ("routed", f.MAYA)
+    with unit_of_work(bot.runtime.engine) as session:
+        routed = next(
+            e for e in events_for_lead(answer["id"], session=session) if e.kind == "routed"
+        )
+        assert set(routed.data["skipped"].values()) == {"away"}  # an absence, not a shift
