@@ -17,12 +17,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.config import HandshakeConfig
 from bot.domain.routing import MANAGER_FALLBACK
 from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.reassign import reassign
 from storage.db import unit_of_work
 from storage.events import log_event
+from storage.models import Handoff
 from storage.people import departed_pending, set_deactivated
 
 log = logging.getLogger("handshake.departures")
@@ -50,23 +52,31 @@ def sweep_departures(runtime: Runtime, *, now: datetime | None = None, batch: in
     with unit_of_work(runtime.engine) as session:
         for handoff, owner in departed_pending(session=session, limit=batch):
             reason = DEACTIVATED if owner.deactivated else LEFT_ROSTER
-            new = reassign(
-                handoff, session=session, config=config, now=now, actor="system", reason=reason
-            )
-            if new is None:  # decided or moved by someone else first
-                continue
-            moved += 1
-            team = config.team(new.team) if new.team else None
-            if new.rule != MANAGER_FALLBACK and team is not None:  # the fallback DMs already
-                notify.dm(
-                    "owner_departed",
-                    team.manager,
-                    new.id or 0,
-                    session=session,
-                    now=now,
-                    previous_owner=handoff.owner_id,
-                    reason=reason,
-                )
+            try:
+                with session.begin_nested():  # one bad hand-off holds up no other
+                    moved += _move_on(handoff, reason, session=session, config=config, now=now)
+            except Exception:
+                log.exception("hand-off=%s of a departed owner not moved yet", handoff.id)
     if moved:
         log.info("departures moved=%d", moved)
     return moved
+
+
+def _move_on(
+    handoff: Handoff, reason: str, *, session: Session, config: HandshakeConfig, now: datetime
+) -> int:
+    new = reassign(handoff, session=session, config=config, now=now, actor="system", reason=reason)
+    if new is None:  # decided or moved by someone else first
+        return 0
+    team = config.team(new.team) if new.team else None
+    if new.rule != MANAGER_FALLBACK and team is not None:  # the fallback DMs them already
+        notify.dm(
+            "owner_departed",
+            team.manager,
+            new.id or 0,
+            session=session,
+            now=now,
+            previous_owner=handoff.owner_id,
+            reason=reason,
+        )
+    return 1

@@ -22,7 +22,7 @@ from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import handoffs_for_lead
 from storage.lead_waits import add_wait, claim_wait, due_waits
-from storage.models import LEAD_WAITING, Lead
+from storage.models import LEAD_WAITING, Lead, LeadWait
 
 log = logging.getLogger("handshake.shift")
 ACTOR = "shift_wait"
@@ -104,39 +104,42 @@ def fire_waits(runtime: Runtime, *, now: datetime | None = None, batch: int = 10
     routed = 0
     with unit_of_work(runtime.engine) as session:
         for wait in due_waits(now, batch, session=session):
-            if not claim_wait(wait.id or 0, session=session, now=now):
-                continue  # another instance has it
-            lead = lead_store.get_lead(wait.lead_id, session=session)
-            if lead is None or lead.status != LEAD_WAITING:
-                continue
-            signals = list(wait.signals or [])
-            if now < aware(wait.give_up_at):
-                starts = first_shift_start(lead, session=session, config=config, now=now)
-                if starts is not None:  # the one who was to start is away now: wait on
-                    add_wait(
-                        lead.id or 0,
-                        session=session,
-                        arrived_at=aware(wait.arrived_at),
-                        give_up_at=aware(wait.give_up_at),
-                        due_at=starts,
-                        signals=signals,
-                    )
-                    continue
-            earlier = handoffs_for_lead(lead.id or 0, session=session)
-            done = assign(
-                lead,
-                session=session,
-                config=config,
-                now=now,
-                signals=signals,
-                actor=ACTOR,
-                previous=earlier[-1] if earlier else None,
-            )
-            log.info(
-                "waited lead=%s owner=%s rule=%s",
-                lead.id,
-                done.handoff.owner_id,
-                done.decision.rule,
-            )
-            routed += 1
+            try:
+                with session.begin_nested():  # one bad lead holds up no other
+                    routed += _fire(wait, session=session, config=config, now=now)
+            except Exception:
+                log.exception("waiting lead=%s not routed; tried again next tick", wait.lead_id)
     return routed
+
+
+def _fire(wait: LeadWait, *, session: Session, config: HandshakeConfig, now: datetime) -> int:
+    if not claim_wait(wait.id or 0, session=session, now=now):
+        return 0  # another instance has it
+    lead = lead_store.get_lead(wait.lead_id, session=session)
+    if lead is None or lead.status != LEAD_WAITING:
+        return 0
+    signals = list(wait.signals or [])
+    if now < aware(wait.give_up_at):
+        starts = first_shift_start(lead, session=session, config=config, now=now)
+        if starts is not None:  # whoever was to start is away now: wait on
+            add_wait(
+                lead.id or 0,
+                session=session,
+                arrived_at=aware(wait.arrived_at),
+                give_up_at=aware(wait.give_up_at),
+                due_at=starts,
+                signals=signals,
+            )
+            return 0
+    earlier = handoffs_for_lead(lead.id or 0, session=session)
+    done = assign(
+        lead,
+        session=session,
+        config=config,
+        now=now,
+        signals=signals,
+        actor=ACTOR,
+        previous=earlier[-1] if earlier else None,
+    )
+    log.info("waited lead=%s owner=%s rule=%s", lead.id, done.handoff.owner_id, done.decision.rule)
+    return 1
