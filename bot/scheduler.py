@@ -15,7 +15,9 @@ from bot.delivery.protocol import Delivery
 from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
 from bot.services import away
+from bot.services.departures import note_deactivated, sweep_departures
 from bot.services.roster_lookup import refresh_roster
+from bot.services.shift_wait import fire_waits
 from bot.services.sla_clock import follow_time_zone
 from bot.services.sla_fire import TickReport, tick
 from storage.db import read_only, unit_of_work
@@ -36,12 +38,15 @@ BACKOFF_CAP = 300.0  # seconds: the longest a failing job waits between tries
 
 def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
     """Fire what is due now; wake the delivery worker when there is something to send."""
-    moved = away.sweep(runtime)  # timed absences that began: what they would strand moves
-    if moved:
-        log.info("away sweep reassigned=%d", moved)
-        runtime.wake()
+    # A departed owner's hand-offs move on before their timers could nudge them.
+    moved = sweep_departures(runtime)
+    away_moved = away.sweep(runtime)  # timed absences that began: what they would strand moves
+    if away_moved:
+        log.info("away sweep reassigned=%d", away_moved)
+    moved += away_moved
     report = tick(runtime=runtime, batch=batch)
-    if report.fired:
+    moved += fire_waits(runtime)  # both write cards to post
+    if report.fired or moved:
         runtime.wake()
     if report.claimed:
         log.info(
@@ -115,6 +120,9 @@ def learn_time_zone(worker: Delivery, slack_id: str, *, refresh: bool = False) -
         away.learn_status(
             slack_id, profile, engine=worker.engine, config=worker.config, now=worker.clock()
         )
+    if isinstance(user.get("deleted"), bool):  # Slack's deactivated account
+        with unit_of_work(worker.engine) as session:
+            note_deactivated(slack_id, user["deleted"], session=session, now=worker.clock())
     tz = user.get("tz")
     if tz:
         with unit_of_work(worker.engine) as session:

@@ -126,6 +126,12 @@ class SandboxState:
         self.touch()
         return user
 
+    def set_deleted(self, user_id: str, deleted: bool = True) -> None:
+        """Deactivate (or reactivate) an account, as a Slack admin does."""
+        with self.lock:
+            self.users[user_id].deleted = deleted
+        self.touch()
+
     def add_channel(self, channel_id: str, name: str, *, bot_is_member: bool = True) -> Channel:
         channel = Channel(id=channel_id, name=name, bot_is_member=bot_is_member)
         with self.lock:

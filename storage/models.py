@@ -23,6 +23,7 @@ LEAD_ROUTED = "routed"
 LEAD_ACCEPTED = "accepted"
 LEAD_REJECTED = "rejected"
 LEAD_HANDED_BACK = "handed_back"
+LEAD_WAITING = "waiting"  # routing.on_shift_only: nobody on shift yet (a LeadWait row)
 
 # Outbox statuses.
 OUT_PENDING = "pending"
@@ -314,6 +315,24 @@ class Timer(SQLModel, table=True):
     created_at: datetime
     fired_at: datetime | None = None
     note: str | None = None  # why it fired, was deferred, or was cancelled
+
+
+class LeadWait(SQLModel, table=True):
+    """A qualified lead that arrived when nobody was on shift (`routing.on_shift_only`). The
+    tick claims it at `due_at` (the first shift start, or `give_up_at`, whichever is first)
+    with a compare-and-set on status, and routes it: to whoever is on shift by then, else,
+    once `give_up_at` (arrival + `routing.max_wait`) has passed, to the team's manager."""
+
+    __table_args__ = (Index("ix_leadwait_status_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(foreign_key="lead.id", index=True)
+    arrived_at: datetime
+    give_up_at: datetime
+    due_at: datetime
+    status: str = Field(default=TIMER_PENDING)  # pending | fired
+    signals: list[str] | None = json_column()  # the contract signals the lead matched
+    fired_at: datetime | None = None
 
 
 class RoutingCursor(SQLModel, table=True):

@@ -6,10 +6,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from storage.models import Handoff, Person, RoutingCursor
+from storage.models import PENDING, Handoff, Person, RoutingCursor
 
 
 @dataclass(frozen=True)
@@ -138,3 +138,29 @@ def lock_cursor(team: str, role: str, *, session: Session) -> RoutingCursor:
         session.add(cursor)
         session.flush()
     return cursor
+
+
+def set_deactivated(slack_id: str, deactivated: bool, *, session: Session) -> bool:
+    """Slack's `deleted` flag for a person; True when it changed."""
+    person = session.get(Person, slack_id)
+    if person is None or person.deactivated == deactivated:
+        return False
+    person.deactivated = deactivated
+    session.add(person)
+    session.flush()
+    return True
+
+
+def departed_pending(*, session: Session, limit: int) -> list[tuple[Handoff, Person]]:
+    """Pending hand-offs whose owner has left: off the roster, or deactivated in Slack."""
+    query = (
+        select(Handoff, Person)
+        .join(Person, col(Person.slack_id) == col(Handoff.owner_id))
+        .where(
+            col(Handoff.status) == PENDING,
+            or_(col(Person.active).is_(False), col(Person.deactivated).is_(True)),
+        )
+        .order_by(col(Handoff.id))
+        .limit(limit)
+    )
+    return [(h, p) for h, p in session.exec(query).all()]

@@ -155,6 +155,13 @@ class HandshakeConfig(ConfigModel):
         return self
 
     @model_validator(mode="after")
+    def _shift_needs_hours(self) -> HandshakeConfig:
+        if self.routing.on_shift_only and self.business_hours is None:
+            msg = "needs business_hours (the working hours a shift is); add business_hours"
+            fail([(("routing", "on_shift_only"), f"{msg} or set on_shift_only: false")])
+        return self
+
+    @model_validator(mode="after")
     def _roster(self) -> HandshakeConfig:
         people = [(i, dict(p)) for i, p in enumerate(self.people)]
         teams = [(i, dict(t)) for i, t in enumerate(self.teams)]

@@ -23,6 +23,7 @@ from storage.people import PersonSeed, sync_people
 
 BATCH_ROWS = 200
 ROUTED, NURTURE, DUPLICATE, ERROR = "routed", "nurture", "duplicate", "error"
+WAITING = "waiting"  # routing.on_shift_only: nobody on shift yet
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ def _one(item: Prepared, *, session: Session, runtime: Runtime, now: datetime) -
         return Outcome(line, ERROR, item.error_text)
     result = ingest_in(item.lead, session=session, config=runtime.config, now=now)
     status = str(result.body["status"])
+    if status == WAITING:  # counted with the routed: it is routed when a shift starts
+        return Outcome(line, ROUTED, "later: it waits for the first shift to start")
     if status == ROUTED:
         owner = str(result.body["owner"])
         detail = f"to {runtime.name_of(owner)} ({owner}) by {result.rule}"

@@ -25,11 +25,14 @@ SALESFORCE_ACK = (
 
 
 class LeadAccepted(BaseModel):
-    """A new lead, stored: routed to an owner, or kept in nurture (owner null)."""
+    """A new lead, stored: routed to an owner, kept in nurture (owner null), or waiting for
+    the first shift to start (`routing.on_shift_only`; owner null until it is routed)."""
 
     id: int
-    status: Literal["routed", "nurture"]
-    owner: str | None = Field(description="The owner's Slack user id; null in nurture.")
+    status: Literal["routed", "nurture", "waiting"]
+    owner: str | None = Field(
+        description="The owner's Slack user id; null in nurture and while waiting."
+    )
 
 
 class LeadDuplicate(BaseModel):

@@ -14,6 +14,7 @@ from bot.intake.validate import LeadInput
 from bot.runtime import Runtime
 from bot.services.assign import assign
 from bot.services.outgoing import emit
+from bot.services.shift_wait import wait_for_shift
 from storage.accounts import account_domain
 from storage.db import unit_of_work
 from storage.events import log_event
@@ -142,12 +143,17 @@ def _qualify_and_route(
             handoff=previous[-1] if previous else None,
         )
     lead.revisit_at = None
+    signals = list(verdict.signals)
+    if wait_for_shift(
+        lead, session=session, config=config, now=now, signals=signals, actor="intake"
+    ):
+        return IntakeResult(202, {"id": lead.id, "status": "waiting", "owner": None})
     assignment = assign(
         lead,
         session=session,
         config=config,
         now=now,
-        signals=list(verdict.signals),
+        signals=signals,
         actor="intake",
         previous=previous[-1] if previous else None,
     )

@@ -42,7 +42,9 @@ class StaleReport:
 def stale(
     *, session: Session, config: HandshakeConfig, scope: Scope, now: datetime, limit: int = LIMIT
 ) -> StaleReport:
-    rows, total = overdue_pending(session=session, now=now, owners=scope.owner_filter, limit=limit)
+    rows, total = overdue_pending(
+        session=session, now=now, owners=scope.owner_filter, limit=limit, teams=scope.teams
+    )
     items = []
     for handoff, lead in rows:
         owner = config.person(handoff.owner_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,8 @@ from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.availability import AvailabilityFacts, unavailable_now
-from bot.domain.routing import Rep, RouteDecision, RouteRequest, route
+from bot.domain.calendar import calendar_for
+from bot.domain.routing import OFF_SHIFT, Rep, RouteDecision, RouteRequest, Skip, route
 from bot.domain.weights import WeightFacts, effective_weight
 from bot.services.outgoing import emit
 from bot.services.sla_clock import start_clock
@@ -181,7 +183,7 @@ def reps_of(
     )
     today = now.date()
     boost = config.routing.quarter_end
-    return [
+    found = [
         Rep(
             slack_id=p.slack_id,
             email=p.email,
@@ -196,6 +198,28 @@ def reps_of(
         )
         for p in people
     ]
+    if not config.routing.on_shift_only:
+        return found
+    # Off shift only when nothing else keeps them out: an absence is reported as one.
+    tz_of = {p.slack_id: p.tz for p in people}
+    return [
+        rep
+        if rep.skip(today) is not None
+        else dataclasses.replace(rep, out=off_shift(tz_of[rep.slack_id], now, config))
+        for rep in found
+    ]
+
+
+def off_shift(tz: str | None, now: datetime, config: HandshakeConfig) -> Skip | None:
+    """With `routing.on_shift_only`: outside the person's working hours (business hours in
+    their time zone) right now."""
+    if not config.routing.on_shift_only:
+        return None
+    calendar = calendar_for(config, tz)
+    if calendar.is_working(now):
+        return None
+    starts = calendar.next_working(now).isoformat(timespec="minutes")
+    return Skip(OFF_SHIFT, f"off shift until {starts}")
 
 
 def weight_facts(p: Person | PersonRow) -> WeightFacts:

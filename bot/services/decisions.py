@@ -90,9 +90,16 @@ def insight_codes(handoff: Handoff) -> dict[str, str | None]:
     return {w: getattr(handoff, w) for w in WHICH}
 
 
-def may_decide(config: HandshakeConfig, owner_id: str, actor_id: str) -> bool:
-    """The owner, the owner's manager, or an admin."""
+def may_decide(
+    config: HandshakeConfig, owner_id: str, actor_id: str, *, team: str | None = None
+) -> bool:
+    """The owner, the owner's manager, or an admin. An owner no longer on the roster has
+    no manager: the manager of the hand-off's `team` stands in, so their leads stay
+    someone's to act on."""
     if actor_id == owner_id or actor_id == config.manager_of(owner_id):
+        return True
+    left = config.person(owner_id) is None and team is not None
+    if left and (gone := config.team(team or "")) is not None and gone.manager == actor_id:
         return True
     actor = config.person(actor_id)
     return actor is not None and actor.role == "admin"
@@ -308,7 +315,7 @@ def allowed(
     handoff = get_handoff(handoff_id, session=session)
     if handoff is None:
         return Outcome(NOT_FOUND)
-    if not may_decide(config, handoff.owner_id, actor_id):
+    if not may_decide(config, handoff.owner_id, actor_id, team=handoff.team):
         _refused(session, handoff, actor_id, action, now)
         return Outcome(REFUSED, handoff)
     return handoff

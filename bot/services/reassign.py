@@ -20,6 +20,7 @@ from storage.events import log_event
 from storage.handoffs import claim_decision, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import REASSIGNED, Handoff, Lead
+from storage.people import get_person
 
 REASSIGNED_RULE = "reassigned"
 PICKED_RULE = "picked"  # a manager chose someone else than the suggested person
@@ -43,7 +44,9 @@ def next_owner(
     (routing's rotation), else the team's manager. The picker's suggestion is this too."""
     held = frozenset(h.owner_id for h in handoffs_for_lead(lead.id or 0, session=session))
     people = reps(session, now, config)
-    old = next((p for p in people if p.slack_id == handoff.owner_id), None)
+    old = next((p for p in people if p.slack_id == handoff.owner_id), None) or get_person(
+        handoff.owner_id, session=session
+    )  # an owner who left the roster is no longer among the active
     rotation = sorted(
         (p for p in people if old and p.team == old.team and p.role == old.role),
         key=lambda p: p.position,

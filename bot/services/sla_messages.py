@@ -43,6 +43,7 @@ DM_TEMPLATES = {
     "escalation",
     "follow_up_escalation",
     "manager_fallback",
+    "owner_departed",  # services/departures: the owner left; the manager is told who has it
 }
 
 
@@ -60,8 +61,8 @@ class DmFacts:
     owner_tz: str | None = None  # nudges: the owner reads it
     owner_name: str | None = None  # escalations: the owner the manager is told about
     recipient_tz: str | None = None  # escalations: the manager reads it
-    previous_owner_name: str | None = None  # manager_fallback
-    reason: str = ""  # manager_fallback
+    previous_owner_name: str | None = None  # manager_fallback, owner_departed
+    reason: str = ""  # manager_fallback, owner_departed
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def dm_facts(
         )
     return replace(
         base,
+        owner_name=person_name(handoff.owner_id, session=session) or handoff.owner_id,
         previous_owner_name=person_name(payload.get("previous_owner"), session=session),
         reason=str(payload.get("reason") or ""),
     )

@@ -26,6 +26,7 @@ from bot.views.sla_messages import (
     build_escalation,
     build_manager_fallback,
     build_nudge,
+    build_owner_departed,
     build_settled_sla_message,
     thread_note,
 )
@@ -125,6 +126,14 @@ def dm_message(dm: facts.DmFacts, *, permalink: str | None) -> dict[str, Any]:
             manager_tz=dm.recipient_tz or "UTC",
             permalink=permalink,
             follow_up=dm.follow_up,
+        )
+    if dm.template == "owner_departed":
+        return build_owner_departed(
+            lead_label=dm.lead_label,
+            handoff_id=dm.handoff_id,
+            previous_owner_name=dm.previous_owner_name,
+            new_owner_name=dm.owner_name,
+            reason=dm.reason,
         )
     return build_manager_fallback(
         lead_label=dm.lead_label,

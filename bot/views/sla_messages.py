@@ -194,6 +194,27 @@ def build_manager_fallback(
     return _message(f"🔁 No one else can take {lead}: it's yours now", result)
 
 
+def build_owner_departed(
+    *,
+    lead_label: str,
+    handoff_id: int,
+    previous_owner_name: str | None,
+    new_owner_name: str | None,
+    reason: str | None,
+) -> dict[str, Any]:
+    """DM to the manager when a lead left with its owner (removed from the roster, or
+    deactivated in Slack) moved on to someone else of the team."""
+    lead, previous = _lead(lead_label), _name(previous_owner_name, "Its owner")
+    new, why = _name(new_owner_name, "the next rep"), safe(one_line(reason), DETAIL)
+    text = (
+        f"🚪 {previous} can no longer take *{lead}*"
+        + (f" ({why})" if why else "")
+        + f". It went to {new} by the reassignment rules, with a fresh clock."
+    )
+    result = [bk.section(text), bk.context(f"hand-off #{int(handoff_id)}")]
+    return _message(f"🚪 {lead} moved on from {previous} to {new}", result)
+
+
 def thread_note(
     kind: NoteKind,
     *,

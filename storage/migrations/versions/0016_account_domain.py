@@ -3,7 +3,7 @@ domain, else of its email unless free mail), indexed; existing leads backfilled
 (issue 15 §8)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-12 12:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from storage.accounts import account_domain
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,94 @@
+"""Nobody leaves a lead behind: when a person leaves the roster (config reload or restart:
+`storage.people.sync_people` marks them inactive) or Slack reports their account
+deactivated (`deleted: true`, `note_deactivated`), each of their pending hand-offs moves on
+by the reassignment rules (`services.reassign`) and their team's manager is told.
+
+A sweep in the scheduler's tick rather than a step of the reload: it finds the pending
+hand-offs of departed owners from the database alone, so a crash or a restart between the
+change and the move loses nothing, and the reassignment's compare-and-set on the hand-off
+(`pending` → `reassigned`) moves each exactly once across instances. Accepted hand-offs
+stay where they are: the lead is in someone's pipeline and a human decides (the manager's
+Reassign works on them, as on any of their team's hand-offs)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.domain.routing import MANAGER_FALLBACK
+from bot.runtime import Runtime
+from bot.services import notify
+from bot.services.reassign import reassign
+from storage.db import unit_of_work
+from storage.events import log_event
+from storage.models import Handoff
+from storage.people import departed_pending, set_deactivated
+
+log = logging.getLogger("handshake.departures")
+LEFT_ROSTER = "left the roster"
+DEACTIVATED = "deactivated in Slack"
+
+
+def note_deactivated(slack_id: str, deleted: bool, *, session: Session, now: datetime) -> bool:
+    """Slack's `deleted` flag for `slack_id` (users.info, or a `user_change` event's user):
+    stored, with an event when it changed (True). The next tick moves their pending
+    hand-offs on (`sweep_departures`); a reactivated account takes leads again."""
+    if not set_deactivated(slack_id, deleted, session=session):
+        return False
+    kind = "deactivated" if deleted else "reactivated"
+    log_event(kind, session=session, at=now, actor="slack", person=slack_id)
+    log.info("slack account user=%s deleted=%s", slack_id, deleted)
+    return True
+
+
+def learn_deactivated(slack_id: str, deleted: bool, *, runtime: Runtime) -> bool:
+    """`note_deactivated` in a transaction of its own (the `user_change` event); a change
+    wakes the tick's sweep at once rather than at its next minute."""
+    with unit_of_work(runtime.engine) as session:
+        changed = note_deactivated(slack_id, deleted, session=session, now=runtime.clock())
+    if changed and deleted:
+        moved = sweep_departures(runtime)
+        if moved:
+            runtime.wake()
+    return changed
+
+
+def sweep_departures(runtime: Runtime, *, now: datetime | None = None, batch: int = 100) -> int:
+    """Move on every pending hand-off whose owner has left: how many moved."""
+    config = runtime.config
+    now = now or runtime.clock()
+    moved = 0
+    with unit_of_work(runtime.engine) as session:
+        for handoff, owner in departed_pending(session=session, limit=batch):
+            reason = DEACTIVATED if owner.deactivated else LEFT_ROSTER
+            try:
+                with session.begin_nested():  # one bad hand-off holds up no other
+                    moved += _move_on(handoff, reason, session=session, config=config, now=now)
+            except Exception:
+                log.exception("hand-off=%s of a departed owner not moved yet", handoff.id)
+    if moved:
+        log.info("departures moved=%d", moved)
+    return moved
+
+
+def _move_on(
+    handoff: Handoff, reason: str, *, session: Session, config: HandshakeConfig, now: datetime
+) -> int:
+    new = reassign(handoff, session=session, config=config, now=now, actor="system", reason=reason)
+    if new is None:  # decided or moved by someone else first
+        return 0
+    team = config.team(new.team) if new.team else None
+    if new.rule != MANAGER_FALLBACK and team is not None:  # the fallback DMs them already
+        notify.dm(
+            "owner_departed",
+            team.manager,
+            new.id or 0,
+            session=session,
+            now=now,
+            previous_owner=handoff.owner_id,
+            reason=reason,
+        )
+    return 1
