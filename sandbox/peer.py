@@ -210,6 +210,11 @@ class SlackPeer:
             user = self.state.users[user_id]
             user.status_emoji, user.status_text = emoji, text
             user.status_expiration = expiration
+        return self.user_changed(user_id)
+
+    def user_changed(self, user_id: str) -> httpx.Response:
+        """The bot gets `user_change` with `user_id`'s whole user object as it is now (after
+        a status change, or `state.set_deleted`), as Slack sends it."""
         info = api_conversations.users_info(self.state, {"user": user_id})
         self.state.touch()
         event: JSON = {

@@ -23,6 +23,7 @@ from storage.events import log_event
 from storage.handoffs import get_handoff
 from storage.leads import get_lead
 from storage.models import PENDING, Handoff
+from storage.people import get_person
 
 NOT_ELIGIBLE = "not_eligible"  # INVALID: the chosen person may not (or no longer) take it
 NOBODY = "nobody"  # no one but the owner could take it
@@ -56,9 +57,15 @@ class PickerOutcome:
     form: PickerForm | None = None
 
 
-def may_reassign(config: HandshakeConfig, owner_id: str, actor_id: str) -> bool:
-    """The owner's manager, or an admin."""
-    if actor_id == config.manager_of(owner_id):
+def may_reassign(
+    config: HandshakeConfig, owner_id: str, actor_id: str, team: str | None = None
+) -> bool:
+    """The owner's manager (the hand-off's `team`'s manager when the owner left the
+    roster), or an admin."""
+    manager = config.manager_of(owner_id)
+    if manager is None and team is not None and (found := config.team(team)) is not None:
+        manager = found.manager
+    if actor_id == manager:
         return True
     actor = config.person(actor_id)
     return actor is not None and actor.role == "admin"
@@ -118,7 +125,7 @@ def _checked(
     handoff = get_handoff(handoff_id, session=session)
     if handoff is None:
         return Outcome(NOT_FOUND)
-    if not may_reassign(config, handoff.owner_id, actor):
+    if not may_reassign(config, handoff.owner_id, actor, handoff.team):
         log_event(
             "click_refused",
             session=session,
@@ -146,8 +153,10 @@ def _candidates(
     """The suggested person first, then everyone of the hand-off's team and the old
     owner's role (the first-line role when the owner is no rep), in roster order; never
     the current owner."""
-    people = reps(session, now, config.timezone)
-    old = next((p for p in people if p.slack_id == handoff.owner_id), None)
+    people = reps(session, now, config)
+    old = next((p for p in people if p.slack_id == handoff.owner_id), None) or get_person(
+        handoff.owner_id, session=session
+    )  # an owner who left the roster is no longer among the active
     role = old.role if old and old.role in FIRST_LINE_ROLES else config.routing.first_line
     today = now.date()
 

@@ -13,7 +13,8 @@ from bot.reports.scope import scope_for
 from bot.reports.stale import stale
 from bot.scheduler import refresh_time_zones
 from bot.services.config_reload import reload_config
-from bot.services.sla_actions import reassign_now
+from bot.services.decisions import REFUSED
+from bot.services.reassign_picker import open_picker, pick
 from storage.db import unit_of_work
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.models import PENDING, REASSIGNED
@@ -72,11 +73,14 @@ def test_manager_sees_a_removed_owners_lead_in_stale_and_may_reassign(bot, tmp_p
             session=session, config=config, scope=scope_for(config, f.MAX), now=bot.runtime.clock()
         )
         assert others.items == ()
-    outcome = reassign_now(routed.handoff.id, f.MAYA, runtime=bot.runtime, actor_name="Maya")
-    assert outcome.new_handoff is not None
-    assert outcome.new_handoff.owner_id in TEAM_AES - {gone}
-    refused = reassign_now(outcome.new_handoff.id, f.MAX, runtime=bot.runtime, actor_name="Max")
-    assert refused.new_handoff is None  # another team's manager may not
+    other_team = open_picker(routed.handoff.id, f.MAX, runtime=bot.runtime)
+    assert other_team.outcome.result == REFUSED  # another team's manager may not
+    picker = open_picker(routed.handoff.id, f.MAYA, runtime=bot.runtime)
+    assert picker.form is not None  # the manager of the hand-off's team may
+    offered = [c.slack_id for c in picker.form.offered]
+    assert set(offered) == TEAM_AES - {gone} and gone not in offered
+    outcome = pick(routed.handoff.id, f.MAYA, offered[-1], runtime=bot.runtime, actor_name="Maya")
+    assert outcome.new_handoff is not None and outcome.new_handoff.owner_id == offered[-1]
     bot.tick()  # nothing left for the sweep
     assert len(chain(bot, routed.lead_id)) == 2
     assert departed_dms(bot) == []
@@ -103,3 +107,19 @@ def test_deactivated_in_slack_moves_on_and_takes_no_new_leads(bot) -> None:
     with unit_of_work(bot.runtime.engine) as session:
         assert not get_person(gone, session=session).deactivated
         assert get_handoff(moved.id, session=session).status == PENDING
+
+
+def test_deactivated_through_user_change_moves_on_at_once(bot) -> None:
+    routed = f.routed_handoff(bot, country="US")
+    gone = routed.handoff.owner_id
+    bot.slack.state.set_deleted(gone)
+    assert bot.peer.user_changed(gone).status_code == 200
+    bot.deliver()
+    first, moved = chain(bot, routed.lead_id)  # no tick needed: the event sweeps at once
+    assert first.status == REASSIGNED and first.reassign_reason == "deactivated in Slack"
+    assert moved.owner_id in TEAM_AES - {gone}
+    assert len(departed_dms(bot)) == 1
+    bot.peer.user_changed(gone)  # the same event again (or a retry): nothing moves twice
+    bot.tick()
+    bot.deliver()
+    assert len(chain(bot, routed.lead_id)) == 2 and len(departed_dms(bot)) == 1
