@@ -1,0 +1,227 @@
+"""Dials (issue 15): a rep turns their own weight in the round robin up or down within
+`routing.weight_range`, from `/handshake dial` or App Home; a manager dials the reps of the
+teams they manage, an admin anyone. A dial with a last day ends by itself: the scheduler's
+`expire_dials` clears it once that day has passed (in the person's time zone) and tells
+the person, and whoever set it for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.config import HandshakeConfig
+from bot.domain.dials import (
+    REP_ROLES,
+    STEP,
+    DialRequest,
+    WeightParts,
+    dial_base,
+    end_of_quarter,
+    stepped,
+    weight_parts,
+)
+from bot.runtime import Runtime
+from bot.services.assign import weight_facts
+from storage import dials as store
+from storage import outbox
+from storage.db import read_only, unit_of_work
+from storage.events import log_event
+from storage.models import Person
+from storage.people import get_person
+
+SET, SHOWN, REFUSED = "set", "shown", "refused"
+NOT_ON_ROSTER, UNKNOWN, NOT_A_REP, NOT_YOURS, OUT_OF_RANGE = (
+    "not_on_roster",
+    "unknown",
+    "not_a_rep",
+    "not_yours",
+    "out_of_range",
+)
+DIAL_ENDED = "dial_ended"  # the DM's template and the event's kind
+
+
+@dataclass(frozen=True)
+class DialResult:
+    outcome: str  # SET, SHOWN or REFUSED
+    problem: str | None = None  # REFUSED: why
+    own: bool = True  # the caller's own weight
+    name: str = ""  # the dialed person's name
+    parts: WeightParts | None = None
+    clamped: bool = False  # up/down held at an end of the range
+    asked: float | None = None  # OUT_OF_RANGE: the weight asked for
+    low: float = 0.0
+    high: float = 0.0
+
+
+def local_today(now: datetime, tz: str) -> date:
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+def may_dial(config: HandshakeConfig, actor: str, target: str) -> str | None:
+    """None when `actor` may dial `target`, else the problem."""
+    caller, person = config.person(actor), config.person(target)
+    if caller is None:
+        return NOT_ON_ROSTER
+    if person is None:
+        return UNKNOWN
+    if person.role not in REP_ROLES:
+        return NOT_A_REP
+    if actor == target or caller.role == "admin":
+        return None
+    managed = {t.name for t in config.teams if t.manager == actor}
+    return None if person.team in managed else NOT_YOURS
+
+
+def dial(actor: str, request: DialRequest, *, runtime: Runtime) -> DialResult:
+    """Show or change a weight, as `request` asks; refused with the reason otherwise."""
+    config, now = runtime.config, runtime.clock()
+    target = request.target or actor
+    low, high = config.routing.weight_range
+    own = target == actor
+    problem = may_dial(config, actor, target)
+    if problem is not None:
+        return DialResult(REFUSED, problem, own=own, name=_name(config, target), low=low, high=high)
+    with unit_of_work(runtime.engine) as session:
+        person = get_person(target, session=session)
+        if person is None or not person.active:
+            return DialResult(REFUSED, UNKNOWN, own=own, low=low, high=high)
+        today = local_today(now, person.tz or config.timezone)
+        facts = weight_facts(person)
+        found = DialResult(SHOWN, own=own, name=person.name, low=low, high=high)
+        if request.change is None:
+            return _with_parts(found, person, today, config)
+        clamped, weight = False, request.weight
+        if request.change in ("up", "down"):
+            step = STEP if request.change == "up" else -STEP
+            moved = stepped(dial_base(facts, today), step, low, high)
+            weight, clamped = moved.weight, moved.clamped
+        elif request.change == "set" and weight is not None and not low <= weight <= high:
+            return DialResult(REFUSED, OUT_OF_RANGE, own=own, name=person.name, asked=weight,
+                              low=low, high=high)  # fmt: skip
+        until = request.until
+        if request.end_of_quarter:
+            until = end_of_quarter(today, config.routing.quarter_end)
+        previous = person.dial_weight
+        store.set_dial(target, weight, until, actor, session=session)
+        log_event(
+            "dial_set",
+            session=session,
+            at=now,
+            actor=actor,
+            person=target,
+            weight=weight,
+            until=until.isoformat() if until else None,
+            previous=previous,
+            clamped=clamped,
+        )
+        changed = DialResult(SET, own=own, name=person.name, clamped=clamped, low=low, high=high)
+        return _with_parts(changed, person, today, config)
+
+
+def _with_parts(
+    result: DialResult, person: Person, today: date, config: HandshakeConfig
+) -> DialResult:
+    parts = weight_parts(weight_facts(person), today, config.routing.quarter_end)
+    return DialResult(**{**result.__dict__, "parts": parts})
+
+
+def _name(config: HandshakeConfig, slack_id: str) -> str:
+    person = config.person(slack_id)
+    return person.name if person else ""
+
+
+@dataclass(frozen=True)
+class TeamWeight:
+    """A rep's weight on their manager's Home."""
+
+    slack_id: str
+    name: str
+    team: str | None
+    parts: WeightParts
+    dial_by: str | None
+
+
+def team_weights(
+    teams: list[str] | None, *, runtime: Runtime, limit: int = 30
+) -> tuple[TeamWeight, ...]:
+    """The reps of `teams` (None: everyone) with their weight of the day."""
+    config, now = runtime.config, runtime.clock()
+    with read_only(runtime.engine) as session:
+        people = store.people_of_teams(teams, session=session)
+        return tuple(
+            TeamWeight(
+                p.slack_id,
+                p.name,
+                p.team,
+                weight_parts(
+                    weight_facts(p),
+                    local_today(now, p.tz or config.timezone),
+                    config.routing.quarter_end,
+                ),
+                p.dial_by,
+            )
+            for p in people
+            if p.role in REP_ROLES
+        )[:limit]
+
+
+def own_weight(person: Person, now: datetime, config: HandshakeConfig) -> WeightParts:
+    today = local_today(now, person.tz or config.timezone)
+    return weight_parts(weight_facts(person), today, config.routing.quarter_end)
+
+
+def expire_dials(runtime: Runtime, *, batch: int = 500) -> int:
+    """Clear the dials whose last day has passed in their person's time zone; each one
+    cleared here (a compare-and-set: another instance may be doing the same) logs
+    `dial_ended` and DMs the person, and whoever else set it. Returns how many."""
+    config, now = runtime.config, runtime.clock()
+    with read_only(runtime.engine) as session:
+        # The furthest-ahead time zone is at most a day past UTC's date.
+        rows = store.dials_ending_before(
+            date.fromordinal(now.date().toordinal() + 1), session=session, limit=batch
+        )
+    ended = 0
+    for row in rows:
+        if local_today(now, row.tz or config.timezone) <= row.dial_until:
+            continue
+        with unit_of_work(runtime.engine) as session:
+            if not store.clear_if_unchanged(row, session=session):
+                continue
+            log_event(
+                DIAL_ENDED,
+                session=session,
+                at=now,
+                actor="system",
+                person=row.slack_id,
+                weight=row.dial_weight,
+                until=row.dial_until.isoformat(),
+                by=row.dial_by,
+            )
+            told = {row.slack_id}
+            if row.dial_by and config.person(row.dial_by) is not None:
+                told.add(row.dial_by)
+            for recipient in sorted(told):
+                _tell(recipient, row, session=session, now=now, config=config)
+        ended += 1
+    if ended:
+        runtime.wake()
+    return ended
+
+
+def _tell(
+    recipient: str, row: store.DialRow, *, session: Session, now: datetime, config: HandshakeConfig
+) -> None:
+    """The DM saying the dial ended (about a person, not a hand-off: no hand-off id)."""
+    payload = {
+        "template": DIAL_ENDED,
+        "recipient": recipient,
+        "person": row.slack_id,
+        "name": _name(config, row.slack_id),
+        "weight": row.dial_weight,
+        "until": row.dial_until.isoformat(),
+        "roster": row.weight,
+    }
+    outbox.enqueue(outbox.DM, "dm", session=session, now=now, payload=payload)
