@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.domain.dials import DialRequest, latest_dial_day
+from bot.domain.dials import DialRequest, latest_dial_day, parse_weight
 from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
 from bot.reports.periods import PERIODS, is_period
@@ -123,7 +123,6 @@ def _capacity(args: list[str]) -> Command | Usage:
 
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")  # how Slack sends @someone
-_WEIGHT = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
 _DIAL_WORDS = {"up": "up", "down": "down", "off": "off", "reset": "off"}
 
 
@@ -140,8 +139,8 @@ def _dial(args: list[str], today: date) -> Command | Usage:
     word, rest = args[0].lower(), args[1:]
     if word in _DIAL_WORDS:
         change, weight = _DIAL_WORDS[word], None
-    elif _WEIGHT.fullmatch(word):
-        change, weight = "set", float(word)
+    elif (weight := parse_weight(word)) is not None:
+        change = "set"
     else:
         return Usage(f"`{_clip(args[0])}` is not up, down, off or a weight like 2 or 1.5. {usage}")
     request = DialRequest(target=target, change=change, weight=weight)

@@ -4,6 +4,7 @@ of their weight of the day, as a person sees them. Pure; the weight itself is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,6 +21,15 @@ from bot.domain.weights import (
 STEP = 1.0  # `dial up` / `dial down`
 DIAL_AHEAD = timedelta(days=366)  # a dial's last day: at most a year ahead
 REP_ROLES = ("ae", "sdr")  # the people routing hands leads to: only they have a weight
+_WEIGHT = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")  # 2, 1.5, 0.25: ASCII digits only
+
+
+def parse_weight(text: object) -> float | None:
+    """A weight as written (`/handshake dial 1.5`, Home's menu); None for anything else.
+    Whether it is within `routing.weight_range` is the caller's question."""
+    if not isinstance(text, str) or not _WEIGHT.fullmatch(text):
+        return None
+    return float(text)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,13 @@ from bot.domain.dials import (
     WeightParts,
     dial_base,
     end_of_quarter,
+    latest_dial_day,
+    parse_weight,
     stepped,
     weight_parts,
 )
+from bot.ids import HOME_DIAL_OFF
+from bot.inputs import parse_date
 from bot.runtime import Runtime
 from bot.services.assign import weight_facts
 from storage import dials as store
@@ -40,6 +44,8 @@ NOT_ON_ROSTER, UNKNOWN, NOT_A_REP, NOT_YOURS, OUT_OF_RANGE = (
     "not_yours",
     "out_of_range",
 )
+# Home's controls: a weight that is not on the menu, a date that cannot be a last day.
+BAD_WEIGHT, NO_DATE, PAST, TOO_FAR, NO_DIAL = "bad_weight", "no_date", "past", "too_far", "no_dial"
 DIAL_ENDED = "dial_ended"  # the DM's template and the event's kind
 
 
@@ -121,6 +127,47 @@ def dial(actor: str, request: DialRequest, *, runtime: Runtime) -> DialResult:
         return _with_parts(changed, person, today, config)
 
 
+def dial_from_home(user_id: str, picked: object, *, runtime: Runtime) -> DialResult:
+    """Home's weight menu: "off" (the roster weight) or a weight; a dial's last day, if it
+    has one, stays as it was (the date picker beside it changes it)."""
+    low, high = runtime.config.routing.weight_range
+    if picked == HOME_DIAL_OFF:
+        return dial(user_id, DialRequest(change="off"), runtime=runtime)
+    weight = parse_weight(picked)
+    if weight is None:
+        return DialResult(REFUSED, BAD_WEIGHT, low=low, high=high)
+    until = _dial_in_force(user_id, runtime=runtime)[1]
+    return dial(user_id, DialRequest(change="set", weight=weight, until=until), runtime=runtime)
+
+
+def dial_until_from_home(user_id: str, picked: object, *, runtime: Runtime) -> DialResult:
+    """Home's date picker: the last day of the dial in force, from today to a year on."""
+    low, high = runtime.config.routing.weight_range
+    day, today = parse_date(picked), runtime.clock().date()
+    problem = None
+    if day is None:
+        problem = NO_DATE
+    elif day < today:
+        problem = PAST
+    elif day > latest_dial_day(today):
+        problem = TOO_FAR
+    weight = _dial_in_force(user_id, runtime=runtime)[0]
+    if problem is None and weight is None:
+        problem = NO_DIAL
+    if problem is not None:
+        return DialResult(REFUSED, problem, low=low, high=high)
+    return dial(user_id, DialRequest(change="set", weight=weight, until=day), runtime=runtime)
+
+
+def _dial_in_force(user_id: str, *, runtime: Runtime) -> tuple[float | None, date | None]:
+    with read_only(runtime.engine) as session:
+        person = get_person(user_id, session=session)
+        if person is None:
+            return None, None
+        parts = own_weight(person, runtime.clock(), runtime.config)
+        return parts.dial, parts.dial_until
+
+
 def _with_parts(
     result: DialResult, person: Person, today: date, config: HandshakeConfig
 ) -> DialResult:
@@ -145,27 +192,14 @@ class TeamWeight:
 
 
 def team_weights(
-    teams: list[str] | None, *, runtime: Runtime, limit: int = 30
+    teams: list[str] | None, *, session: Session, now: datetime, config: HandshakeConfig
 ) -> tuple[TeamWeight, ...]:
-    """The reps of `teams` (None: everyone) with their weight of the day."""
-    config, now = runtime.config, runtime.clock()
-    with read_only(runtime.engine) as session:
-        people = store.people_of_teams(teams, session=session)
-        return tuple(
-            TeamWeight(
-                p.slack_id,
-                p.name,
-                p.team,
-                weight_parts(
-                    weight_facts(p),
-                    local_today(now, p.tz or config.timezone),
-                    config.routing.quarter_end,
-                ),
-                p.dial_by,
-            )
-            for p in people
-            if p.role in REP_ROLES
-        )[:limit]
+    """The reps of `teams` (None: everyone) with their weight of the day, in roster order."""
+    return tuple(
+        TeamWeight(p.slack_id, p.name, p.team, own_weight(p, now, config), p.dial_by)
+        for p in store.people_of_teams(teams, session=session)
+        if p.role in REP_ROLES
+    )
 
 
 def own_weight(person: Person, now: datetime, config: HandshakeConfig) -> WeightParts:

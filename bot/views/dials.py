@@ -7,12 +7,17 @@ from typing import Any
 
 from bot.domain.dials import WeightParts
 from bot.services.dials import (
+    BAD_WEIGHT,
+    NO_DATE,
+    NO_DIAL,
     NOT_A_REP,
     NOT_ON_ROSTER,
     NOT_YOURS,
     OUT_OF_RANGE,
+    PAST,
     REFUSED,
     SET,
+    TOO_FAR,
     UNKNOWN,
     DialResult,
 )
@@ -21,6 +26,13 @@ from bot.views.settings import NOT_ON_ROSTER as NOT_ON_ROSTER_TEXT
 from bot.views.text import one_line, safe, trim
 
 NAME = 120
+_HOME_PROBLEMS = {
+    BAD_WEIGHT: "Pick a weight from the list, or *Roster weight*.",
+    NO_DATE: "Pick a date for *Dial until*.",
+    PAST: "That day is in the past: pick today or a later day for *Dial until*.",
+    TOO_FAR: "That day is more than a year ahead: pick an earlier day for *Dial until*.",
+    NO_DIAL: "Pick a weight first: *Dial until* is the last day of a dial.",
+}
 
 
 def number(value: float) -> str:
@@ -69,6 +81,8 @@ def dial_text(result: DialResult) -> str:
                 f"You can dial only the reps of the teams you manage; {who} is not one of them. "
                 "Ask their manager or an admin."
             )
+        if result.problem in _HOME_PROBLEMS:
+            return _HOME_PROBLEMS[result.problem]
         assert result.problem == OUT_OF_RANGE, result
         asked = number(result.asked or 0)
         return f"{asked} is outside the range of weights, {span}: pick a weight from {span}."
