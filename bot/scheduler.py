@@ -167,7 +167,7 @@ def start_scheduler(
     keep_job = guarded("housekeeping", run_housekeeping, base=tick_seconds)
     _every(scheduler, HOUSEKEEPING_JOB_ID, keep_job, runtime, seconds=HOUSEKEEPING_SECONDS)
     dials_job = guarded("dial expiry", run_dial_expiry, base=tick_seconds)
-    _every(scheduler, DIALS_JOB_ID, dials_job, runtime, seconds=DIALS_SECONDS, start_now=True)
+    _every(scheduler, DIALS_JOB_ID, dials_job, runtime, seconds=DIALS_SECONDS)
     if worker is not None:  # at start, then daily
         _every(
             scheduler,

@@ -7,7 +7,7 @@ from collections import Counter
 
 from sqlmodel import select
 
-from bot.scheduler import run_dial_expiry
+from bot.scheduler import DIALS_JOB_ID, run_dial_expiry, start_scheduler
 from bot.services.dials import expire_dials
 from storage import dials as store
 from storage.db import unit_of_work
@@ -102,3 +102,12 @@ def test_a_dial_set_again_before_the_job_runs_is_not_cleared(bot, clock):
     with unit_of_work(bot.runtime.engine) as session:
         assert not store.clear_if_unchanged(stale[0], session=session)
         assert get_person(f.BEN, session=session).dial_weight == 3.0
+
+
+def test_the_scheduler_runs_the_dial_expiry(runtime):
+    scheduler = start_scheduler(runtime, tick_seconds=60)
+    try:
+        job = scheduler.get_job(DIALS_JOB_ID)
+        assert job is not None and job.args == (runtime,)
+    finally:
+        scheduler.shutdown(wait=True)
