@@ -16,6 +16,8 @@ from storage.people import get_person
 from tests import factories as f
 from tests.handlers.test_app_home import home_after, open_home, person, text
 from tests.handlers.test_dial_command import answer
+from tests.handlers.test_hostile_values import HUGE, _home_action
+from tests.helpers import wait_for
 
 
 def pick(bot, user: str, home, action_id: str, **choice):
@@ -103,3 +105,31 @@ def test_a_weight_not_on_the_menu_is_refused(runtime, picked, says):
     assert result.outcome == dials.REFUSED and says in dial_text(result)
     with unit_of_work(runtime.engine) as session:
         assert get_person(f.ANA, session=session).dial_weight is None
+
+
+@pytest.mark.parametrize("value", ["7", "²", "٣", HUGE, "-1", "1e3"])
+def test_a_signed_weight_that_is_not_on_the_menu_is_refused_on_home(bot, value):
+    home = open_home(bot, f.ANA)
+    action = {
+        "type": "static_select",
+        "action_id": ids.HOME_DIAL,
+        "block_id": ids.HOME_DIAL_BLOCK + "off",
+        "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+    }
+    _home_action(bot, f.ANA, home.id, action)
+    wait_for(lambda: "⚠️" in text(bot.slack.state.home(f.ANA)))
+    assert person(bot, f.ANA).dial_weight is None
+
+
+@pytest.mark.parametrize("picked", ["99999-01-01", "9999-12-31", "2026-1-1", None, 5])
+def test_a_signed_last_day_that_is_malformed_or_absurd_is_refused_on_home(bot, picked):
+    home = pick(bot, f.ANA, open_home(bot, f.ANA), ids.HOME_DIAL, selected_option="2")
+    action = {
+        "type": "datepicker",
+        "action_id": ids.HOME_DIAL_UNTIL,
+        "block_id": ids.HOME_DIAL_UNTIL_BLOCK + "none",
+        "selected_date": picked,
+    }
+    _home_action(bot, f.ANA, home.id, action)
+    wait_for(lambda: "⚠️" in text(bot.slack.state.home(f.ANA)))
+    assert (person(bot, f.ANA).dial_weight, person(bot, f.ANA).dial_until) == (2.0, None)
