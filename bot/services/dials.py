@@ -47,6 +47,7 @@ NOT_ON_ROSTER, UNKNOWN, NOT_A_REP, NOT_YOURS, OUT_OF_RANGE = (
 # Home's controls: a weight that is not on the menu, a date that cannot be a last day.
 BAD_WEIGHT, NO_DATE, PAST, TOO_FAR, NO_DIAL = "bad_weight", "no_date", "past", "too_far", "no_dial"
 DIAL_ENDED = "dial_ended"  # the DM's template and the event's kind
+DIAL_CHANGED = "dial_changed"  # the DM to a rep whose manager (or an admin) dialed them
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,21 @@ def dial(actor: str, request: DialRequest, *, runtime: Runtime) -> DialResult:
             previous=previous,
             clamped=clamped,
         )
+        if not own:  # the rep hears who changed their share, and to what
+            payload = {
+                "template": DIAL_CHANGED,
+                "recipient": target,
+                "by_name": _name(config, actor),
+                "weight": weight,
+                "until": until.isoformat() if until else None,
+                "roster": person.weight,
+            }
+            outbox.enqueue(outbox.DM, "dm", session=session, now=now, payload=payload)
         changed = DialResult(SET, own=own, name=person.name, clamped=clamped, low=low, high=high)
-        return _with_parts(changed, person, today, config)
+        found = _with_parts(changed, person, today, config)
+    if not own:
+        runtime.wake()
+    return found
 
 
 def dial_from_home(user_id: str, picked: object, *, runtime: Runtime) -> DialResult:

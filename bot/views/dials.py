@@ -8,6 +8,7 @@ from typing import Any
 from bot.domain.dials import WeightParts
 from bot.services.dials import (
     BAD_WEIGHT,
+    DIAL_CHANGED,
     NO_DATE,
     NO_DIAL,
     NOT_A_REP,
@@ -97,6 +98,30 @@ def dial_text(result: DialResult) -> str:
     if result.parts.dial is not None and result.parts.dial == 0:
         text += " At weight 0, no new leads reach " + ("you." if result.own else "them.")
     return text
+
+
+def build_dial_dm(payload: dict[str, Any]) -> dict[str, Any]:
+    """A dial's DM: it ended, or someone else set it."""
+    if payload.get("template") == DIAL_CHANGED:
+        return build_dial_changed_dm(payload)
+    return build_dial_ended_dm(payload)
+
+
+def build_dial_changed_dm(payload: dict[str, Any]) -> dict[str, Any]:
+    """To a rep whose manager (or an admin) dialed them."""
+    by = safe(one_line(payload.get("by_name") or "Your manager"), NAME)
+    roster = payload.get("roster")
+    roster_text = number(roster) if isinstance(roster, (int, float)) else "?"
+    weight = payload.get("weight")
+    if isinstance(weight, (int, float)):
+        until = safe(str(payload.get("until") or ""), 20)
+        last = f" until {until} (then back to your roster weight)" if until else ""
+        said = f"set your weight in the round robin to {number(weight)}{last}"
+        text = f"{by} {said}; your roster weight is {roster_text}."
+    else:
+        text = f"{by} set you back to your roster weight, {roster_text}."
+    text += " `/handshake dial` shows your weight and why."
+    return {"text": trim(text, 3000), "blocks": [bk.section(f"🎚️ {text}")]}
 
 
 def build_dial_ended_dm(payload: dict[str, Any]) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def test_a_managers_dial_ends_with_a_word_to_both_exactly_once(bot, clock):
     assert expire_dials(bot.runtime) == 1
     assert expire_dials(bot.runtime) == 0  # a second run (or instance) finds nothing
     bot.deliver()
-    to_ben = [m.text for m in dm_messages(bot.slack, f.BEN) if "dial" in m.text]
+    to_ben = [m.text for m in dm_messages(bot.slack, f.BEN) if "has ended" in m.text]
     to_maya = [m.text for m in dm_messages(bot.slack, f.MAYA) if "dial" in m.text]
     assert len(to_ben) == 1 and "Your dial (weight 0, last day 2026-11-24)" in to_ben[0]
     assert to_maya == [

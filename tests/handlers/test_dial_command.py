@@ -11,7 +11,7 @@ from storage.db import unit_of_work
 from storage.events import events_of_kind
 from storage.people import get_person
 from tests import factories as f
-from tests.helpers import ephemeral_texts, wait_for
+from tests.helpers import dm_messages, ephemeral_texts, wait_for
 
 
 def answer(bot, user: str, text: str) -> str:
@@ -55,6 +55,8 @@ def test_a_rep_dials_up_down_to_a_number_and_off(bot):
         events = events_of_kind("dial_set", session=session)
     assert [e.data["weight"] for e in events] == [2.0, 3.0, 3.0, 1.5, 0.5, 0.0, None]
     assert events[2].data["clamped"] and not events[1].data["clamped"]
+    bot.deliver()
+    assert not dm_messages(bot.slack, f.ANA)  # one's own dial: the answer says it all
 
 
 def test_until_end_of_quarter_is_the_quarters_last_day(bot):
@@ -84,6 +86,16 @@ def test_a_manager_dials_a_rep_of_their_team(bot):
     assert "Ben Brooks's weight in the round robin: *0*" in answer(bot, f.MAYA, f"dial <@{f.BEN}>")
     owners = {bot.post_lead(f.lead_body()).json()["owner"] for _ in range(4)}
     assert f.BEN not in owners and owners == {f.ANA, f.CARA}
+    bot.deliver()
+    told = [m.text for m in dm_messages(bot.slack, f.BEN) if "round robin" in m.text]
+    assert told == [
+        "Maya Moreau set your weight in the round robin to 0 until 2026-11-30 (then back to "
+        "your roster weight); your roster weight is 1. `/handshake dial` shows your weight and why."
+    ]
+    answer(bot, f.MAYA, f"dial <@{f.BEN}> off")
+    bot.deliver()
+    told = [m.text for m in dm_messages(bot.slack, f.BEN) if "roster weight" in m.text]
+    assert told[-1].startswith("Maya Moreau set you back to your roster weight, 1.")
 
 
 def test_a_manager_cannot_dial_another_teams_rep(bot):
