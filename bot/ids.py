@@ -91,6 +91,13 @@ HOME_BACK = "home_back"  # button "I'm back"
 HOME_CAPACITY_BLOCK = "home_capacity_"
 HOME_CAPACITY = "home_capacity"  # static_select: "off" (no cap) or a number
 HOME_CAPACITY_OFF = "off"
+# A rep's dial on Home (issue 15): a weight menu ("off": back to the roster weight) and the
+# dial's last day; block_ids get the current value appended, as above.
+HOME_DIAL_BLOCK = "home_dial_"
+HOME_DIAL = "home_dial"  # static_select: "off" or a weight within routing.weight_range
+HOME_DIAL_OFF = "off"
+HOME_DIAL_UNTIL_BLOCK = "home_dial_until_"
+HOME_DIAL_UNTIL = "home_dial_until"  # datepicker: the dial's last day
 # The admin's failing destinations on Home (issue 10 §3): a Retry button per destination
 # (value: the destination, a webhook URL or "hubspot" / "salesforce"), in an action row
 # whose block_id is a prefix + the row's position.

@@ -16,6 +16,7 @@ from bot.digest.schedule import run_digest_tick
 from bot.runtime import Runtime
 from bot.services import away
 from bot.services.departures import note_deactivated, sweep_departures
+from bot.services.dials import expire_dials
 from bot.services.roster_lookup import refresh_roster
 from bot.services.shift_wait import fire_waits
 from bot.services.sla_clock import follow_time_zone
@@ -32,6 +33,8 @@ ROSTER_JOB_ID = "handshake-roster-emails"
 DIGEST_JOB_ID = "handshake-digest-tick"
 HOUSEKEEPING_JOB_ID = "handshake-housekeeping"
 HOUSEKEEPING_SECONDS = 600
+DIALS_JOB_ID = "handshake-dials"
+DIALS_SECONDS = 300  # dials end by the day: a few minutes late is fine
 TZ_REFRESH_HOURS = 24
 BACKOFF_CAP = 300.0  # seconds: the longest a failing job waits between tries
 
@@ -83,6 +86,15 @@ def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) 
     if report.requests or report.timers:
         log.info("housekeeping requests=%d timers=%d", report.requests, report.timers)
     return report
+
+
+def run_dial_expiry(runtime: Runtime) -> int:
+    """Clear the dials whose last day has passed and tell their people (once, even with
+    two instances: `bot/services/dials.expire_dials`)."""
+    ended = expire_dials(runtime)
+    if ended:
+        log.info("dials ended=%d", ended)
+    return ended
 
 
 def refresh_time_zones(worker: Delivery) -> int:
@@ -182,6 +194,8 @@ def start_scheduler(
     _every(scheduler, DIGEST_JOB_ID, digest_job, runtime, seconds=tick_seconds, start_now=True)
     keep_job = guarded("housekeeping", run_housekeeping, base=tick_seconds)
     _every(scheduler, HOUSEKEEPING_JOB_ID, keep_job, runtime, seconds=HOUSEKEEPING_SECONDS)
+    dials_job = guarded("dial expiry", run_dial_expiry, base=tick_seconds)
+    _every(scheduler, DIALS_JOB_ID, dials_job, runtime, seconds=DIALS_SECONDS)
     if worker is not None:  # at start, then daily
         _every(
             scheduler,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.away import local_moment
+from bot.domain.dials import DialRequest, latest_dial_day, parse_weight
 from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
 from bot.reports.periods import PERIODS, is_period
@@ -36,6 +37,10 @@ USAGE = {
     "`/handshake away off`: pause new leads to you",
     "capacity": "`/handshake capacity <n>` caps the new leads you get a day; "
     "`/handshake capacity off` removes the cap",
+    "dial": "`/handshake dial up | down | N [until YYYY-MM-DD | until end-of-quarter]`: turn your "
+    "share of new leads up or down (N: a weight like 2 or 1.5, within the configured range); "
+    "`/handshake dial off` goes back to your roster weight; `/handshake dial` shows your weight "
+    "and why. Managers: `/handshake dial @rep …` for a rep of their team",
 }
 
 
@@ -63,6 +68,7 @@ class Command:
     period: str | None = None  # the period reports: one of PERIODS
     email: str | None = None  # lead
     versions: tuple[str, ...] = ()  # contract compare: the versions, in the order given
+    dial: DialRequest | None = None  # dial
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ def parse(
         return _away(args, today, now or datetime.combine(today, time(0), UTC), zone)
     if name == "capacity":
         return _capacity(args)
+    if name == "dial":
+        return _dial(args, today)
     if name == "contract" and args and args[0].lower() == "compare":
         return _compare(args[1:])
     if name in DEFAULT_PERIOD:
@@ -172,6 +180,47 @@ def _capacity(args: list[str]) -> Command | Usage:
             + USAGE["capacity"]
         )
     return Command("capacity", capacity=capacity)
+
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")  # how Slack sends @someone
+_DIAL_WORDS = {"up": "up", "down": "down", "off": "off", "reset": "off"}
+
+
+def _dial(args: list[str], today: date) -> Command | Usage:
+    usage = "Usage: " + USAGE["dial"]
+    target = None
+    if args and args[0].startswith("<"):
+        mention = _MENTION.fullmatch(args[0])
+        if mention is None:
+            return Usage(f"`{_clip(args[0])}` is not a person: write @their name. {usage}")
+        target, args = mention.group(1), args[1:]
+    if not args:
+        return Command("dial", dial=DialRequest(target=target))
+    word, rest = args[0].lower(), args[1:]
+    if word in _DIAL_WORDS:
+        change, weight = _DIAL_WORDS[word], None
+    elif (weight := parse_weight(word)) is not None:
+        change = "set"
+    else:
+        return Usage(f"`{_clip(args[0])}` is not up, down, off or a weight like 2 or 1.5. {usage}")
+    request = DialRequest(target=target, change=change, weight=weight)
+    if not rest:
+        return Command("dial", dial=request)
+    if change == "off":
+        return Usage(f"`dial off` takes no date: it lasts until you dial again. {usage}")
+    if rest[0].lower() != "until" or len(rest) != 2:
+        return Usage(usage)
+    when = rest[1].lower()
+    if when in ("end-of-quarter", "eoq"):
+        return Command("dial", dial=replace(request, end_of_quarter=True))
+    until = parse_date(when)
+    if until is None:
+        return Usage(f"`{_clip(rest[1])}` is not a date like 2026-12-01. {usage}")
+    if until < today:
+        return Usage(f"{until.isoformat()} is in the past. {usage}")
+    if until > latest_dial_day(today):
+        return Usage(f"{until.isoformat()} is more than a year ahead. {usage}")
+    return Command("dial", dial=replace(request, until=until))
 
 
 def _period(name: str, args: list[str]) -> Command | Usage:

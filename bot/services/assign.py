@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
@@ -181,7 +181,6 @@ def reps_of(
     today_counts = people_store.handoff_counts_since(
         day_start(now, config.timezone), session=session, owners=capped
     )
-    today = now.date()
     boost = config.routing.quarter_end
     found = [
         Rep(
@@ -193,7 +192,9 @@ def reps_of(
             away_until=p.away_until,
             capacity_per_day=p.capacity_per_day,
             assigned_today=today_counts.get(p.slack_id, 0),
-            weight=effective_weight(weight_facts(p), today, boost),
+            weight=effective_weight(
+                weight_facts(p), local_day(now, p.tz or config.timezone), boost
+            ),
             out=unavailable_now(availability_facts(p), now),
         )
         for p in people
@@ -204,7 +205,7 @@ def reps_of(
     tz_of = {p.slack_id: p.tz for p in people}
     return [
         rep
-        if rep.skip(today) is not None
+        if rep.skip(now.date()) is not None
         else dataclasses.replace(rep, out=off_shift(tz_of[rep.slack_id], now, config))
         for rep in found
     ]
@@ -241,6 +242,15 @@ def availability_facts(p: Person | PersonRow) -> AvailabilityFacts:
         status_text=getattr(p, "status_text", None),
         deactivated=p.deactivated,
     )
+
+
+def local_day(now: datetime, tz: str) -> date:
+    """`now`'s date in `tz`: a dial's last day, a ramp and a quarter end are the person's days
+    (as the dial's end job and Home count them)."""
+    try:
+        return now.astimezone(ZoneInfo(tz)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return now.date()
 
 
 def day_start(now: datetime, tz: str) -> datetime:

@@ -18,11 +18,13 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.domain.availability import aware
 from bot.domain.away import show, zone_of
+from bot.domain.dials import WeightParts
 from bot.domain.leads import lead_label
 from bot.domain.routing import CAPACITY_MAX
 from bot.inputs import latest_date, parse_count, parse_date
 from bot.runtime import Runtime
 from bot.services import settings as person_settings
+from bot.services.dials import TeamWeight, own_weight, team_weights
 from bot.services.home_meetings import MeetingsView, meetings_for
 from storage import home as q
 from storage.db import read_only
@@ -136,6 +138,9 @@ class HomeData:
     failed_outbox: int = 0
     failing: tuple[FailingDestination, ...] = ()  # admins: webhooks and CRMs failing
     meetings: MeetingsView | None = None  # the SDR → AE stage (bot/services/home_meetings.py)
+    weight: WeightParts | None = None  # a rep's weight of the day and its parts (dials)
+    team_weights: tuple[TeamWeight, ...] = ()  # managers, admins: their reps' weights
+    weight_range: tuple[float, float] = (0.0, 3.0)  # routing.weight_range: the dial's menu
 
     @property
     def on_roster(self) -> bool:
@@ -168,6 +173,8 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
                 queue=_queue(session, user_id, now, PENDING_SHOWN - fewer, TOUCH_SHOWN - fewer),
                 settings=_settings(person, now, runtime.config.timezone),
                 meetings=meetings,
+                weight=own_weight(person, now, config),
+                weight_range=config.routing.weight_range,
             )
         if person.role == "marketer":
             return replace(base, marketing=_marketing(session, since))
@@ -184,6 +191,7 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
             ),
             failed_outbox=q.failed_outbox_count(session=session) if admin else 0,
             failing=tuple(failing_destinations(session=session)) if admin else (),
+            team_weights=team_weights(teams, session=session, now=now, config=config),
         )
 
 

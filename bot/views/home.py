@@ -20,6 +20,7 @@ from bot.services.home import (
     TeamView,
 )
 from bot.views import blocks as bk
+from bot.views.home_dials import own_weight_blocks, team_weight_blocks
 from bot.views.home_failing import failing_blocks
 from bot.views.home_meetings import meeting_blocks
 from bot.views.lead_parts import status_marker
@@ -68,6 +69,8 @@ def build_home(data: HomeData, notice: Notice | None = None) -> dict[str, Any]:
             blocks.append(_failed_line(data.failed_outbox))
         blocks += failing_blocks(data.failing, data.tz)
         blocks += _team(data.team, data.tz, data.week_start)
+        if data.team_weights:
+            blocks += [bk.divider(), *team_weight_blocks(data.team_weights)]
         if data.meetings is not None:
             blocks += [bk.divider(), *meeting_blocks(data.meetings, data.tz)]
         if data.queue is not None and not data.queue.empty:
@@ -79,6 +82,8 @@ def build_home(data: HomeData, notice: Notice | None = None) -> dict[str, Any]:
             blocks += [bk.divider(), *meeting_blocks(data.meetings, data.tz)]
         if data.settings is not None:
             blocks += [bk.divider(), *_settings(data.settings)]
+        if data.weight is not None:
+            blocks += own_weight_blocks(data.weight, *data.weight_range)
     else:
         blocks.append(bk.section("Nothing to show for your role yet."))
     return {"type": "home", "blocks": _fit(blocks)}

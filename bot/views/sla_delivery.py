@@ -11,9 +11,11 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.services import sla_messages as facts
 from bot.services.away import AWAY_DM
+from bot.services.dials import DIAL_CHANGED, DIAL_ENDED
 from bot.services.dispute_messages import dispute_facts, dispute_id_of
 from bot.services.sla_meeting import MeetingDmFacts, meeting_dm_facts, meeting_id_of
 from bot.views.away import build_away_reassigned_dm
+from bot.views.dials import build_dial_dm
 from bot.views.dispute import build_outcome_dm, build_ruling_dm
 from bot.views.dispute import thread_note as dispute_note
 from bot.views.revisit import build_revisit_dm, build_revisit_thread
@@ -48,6 +50,8 @@ def render_dm(
         return build_revisit_dm(payload, handoff_id)
     if payload.get("template") == AWAY_DM:  # its owner went away: services/away
         return build_away_reassigned_dm(payload, handoff_id)
+    if payload.get("template") in (DIAL_ENDED, DIAL_CHANGED):  # about a person: services/dials
+        return build_dial_dm(payload)
     if (dispute_id := dispute_id_of(payload)) is not None:
         return dispute_dm(payload, dispute_id, session=session, config=config)
     if meeting_id_of(payload) is not None:

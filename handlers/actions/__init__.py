@@ -1,7 +1,7 @@
 from slack_bolt import App
 
 from bot import ids
-from handlers.actions import card, decision, dispute, home, meeting, recycle, sla
+from handlers.actions import card, decision, dispute, home, home_dials, meeting, recycle, sla
 
 
 def register(app: App) -> None:
@@ -27,4 +27,6 @@ def register(app: App) -> None:
     app.action(ids.HOME_AWAY_DATE)(home.away_picked)
     app.action(ids.HOME_BACK)(home.back)
     app.action(ids.HOME_CAPACITY)(home.capacity_picked)
+    app.action(ids.HOME_DIAL)(home_dials.weight_picked)
+    app.action(ids.HOME_DIAL_UNTIL)(home_dials.until_picked)
     app.action(ids.HOME_RETRY_DESTINATION)(home.retry_destination_clicked)

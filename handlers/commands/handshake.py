@@ -10,7 +10,9 @@ from slack_bolt import Ack, Respond
 from bot import commands
 from bot.commands.answering import answer
 from bot.runtime import Runtime
+from bot.services import dials
 from bot.services import settings as person_settings
+from bot.views.dials import dial_text
 from bot.views.settings import change_text
 
 
@@ -36,6 +38,8 @@ def handle(ack: Ack, command: dict[str, Any], respond: Respond, runtime: Runtime
     elif parsed.name == "capacity":
         change = person_settings.set_capacity(user_id, parsed.capacity, runtime=runtime)
         message = {"text": change_text(change)}
+    elif parsed.name == "dial" and parsed.dial is not None:
+        message = {"text": dial_text(dials.dial(user_id, parsed.dial, runtime=runtime))}
     else:  # help
         message = {"text": commands.help_text()}
     respond(**message, response_type="ephemeral")

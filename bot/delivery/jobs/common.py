@@ -47,7 +47,9 @@ def card_location(worker: Delivery, row: Outbox, target: str) -> tuple[str, str]
 
 def permalink(worker: Delivery, row: Outbox, meeting_id: int | None = None) -> str | None:
     """A link to the owner's card, for nudges (or, `meeting_id`, to the AE's meeting
-    card); a message without it is still useful."""
+    card); a message without it is still useful. A DM about no hand-off has none."""
+    if meeting_id is None and row.handoff_id is None:
+        return None
     if meeting_id is not None:
         with read_only(worker.engine) as session:
             meeting = get_meeting(meeting_id, session=session)
