@@ -8,9 +8,10 @@ class VendorRetry(Exception):
     """Worth trying again after `delay` seconds (0: the worker's back-off). `maybe_sent`:
     the vendor may have acted (a timeout, a 5xx on a create): look before creating again."""
 
-    def __init__(self, delay: float, error: str, *, maybe_sent: bool):
+    def __init__(self, delay: float, error: str, *, maybe_sent: bool, rate_limited: bool = False):
         super().__init__(error)
         self.delay, self.error, self.maybe_sent = delay, error, maybe_sent
+        self.rate_limited = rate_limited  # the vendor answered 429 (counted in /metrics)
 
 
 class VendorRefused(Exception):

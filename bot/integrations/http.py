@@ -46,7 +46,9 @@ def send(
         return response
     message = f"{what}: {status} {describe(response)}".rstrip()
     if status in (408, 429):
-        raise VendorRetry(retry_after(response), message, maybe_sent=False)
+        raise VendorRetry(
+            retry_after(response), message, maybe_sent=False, rate_limited=status == 429
+        )
     if status >= 500:
         raise VendorRetry(0, message, maybe_sent=creates)
     if retry_on is not None and (delay := retry_on(response)) is not None:

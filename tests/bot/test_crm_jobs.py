@@ -4,6 +4,7 @@ values; a lost answer is retried without a second note or Task; refusals fail th
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import httpx
@@ -17,7 +18,7 @@ from bot.delivery.jobs import salesforce as salesforce_jobs
 from bot.delivery.worker import DeliveryWorker
 from bot.server import prepare_database
 from storage.db import unit_of_work
-from storage.models import OUT_DONE, OUT_FAILED, OUT_PENDING, Event, Outbox
+from storage.models import LANE_CRM, OUT_DONE, OUT_FAILED, OUT_PENDING, Event, Outbox
 from tests import factories as f
 from tests.bot.integrations.standins import CONTACT, LEAD, decision_body, hubspot, salesforce
 
@@ -59,7 +60,8 @@ def crm_worker(tmp_path, clock, hubspot, salesforce, monkeypatch):
 def enqueue(worker, kind: str, body: dict[str, Any]) -> int:
     now = worker.clock()
     row = Outbox(kind=kind, target="crm", payload={"event": body["type"], "body": body},
-                 next_attempt_at=now, created_at=now, updated_at=now)  # fmt: skip
+                 lane=worker.lane, next_attempt_at=now, created_at=now,
+                 updated_at=now)  # fmt: skip
     with unit_of_work(worker.engine) as session:
         session.add(row)
         session.flush()
@@ -124,6 +126,8 @@ def test_a_note_whose_answer_was_lost_is_not_created_twice(crm_worker, hubspot, 
 
 
 def test_429_waits_for_retry_after(crm_worker, hubspot, clock):
+    crm_worker = dataclasses.replace(crm_worker, lane=LANE_CRM)  # as `serve` runs these jobs
+    crm_worker.http = httpx.Client(timeout=0.5)  # type: ignore[attr-defined]
     hubspot.recorder.add_fault("PATCH", "/crm/v3/objects/contacts", status=429, retry_after=30,
                                body={"status": "error", "message": "slow down",
                                      "category": "RATE_LIMITS"})  # fmt: skip
@@ -133,6 +137,10 @@ def test_429_waits_for_retry_after(crm_worker, hubspot, clock):
     assert waiting.status == OUT_PENDING
     assert (waiting.next_attempt_at - clock()).total_seconds() == pytest.approx(30)
     assert "RATE_LIMITS: slow down" in waiting.last_error
+    counted = crm_worker.metrics.registry.get_sample_value(
+        "handshake_rate_limited_total", {"method": "hubspot"}
+    )
+    assert counted == 1  # a vendor's 429 shows in /metrics like Slack's
     clock.advance(seconds=30)
     crm_worker.run_once()
     assert row(crm_worker, hs).status == OUT_DONE

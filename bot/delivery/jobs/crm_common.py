@@ -94,6 +94,8 @@ def vendor_errors() -> Iterator[None]:
     try:
         yield
     except VendorRetry as exc:
-        raise RetryLater(exc.delay, exc.error, maybe_sent=exc.maybe_sent) from exc
+        raise RetryLater(
+            exc.delay, exc.error, maybe_sent=exc.maybe_sent, rate_limited=exc.rate_limited
+        ) from exc
     except (VendorRefused, NotADecision) as exc:
         raise Permanent(str(exc)) from exc
