@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import Event
+from storage.models import Event, Handoff
 
 
 def event_values(
@@ -56,3 +56,19 @@ def events_for_lead(lead_id: int, *, session: Session) -> list[Event]:
 
 def events_of_kind(kind: str, *, session: Session) -> list[Event]:
     return list(session.exec(select(Event).where(Event.kind == kind).order_by(col(Event.id))).all())
+
+
+def log_refused(
+    session: Session, handoff: Handoff, actor_id: str, action: str, now: datetime
+) -> None:
+    """A click or form on `handoff` by someone who may not (the timeline shows it)."""
+    log_event(
+        "click_refused",
+        session=session,
+        at=now,
+        actor=actor_id,
+        lead_id=handoff.lead_id,
+        handoff_id=handoff.id,
+        action=action,
+        owner=handoff.owner_id,
+    )

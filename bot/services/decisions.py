@@ -21,7 +21,7 @@ from bot.services.outgoing import emit
 from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
 from storage import outbox
 from storage.db import read_only, unit_of_work
-from storage.events import log_event
+from storage.events import log_event, log_refused
 from storage.handoffs import claim_decision, get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import (
@@ -316,19 +316,6 @@ def allowed(
     if handoff is None:
         return Outcome(NOT_FOUND)
     if not may_decide(config, handoff.owner_id, actor_id, team=handoff.team):
-        _refused(session, handoff, actor_id, action, now)
+        log_refused(session, handoff, actor_id, action, now)
         return Outcome(REFUSED, handoff)
     return handoff
-
-
-def _refused(session: Session, handoff: Handoff, actor_id: str, action: str, now: datetime) -> None:
-    log_event(
-        "click_refused",
-        session=session,
-        at=now,
-        actor=actor_id,
-        lead_id=handoff.lead_id,
-        handoff_id=handoff.id,
-        action=action,
-        owner=handoff.owner_id,
-    )

@@ -30,12 +30,11 @@ from bot.services.disputes import (
     UPHOLD,
     DisputeOutcome,
     may_rule,
-    refused,
 )
 from storage import outbox
 from storage.db import unit_of_work
 from storage.disputes import claim_ruling, get_dispute
-from storage.events import log_event
+from storage.events import log_event, log_refused
 from storage.handoffs import get_handoff
 from storage.leads import get_lead
 from storage.models import DISPUTE_OPEN, Dispute, Handoff
@@ -61,7 +60,7 @@ def _check_ruler(
     lead = get_lead(handoff.lead_id, session=session)
     label = lead_label(lead) if lead else None
     if not may_rule(config, handoff.owner_id, actor_id, dispute.manager_id):
-        refused(session, handoff, actor_id, "rule_dispute", now)
+        log_refused(session, handoff, actor_id, "rule_dispute", now)
         return DisputeOutcome(REFUSED, handoff, dispute, lead_label=label)
     if dispute.status != DISPUTE_OPEN:
         return DisputeOutcome(ALREADY, handoff, dispute, lead_label=label)

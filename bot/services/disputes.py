@@ -23,7 +23,7 @@ from bot.services.dispute_events import emit_dispute
 from storage import outbox
 from storage.db import unit_of_work
 from storage.disputes import add_dispute, dispute_for_handoff
-from storage.events import log_event
+from storage.events import log_event, log_refused
 from storage.handoffs import get_handoff
 from storage.leads import get_lead
 from storage.models import (
@@ -103,7 +103,7 @@ def _check(
     lead = get_lead(handoff.lead_id, session=session)
     label = lead_label(lead) if lead else None
     if not may_dispute(config, actor_id):
-        refused(session, handoff, actor_id, "dispute", now)
+        log_refused(session, handoff, actor_id, "dispute", now)
         return DisputeOutcome(REFUSED, handoff, lead_label=label)
     existing = dispute_for_handoff(handoff_id, session=session)
     if existing is not None:
@@ -199,16 +199,3 @@ def ruler_for(config: HandshakeConfig, handoff: Handoff) -> str | None:
 
 def _admins(config: HandshakeConfig) -> list[str]:
     return [p.slack_id for p in config.people if p.role == "admin"]
-
-
-def refused(session: Session, handoff: Handoff, actor_id: str, action: str, now: datetime) -> None:
-    log_event(
-        "click_refused",
-        session=session,
-        at=now,
-        actor=actor_id,
-        lead_id=handoff.lead_id,
-        handoff_id=handoff.id,
-        action=action,
-        owner=handoff.owner_id,
-    )

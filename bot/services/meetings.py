@@ -37,7 +37,7 @@ from bot.services.sla_actions import after_first_touch
 from bot.services.sla_clock import start_meeting_clock
 from storage import outbox
 from storage.db import unit_of_work
-from storage.events import log_event
+from storage.events import log_event, log_refused
 from storage.handoffs import claim_first_touch, get_handoff
 from storage.leads import get_lead
 from storage.meetings import (
@@ -173,16 +173,7 @@ def _check(
     lead = get_lead(handoff.lead_id, session=session)
     label = lead_label(lead) if lead else None
     if actor != handoff.owner_id:
-        log_event(
-            "click_refused",
-            session=session,
-            at=now,
-            actor=actor,
-            lead_id=handoff.lead_id,
-            handoff_id=handoff.id,
-            action="book_meeting",
-            owner=handoff.owner_id,
-        )
+        log_refused(session, handoff, actor, "book_meeting", now)
         return BookOutcome(REFUSED, handoff, label)
     if why is not None:
         return BookOutcome(ALREADY, handoff, label, why=why, meeting=last)

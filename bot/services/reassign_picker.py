@@ -19,7 +19,7 @@ from bot.services.assign import reps
 from bot.services.decisions import ALREADY, INVALID, NOT_FOUND, OK, RECORDED, REFUSED, Outcome
 from bot.services.reassign import NextOwner, next_owner, reassign
 from storage.db import unit_of_work
-from storage.events import log_event
+from storage.events import log_refused
 from storage.handoffs import get_handoff
 from storage.leads import get_lead
 from storage.models import PENDING, Handoff
@@ -126,16 +126,7 @@ def _checked(
     if handoff is None:
         return Outcome(NOT_FOUND)
     if not may_reassign(config, handoff.owner_id, actor, handoff.team):
-        log_event(
-            "click_refused",
-            session=session,
-            at=now,
-            actor=actor,
-            lead_id=handoff.lead_id,
-            handoff_id=handoff.id,
-            action="reassign_pick",
-            owner=handoff.owner_id,
-        )
+        log_refused(session, handoff, actor, "reassign_pick", now)
         return Outcome(REFUSED, handoff)
     if handoff.status != PENDING:
         return Outcome(ALREADY, handoff)
