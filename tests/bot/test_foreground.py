@@ -8,6 +8,8 @@ import itertools
 import threading
 import time
 
+import httpx
+
 from bot.foreground import Foreground
 
 
@@ -74,10 +76,9 @@ def test_a_slack_request_counts_as_waiting_until_its_answer_is_ready():
     from slack_bolt.authorization import AuthorizeResult
     from starlette.applications import Starlette
     from starlette.routing import Route
-    from starlette.testclient import TestClient
 
     from bot.api.slack import slack_endpoint
-    from sandbox import payloads
+    from sandbox import payloads, start_server
 
     gate = Foreground()
     seen: list[int] = []
@@ -99,7 +100,7 @@ def test_a_slack_request_counts_as_waiting_until_its_answer_is_ready():
         response_url="http://127.0.0.1:9/r", trigger_id="t.1",
     )  # fmt: skip
     headers = {"Content-Type": content_type, **payloads.sign("secret", body, int(time.time()))}
-    with TestClient(http) as client:
+    with start_server(http) as server, httpx.Client(base_url=server.url, timeout=10) as client:
         answer = client.post("/slack/events", content=body, headers=headers)
         bad_headers = {**headers, "X-Slack-Signature": "v0=bad"}
         bad = client.post("/slack/events", content=body, headers=bad_headers)
