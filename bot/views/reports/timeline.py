@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.reports.timeline import HandoffLine, LeadTimeline, Step, TimelineReport
@@ -143,11 +144,29 @@ def step_text(step: Step, tz: str) -> str:
         why = f": {_said(d.get('reason'), NOTE)}" if d.get("reason") else ""
         after = _after(d.get("minutes"), "after the accept")
         return f"First touch by {who}: {touch}{why}{after}{_note(d.get('note'))}"
+    if kind == "waiting":
+        latest = _moment(d.get("give_up_at"), tz)
+        by = f", by {latest} at the latest" if latest else ""
+        return f"Waiting for someone on shift: routed when the first shift starts{by}"
+    if kind == "away_reassigned":
+        until = _moment(d.get("until"), tz)
+        back = f" (away until {until})" if until else ""
+        return f"Moved to {_who(d.get('new_owner'))} at once: {who} went away{back}"
     if kind == "click_refused":
         return f"{who} tried to {_said(d.get('action'), 40)} but may not decide"
     if kind == "decision_lost":
         return f"{who} clicked {_said(d.get('action'), 40)} too late"
     return f"{safe(one_line(kind).replace('_', ' '), 60).capitalize()} by {who}"
+
+
+def _moment(value: object, tz: str) -> str:
+    """An ISO time from an event's data, in the reader's zone; "" when there is none."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        return format_when(datetime.fromisoformat(value), tz)
+    except ValueError:
+        return ""
 
 
 def _after(minutes: object, tail: str = "") -> str:

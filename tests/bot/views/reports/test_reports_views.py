@@ -281,3 +281,18 @@ def test_contract_reasons_say_they_cover_score_only_leads():
 )
 def test_reports_show_durations_with_the_one_formatter(minutes, shown):
     assert duration_text(minutes) == shown
+
+
+def test_the_timeline_says_a_lead_waited_for_a_shift_and_moved_when_its_owner_went_away():
+    from bot.views.reports.timeline import step_text
+
+    at = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    data = {"until": "2026-12-01T14:00:00+00:00", "give_up_at": "2026-12-01T07:00:00+00:00"}
+    waiting = Step(at, "waiting", "intake", None, data)
+    text = step_text(waiting, "America/New_York")
+    assert text.startswith("Waiting for someone on shift")
+    assert "Tue 1 Dec 2026, 02:00 EST" in text  # the latest it waits, in the reader's zone
+    moved = Step(at, "away_reassigned", "U0AE00001", 7,
+                 {"new_owner": "U0AE00002", "until": "bad <date>"})  # fmt: skip
+    text = step_text(moved, "UTC")
+    assert text == "Moved to <@U0AE00002> at once: <@U0AE00001> went away"  # no bad date shown
