@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -195,7 +194,7 @@ def build_service(
         piece=runtime.foreground.piece,
         metrics=runtime.metrics,
     )
-    delivery = DeliveryThread(worker, settings.tick_seconds, piece=runtime.foreground.piece)
+    delivery = DeliveryThread(worker, settings.tick_seconds)
     outside = [
         DeliveryThread(
             build_worker(
@@ -209,7 +208,6 @@ def build_service(
             ),
             settings.tick_seconds,
             name=f"handshake-delivery-{lane}",
-            piece=runtime.foreground.piece,
         )
         for lane in OUTSIDE_LANES
     ]
@@ -248,25 +246,7 @@ def socket_problem(handler: Any) -> str | None:
     return None if handler.client.is_connected() else "not connected to Slack"
 
 
-# How long a thread may hold the GIL while another one asks for it (CPython's default is
-# 5 ms). `serve` runs many threads in one interpreter: uvicorn's loop and Bolt's threads
-# that answer Slack, the intake writer, the delivery lanes. A thread back from I/O (a
-# database round trip, a socket read) that finds the GIL held waits up to a whole
-# interval: the intake writer makes about 12 round trips a batch on PostgreSQL, and a
-# click's ack passes through several threads. bench/README.md ("Fourth round") has the
-# measurements behind the figure.
-SWITCH_INTERVAL = 0.0005
-
-
-def tune_interpreter(interval: float = SWITCH_INTERVAL) -> float:
-    """Set the GIL's switch interval for `serve`; the one it had is returned."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(interval)
-    return before
-
-
 def serve(settings: Settings, config: HandshakeConfig) -> None:
-    tune_interpreter()
     engine = prepare_database(settings.database_url, config)
     service = build_service(settings, config, engine=engine)
     record_contract(service.runtime)  # a changed contract: its event and channel post, once

@@ -7,8 +7,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from bot.delivery.backoff import Backoff
@@ -32,12 +30,8 @@ class DeliveryThread:
         backoff_cap: float = 120.0,
         name: str = "handshake-delivery",
         grace: float = PASS_GRACE,
-        piece: Callable[[], AbstractContextManager[object]] = nullcontext,
     ):
-        """`piece`: each pass's hand-out runs as one (`serve`: Slack's requests first,
-        bot/foreground.py), like each row the routes deliver."""
         self.worker, self.tick_seconds, self.grace = worker, tick_seconds, grace
-        self._piece = piece
         self.backoff = Backoff(
             name.removeprefix("handshake-"), log, base=backoff_base, cap=backoff_cap
         )
@@ -100,17 +94,11 @@ class DeliveryThread:
             self._wake.wait(wait)
 
     def _once(self) -> float:
-        """One pass; returns how long to wait for the next. While Slack's requests wait, the
-        pass's database work takes its turn as a piece (the rows' own pieces need turns
-        too, so waiting for them, after failures, happens outside it)."""
-        with self._piece():
-            done = self.worker.run_once()  # detached: hands rows out, returns at once
-            if not self.backoff.failures:
-                return self._wait(done, self.worker.seconds_until_next())
-        done += self.worker.settle(SETTLE_AFTER_FAILURES)  # "recovered" once they went out
-        return self._wait(done, self.worker.seconds_until_next())
-
-    def _wait(self, done: int, soonest: float | None) -> float:
+        """One pass; returns how long to wait for the next."""
+        done = self.worker.run_once()  # detached: hands rows out, returns at once
+        if self.backoff.failures:  # recovering: "recovered" once this pass's rows went out
+            done += self.worker.settle(SETTLE_AFTER_FAILURES)
+        soonest = self.worker.seconds_until_next()
         if soonest is None:
             return self.tick_seconds
         if soonest <= 0 and not done:  # due rows that could not go yet: don't spin

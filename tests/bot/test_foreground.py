@@ -8,7 +8,6 @@ import itertools
 import threading
 import time
 
-from bot.delivery import DeliveryThread
 from bot.foreground import Foreground
 
 
@@ -108,50 +107,3 @@ def test_a_slack_request_counts_as_waiting_until_its_answer_is_ready():
     assert bad.status_code == 401
     assert seen == [1]  # its own request, waiting while the listener ran
     assert gate.waiting == 0  # answered, refused or not
-
-
-class Passes:
-    """A delivery worker that only counts its passes."""
-
-    def __init__(self) -> None:
-        self.passed = threading.Event()
-        self.http = None
-
-    def run_once(self) -> int:
-        self.passed.set()
-        return 0
-
-    def seconds_until_next(self) -> float | None:
-        return None
-
-    def close(self) -> None:
-        pass
-
-
-def test_a_delivery_pass_waits_its_turn_while_a_slack_request_waits():
-    gate = Foreground(interval=60)
-    answered = gate.arrived()
-    with gate.piece():
-        pass  # this one took the turn: the next is a minute away while the request waits
-    worker = Passes()
-    thread = DeliveryThread(worker, 60, piece=gate.piece)  # type: ignore[arg-type]
-    thread.start()
-    try:
-        assert not worker.passed.wait(0.2)
-        answered()
-        assert worker.passed.wait(5)
-    finally:
-        thread.stop()
-
-
-def test_a_delivery_pass_runs_at_once_with_no_request_waiting():
-    gate = Foreground(interval=60)
-    with gate.piece():
-        pass
-    worker = Passes()
-    thread = DeliveryThread(worker, 60, piece=gate.piece)  # type: ignore[arg-type]
-    thread.start()
-    try:
-        assert worker.passed.wait(5)
-    finally:
-        thread.stop()

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import httpx
-import pytest
 
-from bot.server import SWITCH_INTERVAL, build_service, tune_interpreter
+from bot.server import build_service
 from bot.settings import Settings
 from sandbox import start_server
 from storage.migrate import current_revision
@@ -40,15 +37,3 @@ def test_http_mode_has_no_socket_mode(engine, config, slack):
 
 def test_an_empty_database_is_migrated_on_start(engine):
     assert current_revision(engine) is not None
-
-
-def test_serve_shortens_the_gil_switch_interval():
-    """`serve`'s threads hand the GIL over within `SWITCH_INTERVAL`, not CPython's 5 ms."""
-    default = sys.getswitchinterval()
-    try:
-        before = tune_interpreter()
-        assert before == default
-        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
-        assert sys.getswitchinterval() < 0.005
-    finally:
-        sys.setswitchinterval(default)
