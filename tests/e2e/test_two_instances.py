@@ -245,15 +245,21 @@ def test_two_instances_send_each_nudge_exactly_once(tmp_path, pg_database, real_
     try:
         one = start("one", tmp_path, real_slack, pg_database)
         two = start("two", tmp_path, real_slack, pg_database)
-        wait_for(
-            lambda: (
-                len(nudge_dms(real_slack)) >= 40
-                and len(thread_notes(real_slack)) >= 40
-                and sum(cards(real_slack).values()) >= 80
-            ),
-            timeout=40,
-            interval=0.2,
-        )
+        try:
+            wait_for(
+                lambda: (
+                    len(nudge_dms(real_slack)) >= 40
+                    and len(thread_notes(real_slack)) >= 40
+                    and sum(cards(real_slack).values()) >= 80
+                ),
+                timeout=40,
+                interval=0.2,
+            )
+        except AssertionError:
+            seen = (len(nudge_dms(real_slack)), len(thread_notes(real_slack)), cards(real_slack))
+            # what arrived, what the outbox holds, and what the instances said last
+            logs = "\n".join(i.log.read_text()[-4000:] for i in (one, two) if i is not None)
+            raise AssertionError(f"{seen} {outbox_statuses(engine)}\n{logs}") from None
         time.sleep(3)  # a few more ticks of both: nothing more may arrive
     finally:
         for instance in (one, two):

@@ -26,23 +26,32 @@ def handoff_of(worker: Delivery, row: Outbox) -> Handoff:
     return handoff
 
 
-def card_location(worker: Delivery, row: Outbox, target: str) -> tuple[str, str] | None:
-    """Where the hand-off's card is; waits (RetryLater) while it is still being posted."""
-    handoff = handoff_of(worker, row)
+def _where(handoff: Handoff, target: str) -> tuple[str, str] | None:
     channel, ts = (
         (handoff.owner_channel, handoff.owner_ts)
         if target == "owner"
         else (handoff.channel_id, handoff.channel_ts)
     )
-    if channel and ts:
-        return channel, ts
+    return (channel, ts) if channel and ts else None
+
+
+def card_location(worker: Delivery, row: Outbox, target: str) -> tuple[str, str] | None:
+    """Where the hand-off's card is; waits (RetryLater) while it is still being posted."""
+    handoff = handoff_of(worker, row)
+    where = _where(handoff, target)
+    if where is not None:
+        return where
     with unit_of_work(worker.engine) as session:
         poster = handoff.id or 0
         if target == outbox.CHANNEL_TARGET:  # a reassigned hand-off: its chain's card
             poster = card_chain(poster, session=session)[0].id or poster
         if outbox.unfinished_post(poster, target, session=session):
             raise RetryLater(1, "card not posted yet", maybe_sent=False, counts=False)
-    return None
+        # The post may have finished since the first read (it stores where the card is
+        # in the transaction that marks it done): read again, after the check.
+        session.expire_all()
+        again = get_handoff(handoff.id or 0, session=session)
+        return _where(again, target) if again is not None else None
 
 
 def permalink(worker: Delivery, row: Outbox, meeting_id: int | None = None) -> str | None:

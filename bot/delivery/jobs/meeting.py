@@ -87,6 +87,11 @@ def update_meeting_card(worker: Delivery, row: Outbox) -> None:
             )
         if posting:
             raise RetryLater(1, "meeting card not posted yet", maybe_sent=False, counts=False)
+        # The post may have finished since the first read (it stores where the card is
+        # in the transaction that marks it done): read again, after the check.
+        ctx = _context(worker, row)
+        meeting = ctx.meeting
+    if not (meeting.ae_channel and meeting.ae_ts):
         worker.done(row, note="no meeting card to update")
         return
     where = (meeting.ae_channel, meeting.ae_ts)
