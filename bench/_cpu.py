@@ -21,7 +21,7 @@ def _party(pid: str) -> str | None:
     except OSError:
         return None
     line = raw.replace(b"\0", b" ").decode(errors="replace")
-    if "bot.cli serve" in line:
+    if "bot.cli serve" in line or "bot.cli deliver" in line:  # and its delivery process
         return "serve"
     if "--role load" in line:
         return "load"

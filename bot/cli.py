@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="run the bot: Slack listeners, intake API, delivery")
     p.set_defaults(run=_serve)
+    p = sub.add_parser(
+        "deliver",
+        help="the background work alone: delivery and the SLA clock "
+        "(serve starts it itself with HANDSHAKE_DELIVERY=process)",
+    )
+    p.set_defaults(run=_deliver)
 
     p = sub.add_parser("check-config", help="validate a config file and exit")
     p.add_argument("file", nargs="?", help="default: $HANDSHAKE_CONFIG or handshake.yml")
@@ -225,6 +231,24 @@ def _version() -> str:
 
 
 def _serve(_args: argparse.Namespace) -> int:
+    settings, config = _ready_to_serve()
+
+    from bot.server import serve
+
+    serve(settings, config)
+    return 0
+
+
+def _deliver(_args: argparse.Namespace) -> int:
+    settings, config = _ready_to_serve()
+
+    from bot.server import deliver
+
+    deliver(settings, config)
+    return 0
+
+
+def _ready_to_serve() -> tuple[Settings, HandshakeConfig]:
     # Every setting and the whole config are checked before anything touches the
     # database or the network, and all their problems are reported together.
     settings = load_settings()
@@ -239,11 +263,7 @@ def _serve(_args: argparse.Namespace) -> int:
     _log_as(config)
     _writable(_database(settings, need_schema=False))
     config = _resolved(settings, config, engine_url=settings.database_url)
-
-    from bot.server import serve
-
-    serve(settings, config)
-    return 0
+    return settings, config
 
 
 def _check_config(args: argparse.Namespace) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
-import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -26,14 +26,22 @@ from bot.app import create_app
 from bot.clock import Clock, utcnow
 from bot.config import HandshakeConfig
 from bot.delivery import DeliveryThread, DeliveryWorker
+from bot.delivery.child import DeliveryProcess, die_with_parent
 from bot.delivery.jobs import LANE_JOBS
 from bot.delivery.jobs.webhook import TIMEOUT
 from bot.delivery.pacing import Pacer
 from bot.delivery.policy import OutsideRetry, SlackRetry
+from bot.delivery.relay import Relay, RelayedMetrics
 from bot.observability.metrics import Metrics
 from bot.runtime import Runtime
 from bot.scheduler import learn_time_zone, start_scheduler
-from bot.services.config_reload import ReloadOutcome, reload_config, seeds, write_status
+from bot.services.config_reload import (
+    ReloadOutcome,
+    follow_reload,
+    reload_config,
+    seeds,
+    write_status,
+)
 from bot.services.contract_log import record_contract
 from bot.settings import Settings
 from handlers.pool import ListenerPool
@@ -105,20 +113,25 @@ OUTSIDE_LANES = (LANE_WEBHOOK, LANE_CRM)
 
 @dataclass
 class Service:
-    """Everything `serve` runs, built but not started: tests start it on a free port."""
+    """Everything `serve` runs, built but not started: tests start it on a free port.
+    Its background work runs on its own threads (`delivery`, `outside`, the scheduler) or,
+    with HANDSHAKE_DELIVERY=process, in a child process (`child`)."""
 
     runtime: Runtime
     http_app: Starlette
-    delivery: DeliveryThread  # the Slack lane
+    delivery: DeliveryThread | None  # the Slack lane (None: the child runs it)
     socket_mode: object | None = None
     listeners: ListenerPool | None = None
     tick_seconds: float = 15
     scheduler: BackgroundScheduler | None = None
     outside: list[DeliveryThread] = field(default_factory=list)  # webhook and CRM lanes
+    child: DeliveryProcess | None = None
+    client: WebClient | None = None  # the web side's Slack client
+    _stopped: threading.Event = field(default_factory=threading.Event)
 
     @property
     def lanes(self) -> list[DeliveryThread]:
-        return [self.delivery, *self.outside]
+        return [self.delivery, *self.outside] if self.delivery is not None else []
 
     def use_config(self, config: HandshakeConfig) -> None:
         """A reload: the delivery workers hold the config for their jobs (`worker.config`)."""
@@ -127,20 +140,28 @@ class Service:
 
     def reload(self, path: str, pid_file: str | None = None) -> ReloadOutcome:
         """SIGHUP: read the config again; a bad one is refused and the old one stays."""
-        outcome = reload_config(self.runtime, path, client=self.delivery.worker.client)
+        client = self.delivery.worker.client if self.delivery is not None else self.client
+        outcome = reload_config(self.runtime, path, client=client)
         if pid_file:
             write_status(pid_file, outcome)
+        if self.child is not None and outcome.applied:
+            self.child.reload()
         return outcome
 
     def wake(self) -> None:
         """After a commit: every lane looks for work."""
         for lane in self.lanes:
             lane.wake()
+        if self.child is not None:
+            self.child.wake()
 
     def start_background(self) -> None:
-        for lane in self.lanes:
-            lane.start()
-        self.scheduler = start_scheduler(self.runtime, self.tick_seconds, self.delivery.worker)
+        if self.child is not None:
+            self.child.start()
+        else:
+            start_work(self.lanes)
+            worker = self.delivery.worker if self.delivery is not None else None
+            self.scheduler = start_scheduler(self.runtime, self.tick_seconds, worker)
         if self.socket_mode is not None:
             threading.Thread(
                 target=self._connect_socket_mode, name="handshake-socket-mode", daemon=True
@@ -149,61 +170,75 @@ class Service:
     def _connect_socket_mode(self) -> None:
         """Connect, retrying while Slack is unreachable; intake keeps working meanwhile."""
         delay = 1.0
-        while not self.delivery.stopped:
+        while not self._stopped.is_set():
             try:
                 self.socket_mode.connect()  # type: ignore[union-attr]
                 log.info("socket mode connected")
                 return
             except Exception as exc:
                 log.warning("socket mode connect failed, retry in %.0fs: %s", delay, exc)
-                time.sleep(delay)
+                self._stopped.wait(delay)
                 delay = min(delay * 2, 60)
 
     def stop_background(self) -> None:
+        self._stopped.set()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
             self.scheduler = None
-        for lane in self.lanes:
-            lane.stop()
-            if lane.worker.http is not None:
-                lane.worker.http.close()
+        stop_work(self.lanes)
+        if self.child is not None:
+            self.child.stop()
         if self.socket_mode is not None:
             self.socket_mode.close()  # type: ignore[attr-defined]
         if self.listeners is not None:
             self.listeners.shutdown(wait=True, cancel_futures=True)
 
 
-def build_service(
-    settings: Settings, config: HandshakeConfig, *, engine: Engine, clock: Clock = utcnow
-) -> Service:
-    assert settings.slack_bot_token and settings.slack_signing_secret
-    web = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+def start_work(lanes: list[DeliveryThread]) -> None:
+    for lane in lanes:
+        lane.start()
+
+
+def stop_work(lanes: list[DeliveryThread]) -> None:
+    for lane in lanes:
+        lane.stop()
+        if lane.worker.http is not None:
+            lane.worker.http.close()
+
+
+def build_lanes(
+    settings: Settings,
+    config: HandshakeConfig,
+    runtime: Runtime,
+    *,
+    piece: Callable[[], AbstractContextManager[object]] | None = None,
+) -> list[DeliveryThread]:
+    """The delivery lanes, built but not started: Slack's first, then webhooks and CRMs."""
+    assert settings.slack_bot_token
     worker_client = WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[],
     )
-    runtime = Runtime(engine=engine, config=config, clock=clock)
     worker = build_worker(
-        engine=engine,
+        engine=runtime.engine,
         config=config,
         client=worker_client,
         clock=runtime.clock,
         paced=settings.slack_pacing,
-        piece=runtime.foreground.piece,
+        piece=piece,
         metrics=runtime.metrics,
     )
-    delivery = DeliveryThread(worker, settings.tick_seconds)
     outside = [
         DeliveryThread(
             build_worker(
-                engine=engine,
+                engine=runtime.engine,
                 config=config,
                 client=None,
                 clock=runtime.clock,
                 lane=lane,
-                piece=runtime.foreground.piece,
+                piece=piece,
                 metrics=runtime.metrics,
             ),
             settings.tick_seconds,
@@ -211,6 +246,20 @@ def build_service(
         )
         for lane in OUTSIDE_LANES
     ]
+    return [DeliveryThread(worker, settings.tick_seconds), *outside]
+
+
+def build_service(
+    settings: Settings, config: HandshakeConfig, *, engine: Engine, clock: Clock = utcnow
+) -> Service:
+    assert settings.slack_bot_token and settings.slack_signing_secret
+    web = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    runtime = Runtime(engine=engine, config=config, clock=clock)
+    child: DeliveryProcess | None = None
+    if settings.delivery == "process":
+        child, lanes = DeliveryProcess(runtime.metrics), []
+    else:
+        lanes = build_lanes(settings, config, runtime, piece=runtime.foreground.piece)
     listeners = ListenerPool(work=8, foreground=runtime.foreground)
     bolt = create_app(
         runtime, client=web, signing_secret=settings.slack_signing_secret, executor=listeners
@@ -226,15 +275,19 @@ def build_service(
     service = Service(
         runtime,
         http_app,
-        delivery,
+        lanes[0] if lanes else None,
         socket_mode,
         listeners,
         settings.tick_seconds,
-        outside=outside,
+        outside=lanes[1:],
+        child=child,
+        client=web,
     )
     runtime.wake = service.wake
     for lane in service.lanes:
         runtime.readiness.add(lane.name, lane.problem)
+    if child is not None:
+        runtime.readiness.add(child.name, child.problem)
     if socket_mode is not None:
         runtime.readiness.add("socket_mode", partial(socket_problem, socket_mode))
     runtime.on_config.append(service.use_config)
@@ -261,6 +314,68 @@ def serve(settings: Settings, config: HandshakeConfig) -> None:
     finally:
         service.stop_background()
         _remove(settings.pid_file)
+
+
+def deliver(settings: Settings, config: HandshakeConfig) -> None:
+    """`handshake deliver`: the background work alone (the delivery lanes, the SLA tick,
+    the digest, housekeeping), as the child process of `serve` with HANDSHAKE_DELIVERY=
+    process (bot/delivery/child.py). Runs until its stdin closes or SIGTERM; a byte on
+    stdin wakes the lanes; its metrics and problems go to the parent on stdout."""
+    if not die_with_parent():
+        return
+    out = Relay(sys.stdout)
+    engine = make_engine(settings.database_url)  # serve migrated it before starting us
+    runtime = Runtime(engine=engine, config=config, metrics=RelayedMetrics(out))
+    lanes = build_lanes(settings, config, runtime)
+    stop = threading.Event()
+
+    def wake() -> None:
+        for lane in lanes:
+            lane.wake()
+
+    def use_config(new: HandshakeConfig) -> None:
+        for lane in lanes:
+            lane.worker.config = new
+
+    runtime.wake = wake
+    runtime.on_config.append(use_config)
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(
+        signal.SIGHUP,
+        lambda *_: threading.Thread(
+            target=follow_reload, args=(runtime, settings.config_path, lanes[0].worker.client),
+            name="handshake-reload",
+        ).start(),
+    )  # fmt: skip
+    start_work(lanes)
+    scheduler = start_scheduler(runtime, settings.tick_seconds, lanes[0].worker)
+    threading.Thread(target=_wakes, args=(wake, stop), name="handshake-wakes", daemon=True).start()
+    log.info("delivery process running pid=%s", os.getpid())
+    reported: object = object()
+    while not out.broken:
+        problems = [p for lane in lanes if (p := lane.problem())]
+        problem = "; ".join(problems) or None
+        if problem != reported:
+            out.send({"problem": problem})
+            reported = problem
+        if stop.wait(0.5):
+            break
+    scheduler.shutdown(wait=True)
+    stop_work(lanes)
+    engine.dispose()
+    log.info("delivery process stopped")
+
+
+def _wakes(wake: Callable[[], None], stop: threading.Event) -> None:
+    """Each byte from the parent is a wake; the end of stdin (the parent closed it, or
+    died) stops the process."""
+    try:
+        while os.read(sys.stdin.fileno(), 4096):
+            wake()
+    except OSError:
+        pass
+    stop.set()
 
 
 def _reload_on_hangup(service: Service, config_path: str, pid_file: str) -> None:

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # Keep within Slack's rate limits ahead of time (bot/delivery/pacing.py). Off only
     # against a stand-in Slack that plays no limit (tests that push many posts quickly).
     slack_pacing: bool = Field(default=True, alias="HANDSHAKE_SLACK_PACING")
+    # thread: the delivery lanes and the SLA clock on threads of `serve`; process: in a
+    # child process of `serve` (bot/delivery/child.py), so the web side answers alone.
+    delivery: Literal["thread", "process"] = Field(default="thread", alias="HANDSHAKE_DELIVERY")
     # text: key=value lines; json: one JSON object per line (bot/observability/logs.py).
     log_format: Literal["text", "json"] = Field(default="text", alias="HANDSHAKE_LOG_FORMAT")
 
@@ -93,6 +96,7 @@ _SHOWABLE = {
     "HANDSHAKE_TICK_SECONDS",
     "HANDSHAKE_SLACK_PACING",
     "HANDSHAKE_LOG_FORMAT",
+    "HANDSHAKE_DELIVERY",
 }
 
 

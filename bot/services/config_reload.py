@@ -71,6 +71,19 @@ def reload_config(
     return ReloadOutcome(True, [], new.contract.version, changed)
 
 
+def follow_reload(runtime: Runtime, path: str | Path, client: WebClient | None = None) -> None:
+    """The delivery process's reload (HANDSHAKE_DELIVERY=process), on the signal `serve`
+    forwards once its own reload is applied: `serve` validated the file, synced the roster
+    and recorded the contract; this puts the same file in force here."""
+    try:
+        new = resolve_people(load_config(path), client=client, engine=runtime.engine)
+    except ConfigError as exc:
+        log.error("config reload refused, the config in force stays: %s", "; ".join(exc.problems))
+        return
+    runtime.swap_config(new)
+    log.info("config reloaded from %s (contract %s)", path, new.contract.version)
+
+
 # --- the pid file and the outcome file, between serve and `handshake reload` ---------------
 
 

@@ -52,6 +52,15 @@ def serve_env(tmp_path: Path, slack, config: Path, port: int, **extra: str) -> d
 def serving(tmp_path: Path, slack, data: dict, **extra: str) -> Iterator[str]:
     """A `handshake serve` process with config `data` (in `tmp_path`, its working
     directory), its URL once healthy; stopped on exit."""
+    with serve_process(tmp_path, slack, data, **extra) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def serve_process(
+    tmp_path: Path, slack, data: dict, **extra: str
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`serving`, with the process too."""
     config = tmp_path / "handshake.yml"
     config.write_text(yaml.safe_dump(data))
     port = free_port()
@@ -69,10 +78,11 @@ def serving(tmp_path: Path, slack, data: dict, **extra: str) -> Iterator[str]:
     try:
         wait_for(lambda: _healthy(url) or proc.poll() is not None, timeout=30)
         assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-        yield url
+        yield url, proc
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 @pytest.fixture

@@ -1,0 +1,136 @@
+"""`serve`'s side of the delivery process (HANDSHAKE_DELIVERY=process).
+
+The background work (the delivery lanes, the SLA tick, the digest, housekeeping) runs in a
+child process, `handshake deliver`, so that the web process's interpreter answers Slack's
+requests and intake alone. The database stays the truth: every row the child sends was
+committed by someone, and the child finds due rows on its own every tick. The pipe only
+makes it quicker:
+
+- the child's stdin: one byte per wake (a commit queued work); closed, the child stops;
+- the child's stdout: its relayed metrics and its problems (`bot.delivery.relay`);
+- its stderr: the parent's, so its log lines go where the parent's go.
+
+The child dies with the parent: it stops when its stdin closes, and on Linux it also gets
+SIGTERM from the kernel when the parent dies (`PR_SET_PDEATHSIG`), even on `kill -9`.
+`/readyz` fails while the child is not running or reports a problem.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from typing import IO
+
+from bot.delivery import relay
+from bot.observability.metrics import Metrics
+
+log = logging.getLogger("handshake.delivery")
+PR_SET_PDEATHSIG = 1
+
+
+PARENT_ENV = "HANDSHAKE_DELIVERY_PARENT"  # the parent's pid, for the child to check
+
+
+def die_with_parent() -> bool:
+    """In the child: ask the kernel for SIGTERM when the parent dies; False if the parent
+    is already gone (it died before this ran)."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: stdin's end still stops it
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    expected = os.environ.get(PARENT_ENV)
+    return expected is None or str(os.getppid()) == expected
+
+
+class DeliveryProcess:
+    def __init__(self, metrics: Metrics, *, argv: list[str] | None = None) -> None:
+        self.metrics = metrics
+        self.argv = argv or [sys.executable, "-m", "bot.cli", "deliver"]
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._problem: str | None = "the delivery process has not reported yet"
+        self._stopping = False
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return "delivery_process"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            self.argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, PARENT_ENV: str(os.getpid())},
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        os.set_blocking(self.proc.stdin.fileno(), False)
+        threading.Thread(
+            target=self._read, args=(self.proc.stdout,), name="handshake-delivery-pipe",
+            daemon=True,
+        ).start()  # fmt: skip
+        log.info("delivery process started pid=%s", self.proc.pid)
+
+    def wake(self) -> None:
+        """A commit queued work. A full pipe already holds a wake: nothing is lost."""
+        proc = self.proc
+        if proc is None or proc.stdin is None or self._stopping:
+            return
+        with self._lock:
+            try:
+                proc.stdin.write(b"w")
+                proc.stdin.flush()
+            except BlockingIOError:
+                pass
+            except (BrokenPipeError, ValueError, OSError):
+                pass  # gone: /readyz says so
+
+    def reload(self) -> None:
+        """SIGHUP: the child reads the config again too."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGHUP)
+
+    def problem(self) -> str | None:
+        if self.proc is None:
+            return "the delivery process is not started"
+        code = self.proc.poll()
+        if code is not None:
+            return f"the delivery process exited with code {code}"
+        return self._problem
+
+    def stop(self, timeout: float = 15) -> None:
+        self._stopping = True
+        proc = self.proc
+        if proc is None:
+            return
+        with self._lock:
+            try:
+                if proc.stdin is not None:
+                    proc.stdin.close()  # the child finishes what it holds and exits
+            except OSError:
+                pass
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+    def _read(self, out: IO[bytes]) -> None:
+        for raw in out:
+            message = relay.parse(raw.decode("utf-8", "replace"))
+            if message is None:
+                continue
+            if "problem" in message:
+                problem = message["problem"]
+                self._problem = str(problem) if problem else None
+            else:
+                relay.apply_metric(message, self.metrics)
+        if not self._stopping:
+            log.error("the delivery process ended (code %s)", self.proc and self.proc.poll())

@@ -1,0 +1,116 @@
+"""`serve` with HANDSHAKE_DELIVERY=process: the delivery lanes and the SLA clock run in a
+child process (`handshake deliver`). Cards and nudges arrive once, `/metrics` still counts
+the child's deliveries, `/readyz` fails when the child dies, and the child never outlives
+its parent, not even a `kill -9`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.config import parse_config
+from bot.server import prepare_database
+from tests import factories as f
+from tests.conftest import INTAKE_TOKEN
+from tests.e2e.test_serve import serve_process
+from tests.e2e.test_two_instances import add_leads, dms_naming, nudge_dms
+from tests.helpers import wait_for
+
+pytestmark = pytest.mark.timeout(120)
+PROCESS = {"HANDSHAKE_DELIVERY": "process"}
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc), zombies left out."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == pid and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def post_lead(url: str, **overrides: object) -> dict:
+    auth = {"Authorization": f"Bearer {INTAKE_TOKEN}"}
+    response = httpx.post(url + "/api/leads", json=f.lead_body(**overrides), headers=auth)
+    assert response.status_code == 202, response.text
+    return response.json()
+
+
+def metric(url: str, line_start: str) -> float:
+    for line in httpx.get(url + "/metrics").text.splitlines():
+        if line.startswith(line_start + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+DELIVERED = 'handshake_delivery_attempts_total{lane="slack",outcome="delivered"}'
+
+
+def test_cards_go_out_once_from_the_child_and_metrics_count_them(tmp_path, slack):
+    with serve_process(tmp_path, slack, f.config_data(), **PROCESS) as (url, proc):
+        [child] = wait_for(lambda: children(proc.pid), timeout=10)
+        wait_for(lambda: httpx.get(url + "/readyz").status_code == 200, timeout=10)
+        owner = post_lead(url)["owner"]
+        dm = slack.state.dm_channel_id(owner)
+        wait_for(lambda: slack.state.messages(dm) and slack.state.messages(f.CHANNEL), timeout=10)
+        wait_for(lambda: metric(url, DELIVERED) >= 2, timeout=5)
+        time.sleep(1.5)  # a tick or more of the child: nothing twice
+        assert len(slack.state.messages(dm)) == 1 and len(slack.state.messages(f.CHANNEL)) == 1
+        assert metric(url, DELIVERED) == 2
+        assert metric(url, 'handshake_delivery_seconds_count{lane="slack"}') == 2
+        assert children(proc.pid) == [child]  # still the same one
+
+
+def test_a_nudge_due_is_sent_once_by_the_child(tmp_path, slack):
+    slack.state.now = time.time
+    url_db = f"sqlite:///{tmp_path / 'serve.db'}"
+    config = parse_config(f.config_data())
+    engine = prepare_database(url_db, config)
+    [name] = add_leads(engine, config, [datetime.now(UTC) - timedelta(hours=5)])
+    engine.dispose()
+    with serve_process(tmp_path, slack, f.config_data(), **PROCESS):
+        wait_for(lambda: dms_naming(slack, name) >= 1, timeout=20)
+        time.sleep(2.5)  # more ticks: no second nudge
+    assert dms_naming(slack, name) == 1
+    assert len(nudge_dms(slack)) == 1
+
+
+def test_readyz_fails_when_the_child_dies(tmp_path, slack):
+    with serve_process(tmp_path, slack, f.config_data(), **PROCESS) as (url, proc):
+        [child] = wait_for(lambda: children(proc.pid), timeout=10)
+        wait_for(lambda: httpx.get(url + "/readyz").status_code == 200, timeout=10)
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: httpx.get(url + "/readyz").status_code == 503, timeout=10)
+        answer = httpx.get(url + "/readyz")
+        assert "the delivery process exited with code -9" in answer.text
+        assert post_lead(url)["status"] == "routed"  # intake still stores and answers
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_the_child_never_outlives_serve(tmp_path, slack, how):
+    with serve_process(tmp_path, slack, f.config_data(), **PROCESS) as (_url, proc):
+        [child] = wait_for(lambda: children(proc.pid), timeout=10)
+        os.kill(proc.pid, how)
+        proc.wait(timeout=20)
+        wait_for(lambda: not alive(child), timeout=20)
