@@ -32,7 +32,8 @@ RUN groupadd --system --gid 10001 handshake \
     && chown handshake:handshake /data
 COPY --from=build /opt/handshake /opt/handshake
 # The defaults of a container: listen on every interface, the SQLite file (without
-# PostgreSQL) and the pid file on the /data volume, the config mounted at /config.
+# PostgreSQL) and the pid file on the /data volume, the config mounted at /config, the
+# delivery lanes and the SLA clock in a child process of serve (README, settings).
 ENV PATH=/opt/handshake/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -40,6 +41,7 @@ ENV PATH=/opt/handshake/bin:$PATH \
     HANDSHAKE_PORT=3000 \
     HANDSHAKE_CONFIG=/config/handshake.yml \
     HANDSHAKE_PID_FILE=/data/handshake.pid \
+    HANDSHAKE_DELIVERY=process \
     DATABASE_URL=sqlite:////data/handshake.db
 WORKDIR /data
 VOLUME ["/data"]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
 from bench._leads import lead
 from bot.config import HandshakeConfig, parse_config
@@ -41,6 +42,10 @@ def bound(messages: int, latency: float = LATENCY) -> float:
 
 
 def config() -> HandshakeConfig:
+    return parse_config(config_data())
+
+
+def config_data() -> dict[str, Any]:
     people: list[dict[str, Any]] = [
         {"slack_id": u, "name": f"Owner {i}", "email": f"o{i}@x.example", "role": "ae"}
         | {"team": "sales"}
@@ -50,21 +55,19 @@ def config() -> HandshakeConfig:
         {"slack_id": MANAGER, "name": "Maya M", "email": "m@x.example", "role": "manager"}
         | {"team": "sales"}
     )
-    return parse_config(
-        {
-            "handoff_channel": CHANNEL,
-            "timezone": "UTC",
-            "people": people,
-            "teams": [{"name": "sales", "manager": MANAGER, "countries": ["US"]}],
-            "contract": {"version": "bench", "min_score": 60, "signals": []},
-            "sla": {
-                "respond_within": "4h",
-                "escalate_after": "8h",
-                "reassign_after": "24h",
-                "follow_up_within": "2d",
-            },
-        }
-    )
+    return {
+        "handoff_channel": CHANNEL,
+        "timezone": "UTC",
+        "people": people,
+        "teams": [{"name": "sales", "manager": MANAGER, "countries": ["US"]}],
+        "contract": {"version": "bench", "min_score": 60, "signals": []},
+        "sla": {
+            "respond_within": "4h",
+            "escalate_after": "8h",
+            "reassign_after": "24h",
+            "follow_up_within": "2d",
+        },
+    }
 
 
 @dataclass
@@ -152,13 +155,18 @@ def rig(*, latency: float = LATENCY) -> Iterator[Rig]:
     slack_url = slack.stdout.readline().strip()
     cfg = config()
     with tempfile.TemporaryDirectory(prefix="handshake-bench-") as tmp:
-        engine = prepare_database(f"sqlite:///{Path(tmp) / 'bench.db'}", cfg)
-        settings = Settings(
+        database_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        engine = prepare_database(database_url, cfg)
+        config_path = Path(tmp) / "handshake.yml"  # what a delivery process reads
+        config_path.write_text(yaml.safe_dump(config_data()))
+        settings = Settings(  # HANDSHAKE_DELIVERY from the environment (run_all sets it)
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SECRET,
             SLACK_API_URL=slack_url,
             HANDSHAKE_INTAKE_TOKEN=INTAKE,
-            DATABASE_URL="sqlite://",
+            DATABASE_URL=database_url,
+            HANDSHAKE_CONFIG=str(config_path),
+            HANDSHAKE_PID_FILE=str(Path(tmp) / "handshake.pid"),
             HANDSHAKE_TICK_SECONDS=1,
         )
         service = build_service(settings, cfg, engine=engine)

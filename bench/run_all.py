@@ -2,6 +2,7 @@
 
     python bench/run_all.py              # all of them, then the table into bench/README.md
     python bench/run_all.py --no-write   # print the table only
+    python bench/run_all.py --delivery thread   # serve's lanes on its threads (default: process)
 
 Each bench runs in a process of its own (`python bench/<name>.py`, one after the other, so
 that they do not disturb each other) and prints `RESULT {json}`, its `main()`'s figures,
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -146,12 +148,13 @@ def run(bench: Bench) -> tuple[dict[str, Any] | None, float]:
     return json.loads(lines[-1].removeprefix("RESULT ")), took
 
 
-def table(rows: list[Row], took: float) -> str:
+def table(rows: list[Row], took: float, delivery: str) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     head = (
-        f"Measured by `python bench/run_all.py` on {when}, {platform.machine()}, Python "
-        f"{platform.python_version()}, in {took / 60:.1f} min; each figure and its baseline "
-        "or bound come from the same run.\n\n"
+        f"Measured by `python bench/run_all.py --delivery {delivery}` on {when}, "
+        f"{platform.machine()}, Python {platform.python_version()}, in {took / 60:.1f} min "
+        f"(`HANDSHAKE_DELIVERY={delivery}`); each figure and its baseline or bound come from "
+        "the same run.\n\n"
         "| figure | Handshake | baseline or bound | ratio | target |\n|---|---|---|---|---|\n"
     )
     return head + "".join(f"| {' | '.join(row)} |\n" for row in rows)
@@ -171,7 +174,15 @@ def write(text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print, leave README alone")
+    parser.add_argument(
+        "--delivery",
+        choices=["process", "thread"],
+        default="process",
+        help="HANDSHAKE_DELIVERY of every serve the benches start (default: process, as the "
+        "image runs it)",
+    )
     args = parser.parse_args(argv)
+    os.environ["HANDSHAKE_DELIVERY"] = args.delivery  # the benches' serve processes inherit it
     started = time.monotonic()
     rows: list[Row] = []
     failed = False
@@ -183,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((f"{bench.script} {' '.join(bench.argv)}", "failed", "", "", ""))
         else:
             rows += bench.rows(figures)
-    text = table(rows, time.monotonic() - started)
+    text = table(rows, time.monotonic() - started, args.delivery)
     print(text)
     if not args.no_write:
         write(text)

@@ -257,7 +257,7 @@ def build_service(
     runtime = Runtime(engine=engine, config=config, clock=clock)
     child: DeliveryProcess | None = None
     if settings.delivery == "process":
-        child, lanes = DeliveryProcess(runtime.metrics), []
+        child, lanes = DeliveryProcess(runtime.metrics, environ=settings.as_environment()), []
     else:
         lanes = build_lanes(settings, config, runtime, piece=runtime.foreground.piece)
     listeners = ListenerPool(work=8, foreground=runtime.foreground)

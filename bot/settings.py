@@ -64,6 +64,17 @@ class Settings(BaseSettings):
         return problems
 
 
+    def as_environment(self) -> dict[str, str]:
+        """These settings as the environment variables that give them (unset ones left
+        out): how `serve` hands its own settings to its delivery process."""
+        values = self.model_dump(by_alias=True, exclude_none=True)
+        return {name: _env_text(value) for name, value in values.items()}
+
+
+def _env_text(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 class SettingsError(Exception):
     def __init__(self, lines: list[str]):
         super().__init__("\n".join(lines))

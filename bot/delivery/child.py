@@ -12,7 +12,8 @@ makes it quicker:
 
 The child dies with the parent: it stops when its stdin closes, and on Linux it also gets
 SIGTERM from the kernel when the parent dies (`PR_SET_PDEATHSIG`), even on `kill -9`.
-`/readyz` fails while the child is not running or reports a problem.
+A child that dies is started again (after 1 s, doubling up to a minute while it keeps
+dying young); `/readyz` fails while no child runs or the child reports a problem.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from typing import IO
 
 from bot.delivery import relay
@@ -32,6 +34,8 @@ from bot.observability.metrics import Metrics
 
 log = logging.getLogger("handshake.delivery")
 PR_SET_PDEATHSIG = 1
+RESTART_FIRST, RESTART_CAP = 1.0, 60.0  # seconds before a dead child is started again
+RESTART_SETTLED = 60.0  # a child that ran this long starts the back-off afresh
 
 
 PARENT_ENV = "HANDSHAKE_DELIVERY_PARENT"  # the parent's pid, for the child to check
@@ -47,37 +51,71 @@ def die_with_parent() -> bool:
 
 
 class DeliveryProcess:
-    def __init__(self, metrics: Metrics, *, argv: list[str] | None = None) -> None:
-        self.metrics = metrics
+    def __init__(
+        self, metrics: Metrics, *, environ: dict[str, str], argv: list[str] | None = None
+    ) -> None:
+        self.metrics, self.environ = metrics, environ
         self.argv = argv or [sys.executable, "-m", "bot.cli", "deliver"]
         self.proc: subprocess.Popen[bytes] | None = None
         self._problem: str | None = "the delivery process has not reported yet"
-        self._stopping = False
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
+        self._started_at = 0.0
+        self._restart_delay = RESTART_FIRST
+        self._exited: int | None = None  # the last child's exit code, until the next starts
 
     @property
     def name(self) -> str:
         return "delivery_process"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
+        threading.Thread(
+            target=self._supervise, name="handshake-delivery-pipe", daemon=True
+        ).start()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
             self.argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env={**os.environ, PARENT_ENV: str(os.getpid())},
+            env={**os.environ, **self.environ, PARENT_ENV: str(os.getpid())},
         )
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        os.set_blocking(self.proc.stdin.fileno(), False)
-        threading.Thread(
-            target=self._read, args=(self.proc.stdout,), name="handshake-delivery-pipe",
-            daemon=True,
-        ).start()  # fmt: skip
-        log.info("delivery process started pid=%s", self.proc.pid)
+        assert proc.stdin is not None
+        os.set_blocking(proc.stdin.fileno(), False)
+        with self._lock:
+            self.proc, self._started_at, self._exited = proc, time.monotonic(), None
+            self._problem = "the delivery process has not reported yet"
+        log.info("delivery process started pid=%s", proc.pid)
+        return proc
+
+    def _supervise(self) -> None:
+        """Run the child; when it ends without being asked to, start another after a
+        pause that doubles while it keeps dying young (1 s up to a minute)."""
+        while not self._stopping.is_set():
+            proc = self._spawn()
+            assert proc.stdout is not None
+            self._read(proc.stdout)
+            code = proc.wait()
+            with self._lock:
+                self._exited = code
+            if self._stopping.is_set():
+                return
+            lived = time.monotonic() - self._started_at
+            if lived > RESTART_SETTLED:
+                self._restart_delay = RESTART_FIRST
+            log.error(
+                "the delivery process ended (code %s); starting another in %.0fs",
+                code,
+                self._restart_delay,
+            )
+            if self._stopping.wait(self._restart_delay):
+                return
+            self._restart_delay = min(self._restart_delay * 2, RESTART_CAP)
 
     def wake(self) -> None:
         """A commit queued work. A full pipe already holds a wake: nothing is lost."""
         proc = self.proc
-        if proc is None or proc.stdin is None or self._stopping:
+        if proc is None or proc.stdin is None or self._stopping.is_set():
             return
         with self._lock:
             try:
@@ -94,24 +132,24 @@ class DeliveryProcess:
             self.proc.send_signal(signal.SIGHUP)
 
     def problem(self) -> str | None:
-        if self.proc is None:
+        with self._lock:
+            proc, exited, problem = self.proc, self._exited, self._problem
+        if proc is None:
             return "the delivery process is not started"
-        code = self.proc.poll()
+        code = exited if exited is not None else proc.poll()
         if code is not None:
             return f"the delivery process exited with code {code}"
-        return self._problem
+        return problem
 
     def stop(self, timeout: float = 15) -> None:
-        self._stopping = True
-        proc = self.proc
+        self._stopping.set()
+        with self._lock:
+            proc = self.proc
         if proc is None:
             return
-        with self._lock:
-            try:
-                if proc.stdin is not None:
-                    proc.stdin.close()  # the child finishes what it holds and exits
-            except OSError:
-                pass
+        with self._lock, contextlib.suppress(OSError):
+            if proc.stdin is not None:
+                proc.stdin.close()  # the child finishes what it holds and exits
         try:
             proc.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -132,5 +170,3 @@ class DeliveryProcess:
                 self._problem = str(problem) if problem else None
             else:
                 relay.apply_metric(message, self.metrics)
-        if not self._stopping:
-            log.error("the delivery process ended (code %s)", self.proc and self.proc.poll())

@@ -83,14 +83,15 @@ def apply_metric(message: dict[str, Any], metrics: Metrics) -> bool:
     name, labels = message.get("metric"), message.get("labels")
     if name not in RELAYED or not isinstance(labels, list):
         return False
+    move, amount = next(((k, message[k]) for k in ("inc", "observe") if k in message), ("", None))
+    if not isinstance(amount, int | float) or (move == "inc" and amount < 0):
+        return False
     try:
         child = getattr(metrics, name).labels(*[str(v) for v in labels])
-        if "inc" in message:
-            child.inc(float(message["inc"]))
-        elif "observe" in message:
-            child.observe(float(message["observe"]))
-        else:
-            return False
-    except (TypeError, ValueError):  # a wrong label count, a negative increment
+    except ValueError:  # a wrong label count: nothing was created
         return False
+    if move == "inc":
+        child.inc(amount)
+    else:
+        child.observe(amount)
     return True

@@ -96,15 +96,26 @@ def test_a_nudge_due_is_sent_once_by_the_child(tmp_path, slack):
     assert len(nudge_dms(slack)) == 1
 
 
-def test_readyz_fails_when_the_child_dies(tmp_path, slack):
+def test_a_child_that_dies_fails_readyz_until_another_takes_over(tmp_path, slack):
     with serve_process(tmp_path, slack, f.config_data(), **PROCESS) as (url, proc):
         [child] = wait_for(lambda: children(proc.pid), timeout=10)
         wait_for(lambda: httpx.get(url + "/readyz").status_code == 200, timeout=10)
         os.kill(child, signal.SIGKILL)
-        wait_for(lambda: httpx.get(url + "/readyz").status_code == 503, timeout=10)
-        answer = httpx.get(url + "/readyz")
-        assert "the delivery process exited with code -9" in answer.text
-        assert post_lead(url)["status"] == "routed"  # intake still stores and answers
+        answer = wait_for(lambda: _not_ready(url), timeout=10)
+        assert answer["problems"] == {
+            "delivery_process": "the delivery process exited with code -9"
+        }
+        owner = post_lead(url)["owner"]  # intake still stores and answers meanwhile
+        [again] = wait_for(lambda: [c for c in children(proc.pid) if c != child], timeout=10)
+        wait_for(lambda: httpx.get(url + "/readyz").status_code == 200, timeout=10)
+        dm = slack.state.dm_channel_id(owner)
+        wait_for(lambda: slack.state.messages(dm), timeout=10)  # the new child delivers it
+        assert children(proc.pid) == [again]
+
+
+def _not_ready(url: str) -> dict | None:
+    answer = httpx.get(url + "/readyz")
+    return answer.json() if answer.status_code == 503 else None
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])

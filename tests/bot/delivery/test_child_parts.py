@@ -1,0 +1,85 @@
+"""The pieces of the delivery process that need no process: the settings handed to the
+child, and the lines on its pipe (metrics relayed to the parent's registry, problems)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from bot.delivery import relay
+from bot.observability.metrics import Metrics
+from bot.settings import Settings
+
+
+def test_the_child_gets_the_parents_settings_exactly():
+    mine = Settings(
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s3cret",
+        DATABASE_URL="postgresql://u@h/db",
+        HANDSHAKE_TICK_SECONDS=2.5,
+        HANDSHAKE_SLACK_PACING=False,
+        HANDSHAKE_DELIVERY="process",
+    )
+    env = mine.as_environment()
+    assert "SLACK_APP_TOKEN" not in env and "HANDSHAKE_INTAKE_TOKEN" not in env  # unset stay so
+    assert Settings(_env_file=None, **env) == mine  # type: ignore[call-arg]
+
+
+def sample(metrics: Metrics, name: str, **labels: str) -> float | None:
+    return metrics.registry.get_sample_value(name, labels)
+
+
+def test_what_the_child_counts_moves_the_parents_metrics():
+    out = io.StringIO()
+    child = relay.RelayedMetrics(relay.Relay(out))
+    child.delivery_attempts.labels("slack", "delivered").inc()
+    child.delivery_seconds.labels("slack").observe(0.4)
+    child.rate_limited.labels("chat.postMessage").inc()
+    child.intake.labels("api", "202").inc()  # not relayed: the child takes no intake
+
+    parent = Metrics()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        message = relay.parse(line)
+        assert message is not None and relay.apply_metric(message, parent)
+    assert sample(parent, "handshake_delivery_attempts_total", lane="slack",
+                  outcome="delivered") == 1  # fmt: skip
+    assert sample(parent, "handshake_delivery_seconds_count", lane="slack") == 1
+    assert sample(parent, "handshake_delivery_seconds_sum", lane="slack") == 0.4
+    assert sample(parent, "handshake_rate_limited_total", method="chat.postMessage") == 1
+
+
+def test_lines_that_are_not_ours_change_nothing():
+    parent = Metrics()
+    bad = [
+        "",
+        "not json",
+        "[1, 2]",
+        json.dumps({"metric": "intake", "labels": ["api", "202"], "inc": 1}),  # not relayed
+        json.dumps({"metric": "delivery_attempts", "labels": ["slack"], "inc": 1}),  # a label short
+        json.dumps({"metric": "delivery_attempts", "labels": ["slack", "x"], "inc": -1}),
+        json.dumps({"metric": "delivery_attempts", "labels": "slack", "inc": 1}),
+        json.dumps({"metric": "delivery_attempts", "labels": ["slack", "x"]}),  # no move
+    ]
+    for line in bad:
+        message = relay.parse(line)
+        assert message is None or not relay.apply_metric(message, parent)
+    assert "handshake_delivery_attempts_total{" not in parent.render().decode()
+
+
+def test_problems_cross_as_text_or_null():
+    out = io.StringIO()
+    sender = relay.Relay(out)
+    sender.send({"problem": "handshake-delivery crashed"})
+    sender.send({"problem": None})
+    first, second = (relay.parse(line) for line in out.getvalue().splitlines())
+    assert first == {"problem": "handshake-delivery crashed"} and second == {"problem": None}
+
+
+def test_a_closed_pipe_is_noted_and_never_raises():
+    out = io.StringIO()
+    sender = relay.Relay(out)
+    out.close()
+    sender.send({"problem": None})
+    assert sender.broken
