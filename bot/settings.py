@@ -63,7 +63,6 @@ class Settings(BaseSettings):
             problems.append("SLACK_SIGNING_SECRET: required for serve")
         return problems
 
-
     def as_environment(self) -> dict[str, str]:
         """These settings as the environment variables that give them (unset ones left
         out): how `serve` hands its own settings to its delivery process."""
