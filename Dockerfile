@@ -32,8 +32,7 @@ RUN groupadd --system --gid 10001 handshake \
     && chown handshake:handshake /data
 COPY --from=build /opt/handshake /opt/handshake
 # The defaults of a container: listen on every interface, the SQLite file (without
-# PostgreSQL) and the pid file on the /data volume, the config mounted at /config, the
-# delivery lanes and the SLA clock in a child process of serve (README, settings).
+# PostgreSQL) and the pid file on the /data volume, the config mounted at /config.
 ENV PATH=/opt/handshake/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -41,7 +40,6 @@ ENV PATH=/opt/handshake/bin:$PATH \
     HANDSHAKE_PORT=3000 \
     HANDSHAKE_CONFIG=/config/handshake.yml \
     HANDSHAKE_PID_FILE=/data/handshake.pid \
-    HANDSHAKE_DELIVERY=process \
     DATABASE_URL=sqlite:////data/handshake.db
 WORKDIR /data
 VOLUME ["/data"]

@@ -27,9 +27,10 @@ class Settings(BaseSettings):
     # Keep within Slack's rate limits ahead of time (bot/delivery/pacing.py). Off only
     # against a stand-in Slack that plays no limit (tests that push many posts quickly).
     slack_pacing: bool = Field(default=True, alias="HANDSHAKE_SLACK_PACING")
-    # thread: the delivery lanes and the SLA clock on threads of `serve`; process: in a
-    # child process of `serve` (bot/delivery/child.py), so the web side answers alone.
-    delivery: Literal["thread", "process"] = Field(default="thread", alias="HANDSHAKE_DELIVERY")
+    # process: the delivery lanes and the SLA clock in a child process of `serve`
+    # (bot/delivery/child.py), so the web side answers alone; thread: on threads of `serve`
+    # (and of anything that builds the service in its own process: tests, the demo).
+    delivery: Literal["thread", "process"] = Field(default="process", alias="HANDSHAKE_DELIVERY")
     # text: key=value lines; json: one JSON object per line (bot/observability/logs.py).
     log_format: Literal["text", "json"] = Field(default="text", alias="HANDSHAKE_LOG_FORMAT")
 

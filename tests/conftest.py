@@ -181,6 +181,7 @@ def bot(
         SLACK_API_URL=slack.api_url,
         HANDSHAKE_INTAKE_TOKEN=INTAKE_TOKEN,
         DATABASE_URL="sqlite://",
+        HANDSHAKE_DELIVERY="thread",  # in this process: the tests drive the worker
     )
     service = build_service(settings, config, engine=engine, clock=clock)
     server: RunningServer = start_server(service.http_app)

@@ -35,6 +35,7 @@ def demo_settings(
         HANDSHAKE_HOST=host,
         HANDSHAKE_PORT=port,
         HANDSHAKE_TICK_SECONDS=1,
+        HANDSHAKE_DELIVERY="thread",  # the demo is one process: its config is in memory
     )
 
 

@@ -17,6 +17,7 @@ def settings(slack, **extra) -> Settings:
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=slack.api_url,
         HANDSHAKE_INTAKE_TOKEN="t",
+        HANDSHAKE_DELIVERY="thread",
         **extra,
     )
 

@@ -85,12 +85,6 @@ def serve_process(
             proc.wait(timeout=10)
 
 
-@pytest.fixture
-def served(tmp_path: Path, slack):
-    with serving(tmp_path, slack, f.config_data()) as url:
-        yield url
-
-
 def _healthy(url: str) -> bool:
     try:
         return httpx.get(url + "/healthz", timeout=1).status_code == 200
@@ -98,7 +92,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def test_serve_routes_a_lead_and_its_worker_posts_the_cards(served, slack):
+@pytest.mark.parametrize("delivery", ["process", "thread"])
+def test_serve_routes_a_lead_and_its_worker_posts_the_cards(tmp_path, slack, delivery):
+    with serving(tmp_path, slack, f.config_data(), HANDSHAKE_DELIVERY=delivery) as url:
+        _routes_a_lead(url, slack)
+
+
+def _routes_a_lead(served: str, slack) -> None:
     response = httpx.post(
         served + "/api/leads",
         json=f.lead_body(),
@@ -111,12 +111,13 @@ def test_serve_routes_a_lead_and_its_worker_posts_the_cards(served, slack):
     assert len(slack.state.messages(dm)) == 1 and len(slack.state.messages(f.CHANNEL)) == 1
 
 
-def test_serve_refuses_to_start_without_a_signing_secret(tmp_path):
+@pytest.mark.parametrize("command", ["serve", "deliver"])
+def test_serve_refuses_to_start_without_a_signing_secret(tmp_path, command):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HANDSHAKE_"))}
     env["SLACK_BOT_TOKEN"] = BOT_TOKEN
     env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"],
+        [sys.executable, "-m", "bot.cli", command],
         env=env,
         cwd=tmp_path,
         capture_output=True,

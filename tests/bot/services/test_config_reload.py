@@ -53,6 +53,7 @@ def service(engine, config, slack) -> Service:
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=slack.api_url,
         HANDSHAKE_INTAKE_TOKEN=INTAKE_TOKEN,
+        HANDSHAKE_DELIVERY="thread",
     )
     return build_service(settings, config, engine=engine)
 

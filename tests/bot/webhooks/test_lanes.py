@@ -19,7 +19,10 @@ from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 
 def test_serve_runs_one_worker_per_lane_and_a_commit_wakes_them_all(engine, config, slack):
     settings = Settings(
-        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        HANDSHAKE_DELIVERY="thread",
     )
     service = build_service(settings, config, engine=engine)
     lanes = {t.worker.lane: t for t in service.lanes}
