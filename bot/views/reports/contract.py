@@ -58,7 +58,8 @@ def score_only_section(report: ContractReport) -> bk.Block:
 
 def definition_section(report: ContractReport) -> bk.Block:
     """The contract in force: its score, its requirements and its signals."""
-    required = ", ".join(safe(r, 100) for r in report.require) or "nothing"
+    # "; " between requirements: a rule's own values are separated by ", " (country in US, CA)
+    required = "; ".join(safe(r, 100) for r in report.require) or "nothing"
     signals = ", ".join(safe(s.name, 80) + (" *" if s.qualifies else "") for s in report.signals)
     return bk.section(
         f"*In force*: score ≥ {report.min_score:g} · requires {required} · "
