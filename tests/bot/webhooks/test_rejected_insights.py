@@ -43,16 +43,21 @@ def config(receiver, insights) -> HandshakeConfig:
     return parse_config(data, environ={SECRET_ENV: SECRET})
 
 
-def test_rejected_payload_carries_the_insights_chosen(bot, runtime):
+def reject(bot, runtime, reason_code: str, insights: dict):
+    """A routed lead rejected by its owner with `insights` picked."""
     handoff = f.routed_handoff(bot).handoff
-    outcome = decide(
+    return decide(
         handoff.id,
         handoff.owner_id,
         REJECT,
         runtime=runtime,
-        reason_code="R-AUTHORITY",
-        insights=PICKED,
+        reason_code=reason_code,
+        insights=insights,
     )
+
+
+def test_rejected_payload_carries_the_insights_chosen(bot, runtime):
+    outcome = reject(bot, runtime, "R-AUTHORITY", PICKED)
     assert outcome.result == "recorded"
     body = payload(runtime, "handoff.rejected")
     assert body["type"] == "handoff.rejected"
@@ -62,15 +67,7 @@ def test_rejected_payload_carries_the_insights_chosen(bot, runtime):
 
 
 def test_partial_and_unknown_insights_go_out_as_null(bot, runtime):
-    handoff = f.routed_handoff(bot).handoff
-    decide(
-        handoff.id,
-        handoff.owner_id,
-        REJECT,
-        runtime=runtime,
-        reason_code="R-DATA",
-        insights={"persona": "astronaut", "objection": "price"},
-    )
+    reject(bot, runtime, "R-DATA", {"persona": "astronaut", "objection": "price"})
     insights = payload(runtime, "handoff.rejected")["data"]["decision"]["insights"]
     assert insights == {
         "persona": None,  # not in the config's list: dropped
@@ -80,15 +77,7 @@ def test_partial_and_unknown_insights_go_out_as_null(bot, runtime):
 
 
 def test_a_wrong_owner_reject_carries_the_insights_too(bot, runtime):
-    handoff = f.routed_handoff(bot).handoff
-    outcome = decide(
-        handoff.id,
-        handoff.owner_id,
-        REJECT,
-        runtime=runtime,
-        reason_code="R-OWNER",
-        insights=PICKED,
-    )
+    outcome = reject(bot, runtime, "R-OWNER", PICKED)
     assert outcome.new_handoff is not None  # re-routed
     decision = payload(runtime, "handoff.rejected")["data"]["decision"]
     assert decision["reason_code"] == "R-OWNER" and decision["insights"] == SENT
@@ -108,11 +97,8 @@ def test_the_reject_form_sends_what_was_picked(bot, runtime):
 
 @pytest.mark.parametrize("insights", [CUSTOM])
 def test_custom_lists_send_their_codes_and_labels(bot, runtime):
-    handoff = f.routed_handoff(bot).handoff
     picked = {"persona": "cfo", "decision_role": "signer", "objection": "lock-in"}
-    decide(
-        handoff.id, handoff.owner_id, REJECT, runtime=runtime, reason_code="R-JUNK", insights=picked
-    )
+    reject(bot, runtime, "R-JUNK", picked)
     insights = payload(runtime, "handoff.rejected")["data"]["decision"]["insights"]
     assert insights == {
         "persona": {"code": "cfo", "label": "Chief financial officer"},
