@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.runtime import Runtime
 from bot.views.home import Notice
 from bot.views.problems import OUR_FAULT
-from handlers.dedupe import AFTER_ACK, Replayed
+from handlers.dedupe import AFTER_ACK
 from handlers.pool import ListenerPool
 from storage.db import unit_of_work
 from storage.models import SeenRequest
@@ -59,8 +59,6 @@ def create_app(
     def on_error(
         error: Exception, body: dict[str, Any], respond: Respond | None, client: WebClient
     ) -> None:
-        if isinstance(error, Replayed):
-            return  # a replay, already answered: nothing to do and nothing went wrong
         log.exception("listener failed type=%s", body.get("type"), exc_info=error)
         _tell_the_user(body, respond, client, runtime)
 

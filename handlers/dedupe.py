@@ -46,9 +46,16 @@ def request_key(body: dict[str, Any]) -> str | None:
     return f"{kind}:{hashlib.sha256(canonical.encode()).hexdigest()}"
 
 
-class Replayed(Exception):
+class Replayed(BaseException):
     """Raised by `ClaimingAck` in a listener whose request was handled before; Slack has
-    had its answer by then. bot/app.py's error handler lets it pass quietly."""
+    had its answer by then. It stops the listener before any effect.
+
+    A BaseException, not an Exception, for the same reason as `asyncio.CancelledError`:
+    Bolt's runner catches any Exception a listener raises and, even after an ack, sets the
+    response it is about to return to a 500 for a moment before putting it back; its
+    waiting thread could read that 500 and send it to Slack (seen once on CI, for a
+    retried click). Nothing catches a BaseException on its way out: the listener pool's
+    thread ends, and the future nobody reads keeps it."""
 
 
 class ClaimingAck(Ack):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -117,6 +118,25 @@ def test_first_touch_replayed_is_one_touch_and_one_answer(bot, clock, action_id)
     settled(bot, lambda: len(ephemeral_texts(bot.slack, f.ANA)) > answers + 1)
     assert kinds(bot).count("first_touch") == 1
     assert len(ephemeral_texts(bot.slack, f.ANA)) == answers + 1
+
+
+def test_a_burst_of_retries_is_answered_200_every_time_with_one_effect(bot, clock):
+    """Slack's retries of one click arriving together: each stops its listener after the
+    ack (`Replayed`), and none of them may turn into a 500 on its way out."""
+    _body, handoff, card = accepted_by_ana(bot)
+    bot.deliver()
+    card = dm_messages(bot.slack, f.ANA)[0]
+    response = click_card(bot, f.ANA, ids.TOUCH_CONTACTED, handoff, card)
+    wait_for(lambda: "first_touch" in kinds(bot))
+    request = response.request
+    body, content_type = request.content.decode(), request.headers["Content-Type"]
+    with ThreadPoolExecutor(8) as pool:
+        retries = [pool.submit(bot.peer.post, body, content_type, retry_num=n % 3 + 1)
+                   for n in range(24)]  # fmt: skip
+        statuses = [r.result().status_code for r in retries]
+    assert statuses == [200] * 24
+    settled(bot, lambda: False, seconds=0.5)
+    assert kinds(bot).count("first_touch") == 1
 
 
 def test_reason_form_replayed_records_one_decision_and_no_lost_race(bot):
