@@ -11,8 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot.runtime import Runtime
-from bot.views.home import Notice
-from bot.views.problems import OUR_FAULT
+from handlers.answers import tell_failure
 from handlers.dedupe import AFTER_ACK
 from handlers.pool import ListenerPool
 from storage.db import unit_of_work
@@ -60,7 +59,7 @@ def create_app(
         error: Exception, body: dict[str, Any], respond: Respond | None, client: WebClient
     ) -> None:
         log.exception("listener failed type=%s", body.get("type"), exc_info=error)
-        _tell_the_user(body, respond, client, runtime)
+        tell_failure(body, respond, client, runtime)
 
     import handlers
 
@@ -75,22 +74,3 @@ def _first_time(runtime: Runtime, key: str) -> bool:
         return True
     except IntegrityError:
         return False
-
-
-def _tell_the_user(
-    body: dict[str, Any], respond: Respond | None, client: WebClient, runtime: Runtime
-) -> None:
-    """A listener failed: say so where the person acted, ephemerally through the
-    response_url when there is one, else as a line at the top of their Home. Best effort:
-    this must not fail in turn."""
-    user = body.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
-    try:
-        if respond is not None and body.get("response_url"):
-            respond(text=OUR_FAULT, response_type="ephemeral", replace_original=False)
-        elif isinstance(user_id, str) and user_id:
-            from handlers.events.app_home import publish_home
-
-            publish_home(client, user_id, runtime, Notice(OUR_FAULT, error=True))
-    except Exception:
-        log.exception("could not tell user=%s about the failure", user_id)

@@ -30,6 +30,8 @@ class Runtime:
     on_config: list[Callable[[HandshakeConfig], None]] = field(default_factory=list)
     metrics: Metrics = field(default_factory=Metrics)  # this process's /metrics registry
     readiness: Readiness = field(default_factory=Readiness)  # what /readyz asks
+    # serve with its delivery process: one-click buttons' work goes there (handlers/later.py)
+    defer_clicks: bool = False
     _swapping: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def swap_config(self, new: HandshakeConfig) -> HandshakeConfig:

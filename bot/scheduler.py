@@ -21,6 +21,7 @@ from bot.services.roster_lookup import refresh_roster
 from bot.services.shift_wait import fire_waits
 from bot.services.sla_clock import follow_time_zone
 from bot.services.sla_fire import TickReport, tick
+from storage.clicks import prune_clicks
 from storage.db import read_only, unit_of_work
 from storage.housekeeping import prune_settled_timers
 from storage.people import active_people, get_person
@@ -66,6 +67,7 @@ def run_tick(runtime: Runtime, batch: int = 500) -> TickReport:
 class Housekeeping:
     requests: int  # Slack request keys forgotten
     timers: int  # settled timers of closed hand-offs deleted
+    clicks: int = 0  # settled queued clicks forgotten
 
 
 def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) -> Housekeeping:
@@ -73,7 +75,7 @@ def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) 
     the write lock is held briefly, at most `batches` of each per run: a backlog (the first
     run on an old database) goes over several runs."""
     now, counts = runtime.clock(), []
-    for prune in (prune_requests, prune_settled_timers):
+    for prune in (prune_requests, prune_settled_timers, prune_clicks):
         total = 0
         for _ in range(batches):
             with unit_of_work(runtime.engine) as session:
@@ -83,8 +85,13 @@ def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) 
                 break
         counts.append(total)
     report = Housekeeping(*counts)
-    if report.requests or report.timers:
-        log.info("housekeeping requests=%d timers=%d", report.requests, report.timers)
+    if report.requests or report.timers or report.clicks:
+        log.info(
+            "housekeeping requests=%d timers=%d clicks=%d",
+            report.requests,
+            report.timers,
+            report.clicks,
+        )
     return report
 
 

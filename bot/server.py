@@ -44,6 +44,8 @@ from bot.services.config_reload import (
 )
 from bot.services.contract_log import record_contract
 from bot.settings import Settings
+from handlers.actions import one_click
+from handlers.later import ClickRunner
 from handlers.pool import ListenerPool
 from storage.db import make_engine, unit_of_work
 from storage.migrate import lock_setup, upgrade
@@ -258,6 +260,7 @@ def build_service(
     child: DeliveryProcess | None = None
     if settings.delivery == "process":
         child, lanes = DeliveryProcess(runtime.metrics, environ=settings.as_environment()), []
+        runtime.defer_clicks = True  # one-click buttons' work: the child (handlers/later.py)
     else:
         lanes = build_lanes(settings, config, runtime, piece=runtime.foreground.piece)
     listeners = ListenerPool(work=8, foreground=runtime.foreground)
@@ -317,21 +320,24 @@ def serve(settings: Settings, config: HandshakeConfig) -> None:
 
 
 def deliver(settings: Settings, config: HandshakeConfig) -> None:
-    """`handshake deliver`: the background work alone (the delivery lanes, the SLA tick,
-    the digest, housekeeping), as the child process of `serve` with HANDSHAKE_DELIVERY=
-    process (bot/delivery/child.py). Runs until its stdin closes or SIGTERM; a byte on
-    stdin wakes the lanes; its metrics and problems go to the parent on stdout."""
+    """`handshake deliver`: the background work alone (the delivery lanes, the one-click
+    buttons' work after their ack, the SLA tick, the digest, housekeeping), as the child
+    process of `serve` with HANDSHAKE_DELIVERY=process (bot/delivery/child.py). Runs until
+    its stdin closes or SIGTERM; a byte on stdin wakes the lanes and the clicks; its metrics
+    and problems go to the parent on stdout."""
     if not die_with_parent():
         return
     out = Relay(sys.stdout)
     engine = make_engine(settings.database_url)  # serve migrated it before starting us
     runtime = Runtime(engine=engine, config=config, metrics=RelayedMetrics(out))
     lanes = build_lanes(settings, config, runtime)
+    clicks = ClickRunner(runtime, lanes[0].worker.client or WebClient(), one_click())
     stop = threading.Event()
 
     def wake() -> None:
         for lane in lanes:
             lane.wake()
+        clicks.wake()
 
     def use_config(new: HandshakeConfig) -> None:
         for lane in lanes:
@@ -349,12 +355,13 @@ def deliver(settings: Settings, config: HandshakeConfig) -> None:
         ).start(),
     )  # fmt: skip
     start_work(lanes)
+    clicks.start()
     scheduler = start_scheduler(runtime, settings.tick_seconds, lanes[0].worker)
     threading.Thread(target=_wakes, args=(wake, stop), name="handshake-wakes", daemon=True).start()
     log.info("delivery process running pid=%s", os.getpid())
     reported: object = object()
     while not out.broken:
-        problems = [p for lane in lanes if (p := lane.problem())]
+        problems = [p for part in (*lanes, clicks) if (p := part.problem())]
         problem = "; ".join(problems) or None
         if problem != reported:
             out.send({"problem": problem})
@@ -362,6 +369,7 @@ def deliver(settings: Settings, config: HandshakeConfig) -> None:
         if stop.wait(0.5):
             break
     scheduler.shutdown(wait=True)
+    clicks.stop()
     stop_work(lanes)
     engine.dispose()
     log.info("delivery process stopped")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,10 +14,11 @@ from bot.runtime import Runtime
 from bot.services import decisions
 from bot.views import messages
 from bot.views.home import Notice
-from bot.views.problems import invalid_input
+from bot.views.problems import OUR_FAULT, invalid_input
 from handlers.events.app_home import publish_home
 from storage.models import ACCEPTED, PENDING
 
+log = logging.getLogger("handshake.handlers")
 SYSTEM = "system"  # the actor of what the scheduler does
 
 
@@ -105,3 +107,20 @@ def begin(
     if handoff_id is None:
         answer(messages.not_found(), error=True)
     return answer, handoff_id
+
+
+def tell_failure(
+    body: dict[str, Any], respond: Respond | None, client: WebClient, runtime: Runtime
+) -> None:
+    """A listener failed: say so where the person acted, ephemerally through the
+    response_url when there is one, else as a line at the top of their Home. Best effort:
+    this must not fail in turn."""
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
+    try:
+        if respond is not None and body.get("response_url"):
+            respond(text=OUR_FAULT, response_type="ephemeral", replace_original=False)
+        elif isinstance(user_id, str) and user_id:
+            publish_home(client, user_id, runtime, Notice(OUR_FAULT, error=True))
+    except Exception:
+        log.exception("could not tell user=%s about the failure", user_id)

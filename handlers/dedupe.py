@@ -84,6 +84,15 @@ class ClaimingAck(Ack):
         if value is not None or self._response is None:
             self._response = value
 
+    @property
+    def key(self) -> str:
+        return self._key
+
+    def claim_by(self, claim: Callable[[], bool]) -> None:
+        """Claim with `claim` instead (before the ack): one that also queues the click's
+        work in the claim's transaction (handlers/later.py)."""
+        self._claim = claim
+
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         answer = super().__call__(*args, **kwargs)
         if not self._claimed:

@@ -356,6 +356,35 @@ class SeenRequest(SQLModel, table=True):
     at: datetime
 
 
+CLICK_PENDING = "pending"
+CLICK_RUNNING = "running"  # taken by a delivery process (or was, before it died)
+CLICK_DONE = "done"
+CLICK_FAILED = "failed"
+
+
+class QueuedClick(SQLModel, table=True):
+    """A one-click button's work after its ack, queued by the web process for the delivery
+    process (`serve` with HANDSHAKE_DELIVERY=process; handlers/later.py). Queued in the
+    transaction that claims the click's request key, so a replay never queues it twice;
+    taken with a compare-and-set (`FOR UPDATE SKIP LOCKED` on PostgreSQL); one left
+    `running` by a process that died is taken again after a minute. Rows settled more
+    than a day ago are pruned by `queued_at` (storage/clicks.py)."""
+
+    __table_args__ = (Index("ix_queuedclick_status_queued", "status", "queued_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255, unique=True)  # the request key (handlers/dedupe)
+    action_id: str
+    user_id: str
+    body: dict[str, Any] | None = json_column()  # Slack's block_actions payload
+    status: str = Field(default=CLICK_PENDING)
+    queued_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    attempts: int = 0
+    error: str | None = None
+
+
 class DigestRun(SQLModel, table=True):
     """One scheduled weekly digest. The unique period start makes its insert the claim: the
     instance whose INSERT commits posts it; any other gets an IntegrityError and moves on."""

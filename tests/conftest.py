@@ -20,6 +20,8 @@ from bot.delivery import DeliveryWorker
 from bot.runtime import Runtime
 from bot.server import build_service, build_worker, prepare_database
 from bot.settings import Settings
+from handlers.actions import one_click
+from handlers.later import ClickRunner
 from sandbox import RunningServer, Sandbox, SlackPeer, start_server
 from tests import factories as f
 
@@ -155,7 +157,12 @@ class Bot:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.http.post("/api/leads", json=body, headers=headers)
 
+    clicks: ClickRunner | None = None  # `deferring_bot`: one-click buttons queue their work
+
     def deliver(self) -> int:
+        """The queued clicks' work first (as the delivery process would), then the outbox."""
+        if self.clicks is not None:
+            self.clicks.run_pending()
         return self.worker.run_once()
 
     def tick(self) -> object:
@@ -175,6 +182,42 @@ def bot(
     slack: Sandbox,
     worker: DeliveryWorker,
 ) -> Iterator[Bot]:
+    yield from _serve_bot(engine, config, clock, slack, worker, defer_clicks=False)
+
+
+@pytest.fixture
+def deferring_bot(
+    engine: Engine,
+    config: HandshakeConfig,
+    clock: f.FakeClock,
+    slack: Sandbox,
+    worker: DeliveryWorker,
+) -> Iterator[Bot]:
+    """The bot as `serve` with its delivery process runs it: a one-click button is acked
+    and queued (handlers/later.py), and a `ClickRunner` on threads of this process (the
+    delivery process's part) does its work; `Bot.deliver()` also runs whatever clicks are
+    still waiting before the outbox."""
+    yield from _serve_bot(engine, config, clock, slack, worker, defer_clicks=True)
+
+
+@pytest.fixture(params=["inline", "deferred"])
+def either_bot(request: pytest.FixtureRequest, engine: Engine) -> Bot:
+    """A module that says `bot = either_bot` runs each test twice: a one-click button's
+    work in the web process, and queued for the delivery process. (It names `engine` so
+    that a test may parametrize `backend`.)"""
+    name = "bot" if request.param == "inline" else "deferring_bot"
+    return request.getfixturevalue(name)
+
+
+def _serve_bot(
+    engine: Engine,
+    config: HandshakeConfig,
+    clock: f.FakeClock,
+    slack: Sandbox,
+    worker: DeliveryWorker,
+    *,
+    defer_clicks: bool,
+) -> Iterator[Bot]:
     settings = Settings(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -184,6 +227,13 @@ def bot(
         HANDSHAKE_DELIVERY="thread",  # in this process: the tests drive the worker
     )
     service = build_service(settings, config, engine=engine, clock=clock)
+    service.runtime.defer_clicks = defer_clicks
+    clicks = None
+    if defer_clicks:
+        assert worker.client is not None
+        clicks = ClickRunner(service.runtime, worker.client, one_click())
+        service.runtime.wake = clicks.wake
+        clicks.start()
     server: RunningServer = start_server(service.http_app)
     with httpx.Client(base_url=server.url, timeout=10) as http:
         yield Bot(
@@ -193,5 +243,8 @@ def bot(
             slack.peer(server.url + "/slack/events"),
             slack,
             http,
+            clicks,
         )
     server.stop()
+    if clicks is not None:
+        clicks.stop()

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock
 from storage import metrics as q
+from storage.clicks import clicks_waiting
 from storage.db import read_only
 from storage.models import OUT_FAILED, OUT_PENDING, OUT_SENDING
 
@@ -85,6 +86,7 @@ class DatabaseCollector(Collector):
             kinds = tuple(DECISIONS) + BREACHES
             events = q.event_counts(kinds, session=session)
             digests = q.digest_runs(session=session)
+            clicks = clicks_waiting(session=session)
         up = GaugeMetricFamily("handshake_database_up", "1 when the scrape read the database")
         up.add_metric([], 1)
         yield up
@@ -109,6 +111,13 @@ class DatabaseCollector(Collector):
         )
         failed.add_metric([], sum(d.rows for d in depth if d.status == OUT_FAILED))
         yield failed
+
+        waiting = GaugeMetricFamily(
+            "handshake_clicks_waiting",
+            "One-click buttons' work queued for the delivery process, not done yet",
+        )
+        waiting.add_metric([], clicks)
+        yield waiting
 
         lag = GaugeMetricFamily(
             "handshake_timer_lag_seconds",

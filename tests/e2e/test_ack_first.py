@@ -19,6 +19,14 @@ from storage.models import ACCEPTED, Event, Handoff
 from tests import factories as f
 from tests.helpers import wait_for
 
+
+@pytest.fixture
+def bot(either_bot):
+    """Each test twice: a one-click button's work done in the web process, and queued for
+    the delivery process (handlers/later.py)."""
+    return either_bot
+
+
 CLICKS = 16  # twice the listeners' work slots
 
 

@@ -1,7 +1,8 @@
 """`serve` with HANDSHAKE_DELIVERY=process: the delivery lanes and the SLA clock run in a
-child process (`handshake deliver`). Cards and nudges arrive once, `/metrics` still counts
-the child's deliveries, `/readyz` fails when the child dies, and the child never outlives
-its parent, not even a `kill -9`."""
+child process (`handshake deliver`), and so does a one-click button's work after its ack.
+Cards and nudges arrive once, `/metrics` still counts the child's deliveries, `/readyz`
+fails when the child dies (a click meanwhile is acked and done by the next child), and the
+child never outlives its parent, not even a `kill -9`."""
 
 from __future__ import annotations
 
@@ -13,11 +14,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import select
 
+from bot import ids
 from bot.config import parse_config
 from bot.server import prepare_database
+from sandbox import SlackPeer
+from storage.db import make_engine, read_only
+from storage.models import QueuedClick
 from tests import factories as f
-from tests.conftest import INTAKE_TOKEN
+from tests.conftest import INTAKE_TOKEN, SIGNING_SECRET
 from tests.e2e.test_serve import serve_process
 from tests.e2e.test_two_instances import add_leads, dms_naming, nudge_dms
 from tests.helpers import wait_for
@@ -125,3 +131,49 @@ def test_the_child_never_outlives_serve(tmp_path, slack, how):
         os.kill(proc.pid, how)
         proc.wait(timeout=20)
         wait_for(lambda: not alive(child), timeout=20)
+
+
+def accept_card(url: str, slack, owner: str) -> httpx.Response:
+    """The owner clicks Accept on their DM card, as Slack sends it to `serve`."""
+    [card] = slack.state.messages(slack.state.dm_channel_id(owner))
+    handoff_id = card.metadata["event_payload"]["handoff_id"]
+    peer = SlackPeer(slack.state, url + "/slack/events", SIGNING_SECRET)
+    return peer.click(
+        owner, ids.ACCEPT, str(handoff_id), message_channel=card.channel, message_ts=card.ts
+    )
+
+
+def clicks_in(tmp_path: Path) -> list[tuple[str, int]]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'serve.db'}")
+    try:
+        with read_only(engine) as session:
+            rows = session.exec(select(QueuedClick)).all()
+            return [(row.status, row.attempts) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def test_an_accept_is_acked_by_serve_and_decided_by_the_child(tmp_path, slack):
+    with serve_process(tmp_path, slack, f.config_data(), **PROCESS) as (url, _proc):
+        owner = post_lead(url)["owner"]
+        dm = slack.state.dm_channel_id(owner)
+        wait_for(lambda: slack.state.messages(dm), timeout=10)
+        assert accept_card(url, slack, owner).status_code == 200
+        wait_for(lambda: slack.state.messages(dm)[0].edited is not None, timeout=10)
+        assert "Accepted" in str(slack.state.messages(dm)[0].blocks)
+        wait_for(lambda: slack.state.home(owner) is not None, timeout=10)  # the child's Home
+        assert clicks_in(tmp_path) == [("done", 1)]
+
+
+def test_a_click_while_the_child_is_down_is_done_by_the_next_one(tmp_path, slack):
+    with serve_process(tmp_path, slack, f.config_data(), **PROCESS) as (url, proc):
+        owner = post_lead(url)["owner"]
+        dm = slack.state.dm_channel_id(owner)
+        wait_for(lambda: slack.state.messages(dm), timeout=10)
+        [child] = children(proc.pid)
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: _not_ready(url), timeout=10)
+        assert accept_card(url, slack, owner).status_code == 200  # acked all the same
+        wait_for(lambda: [c for c in children(proc.pid) if c != child], timeout=10)
+        wait_for(lambda: slack.state.messages(dm)[0].edited is not None, timeout=15)
+        assert clicks_in(tmp_path) == [("done", 1)]

@@ -23,6 +23,13 @@ from tests.helpers import (
 )
 
 
+@pytest.fixture
+def bot(either_bot):
+    """Each test twice: a one-click button's work done in the web process, and queued for
+    the delivery process (handlers/later.py)."""
+    return either_bot
+
+
 def route_one(bot, **overrides):
     routed = f.routed_handoff(bot, **overrides)
     return routed.answer, routed.handoff

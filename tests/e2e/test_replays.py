@@ -31,6 +31,13 @@ from tests.helpers import (
 )
 
 
+@pytest.fixture
+def bot(either_bot):
+    """Each test twice: a one-click button's work done in the web process, and queued for
+    the delivery process (handlers/later.py)."""
+    return either_bot
+
+
 def kinds(bot: Any) -> list[str]:
     with unit_of_work(bot.runtime.engine) as session:
         return [e.kind for e in session.exec(select(Event)).all()]

@@ -3,6 +3,7 @@ first touch logged): each is updated in place, as the cards are, and shows the o
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot import ids
@@ -12,6 +13,13 @@ from storage.models import OUT_DONE, Outbox
 from tests import factories as f
 from tests.e2e.test_sla_flow import accepted_by_ana, dms_of, handoffs, route
 from tests.helpers import button_texts, click_card, rendered, wait_for
+
+
+@pytest.fixture
+def bot(either_bot):
+    """Each test twice: a one-click button's work done in the web process, and queued for
+    the delivery process (handlers/later.py)."""
+    return either_bot
 
 
 def nudged_and_escalated(bot, clock):

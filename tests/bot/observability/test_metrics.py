@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from bot import ids
 from bot.scheduler import run_tick
 from bot.server import build_worker
 from bot.services.decisions import ACCEPT, decide
@@ -17,6 +18,7 @@ from storage.models import LANE_WEBHOOK, TIMER_PENDING, Timer
 from tests import factories as f
 from tests.bot.observability.scrape import scrape, value
 from tests.conftest import slack_client
+from tests.helpers import cards_for, click_card, wait_for
 
 
 def metered_worker(bot):
@@ -160,3 +162,15 @@ def test_each_runtime_has_its_own_registry(bot, runtime):
     assert bot.post_lead(f.lead_body()).status_code == 202
     text = runtime.metrics.render().decode()
     assert 'handshake_intake_requests_total{answer="202",source="api"}' not in text
+
+
+def test_clicks_waiting_for_the_delivery_process_are_counted_until_done(deferring_bot):
+    bot = deferring_bot
+    bot.clicks.stop()  # the test runs the queued clicks itself
+    assert value(scrape(bot), "handshake_clicks_waiting") == 0
+    handoff = f.routed_handoff(bot).handoff
+    card = cards_for(bot.slack, bot.slack.state.dm_channel_id(handoff.owner_id), handoff.id)[0]
+    click_card(bot, handoff.owner_id, ids.ACCEPT, handoff, card)
+    wait_for(lambda: value(scrape(bot), "handshake_clicks_waiting") == 1)
+    assert bot.clicks.run_pending() == 1
+    assert value(scrape(bot), "handshake_clicks_waiting") == 0
