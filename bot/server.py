@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -312,6 +313,7 @@ def serve(settings: Settings, config: HandshakeConfig) -> None:
     _reload_on_hangup(service, settings.config_path, settings.pid_file)
     mode = "socket mode" if service.socket_mode else "HTTP mode on POST /slack/events"
     log.info("handshake serving http://%s:%s (%s)", settings.host, settings.port, mode)
+    settle_heap()
     try:
         uvicorn.run(service.http_app, host=settings.host, port=settings.port, log_level="warning")
     finally:
@@ -354,6 +356,7 @@ def deliver(settings: Settings, config: HandshakeConfig) -> None:
             name="handshake-reload",
         ).start(),
     )  # fmt: skip
+    settle_heap()
     start_work(lanes)
     clicks.start()
     scheduler = start_scheduler(runtime, settings.tick_seconds, lanes[0].worker)
@@ -373,6 +376,17 @@ def deliver(settings: Settings, config: HandshakeConfig) -> None:
     stop_work(lanes)
     engine.dispose()
     log.info("delivery process stopped")
+
+
+def settle_heap() -> None:
+    """What start-up built (the modules, the config, the app, the engine) lives as long as
+    the process: collect once, then move it out of the cyclic collector's reach
+    (`gc.freeze`), so a full collection scans only what came after. Measured in `serve`
+    under intake load (bench/README.md, sixth round): a full collection over the ~145,000
+    objects of start-up stopped every thread for about 70 ms, twice a run, and each time
+    the requests waiting took it in their latency; after the freeze it takes 2.5 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def _wakes(wake: Callable[[], None], stop: threading.Event) -> None:
