@@ -24,6 +24,7 @@ from bot.services.sla_fire import TickReport, tick
 from storage.clicks import prune_clicks
 from storage.db import read_only, unit_of_work
 from storage.housekeeping import prune_settled_timers
+from storage.lead_waits import prune_fired_waits
 from storage.people import active_people, get_person
 from storage.requests import prune_requests
 
@@ -68,6 +69,7 @@ class Housekeeping:
     requests: int  # Slack request keys forgotten
     timers: int  # settled timers of closed hand-offs deleted
     clicks: int = 0  # settled queued clicks forgotten
+    waits: int = 0  # fired lead waits (on-shift routing) deleted
 
 
 def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) -> Housekeeping:
@@ -75,7 +77,7 @@ def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) 
     the write lock is held briefly, at most `batches` of each per run: a backlog (the first
     run on an old database) goes over several runs."""
     now, counts = runtime.clock(), []
-    for prune in (prune_requests, prune_settled_timers, prune_clicks):
+    for prune in (prune_requests, prune_settled_timers, prune_clicks, prune_fired_waits):
         total = 0
         for _ in range(batches):
             with unit_of_work(runtime.engine) as session:
@@ -85,12 +87,13 @@ def run_housekeeping(runtime: Runtime, *, batch: int = 1000, batches: int = 20) 
                 break
         counts.append(total)
     report = Housekeeping(*counts)
-    if report.requests or report.timers or report.clicks:
+    if any(counts):
         log.info(
-            "housekeeping requests=%d timers=%d clicks=%d",
+            "housekeeping requests=%d timers=%d clicks=%d waits=%d",
             report.requests,
             report.timers,
             report.clicks,
+            report.waits,
         )
     return report
 

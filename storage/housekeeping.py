@@ -5,6 +5,8 @@ What goes and what stays (README "How large the database gets"):
 - settled timers (fired or cancelled) due more than `SETTLED_TIMERS_KEEP` ago, once their
   hand-off is closed: what they did is in the events, and a pending hand-off or an
   accepted one still awaiting its first touch keeps its timers (Home shows their deadline).
+Clicks queued for the delivery process (`storage.clicks.prune_clicks`) and fired lead waits
+(`storage.lead_waits.prune_fired_waits`) are pruned by their own modules, from the same job.
 Events are the audit log and stay; so do leads, hand-offs, import runs and digest runs.
 Outbox rows are the delivery engine's (storage/outbox.py) and are not pruned here."""
 

@@ -3,9 +3,9 @@ with a compare-and-set on status, so a restart loses none and two instances rout
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from storage.models import TIMER_FIRED, TIMER_PENDING, LeadWait
@@ -57,3 +57,19 @@ def pending_wait(lead_id: int, *, session: Session) -> LeadWait | None:
         col(LeadWait.lead_id) == lead_id, col(LeadWait.status) == TIMER_PENDING
     )
     return session.exec(query).first()
+
+
+FIRED_WAITS_KEEP = timedelta(days=30)
+
+
+def prune_fired_waits(*, session: Session, now: datetime, limit: int = 1000) -> int:
+    """Delete up to `limit` waits fired more than FIRED_WAITS_KEEP ago: the lead was routed
+    then, and its `routed` event (with how long it waited) keeps what happened. A pending
+    wait is never pruned. The scheduler's housekeeping calls it in batches."""
+    old = (
+        select(LeadWait.id)
+        .where(col(LeadWait.status) == TIMER_FIRED, col(LeadWait.fired_at) < now - FIRED_WAITS_KEEP)
+        .limit(limit)
+    )
+    statement = delete(LeadWait).where(col(LeadWait.id).in_(old.scalar_subquery()))
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]

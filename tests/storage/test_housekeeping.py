@@ -8,8 +8,10 @@ from sqlmodel import select
 
 from bot.runtime import Runtime
 from bot.scheduler import run_housekeeping
+from storage.clicks import finish_click, queue_click, take_clicks
 from storage.db import unit_of_work
 from storage.housekeeping import prune_settled_timers
+from storage.lead_waits import add_wait, claim_wait
 from storage.models import (
     ACCEPTED,
     FOLLOW_UP,
@@ -102,3 +104,27 @@ def test_housekeeping_runs_every_batch_it_needs_within_its_bound(engine, config,
     assert run_housekeeping(runtime, batch=3, batches=2).requests == 6  # bounded: 2 batches
     assert run_housekeeping(runtime, batch=3, batches=2).requests == 1  # the rest, next run
     assert run_housekeeping(runtime, batch=3, batches=2).requests == 0
+
+
+def test_housekeeping_prunes_settled_clicks_and_fired_waits_too(engine, config, now):
+    """One of each: the job's report counts what each prune removed."""
+    with unit_of_work(engine) as session:
+        assert queue_click("old", "accept", "U1", {}, session=session, now=now - timedelta(days=2))
+        session.flush()
+        [click] = take_clicks(session=session, now=now - timedelta(days=2), limit=1)
+        finish_click(click.id, session=session, now=now - timedelta(days=2))
+        handoff = make_handoff(session)
+        wait = add_wait(
+            handoff.lead_id,
+            session=session,
+            arrived_at=now - OLD,
+            give_up_at=now - OLD,
+            due_at=now - OLD,
+            signals=[],
+        )
+        session.flush()
+        assert claim_wait(wait.id, session=session, now=now - OLD)
+    runtime = Runtime(engine=engine, config=config, clock=lambda: now)
+    report = run_housekeeping(runtime)
+    assert (report.clicks, report.waits) == (1, 1)
+    assert (run_housekeeping(runtime).clicks, run_housekeeping(runtime).waits) == (0, 0)

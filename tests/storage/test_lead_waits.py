@@ -1,13 +1,15 @@
 """A waiting lead's row is claimed once: the compare-and-set that keeps two instances (or
-two ticks) from routing it twice."""
+two ticks) from routing it twice; fired ones are pruned after thirty days."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import select
+
 from storage.db import unit_of_work
-from storage.lead_waits import add_wait, claim_wait, due_waits, pending_wait
-from storage.models import Lead
+from storage.lead_waits import add_wait, claim_wait, due_waits, pending_wait, prune_fired_waits
+from storage.models import Lead, LeadWait
 from tests import factories as f
 
 
@@ -38,3 +40,38 @@ def test_due_at_the_earlier_time_and_claimed_once(engine) -> None:
         assert claim_wait(wait_id, session=session, now=now) is False
         assert due_waits(now + timedelta(days=1), 10, session=session) == []
         assert pending_wait(lead_id, session=session) is None
+
+
+def test_fired_waits_go_after_thirty_days_and_pending_ones_stay(engine) -> None:
+    now = f.START
+    ids: dict[str, int] = {}
+    with unit_of_work(engine) as session:
+        for n, name in enumerate(("old_fired", "recent_fired", "old_pending", "old_fired_2")):
+            lead = Lead(
+                source="api",
+                external_id=f"p-{n}",
+                email=f"p{n}@x.example",
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(lead)
+            session.flush()
+            wait = add_wait(
+                lead.id,
+                session=session,
+                arrived_at=now,
+                give_up_at=now + timedelta(hours=4),
+                due_at=now + timedelta(hours=1),
+                signals=[],
+            )
+            session.flush()
+            ids[name] = wait.id
+        for name, days in (("old_fired", 31), ("recent_fired", 29), ("old_fired_2", 40)):
+            assert claim_wait(ids[name], session=session, now=now - timedelta(days=days))
+    with unit_of_work(engine) as session:
+        assert prune_fired_waits(session=session, now=now, limit=1) == 1  # bounded
+        assert prune_fired_waits(session=session, now=now) == 1
+        assert prune_fired_waits(session=session, now=now) == 0
+    with unit_of_work(engine) as session:
+        left = set(session.exec(select(LeadWait.id)).all())
+    assert left == {ids["recent_fired"], ids["old_pending"]}
