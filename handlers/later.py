@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -66,7 +66,13 @@ def deferrable(listener: Listener) -> Listener:
 
 def call(listener: Listener, **given: Any) -> None:
     """Call `listener` with the arguments it names, as Bolt would."""
-    listener(**{name: given[name] for name in inspect.signature(listener).parameters})
+    listener(**{name: given[name] for name in _names(listener)})
+
+
+@cache
+def _names(listener: Listener) -> tuple[str, ...]:
+    """A listener's parameter names, read once (not on every click)."""
+    return tuple(inspect.signature(listener).parameters)
 
 
 def queue_after_ack(ack: ClaimingAck, body: dict[str, Any], runtime: Runtime) -> None:

@@ -42,30 +42,30 @@ def test_due_at_the_earlier_time_and_claimed_once(engine) -> None:
         assert pending_wait(lead_id, session=session) is None
 
 
+def waiting(session, n: int, now) -> int:
+    """A new lead waiting for a shift, due an hour after `now`; the wait's id."""
+    lead = Lead(
+        source="api", external_id=f"p-{n}", email=f"p{n}@x.example", created_at=now, updated_at=now
+    )
+    session.add(lead)
+    session.flush()
+    wait = add_wait(
+        lead.id,
+        session=session,
+        arrived_at=now,
+        give_up_at=now + timedelta(hours=4),
+        due_at=now + timedelta(hours=1),
+        signals=[],
+    )
+    session.flush()
+    return wait.id
+
+
 def test_fired_waits_go_after_thirty_days_and_pending_ones_stay(engine) -> None:
     now = f.START
-    ids: dict[str, int] = {}
+    names = ("old_fired", "recent_fired", "old_pending", "old_fired_2")
     with unit_of_work(engine) as session:
-        for n, name in enumerate(("old_fired", "recent_fired", "old_pending", "old_fired_2")):
-            lead = Lead(
-                source="api",
-                external_id=f"p-{n}",
-                email=f"p{n}@x.example",
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(lead)
-            session.flush()
-            wait = add_wait(
-                lead.id,
-                session=session,
-                arrived_at=now,
-                give_up_at=now + timedelta(hours=4),
-                due_at=now + timedelta(hours=1),
-                signals=[],
-            )
-            session.flush()
-            ids[name] = wait.id
+        ids = {name: waiting(session, n, now) for n, name in enumerate(names)}
         for name, days in (("old_fired", 31), ("recent_fired", 29), ("old_fired_2", 40)):
             assert claim_wait(ids[name], session=session, now=now - timedelta(days=days))
     with unit_of_work(engine) as session:
