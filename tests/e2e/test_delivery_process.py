@@ -21,7 +21,7 @@ from bot.config import parse_config
 from bot.server import prepare_database
 from sandbox import SlackPeer
 from storage.db import make_engine, read_only
-from storage.models import QueuedClick
+from storage.models import CLICK_PENDING, CLICK_RUNNING, QueuedClick
 from tests import factories as f
 from tests.conftest import INTAKE_TOKEN, SIGNING_SECRET
 from tests.e2e.test_serve import serve_process
@@ -144,6 +144,19 @@ def accept_card(url: str, slack, owner: str) -> httpx.Response:
 
 
 def clicks_in(tmp_path: Path) -> list[tuple[str, int]]:
+    """The queued clicks' (status, attempts), once none is still waiting or running.
+
+    The card's edit goes out through the outbox while the click's listener may still be
+    answering the clicker, so the row settles a moment after the card shows the decision."""
+    return wait_for(lambda: _settled(_clicks(tmp_path)), timeout=10)
+
+
+def _settled(rows: list[tuple[str, int]]) -> list[tuple[str, int]] | None:
+    waiting = (CLICK_PENDING, CLICK_RUNNING)
+    return rows if rows and all(status not in waiting for status, _ in rows) else None
+
+
+def _clicks(tmp_path: Path) -> list[tuple[str, int]]:
     engine = make_engine(f"sqlite:///{tmp_path / 'serve.db'}")
     try:
         with read_only(engine) as session:
