@@ -73,12 +73,15 @@ class RoutingState:
     ) -> RoutingState:
         if not rows:
             return cls(config, now, [], {}, {}, {})
+        role = config.routing.first_line
+        teams = {(config.team_for_country(row["country"]).name, role) for row in rows}
+        # The cursors first, as `services.assign` does: another instance routing to these
+        # teams commits before the roster and today's counts below are read, so a daily
+        # cap holds across instances.
+        cursors = store.lock_cursors(teams, session=session)
         people = store.people(session=session)
         active = [p for p in people if p.active]
         reps = reps_of(active, session=session, now=now, config=config)
-        role = config.routing.first_line
-        teams = {(config.team_for_country(row["country"]).name, role) for row in rows}
-        cursors = store.lock_cursors(teams, session=session)
         domains = {row["account_domain"] for row in rows if row["account_domain"]}
         accounts = store.latest_handoffs_by_domain(domains, session=session)
         tz_of = {p.slack_id: p.tz for p in people}
