@@ -67,7 +67,8 @@ def mark() -> CpuMark:
 
 
 def since(start: CpuMark) -> dict[str, float]:
-    """Cores used by each party since `start`, and `machine_busy` (0–1 of all cores).
+    """Cores used by each party since `start`, `machine_busy` (0–1 of all cores), the
+    machine's `cores` and the window's `seconds`.
     A process that ended meanwhile is not counted; one that started counts from zero."""
     end = mark()
     seconds = max(end.at - start.at, 1e-9)
@@ -80,4 +81,5 @@ def since(start: CpuMark) -> dict[str, float]:
     idle = end.machine[1] - start.machine[1]
     used["machine_busy"] = round(1 - idle / total, 2) if total else 0.0
     used["cores"] = os.cpu_count() or 1
+    used["seconds"] = round(seconds, 3)
     return used

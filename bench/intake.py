@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,7 @@ async def _load(urls: list[str], bodies: list[bytes], clients: int) -> dict[str,
         queues[i % len(targets)].append(request_bytes(f"{url.host}:{url.port}", body))
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     await asyncio.gather(
         *(
             _client(url.host, url.port or 80, queue, latencies, statuses)
@@ -143,19 +143,31 @@ async def _load(urls: list[str], bodies: list[bytes], clients: int) -> dict[str,
         "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         "max_ms": latencies[-1] * 1000,
         "statuses": statuses,
+        "load_cpu_s": time.process_time() - cpu_started,
     }
 
 
-def run_load(urls: list[str], count: int, clients: int, run: str) -> dict[str, Any]:
-    """The load as a separate process, so that it takes no GIL from the servers."""
+def run_load(
+    urls: list[str], count: int, clients: int, run: str, at_start: Callable[[], None] = lambda: None
+) -> dict[str, Any]:
+    """The load as a separate process, so that it takes no GIL from the servers. It starts
+    (Python, its bodies) before `at_start` is called and the clients go, so that a CPU
+    window opened by `at_start` holds the measured stretch only."""
     spec = json.dumps({"urls": urls, "count": count, "clients": clients, "run": run})
-    out = subprocess.run(
+    with subprocess.Popen(
         [sys.executable, __file__, "--role", "load", "--spec", spec],
-        check=True,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    ) as load:
+        assert load.stdin is not None and load.stdout is not None
+        if load.stdout.readline().strip() != "ready":
+            raise SystemExit("the load did not start")
+        at_start()
+        out, _ = load.communicate("go\n")
+    if load.returncode:
+        raise SystemExit(f"the load exited with {load.returncode}")
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def load_role(spec: dict[str, Any]) -> None:
@@ -163,6 +175,8 @@ def load_role(spec: dict[str, Any]) -> None:
         json.dumps(lead_body(spec["run"], i), separators=(",", ":")).encode()
         for i in range(spec["count"])
     ]
+    print("ready", flush=True)
+    sys.stdin.readline()  # go
     print(json.dumps(asyncio.run(_load(spec["urls"], bodies, spec["clients"]))))
 
 
@@ -318,9 +332,11 @@ def measure(
     before = count_leads(database_url)
     run = f"{label}-{uuid.uuid4().hex[:6]}"
     run_load(urls, WARMUP, clients, run + "-warm")
-    start = cpu.mark()
-    figures = run_load(urls, leads, clients, run)
-    figures["cpu"] = cpu.since(start)
+    marks: list[cpu.CpuMark] = []
+    figures = run_load(urls, leads, clients, run, at_start=lambda: marks.append(cpu.mark()))
+    used = cpu.since(marks[0])
+    used["load"] = round(figures.pop("load_cpu_s") / used["seconds"], 2)  # it has ended
+    figures["cpu"] = used
     stored = count_leads(database_url) - before
     figures["stored"] = stored
     if figures["statuses"] != {"202": leads} or stored != leads + WARMUP:
@@ -395,6 +411,10 @@ def bench(
     result["ratio"] = result["intake"]["per_s"] / result["baseline"]["per_s"]
     if instances > 1:
         result["scale"] = result[f"intake_x{instances}"]["per_s"] / result["intake"]["per_s"]
+        # Two instances sharing this machine's cores take at most all of it: if one keeps
+        # the machine `busy` (0-1), the load, the database and the rest included, two reach
+        # at most 1 / busy times as many leads (less if a lead costs more CPU with two).
+        result["scale_ceiling"] = 1 / max(result["intake"]["cpu"]["machine_busy"], 0.01)
     return result
 
 
@@ -417,11 +437,16 @@ def report(result: dict[str, Any]) -> None:
     )
     for name in rows:
         used = result[name].get("cpu", {})
-        parts = ", ".join(f"{k} {v:.2f}" for k, v in used.items() if k not in ("cores",))
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in used.items() if k not in ("cores", "seconds"))
         print(f"cpu during {name} (cores of {used.get('cores', '?')}): {parts}")
     print(f"ratio intake / baseline: {result['ratio']:.2f}")
     if "scale" in result:
         print(f"ratio two instances / one: {result['scale']:.2f}")
+        print(
+            f"this machine's ceiling for that ratio: {result['scale_ceiling']:.2f} "
+            "(1 / machine busy with one instance: two instances on the same cores, "
+            "at no more CPU a lead than one)"
+        )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -66,7 +66,9 @@ def scale_rows(r: dict[str, Any]) -> list[Row]:
         (
             "intake, PostgreSQL, two instances vs one",
             f"{two['per_s']:,.0f} vs {one['per_s']:,.0f} leads/s",
-            f"{pg['baseline']['per_s']:,.0f} rows/s (one-row insert)",
+            f"{pg['baseline']['per_s']:,.0f} rows/s (one-row insert); this machine's "
+            f"ceiling {pg['scale_ceiling']:.2f}× (one instance keeps it "
+            f"{one['cpu']['machine_busy']:.0%} busy)",
             f"{pg['scale']:.2f}×",
             f"≥ 1.6×: {_met(pg['scale'] >= 1.6)}",
         )
