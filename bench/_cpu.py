@@ -3,6 +3,11 @@ whole machine's busy share, and the CPU time of each party (the `serve` instance
 load, PostgreSQL's processes, everything else), in cores (1.0 = one core busy the whole
 time). Benchmarks print it next to a throughput figure, so a ceiling set by the machine
 (every core busy) is told apart from one set by the code.
+
+A process's time is read in whole clock ticks (10 ms), so a party of many processes that
+each work less than a tick in the window reads low: the baseline's sixteen PostgreSQL
+backends show about 0. `machine_busy` comes from the machine's own counters and has no
+such error.
 """
 
 from __future__ import annotations
