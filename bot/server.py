@@ -27,7 +27,7 @@ from bot.app import create_app
 from bot.clock import Clock, utcnow
 from bot.config import HandshakeConfig
 from bot.delivery import DeliveryThread, DeliveryWorker
-from bot.delivery.child import DeliveryProcess, die_with_parent
+from bot.delivery.child import DeliveryProcess, die_with_parent, holder_from_parent
 from bot.delivery.jobs import LANE_JOBS
 from bot.delivery.jobs.webhook import TIMEOUT
 from bot.delivery.pacing import Pacer
@@ -77,15 +77,19 @@ def build_worker(
     paced: bool = True,
     piece: Callable[[], AbstractContextManager[object]] | None = None,
     metrics: Metrics | None = None,
+    holder: str | None = None,
 ) -> DeliveryWorker:
     """One lane's delivery worker, given the lane's jobs and retry policy. The Slack lane
     gets the Slack client, the time-zone lookup it runs before writing to a person and
     (`paced`) Slack's rate limits kept ahead of time; an outside lane gets an HTTP client
     (one is made, with a 10 s timeout, if none given). `piece`: each row runs as one
-    (`serve`: Slack's requests first, bot/foreground.py)."""
+    (`serve`: Slack's requests first, bot/foreground.py). `holder`: who the worker delivers
+    as (default: a name of its own; `deliver`: the one its parent gave it)."""
     yielding: dict[str, Any] = {"piece": piece} if piece is not None else {}
     if metrics is not None:
         yielding["metrics"] = metrics
+    if holder is not None:
+        yielding["holder"] = holder
     if lane == LANE_SLACK:
         return DeliveryWorker(
             engine=engine,
@@ -215,6 +219,7 @@ def build_lanes(
     runtime: Runtime,
     *,
     piece: Callable[[], AbstractContextManager[object]] | None = None,
+    holder: str | None = None,
 ) -> list[DeliveryThread]:
     """The delivery lanes, built but not started: Slack's first, then webhooks and CRMs."""
     assert settings.slack_bot_token
@@ -232,6 +237,7 @@ def build_lanes(
         paced=settings.slack_pacing,
         piece=piece,
         metrics=runtime.metrics,
+        holder=holder,
     )
     outside = [
         DeliveryThread(
@@ -243,6 +249,7 @@ def build_lanes(
                 lane=lane,
                 piece=piece,
                 metrics=runtime.metrics,
+                holder=holder,
             ),
             settings.tick_seconds,
             name=f"handshake-delivery-{lane}",
@@ -332,7 +339,11 @@ def deliver(settings: Settings, config: HandshakeConfig) -> None:
     out = Relay(sys.stdout)
     engine = make_engine(settings.database_url)  # serve migrated it before starting us
     runtime = Runtime(engine=engine, config=config, metrics=RelayedMetrics(out))
-    lanes = build_lanes(settings, config, runtime)
+    holder = holder_from_parent()
+    lanes = build_lanes(settings, config, runtime, holder=holder)
+    if holder is not None:  # a predecessor with this holder has exited: take back its rows
+        for lane in lanes:
+            lane.worker.take_back()
     clicks = ClickRunner(runtime, lanes[0].worker.client or WebClient(), one_click())
     stop = threading.Event()
 

@@ -273,6 +273,10 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime
     updated_at: datetime
+    # The delivery worker that took it (`DeliveryWorker.holder`): a restarted delivery
+    # process, which keeps its parent's holder, takes back at once what its predecessor left
+    # `sending` (`outbox.take_back`) instead of waiting out the lease.
+    claimed_by: str | None = Field(default=None, max_length=100)
 
 
 # Timer kinds and statuses.

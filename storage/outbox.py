@@ -276,8 +276,8 @@ def _due_query(now: datetime, lane: str) -> Any:
     )
 
 
-def claim(row_id: int, now: datetime, *, session: Session) -> bool:
-    """Pending → sending, if nobody else took it first. On PostgreSQL the row is taken
+def claim(row_id: int, now: datetime, *, session: Session, holder: str | None = None) -> bool:
+    """Pending → sending (by `holder`), if nobody else took it first. On PostgreSQL the row is taken
     with `FOR UPDATE SKIP LOCKED`: a row another instance is claiming is passed over at
     once instead of waited for (the compare-and-set still decides)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -291,7 +291,7 @@ def claim(row_id: int, now: datetime, *, session: Session) -> bool:
     result = session.execute(
         update(Outbox)
         .where(col(Outbox.id) == row_id, col(Outbox.status) == OUT_PENDING)
-        .values(status=OUT_SENDING, attempts=Outbox.attempts + 1, updated_at=now)
+        .values(status=OUT_SENDING, attempts=Outbox.attempts + 1, updated_at=now, claimed_by=holder)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -302,19 +302,31 @@ def reclaim_stale(
 ) -> int:
     """The lane's rows left `sending` by a crashed worker go back to pending, flagged
     maybe-sent."""
+    return _back_to_pending(
+        col(Outbox.updated_at) < older_than, now, "worker stopped mid-call", session, lane
+    )
+
+
+def take_back(holder: str, now: datetime, *, session: Session, lane: str = LANE_SLACK) -> int:
+    """The lane's rows `holder` left `sending` go back to pending, flagged maybe-sent, at
+    once: for a delivery process started again by its parent with its predecessor's holder,
+    which has exited, so nothing of that holder is in flight any more."""
+    return _back_to_pending(
+        col(Outbox.claimed_by) == holder, now, "delivery process restarted mid-call", session, lane
+    )
+
+
+def _back_to_pending(which: Any, now: datetime, error: str, session: Session, lane: str) -> int:
     result = session.execute(
         update(Outbox)
-        .where(
-            col(Outbox.lane) == lane,
-            col(Outbox.status) == OUT_SENDING,
-            col(Outbox.updated_at) < older_than,
-        )
+        .where(col(Outbox.lane) == lane, col(Outbox.status) == OUT_SENDING, which)
         .values(
             status=OUT_PENDING,
             maybe_sent=True,
             next_attempt_at=now,
             updated_at=now,
-            last_error="worker stopped mid-call",
+            last_error=error,
+            claimed_by=None,
         )
         .execution_options(synchronize_session=False)
     )
@@ -342,7 +354,7 @@ def reschedule(
     maybe_sent: bool,
 ) -> None:
     before = sync_status.shown(row.status, row.last_error)
-    row.status = OUT_PENDING
+    row.status, row.claimed_by = OUT_PENDING, None
     row.next_attempt_at = now + delay
     row.last_error = error
     row.maybe_sent = row.maybe_sent or maybe_sent

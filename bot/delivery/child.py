@@ -13,7 +13,9 @@ makes it quicker:
 The child dies with the parent: it stops when its stdin closes, and on Linux it also gets
 SIGTERM from the kernel when the parent dies (`PR_SET_PDEATHSIG`), even on `kill -9`.
 A child that dies is started again (after 1 s, doubling up to a minute while it keeps
-dying young); `/readyz` fails while no child runs or the child reports a problem.
+dying young), as the same delivery holder (`HOLDER_ENV`): the routes its predecessor held
+are its own, and it takes back at once the rows its predecessor left in flight. `/readyz`
+fails while no child runs or the child reports a problem.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from typing import IO
 
 from bot.delivery import relay
@@ -39,6 +42,15 @@ RESTART_SETTLED = 60.0  # a child that ran this long starts the back-off afresh
 
 
 PARENT_ENV = "HANDSHAKE_DELIVERY_PARENT"  # the parent's pid, for the child to check
+# The delivery holder every child of one `serve` runs as: one child runs at a time (the
+# next starts once the last has exited), so a child takes over its predecessor's routes and
+# takes back the rows it left in flight at once (`DeliveryWorker.take_back`).
+HOLDER_ENV = "HANDSHAKE_DELIVERY_HOLDER"
+
+
+def holder_from_parent() -> str | None:
+    """In the child: the holder its parent gave it (None: not started by `serve`)."""
+    return os.environ.get(HOLDER_ENV) or None
 
 
 def die_with_parent() -> bool:
@@ -63,6 +75,7 @@ class DeliveryProcess:
         self._started_at = 0.0
         self._restart_delay = RESTART_FIRST
         self._exited: int | None = None  # the last child's exit code, until the next starts
+        self.holder = uuid.uuid4().hex[:16]
 
     @property
     def name(self) -> str:
@@ -78,7 +91,12 @@ class DeliveryProcess:
             self.argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env={**os.environ, **self.environ, PARENT_ENV: str(os.getpid())},
+            env={
+                **os.environ,
+                **self.environ,
+                PARENT_ENV: str(os.getpid()),
+                HOLDER_ENV: self.holder,
+            },
         )
         assert proc.stdin is not None
         os.set_blocking(proc.stdin.fileno(), False)

@@ -147,6 +147,21 @@ class DeliveryWorker:
         """Deliver one row now (a one-off command), in this thread."""
         return self._attempt(row_id, self._route_of(row_id))[0]
 
+    def take_back(self) -> int:
+        """Before starting, in a delivery process started again by its parent with the same
+        `holder`: the rows its predecessor left `sending` go back to pending (each looked up
+        in Slack before it is posted again), and the routes it held are this worker's
+        already, so nothing waits out the lease or the hold."""
+        with unit_of_work(self.engine) as session:
+            taken = outbox.take_back(self.holder, self.clock(), session=session, lane=self.lane)
+        if taken:
+            log.warning(
+                "outbox lane=%s taken_back=%d rows the previous delivery process left in flight",
+                self.lane,
+                taken,
+            )
+        return taken
+
     def _take_completed(self) -> int:
         with self._lock:
             done, self._completed = self._completed, 0
@@ -255,7 +270,7 @@ class DeliveryWorker:
                 return False, True
             if self.lane != LANE_SLACK and self._blocked(route):
                 return False, False
-            if not outbox.claim(row_id, self.clock(), session=session):
+            if not outbox.claim(row_id, self.clock(), session=session, holder=self.holder):
                 return False, True
             session.refresh(row)
         try:

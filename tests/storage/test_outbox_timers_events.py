@@ -27,7 +27,9 @@ from storage.outbox import (
     mark_failed,
     next_attempt_at,
     reclaim_stale,
+    reschedule,
     retry_failed,
+    take_back,
     unfinished_post,
 )
 from storage.timers import add_timer, cancel_timers, claim_due, pending_timers, timers_for
@@ -68,6 +70,32 @@ def test_outbox_rows_are_due_in_order_claimed_once_and_retried(engine, now):
     with unit_of_work(engine) as session:
         row = get_row(ids[0], session=session)
         assert (row.status, row.attempts, row.next_attempt_at) == (OUT_PENDING, 0, now + M)
+
+
+def test_a_claim_names_its_holder_and_only_that_holders_rows_are_taken_back(engine, now):
+    with unit_of_work(engine) as session:
+        hid = make_handoff(session).id
+        rows = [enqueue(POST_CARD, t, session=session, now=now, handoff_id=hid) for t in "abc"]
+        session.flush()
+        mine, other, retried = (r.id for r in rows)
+    with unit_of_work(engine) as session:
+        assert claim(mine, now, session=session, holder="h1")
+        assert claim(other, now, session=session, holder="h2")
+        assert claim(retried, now, session=session, holder="h1")
+    with unit_of_work(engine) as session:
+        assert get_row(mine, session=session).claimed_by == "h1"
+        row = get_row(retried, session=session)
+        reschedule(row, now, M, "HTTP 503", session=session, maybe_sent=False)
+        assert row.claimed_by is None  # pending again: nobody's
+    with unit_of_work(engine) as session:
+        assert take_back("h1", now, session=session, lane="webhook") == 0  # another lane
+        assert take_back("h1", now, session=session) == 1
+        assert take_back("h1", now, session=session) == 0
+    with unit_of_work(engine) as session:
+        row = get_row(mine, session=session)
+        assert (row.status, row.maybe_sent, row.claimed_by) == (OUT_PENDING, True, None)
+        assert row.next_attempt_at == now
+        assert get_row(other, session=session).status == OUT_SENDING  # h2's, in flight
 
 
 def test_timers_are_claimed_when_due_oldest_first_and_cancelled_by_kind(engine, now):

@@ -1,14 +1,18 @@
-"""The pieces of the delivery process that need no process: the settings handed to the
-child, and the lines on its pipe (metrics relayed to the parent's registry, problems)."""
+"""The pieces of the delivery process: the settings handed to the child, the lines on its
+pipe (metrics relayed to the parent's registry, problems), and the holder every child of
+one parent delivers as."""
 
 from __future__ import annotations
 
 import io
 import json
+import sys
 
 from bot.delivery import relay
+from bot.delivery.child import HOLDER_ENV, DeliveryProcess
 from bot.observability.metrics import Metrics
 from bot.settings import Settings
+from tests.helpers import wait_for
 
 
 def test_the_child_gets_the_parents_settings_exactly():
@@ -83,3 +87,22 @@ def test_a_closed_pipe_is_noted_and_never_raises():
     out.close()
     sender.send({"problem": None})
     assert sender.broken
+
+
+def test_a_child_started_again_delivers_as_the_one_before(tmp_path):
+    """Each child notes its holder and exits at once; the parent starts another after 1 s."""
+    seen = tmp_path / "holders"
+    note = f"import os; open({str(seen)!r}, 'a').write(os.environ[{HOLDER_ENV!r}] + '\\n')"
+    process = DeliveryProcess(Metrics(), environ={}, argv=[sys.executable, "-c", note])
+    process.start()
+    try:
+        lines = wait_for(
+            lambda: seen.exists() and len(seen.read_text().split()) >= 2 and seen.read_text(),
+            timeout=15,
+        )
+    finally:
+        process.stop()
+    first, second = lines.split()[:2]
+    assert first == second == process.holder
+    other = DeliveryProcess(Metrics(), environ={}, argv=[sys.executable, "-c", note])
+    assert other.holder != process.holder  # another serve: another holder

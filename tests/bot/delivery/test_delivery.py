@@ -131,6 +131,50 @@ def test_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
         assert session.get(Handoff, handoff.id).owner_ts is not None
 
 
+def test_a_delivery_process_started_again_takes_back_its_predecessors_rows_at_once(
+    bot, runtime, clock, monkeypatch
+):
+    """serve starts its delivery process again with the same holder once the last one has
+    exited: the rows it left `sending` are taken back without waiting out the lease, looked
+    up in Slack, and never posted twice. Another holder's rows wait for the lease."""
+    handoff = routed(bot)
+
+    def worker(holder: str):
+        return build_worker(
+            engine=runtime.engine,
+            config=runtime.config,
+            client=slack_client(bot.slack),
+            clock=clock,
+            holder=holder,
+        )
+
+    class Crash(BaseException):
+        pass
+
+    def die(*_args, **_kwargs):
+        raise Crash
+
+    with monkeypatch.context() as patch:
+        patch.setattr("bot.delivery.jobs.card_post.set_card", die)
+        with pytest.raises(Crash):
+            worker("serve-1").run_once()
+    in_flight = [r.id for r in rows(bot) if r.status == OUT_SENDING]
+    assert in_flight and successful_posts(bot) == len(in_flight)
+
+    assert worker("serve-2").take_back() == 0  # not its rows: they wait for the lease
+    assert [r.id for r in rows(bot) if r.status == OUT_SENDING] == in_flight
+
+    restarted = worker("serve-1")
+    assert restarted.take_back() == len(in_flight)  # the clock has not moved
+    taken = [r for r in rows(bot) if r.id in in_flight]
+    assert all(r.status == OUT_PENDING and r.maybe_sent for r in taken)
+    restarted.run_once()
+    assert len(owner_cards(bot, handoff)) == 1
+    assert len(cards_for(bot.slack, f.CHANNEL, handoff.id)) == 1
+    assert successful_posts(bot) == 2  # found in history, not posted again
+    assert all(r.status == OUT_DONE for r in rows(bot))
+
+
 def test_permanent_error_ends_failed_and_can_be_retried(bot, clock):
     handoff = routed(bot)
     bot.slack.state.add_fault("chat.postMessage", error="channel_not_found", times=2)

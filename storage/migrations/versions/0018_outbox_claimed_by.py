@@ -1,0 +1,30 @@
+"""outbox.claimed_by: the delivery worker that took a row, so that a restarted delivery
+process takes back at once what its predecessor left in flight (issue 12)
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-11-27 07:50:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0018"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column(
+        "outbox",
+        sa.Column("claimed_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("claimed_by")
