@@ -341,10 +341,12 @@ def deliver(settings: Settings, config: HandshakeConfig) -> None:
     runtime = Runtime(engine=engine, config=config, metrics=RelayedMetrics(out))
     holder = holder_from_parent()
     lanes = build_lanes(settings, config, runtime, holder=holder)
-    if holder is not None:  # a predecessor with this holder has exited: take back its rows
+    client = lanes[0].worker.client or WebClient()
+    clicks = ClickRunner(runtime, client, one_click(), holder=holder)
+    if holder is not None:  # a predecessor with this holder has exited: take back its work
         for lane in lanes:
             lane.worker.take_back()
-    clicks = ClickRunner(runtime, lanes[0].worker.client or WebClient(), one_click())
+        clicks.take_back()
     stop = threading.Event()
 
     def wake() -> None:

@@ -15,9 +15,10 @@ Without the delivery process (HANDSHAKE_DELIVERY=thread, the tests' bot, the dem
 listener runs in the web process as it always did.
 
 A click taken by a delivery process that then died is taken again a minute later
-(`storage/clicks.STALE`): its decision is a compare-and-set, so it is made once; the
-clicker may then be told it was already made. After `MAX_ATTEMPTS` the click fails and
-the clicker is told something went wrong on our side."""
+(`storage/clicks.STALE`), or at once by the delivery process `serve` starts in its place
+(the same holder: `ClickRunner.take_back`). Its decision is a compare-and-set, so it is
+made once; the clicker may then be told it was already made. After `MAX_ATTEMPTS` the
+click fails and the clicker is told something went wrong on our side."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from slack_sdk import WebClient
 from bot.runtime import Runtime
 from handlers.answers import tell_failure
 from handlers.dedupe import ClaimingAck
-from storage.clicks import finish_click, queue_click, take_clicks
+from storage.clicks import finish_click, queue_click, take_back_clicks, take_clicks
 from storage.db import unit_of_work
 
 log = logging.getLogger("handshake.clicks")
@@ -125,8 +126,10 @@ class ClickRunner:
         *,
         workers: int = WORKERS,
         tick: float = TICK_SECONDS,
+        holder: str | None = None,
     ) -> None:
         self.runtime, self.client, self.listeners = runtime, client, listeners
+        self.holder = holder  # the delivery holder it takes clicks as (None: nobody's)
         self._workers, self._tick = workers, tick
         self._busy, self._lock = 0, threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="handshake-click")
@@ -140,6 +143,18 @@ class ClickRunner:
 
     def start(self) -> None:
         self._thread.start()
+
+    def take_back(self) -> int:
+        """Before starting, in a delivery process started again by its parent with the same
+        holder: the clicks its predecessor left running are taken again at once, not a
+        minute later (each decision is a compare-and-set: made once)."""
+        if self.holder is None:
+            return 0
+        with unit_of_work(self.runtime.engine) as session:
+            taken = take_back_clicks(self.holder, session=session)
+        if taken:
+            log.warning("queued clicks taken_back=%d the previous delivery process left", taken)
+        return taken
 
     def wake(self) -> None:
         self._wake.set()
@@ -200,7 +215,9 @@ class ClickRunner:
 
     def _take(self, limit: int) -> list[Taken]:
         with unit_of_work(self.runtime.engine) as session:
-            rows = take_clicks(session=session, now=self.runtime.clock(), limit=limit)
+            rows = take_clicks(
+                session=session, now=self.runtime.clock(), limit=limit, holder=self.holder
+            )
             return [Taken(r.id or 0, r.action_id, r.body or {}, r.attempts) for r in rows]
 
     def _run(self, click: Taken) -> None:

@@ -5,7 +5,8 @@ Queuing claims the click's request key (storage/requests.py) in the same transac
 a retried or replayed click is never queued twice. Taking is a compare-and-set from
 pending (or from a `running` left by a process that died, after `STALE`) to running, with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL so several delivery processes never take the same
-click."""
+click. A delivery process that `serve` starts again, with its predecessor's holder, takes
+back that one's running clicks at once (`take_back_clicks`)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,9 @@ def _takeable(now: datetime) -> Any:
     )
 
 
-def take_clicks(*, session: Session, now: datetime, limit: int) -> list[QueuedClick]:
+def take_clicks(
+    *, session: Session, now: datetime, limit: int, holder: str | None = None
+) -> list[QueuedClick]:
     """Take up to `limit` clicks, oldest first: each moves to running, its attempts counted.
     Only the caller whose compare-and-set moved a row gets it."""
     if limit <= 0:
@@ -69,7 +72,12 @@ def take_clicks(*, session: Session, now: datetime, limit: int) -> list[QueuedCl
     taken = session.execute(
         update(QueuedClick)
         .where(col(QueuedClick.id).in_(ids), _takeable(now))
-        .values(status=CLICK_RUNNING, started_at=now, attempts=col(QueuedClick.attempts) + 1)
+        .values(
+            status=CLICK_RUNNING,
+            started_at=now,
+            attempts=col(QueuedClick.attempts) + 1,
+            taken_by=holder,
+        )
         .returning(QueuedClick.id)
         .execution_options(synchronize_session=False)
     )
@@ -78,6 +86,19 @@ def take_clicks(*, session: Session, now: datetime, limit: int) -> list[QueuedCl
         return []
     rows = session.execute(select(QueuedClick).where(col(QueuedClick.id).in_(mine)))
     return sorted(rows.scalars(), key=lambda click: click.id or 0)
+
+
+def take_back_clicks(holder: str, *, session: Session) -> int:
+    """The clicks `holder` left running go back to pending at once (their attempts still
+    counted): for a delivery process started again by its parent with its predecessor's
+    holder, which has exited, so none of them is running any more."""
+    result = session.execute(
+        update(QueuedClick)
+        .where(col(QueuedClick.status) == CLICK_RUNNING, col(QueuedClick.taken_by) == holder)
+        .values(status=CLICK_PENDING, taken_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def finish_click(

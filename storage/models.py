@@ -371,8 +371,9 @@ class QueuedClick(SQLModel, table=True):
     process (`serve` with HANDSHAKE_DELIVERY=process; handlers/later.py). Queued in the
     transaction that claims the click's request key, so a replay never queues it twice;
     taken with a compare-and-set (`FOR UPDATE SKIP LOCKED` on PostgreSQL); one left
-    `running` by a process that died is taken again after a minute. Rows settled more
-    than a day ago are pruned by `queued_at` (storage/clicks.py)."""
+    `running` by a process that died is taken again after a minute, or at once by the
+    delivery process its parent starts in its place (the same holder, `taken_by`). Rows
+    settled more than a day ago are pruned by `queued_at` (storage/clicks.py)."""
 
     __table_args__ = (Index("ix_queuedclick_status_queued", "status", "queued_at"),)
 
@@ -387,6 +388,7 @@ class QueuedClick(SQLModel, table=True):
     finished_at: datetime | None = None
     attempts: int = 0
     error: str | None = None
+    taken_by: str | None = Field(default=None, max_length=100)  # the delivery holder
 
 
 class DigestRun(SQLModel, table=True):

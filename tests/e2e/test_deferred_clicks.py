@@ -15,7 +15,7 @@ from sqlmodel import select
 from bot import ids
 from bot.views.problems import OUR_FAULT
 from handlers.actions import one_click
-from handlers.later import MAX_ATTEMPTS
+from handlers.later import MAX_ATTEMPTS, ClickRunner
 from storage.clicks import STALE, take_clicks
 from storage.db import unit_of_work
 from storage.models import ACCEPTED, CLICK_DONE, CLICK_FAILED, PENDING, Event, Handoff, QueuedClick
@@ -100,6 +100,19 @@ def test_a_click_left_running_by_a_process_that_died_is_done_once(queuing_bot, c
     assert bot.clicks.run_pending() == 0  # still its, for a minute
     clock.advance(seconds=STALE.total_seconds() + 1)
     assert bot.clicks.run_pending() == 1
+    [click] = queued(bot)
+    assert (click.status, click.attempts) == (CLICK_DONE, 2)
+    assert status_of(bot, handoff.id) == ACCEPTED and accepted_events(bot) == 1
+
+
+def test_the_delivery_process_started_in_its_place_does_its_click_at_once(queuing_bot, clock):
+    bot = queuing_bot
+    handoff, _ = click_accept(bot)
+    with unit_of_work(bot.runtime.engine) as session:  # serve's child takes it, and dies
+        assert len(take_clicks(session=session, now=clock(), limit=8, holder="serve-1")) == 1
+    successor = ClickRunner(bot.runtime, bot.clicks.client, one_click(), holder="serve-1")
+    assert successor.take_back() == 1  # the clock has not moved
+    assert successor.run_pending() == 1
     [click] = queued(bot)
     assert (click.status, click.attempts) == (CLICK_DONE, 2)
     assert status_of(bot, handoff.id) == ACCEPTED and accepted_events(bot) == 1

@@ -13,6 +13,7 @@ from storage.clicks import (
     finish_click,
     prune_clicks,
     queue_click,
+    take_back_clicks,
     take_clicks,
 )
 from storage.db import unit_of_work
@@ -27,11 +28,10 @@ def queue(engine, key: str, now) -> bool:
         return queue_click(key, "accept", "U1", BODY, session=session, now=now)
 
 
-def take(engine, now, limit: int = 10) -> list[tuple[int, str, int]]:
+def take(engine, now, limit: int = 10, holder=None) -> list[tuple[int, str, int]]:
     with unit_of_work(engine) as session:
-        return [
-            (c.id, c.key, c.attempts) for c in take_clicks(session=session, now=now, limit=limit)
-        ]
+        taken = take_clicks(session=session, now=now, limit=limit, holder=holder)
+        return [(c.id, c.key, c.attempts) for c in taken]
 
 
 def test_a_click_is_queued_once_per_request_key_with_its_claim(engine):
@@ -73,6 +73,22 @@ def test_a_click_left_running_is_taken_again_after_a_minute_and_settled_once(eng
         click = session.get(QueuedClick, click_id)
         assert (click.status, click.error) == (CLICK_DONE, None)
         assert clicks_waiting(session=session) == 0
+
+
+def test_a_restarted_delivery_process_takes_back_its_predecessors_clicks_at_once(engine):
+    """Only the clicks its own holder left running; another holder's wait for `STALE`."""
+    now = f.FakeClock()()
+    queue(engine, "mine", now)
+    queue(engine, "theirs", now + timedelta(seconds=1))
+    [(mine, _, _)] = take(engine, now, limit=1, holder="serve-1")
+    [(theirs, _, _)] = take(engine, now, limit=1, holder="serve-2")
+    with unit_of_work(engine) as session:
+        assert session.get(QueuedClick, mine).taken_by == "serve-1"
+        assert take_back_clicks("serve-1", session=session) == 1
+        assert take_back_clicks("serve-1", session=session) == 0
+    assert take(engine, now, holder="serve-1") == [(mine, "mine", 2)]  # the clock has not moved
+    with unit_of_work(engine) as session:
+        assert session.get(QueuedClick, theirs).status == CLICK_RUNNING
 
 
 def test_a_failed_click_keeps_its_reason_shortened(engine):
