@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 
+from sqlmodel import Session
+
 from bot import ids
 from bot.delivery.errors import Permanent
-from bot.delivery.jobs.common import handoff_of
+from bot.delivery.jobs.common import card_posted, handoff_of
 from bot.delivery.protocol import Delivery, Job
 from bot.services.cards import load_card_context
 from bot.views.compact_card import build_card
 from storage import outbox
 from storage.channel_cards import card_chain, set_chain_card
-from storage.db import read_only, unit_of_work
-from storage.events import log_event
+from storage.db import read_only
 from storage.handoffs import set_card
 from storage.models import Outbox
 from storage.outbox import CHANNEL_TARGET
@@ -43,25 +44,22 @@ def post_card(worker: Delivery, row: Outbox) -> None:
         "payload": {"handoff_id": handoff.id, "card": row.target},
     }
     posted_channel, ts, recovered = worker.post_once(row, channel, message, tag)
-    now = worker.clock()
-    with unit_of_work(worker.engine) as session:
+
+    def store(session: Session) -> None:
         set_card(handoff.id or 0, row.target, posted_channel, ts, session=session)
         if row.target == CHANNEL_TARGET:  # and the hand-offs reassigned meanwhile
             set_chain_card(handoff.id or 0, posted_channel, ts, session=session)
-        outbox.mark_done(row, now, session=session)
-        log_event(
-            "delivered",
-            session=session,
-            at=now,
-            actor="system",
-            lead_id=handoff.lead_id,
-            handoff_id=handoff.id,
-            card=row.target,
-            channel=posted_channel,
-            ts=ts,
-            recovered=recovered,
-            attempts=row.attempts,
-        )
+
+    card_posted(
+        worker,
+        row,
+        store=store,
+        posted=(posted_channel, ts),
+        recovered=recovered,
+        lead_id=handoff.lead_id,
+        handoff_id=handoff.id,
+        card=row.target,
+    )
     log.info(
         "card delivered handoff=%s card=%s channel=%s ts=%s recovered=%s",
         handoff.id,

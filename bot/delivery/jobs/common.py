@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
+
+from sqlmodel import Session
 
 from bot.delivery.errors import Permanent, RetryLater
 from bot.delivery.protocol import Delivery
 from storage import outbox
 from storage.channel_cards import card_chain
 from storage.db import read_only, unit_of_work
+from storage.events import log_event
 from storage.handoffs import get_handoff
 from storage.meetings import get_meeting
 from storage.models import Handoff, Outbox
@@ -91,3 +95,39 @@ def update_in_place(
         blocks=message["blocks"],
     )
     worker.done(row)
+
+
+def card_posted(
+    worker: Delivery,
+    row: Outbox,
+    *,
+    store: Callable[[Session], None],
+    posted: tuple[str, str],
+    recovered: bool,
+    lead_id: int | None,
+    handoff_id: int | None,
+    card: str,
+    **extra: Any,
+) -> None:
+    """A card is in Slack: in one transaction, `store` where it is, mark the row done and
+    record the `delivered` event (with the card, the channel and ts, whether it was found
+    rather than posted, the attempts, and `extra`)."""
+    channel, ts = posted
+    now = worker.clock()
+    with unit_of_work(worker.engine) as session:
+        store(session)
+        outbox.mark_done(row, now, session=session)
+        log_event(
+            "delivered",
+            session=session,
+            at=now,
+            actor="system",
+            lead_id=lead_id,
+            handoff_id=handoff_id,
+            card=card,
+            **extra,
+            channel=channel,
+            ts=ts,
+            recovered=recovered,
+            attempts=row.attempts,
+        )

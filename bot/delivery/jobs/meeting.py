@@ -8,14 +8,12 @@ import logging
 
 from bot import ids
 from bot.delivery.errors import Permanent, RetryLater
-from bot.delivery.jobs.common import update_in_place
+from bot.delivery.jobs.common import card_posted, update_in_place
 from bot.delivery.protocol import Delivery, Job
 from bot.services.meeting_cards import MeetingCardContext, load_meeting_card
 from bot.views.meeting_card import build_meeting_card
 from bot.views.meeting_messages import meeting_outcome_dm
-from storage import outbox
 from storage.db import read_only, unit_of_work
-from storage.events import log_event
 from storage.meetings import (
     MEETING_DM,
     POST_MEETING_CARD,
@@ -49,24 +47,17 @@ def post_meeting_card(worker: Delivery, row: Outbox) -> None:
         "payload": {"meeting_id": meeting.id, "card": CARD},
     }
     channel, ts, recovered = worker.post_once(row, meeting.ae_id, build_meeting_card(ctx), tag)
-    now = worker.clock()
-    with unit_of_work(worker.engine) as session:
-        set_meeting_card(meeting.id or 0, channel, ts, session=session)
-        outbox.mark_done(row, now, session=session)
-        log_event(
-            "delivered",
-            session=session,
-            at=now,
-            actor="system",
-            lead_id=meeting.lead_id,
-            handoff_id=meeting.handoff_id,
-            card=CARD,
-            meeting_id=meeting.id,
-            channel=channel,
-            ts=ts,
-            recovered=recovered,
-            attempts=row.attempts,
-        )
+    card_posted(
+        worker,
+        row,
+        store=lambda session: set_meeting_card(meeting.id or 0, channel, ts, session=session),
+        posted=(channel, ts),
+        recovered=recovered,
+        lead_id=meeting.lead_id,
+        handoff_id=meeting.handoff_id,
+        card=CARD,
+        meeting_id=meeting.id,
+    )
     log.info(
         "meeting card delivered meeting=%s channel=%s ts=%s recovered=%s",
         meeting.id,
