@@ -336,10 +336,10 @@ def deliver(settings: Settings, config: HandshakeConfig) -> None:
     and problems go to the parent on stdout."""
     if not die_with_parent():
         return
+    holder = holder_from_parent()  # before any work: a bad one is refused with its name
     out = Relay(sys.stdout)
     engine = make_engine(settings.database_url)  # serve migrated it before starting us
     runtime = Runtime(engine=engine, config=config, metrics=RelayedMetrics(out))
-    holder = holder_from_parent()
     lanes = build_lanes(settings, config, runtime, holder=holder)
     client = lanes[0].worker.client or WebClient()
     clicks = ClickRunner(runtime, client, one_click(), holder=holder)

@@ -24,6 +24,7 @@ import contextlib
 import ctypes
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from typing import IO
 
 from bot.delivery import relay
 from bot.observability.metrics import Metrics
+from bot.settings import SettingsError
 
 log = logging.getLogger("handshake.delivery")
 PR_SET_PDEATHSIG = 1
@@ -46,11 +48,20 @@ PARENT_ENV = "HANDSHAKE_DELIVERY_PARENT"  # the parent's pid, for the child to c
 # next starts once the last has exited), so a child takes over its predecessor's routes and
 # takes back the rows it left in flight at once (`DeliveryWorker.take_back`).
 HOLDER_ENV = "HANDSHAKE_DELIVERY_HOLDER"
+_HOLDER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def holder_from_parent() -> str | None:
-    """In the child: the holder its parent gave it (None: not started by `serve`)."""
-    return os.environ.get(HOLDER_ENV) or None
+    """In the child: the holder its parent gave it (None: not started by `serve`). Anything
+    but 1 to 64 letters, digits, `-` or `_` is refused (it names rows in the database)."""
+    holder = os.environ.get(HOLDER_ENV)
+    if not holder:
+        return None
+    if not _HOLDER.fullmatch(holder):
+        raise SettingsError(
+            [f"{HOLDER_ENV}: 1 to 64 letters, digits, - or _ (serve sets it; leave it unset)"]
+        )
+    return holder
 
 
 def die_with_parent() -> bool:

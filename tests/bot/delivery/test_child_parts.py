@@ -8,10 +8,12 @@ import io
 import json
 import sys
 
+import pytest
+
 from bot.delivery import relay
-from bot.delivery.child import HOLDER_ENV, DeliveryProcess
+from bot.delivery.child import HOLDER_ENV, DeliveryProcess, holder_from_parent
 from bot.observability.metrics import Metrics
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from tests.helpers import wait_for
 
 
@@ -106,3 +108,22 @@ def test_a_child_started_again_delivers_as_the_one_before(tmp_path):
     assert first == second == process.holder
     other = DeliveryProcess(Metrics(), environ={}, argv=[sys.executable, "-c", note])
     assert other.holder != process.holder  # another serve: another holder
+
+
+@pytest.mark.parametrize("bad", ["x" * 65, "a b", "h1'; DROP TABLE outbox", "hold\u00e9r"])
+def test_a_holder_that_is_not_a_name_is_refused_with_the_variable(monkeypatch, bad):
+    monkeypatch.setenv(HOLDER_ENV, bad)
+    with pytest.raises(SettingsError) as refused:
+        holder_from_parent()
+    assert refused.value.lines == [
+        f"{HOLDER_ENV}: 1 to 64 letters, digits, - or _ (serve sets it; leave it unset)"
+    ]
+
+
+def test_no_holder_or_an_empty_one_is_nobodys_and_a_name_is_kept(monkeypatch):
+    monkeypatch.delenv(HOLDER_ENV, raising=False)
+    assert holder_from_parent() is None
+    monkeypatch.setenv(HOLDER_ENV, "")
+    assert holder_from_parent() is None
+    monkeypatch.setenv(HOLDER_ENV, "5f0c2a9e_serve-1")
+    assert holder_from_parent() == "5f0c2a9e_serve-1"
