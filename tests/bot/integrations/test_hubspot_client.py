@@ -91,7 +91,7 @@ def test_404_fails_with_hubspots_message(hubspot, http):
 
 
 def test_a_note_whose_create_timed_out_after_success_is_not_created_twice(hubspot, http):
-    hubspot.recorder.add_fault("POST", NOTES, delay=1.0, apply_after=True)
+    hubspot.recorder.add_fault("POST", NOTES, delay=3.0, apply_after=True)
     hs, config = client(hubspot, http)
     write = hubspot_write(decision_body(), config, None, "hs-7")
     with pytest.raises(VendorRetry) as caught:

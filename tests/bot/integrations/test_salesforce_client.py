@@ -116,7 +116,7 @@ def test_the_api_limit_is_retried_later(salesforce, http):
 
 
 def test_a_task_whose_create_timed_out_after_success_is_not_created_twice(salesforce, http):
-    salesforce.recorder.add_fault("POST", f"{DATA}/sobjects/Task", delay=1.0, apply_after=True)
+    salesforce.recorder.add_fault("POST", f"{DATA}/sobjects/Task", delay=3.0, apply_after=True)
     sf, settings = client(salesforce, http)
     decision = write(settings)
     with pytest.raises(VendorRetry) as caught:
