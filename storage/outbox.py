@@ -333,6 +333,20 @@ def _back_to_pending(which: Any, now: datetime, error: str, session: Session, la
     return result.rowcount
 
 
+def due_now(row_ids: Collection[int], now: datetime, *, session: Session) -> int:
+    """These rows, if still pending, are due at `now` (rows that waited for another row
+    which has since been delivered)."""
+    if not row_ids:
+        return 0
+    result = session.execute(
+        update(Outbox)
+        .where(col(Outbox.id).in_(list(row_ids)), col(Outbox.status) == OUT_PENDING)
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def get_row(row_id: int, *, session: Session) -> Outbox | None:
     return session.get(Outbox, row_id)
 

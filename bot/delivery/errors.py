@@ -29,7 +29,8 @@ class RetryLater(Exception):
     """Try the row again. `delay` 0: the lane's retry policy decides when; more: not before
     then (a Retry-After). `counts`: the attempt counts towards giving up. `pause`: seconds
     during which the row's whole destination waits (rate limited, or unreachable).
-    `rate_limited`: the destination answered 429 (counted in /metrics)."""
+    `rate_limited`: the destination answered 429 (counted in /metrics). `waiting`: the row
+    waits for another row (its card's post) to be done first, nothing failed."""
 
     def __init__(
         self,
@@ -40,10 +41,11 @@ class RetryLater(Exception):
         counts: bool = True,
         pause: float = 0.0,
         rate_limited: bool = False,
+        waiting: bool = False,
     ):
         super().__init__(error)
         self.delay, self.error, self.maybe_sent, self.counts = delay, error, maybe_sent, counts
-        self.pause, self.rate_limited = pause, rate_limited
+        self.pause, self.rate_limited, self.waiting = pause, rate_limited, waiting
 
 
 class Permanent(Exception):

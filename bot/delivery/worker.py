@@ -10,7 +10,8 @@ rows go one at a time and in order, different routes in parallel (bot/delivery/k
 at most `concurrency` at once), so a DM never waits behind the hand-off channel's backlog.
 `pump` hands due rows to their routes and returns at once (the delivery thread's worker
 is `detached`: its `run_once` pumps); `run_once` otherwise waits until everything due is
-delivered (tests, one-off commands).
+delivered (tests, one-off commands), including a row that had to wait for another row of
+the same run (a thread note for a card still being posted on another route).
 
 On the Slack lane every call first takes a token from its channel's or its method's
 bucket (bot/delivery/pacing.py), shared through the database, and a route is delivered by
@@ -94,6 +95,7 @@ class DeliveryWorker:
     _held_at: dict[str, float] = field(default_factory=dict, init=False, repr=False)
     _reclaimed_at: float = field(default=-RECLAIM_EVERY, init=False, repr=False)
     _crash: BaseException | None = field(default=None, init=False, repr=False)
+    _waiting: set[int] = field(default_factory=set, init=False, repr=False)  # `run_once`'s
 
     def __post_init__(self) -> None:
         self._runners = KeyedRunners(
@@ -111,13 +113,22 @@ class DeliveryWorker:
         `detached` (the delivery thread's worker): `pump`, without waiting."""
         if self.detached:
             return self.pump()
-        done = 0
+        done, done_at_last_look = 0, 0
         while True:
             handed = self._hand_out()
             self._runners.wait_idle()
             done += self.pump_result()
-            if not handed:
+            if handed:
+                continue
+            # Rows that waited for another row (their card's post, on another route) are
+            # due again now, if anything was delivered since they last waited.
+            with self._lock:
+                waiting, self._waiting = self._waiting, set()
+            if not waiting or done == done_at_last_look:
                 return done
+            done_at_last_look = done
+            with unit_of_work(self.engine) as session:
+                outbox.due_now(waiting, self.clock(), session=session)
 
     def pump(self) -> int:
         """Hand due rows to their routes without waiting; returns how many calls completed
@@ -420,6 +431,9 @@ class DeliveryWorker:
         if retry.rate_limited and self.lane != LANE_SLACK:  # an outside 429 (Slack's: `call`)
             self.metrics.rate_limited.labels(row.kind).inc()
         holds_route = bool(retry.pause) or (retry.counts and self.lane == LANE_SLACK)
+        if retry.waiting and not self.detached and row.id is not None:
+            with self._lock:
+                self._waiting.add(row.id)
         if retry.pause and self.lane != LANE_SLACK:
             self.blocked_until[route] = time.monotonic() + min(retry.pause, delay)
         with unit_of_work(self.engine) as session:

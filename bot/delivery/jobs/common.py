@@ -50,7 +50,7 @@ def card_location(worker: Delivery, row: Outbox, target: str) -> tuple[str, str]
         if target == outbox.CHANNEL_TARGET:  # a reassigned hand-off: its chain's card
             poster = card_chain(poster, session=session)[0].id or poster
         if outbox.unfinished_post(poster, target, session=session):
-            raise RetryLater(1, "card not posted yet", maybe_sent=False, counts=False)
+            raise RetryLater(1, "card not posted yet", maybe_sent=False, counts=False, waiting=True)
         # The post may have finished since the first read (it stores where the card is
         # in the transaction that marks it done): read again, after the check.
         session.expire_all()

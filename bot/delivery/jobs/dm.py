@@ -59,7 +59,9 @@ def update_dm(worker: Delivery, row: Outbox) -> None:
             raise Permanent(f"outbox row {dm_id} does not exist")
         if posted is None or not (posted.channel and posted.ts):
             if dm.status in (OUT_PENDING, OUT_SENDING):
-                raise RetryLater(1, "DM not posted yet", maybe_sent=False, counts=False)
+                raise RetryLater(
+                    1, "DM not posted yet", maybe_sent=False, counts=False, waiting=True
+                )
             where = None
         else:
             where = (posted.channel, posted.ts)

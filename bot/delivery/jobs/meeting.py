@@ -77,7 +77,9 @@ def update_meeting_card(worker: Delivery, row: Outbox) -> None:
                 meeting.handoff_id, POST_MEETING_CARD, meeting.id or 0, session=session
             )
         if posting:
-            raise RetryLater(1, "meeting card not posted yet", maybe_sent=False, counts=False)
+            raise RetryLater(
+                1, "meeting card not posted yet", maybe_sent=False, counts=False, waiting=True
+            )
         # The post may have finished since the first read (it stores where the card is
         # in the transaction that marks it done): read again, after the check.
         ctx = _context(worker, row)

@@ -1,9 +1,12 @@
 """A note or an update waiting for its card is not dropped when the card's post finishes
 between the job's first look and its check (another worker posting it meanwhile): the
-note lands in the card's thread, the update redraws the card."""
+note lands in the card's thread, the update redraws the card. A note that had to wait for
+its card, posted on another route in the same `run_once`, is delivered by that run."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -116,3 +119,42 @@ def test_a_meeting_card_update_redraws_the_card_posted_meanwhile(bot, clock, mon
 
     redraws = [c for c in bot.slack.state.calls("chat.update")[before:] if c.ok]
     assert len(redraws) == 1 and "ccepted into pipeline" in str(redraws[0].params["blocks"])
+
+
+def test_a_note_that_waited_for_its_card_in_the_same_run_is_delivered_by_it(bot, clock):
+    handoff = f.routed_handoff(bot, deliver=False).handoff
+    with unit_of_work(bot.runtime.engine) as session:
+        notify.thread_note(
+            "nudge", handoff.id, session=session, now=clock(), owner=handoff.owner_id
+        )
+    note = one_row(bot, outbox.THREAD)
+    tried, jobs = threading.Event(), dict(bot.worker.jobs)
+
+    def note_first(worker, row):  # the note (the owner's route) runs before the card's post
+        try:
+            jobs[outbox.THREAD](worker, row)
+        finally:
+            tried.set()
+
+    def post_after_the_note(worker, row):
+        if row.target == outbox.CHANNEL_TARGET:
+            assert tried.wait(10)
+        jobs[outbox.POST_CARD](worker, row)
+
+    slowed = {**jobs, outbox.THREAD: note_first, outbox.POST_CARD: post_after_the_note}
+    worker = dataclasses.replace(bot.worker, jobs=slowed)
+    now = clock()
+
+    worker.run_once()
+
+    posts = [c for c in bot.slack.state.calls("chat.postMessage") if c.ok]
+    [card] = [
+        c for c in posts if c.params.get("channel") == f.CHANNEL and "thread_ts" not in c.params
+    ]
+    replies = [c for c in posts if c.params.get("thread_ts") == card.response["ts"]]
+    assert len(replies) == 1  # the note, under the card, without the clock moving
+    assert clock() == now
+    with unit_of_work(bot.runtime.engine) as session:
+        done = session.get(Outbox, note.id)
+        assert done is not None and done.status == OUT_DONE
+        assert done.attempts == 1  # the wait did not count as an attempt
