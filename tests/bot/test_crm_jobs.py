@@ -51,7 +51,7 @@ def crm_worker(tmp_path, clock, hubspot, salesforce, monkeypatch):
         clock=clock,
         jobs={**hubspot_jobs.KINDS, **salesforce_jobs.KINDS},
     )
-    worker.http = httpx.Client(timeout=0.5)  # type: ignore[attr-defined]
+    worker.http = httpx.Client(timeout=2.0)  # type: ignore[attr-defined]
     yield worker
     worker.http.close()  # type: ignore[attr-defined]
     engine.dispose()
@@ -101,7 +101,7 @@ def test_an_accept_reaches_each_crm_once_with_the_configured_values(
 
 
 def test_a_task_whose_answer_was_lost_is_not_created_twice(crm_worker, salesforce, clock):
-    salesforce.recorder.add_fault("POST", "/services/data/v60.0/sobjects/Task", delay=1.0,
+    salesforce.recorder.add_fault("POST", "/services/data/v60.0/sobjects/Task", delay=3.0,
                                   apply_after=True)  # fmt: skip
     sf = enqueue(crm_worker, "salesforce", body("handoff.rejected", "salesforce"))
     crm_worker.run_once()
@@ -115,7 +115,7 @@ def test_a_task_whose_answer_was_lost_is_not_created_twice(crm_worker, salesforc
 
 
 def test_a_note_whose_answer_was_lost_is_not_created_twice(crm_worker, hubspot, clock):
-    hubspot.recorder.add_fault("POST", "/crm/v3/objects/notes", delay=1.0, apply_after=True)
+    hubspot.recorder.add_fault("POST", "/crm/v3/objects/notes", delay=3.0, apply_after=True)
     hs = enqueue(crm_worker, "hubspot", body("handoff.handed_back", "hubspot"))
     crm_worker.run_once()
     assert row(crm_worker, hs).maybe_sent is True
@@ -127,7 +127,7 @@ def test_a_note_whose_answer_was_lost_is_not_created_twice(crm_worker, hubspot, 
 
 def test_429_waits_for_retry_after(crm_worker, hubspot, clock):
     crm_worker = dataclasses.replace(crm_worker, lane=LANE_CRM)  # as `serve` runs these jobs
-    crm_worker.http = httpx.Client(timeout=0.5)  # type: ignore[attr-defined]
+    crm_worker.http = httpx.Client(timeout=2.0)  # type: ignore[attr-defined]
     hubspot.recorder.add_fault("PATCH", "/crm/v3/objects/contacts", status=429, retry_after=30,
                                body={"status": "error", "message": "slow down",
                                      "category": "RATE_LIMITS"})  # fmt: skip

@@ -53,7 +53,7 @@ def test_each_meeting_event_reaches_each_crm_once(crm_worker, hubspot, salesforc
 
 
 def test_a_meeting_task_whose_answer_was_lost_is_not_created_twice(crm_worker, salesforce, clock):
-    salesforce.recorder.add_fault("POST", "/services/data/v60.0/sobjects/Task", delay=1.0,
+    salesforce.recorder.add_fault("POST", "/services/data/v60.0/sobjects/Task", delay=3.0,
                                   apply_after=True)  # fmt: skip
     sf = enqueue(crm_worker, "salesforce", body("meeting.sent_back", "salesforce"))
     crm_worker.run_once()
@@ -67,7 +67,7 @@ def test_a_meeting_task_whose_answer_was_lost_is_not_created_twice(crm_worker, s
 
 
 def test_a_meeting_note_whose_answer_was_lost_is_not_created_twice(crm_worker, hubspot, clock):
-    hubspot.recorder.add_fault("POST", "/crm/v3/objects/notes", delay=1.0, apply_after=True)
+    hubspot.recorder.add_fault("POST", "/crm/v3/objects/notes", delay=3.0, apply_after=True)
     hs = enqueue(crm_worker, "hubspot", body("meeting.booked", "hubspot"))
     crm_worker.run_once()
     assert row(crm_worker, hs).maybe_sent is True

@@ -134,11 +134,11 @@ def test_a_timeout_after_slack_posted_never_posts_twice(case, bot, runtime, cloc
     setup(bot, clock)
     [row] = [r for r in _rows(bot) if pick(r)]
 
-    bot.slack.state.add_fault("chat.postMessage", delay=1.5, apply_after=True, times=1)
+    bot.slack.state.add_fault("chat.postMessage", delay=3.0, apply_after=True, times=1)
     impatient = build_worker(
         engine=runtime.engine,
         config=runtime.config,
-        client=slack_client(bot.slack, timeout=0.5),
+        client=slack_client(bot.slack, timeout=1.5),
         clock=clock,
     )
     impatient.deliver(row.id or 0)

@@ -68,11 +68,11 @@ def test_500_is_retried_after_looking_in_history_and_the_card_arrives_once(bot, 
 def test_timeout_after_slack_posted_does_not_post_twice(bot, runtime, clock):
     """Slack stored the message but our client timed out: the retry finds it by metadata."""
     handoff = routed(bot)
-    bot.slack.state.add_fault("chat.postMessage", delay=1.5, apply_after=True, times=1)
+    bot.slack.state.add_fault("chat.postMessage", delay=3.0, apply_after=True, times=1)
     impatient = build_worker(
         engine=runtime.engine,
         config=runtime.config,
-        client=slack_client(bot.slack, timeout=0.5),
+        client=slack_client(bot.slack, timeout=1.5),
         clock=clock,
     )
     impatient.run_once()

@@ -125,9 +125,9 @@ def outbox_row(bot, row_id: int) -> Outbox:
 
 
 def test_a_timeout_after_slack_posted_does_not_post_twice(bot, clock):
-    bot.slack.state.add_fault("chat.postMessage", delay=1.5, apply_after=True, times=1)
+    bot.slack.state.add_fault("chat.postMessage", delay=3.0, apply_after=True, times=1)
     row_id = enqueue_now(engine=bot.runtime.engine, now=clock())
-    worker = worker_with(bot, timeout=0.5)
+    worker = worker_with(bot, timeout=1.5)
     worker.run_once()
     row = outbox_row(bot, row_id)
     assert row.status == OUT_PENDING and row.maybe_sent
