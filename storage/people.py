@@ -6,10 +6,20 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
-from storage.models import PENDING, Handoff, Person, RoutingCursor
+from storage.models import (
+    ACCEPTED,
+    FOLLOW_UP,
+    FOLLOW_UP_ESCALATE,
+    PENDING,
+    TIMER_PENDING,
+    Handoff,
+    Person,
+    RoutingCursor,
+    Timer,
+)
 
 
 @dataclass(frozen=True)
@@ -159,6 +169,29 @@ def departed_pending(*, session: Session, limit: int) -> list[tuple[Handoff, Per
         .where(
             col(Handoff.status) == PENDING,
             or_(col(Person.active).is_(False), col(Person.deactivated).is_(True)),
+        )
+        .order_by(col(Handoff.id))
+        .limit(limit)
+    )
+    return [(h, p) for h, p in session.exec(query).all()]
+
+
+def departed_following_up(*, session: Session, limit: int) -> list[tuple[Handoff, Person]]:
+    """Accepted hand-offs whose owner has left before logging a first touch, while their
+    follow-up clock still runs (a follow-up timer pending)."""
+    clock_runs = exists().where(
+        col(Timer.handoff_id) == col(Handoff.id),
+        col(Timer.status) == TIMER_PENDING,
+        col(Timer.kind).in_([FOLLOW_UP, FOLLOW_UP_ESCALATE]),
+    )
+    query = (
+        select(Handoff, Person)
+        .join(Person, col(Person.slack_id) == col(Handoff.owner_id))
+        .where(
+            col(Handoff.status) == ACCEPTED,
+            col(Handoff.first_touch).is_(None),
+            or_(col(Person.active).is_(False), col(Person.deactivated).is_(True)),
+            clock_runs,
         )
         .order_by(col(Handoff.id))
         .limit(limit)

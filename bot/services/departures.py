@@ -6,9 +6,15 @@ by the reassignment rules (`services.reassign`) and their team's manager is told
 A sweep in the scheduler's tick rather than a step of the reload: it finds the pending
 hand-offs of departed owners from the database alone, so a crash or a restart between the
 change and the move loses nothing, and the reassignment's compare-and-set on the hand-off
-(`pending` → `reassigned`) moves each exactly once across instances. Accepted hand-offs
-stay where they are: the lead is in someone's pipeline and a human decides (the manager's
-Reassign works on them, as on any of their team's hand-offs)."""
+(`pending` → `reassigned`) moves each exactly once across instances.
+
+An accepted hand-off stays accepted: the lead is in the departed owner's pipeline (and,
+with a CRM, owned there), and who takes it over is a human's call, made in the CRM. What
+Handshake still owes it is the follow-up clock: while no first touch is logged, the sweep
+stops that clock (so nobody nudges a person who has gone) and tells the team's manager at
+once, rather than when the follow-up escalation would have fired; a threaded note under
+the channel card says so to marketing. Cancelling the clock's timers is the
+compare-and-set that makes this happen once across instances."""
 
 from __future__ import annotations
 
@@ -22,10 +28,11 @@ from bot.domain.routing import MANAGER_FALLBACK
 from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.reassign import reassign
+from bot.services.sla_clock import stop_follow_up_clock
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.models import Handoff
-from storage.people import departed_pending, set_deactivated
+from storage.people import departed_following_up, departed_pending, set_deactivated
 
 log = logging.getLogger("handshake.departures")
 LEFT_ROSTER = "left the roster"
@@ -57,10 +64,11 @@ def learn_deactivated(slack_id: str, deleted: bool, *, runtime: Runtime) -> bool
 
 
 def sweep_departures(runtime: Runtime, *, now: datetime | None = None, batch: int = 100) -> int:
-    """Move on every pending hand-off whose owner has left: how many moved."""
+    """Move on every pending hand-off whose owner has left, and stop the follow-up clock
+    of their accepted ones with no first touch (the manager told): how many of either."""
     config = runtime.config
     now = now or runtime.clock()
-    moved = 0
+    moved = stopped = 0
     with unit_of_work(runtime.engine) as session:
         for handoff, owner in departed_pending(session=session, limit=batch):
             reason = DEACTIVATED if owner.deactivated else LEFT_ROSTER
@@ -69,9 +77,18 @@ def sweep_departures(runtime: Runtime, *, now: datetime | None = None, batch: in
                     moved += _move_on(handoff, reason, session=session, config=config, now=now)
             except Exception:
                 log.exception("hand-off=%s of a departed owner not moved yet", handoff.id)
-    if moved:
-        log.info("departures moved=%d", moved)
-    return moved
+        for handoff, owner in departed_following_up(session=session, limit=batch):
+            reason = DEACTIVATED if owner.deactivated else LEFT_ROSTER
+            try:
+                with session.begin_nested():
+                    stopped += _stop_follow_up(
+                        handoff, reason, session=session, config=config, now=now
+                    )
+            except Exception:
+                log.exception("hand-off=%s of a departed owner: follow-up not stopped", handoff.id)
+    if moved or stopped:
+        log.info("departures moved=%d follow_ups_stopped=%d", moved, stopped)
+    return moved + stopped
 
 
 def _move_on(
@@ -91,4 +108,48 @@ def _move_on(
             previous_owner=handoff.owner_id,
             reason=reason,
         )
+    return 1
+
+
+def _stop_follow_up(
+    handoff: Handoff, reason: str, *, session: Session, config: HandshakeConfig, now: datetime
+) -> int:
+    """The departed owner's accepted lead, no first touch yet: its follow-up clock stops
+    and the team's manager is told (0: another instance did it first)."""
+    assert handoff.id is not None
+    why = f"the owner {reason}"
+    if not stop_follow_up_clock(handoff.id, session=session, now=now, why=why):
+        return 0
+    team = config.team(handoff.team) if handoff.team else None
+    manager = team.manager if team is not None and team.manager != handoff.owner_id else None
+    log_event(
+        "follow_up_stopped",
+        session=session,
+        at=now,
+        actor="system",
+        lead_id=handoff.lead_id,
+        handoff_id=handoff.id,
+        owner=handoff.owner_id,
+        recipient=manager,
+        reason=reason,
+    )
+    if manager is not None:
+        notify.dm(
+            "owner_departed_accepted",
+            manager,
+            handoff.id,
+            session=session,
+            now=now,
+            previous_owner=handoff.owner_id,
+            reason=reason,
+        )
+    notify.thread_note(
+        "owner_left",
+        handoff.id,
+        session=session,
+        now=now,
+        owner=handoff.owner_id,
+        recipient=manager,
+        reason=reason,
+    )
     return 1

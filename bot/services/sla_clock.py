@@ -87,8 +87,9 @@ def start_follow_up_clock(
     return nudge_at
 
 
-def stop_follow_up_clock(handoff_id: int, *, session: Session, now: datetime, why: str) -> None:
-    cancel_timers(handoff_id, session=session, now=now, kinds=FOLLOW_UP_TIMERS, note=why)
+def stop_follow_up_clock(handoff_id: int, *, session: Session, now: datetime, why: str) -> int:
+    """How many of its timers were still running (0: stopped already)."""
+    return cancel_timers(handoff_id, session=session, now=now, kinds=FOLLOW_UP_TIMERS, note=why)
 
 
 def start_meeting_clock(

@@ -36,6 +36,7 @@ THREAD_KINDS = {
     "follow_up_nudge",
     "follow_up_escalation",
     "touch",
+    "owner_left",  # services/departures: an accepted lead's owner left before a first touch
 }
 DM_TEMPLATES = {
     "nudge",
@@ -44,6 +45,7 @@ DM_TEMPLATES = {
     "follow_up_escalation",
     "manager_fallback",
     "owner_departed",  # services/departures: the owner left; the manager is told who has it
+    "owner_departed_accepted",  # ... before a first touch on a lead they accepted
 }
 
 
@@ -61,8 +63,9 @@ class DmFacts:
     owner_tz: str | None = None  # nudges: the owner reads it
     owner_name: str | None = None  # escalations: the owner the manager is told about
     recipient_tz: str | None = None  # escalations: the manager reads it
-    previous_owner_name: str | None = None  # manager_fallback, owner_departed
-    reason: str = ""  # manager_fallback, owner_departed
+    previous_owner_name: str | None = None  # manager_fallback, owner_departed(_accepted)
+    reason: str = ""  # manager_fallback, owner_departed(_accepted)
+    accepted_at: datetime | None = None  # owner_departed_accepted
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def dm_facts(
         owner_name=person_name(handoff.owner_id, session=session) or handoff.owner_id,
         previous_owner_name=person_name(payload.get("previous_owner"), session=session),
         reason=str(payload.get("reason") or ""),
+        accepted_at=handoff.decided_at if template == "owner_departed_accepted" else None,
+        recipient_tz=tz_of(payload.get("recipient"), session=session, config=config),
     )
 
 

@@ -25,10 +25,12 @@ from bot.views.sla_meeting import (
     build_settled_meeting_dm,
 )
 from bot.views.sla_messages import (
+    NOTES_TO_MANAGER,
     build_escalation,
     build_manager_fallback,
     build_nudge,
     build_owner_departed,
+    build_owner_departed_accepted,
     build_settled_sla_message,
     thread_note,
 )
@@ -131,6 +133,15 @@ def dm_message(dm: facts.DmFacts, *, permalink: str | None) -> dict[str, Any]:
             permalink=permalink,
             follow_up=dm.follow_up,
         )
+    if dm.template == "owner_departed_accepted":
+        return build_owner_departed_accepted(
+            lead_label=dm.lead_label,
+            handoff_id=dm.handoff_id,
+            owner_name=dm.previous_owner_name or dm.owner_name,
+            reason=dm.reason,
+            accepted_at=dm.accepted_at,
+            manager_tz=dm.recipient_tz or "UTC",
+        )
     if dm.template == "owner_departed":
         return build_owner_departed(
             lead_label=dm.lead_label,
@@ -161,7 +172,7 @@ def render_thread_note(
     return thread_note(
         note.kind,  # type: ignore[arg-type]
         owner_name=note.owner_name or "the owner",
-        manager_name=note.recipient_name if note.kind.endswith("escalation") else None,
+        manager_name=note.recipient_name if note.kind in NOTES_TO_MANAGER else None,
         new_owner_name=note.new_owner_name,
         waited=note.waited,
         detail=note.detail,

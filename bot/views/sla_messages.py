@@ -34,7 +34,9 @@ NoteKind = Literal[
     "follow_up_escalation",
     "snoozed",
     "touch",
+    "owner_left",
 ]
+NOTES_TO_MANAGER = ("escalation", "follow_up_escalation", "owner_left")  # name the manager
 
 LEAD_LABEL = 300
 NAME = 200
@@ -43,11 +45,14 @@ DETAIL = 500
 FALLBACK_TEXT = 150
 
 __all__ = [
+    "NOTES_TO_MANAGER",
     "NoteKind",
     "TouchSubmission",
     "build_escalation",
     "build_manager_fallback",
     "build_nudge",
+    "build_owner_departed",
+    "build_owner_departed_accepted",
     "build_settled_sla_message",
     "build_touch_modal",
     "parse_touch_metadata",
@@ -215,6 +220,31 @@ def build_owner_departed(
     return _message(f"🚪 {lead} moved on from {previous} to {new}", result)
 
 
+def build_owner_departed_accepted(
+    *,
+    lead_label: str,
+    handoff_id: int,
+    owner_name: str | None,
+    reason: str | None,
+    accepted_at: datetime | None,
+    manager_tz: str,
+) -> dict[str, Any]:
+    """DM to the manager when the owner of a lead they had accepted left before logging a
+    first touch: its follow-up reminders have stopped, and the lead waits for a person."""
+    lead, owner = _lead(lead_label), _name(owner_name, "Its owner")
+    why = safe(one_line(reason), DETAIL)
+    when = f" on {format_when(accepted_at, manager_tz)}" if accepted_at else ""
+    text = (
+        f"🚪 {owner} can no longer follow up on *{lead}*"
+        + (f" ({why})" if why else "")
+        + f". They accepted it{when} and logged no first touch, so nobody will be reminded"
+        " about it any more.\nThe lead stays accepted: reach out yourself, or give it to"
+        " a rep as owner in your CRM."
+    )
+    result = [bk.section(text), bk.context(f"hand-off #{int(handoff_id)}")]
+    return _message(f"🚪 {lead}: {owner} left before the first touch", result)
+
+
 def thread_note(
     kind: NoteKind,
     *,
@@ -249,6 +279,10 @@ def thread_note(
     elif kind == "snoozed":
         until = f" until {extra}" if extra else " for 1h"
         text, extra = f"💤 {owner} snoozed the next reminder{until}", ""
+    elif kind == "owner_left":
+        why = f" ({extra})" if extra else ""
+        told = f"; told {manager}" if one_line(manager_name) else ""
+        text, extra = f"🚪 {owner} left{why} before a first touch: reminders stopped{told}", ""
     elif kind == "touch":
         text = f"📞 {owner} logged the first touch" + (f": {extra}" if extra else "")
         extra = ""

@@ -152,6 +152,10 @@ def step_text(step: Step, tz: str) -> str:
         until = _moment(d.get("until"), tz)
         back = f" (away until {until})" if until else ""
         return f"Moved to {_who(d.get('new_owner'))} at once: {who} went away{back}"
+    if kind == "follow_up_stopped":
+        why = f" ({_said(d.get('reason'), 60)})" if d.get("reason") else ""
+        told = f"; told {_who(d.get('recipient'))}" if d.get("recipient") else ""
+        return f"Follow-up reminders stopped: {_who(d.get('owner'))} left{why}{told}"
     if kind == "click_refused":
         return f"{who} tried to {_said(d.get('action'), 40)} but may not decide"
     if kind == "decision_lost":

@@ -1,7 +1,8 @@
 """Nobody leaves a lead behind: a rep removed from the roster (a config reload) or
 deactivated in Slack (`deleted: true` from users.info) has their pending hand-offs moved on
 by the reassignment rules, once, with their manager told; until then the manager sees them
-in `stale` and may Reassign them."""
+in `stale` and may Reassign them. A lead they had accepted stays accepted, but if no first
+touch was logged its follow-up reminders stop and the manager is told at once, once."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from bot.reports.scope import scope_for
 from bot.reports.stale import stale
 from bot.scheduler import refresh_time_zones
 from bot.services.config_reload import reload_config
-from bot.services.decisions import REFUSED
+from bot.services.decisions import ACCEPT, REFUSED, decide
 from bot.services.reassign_picker import open_picker, pick
+from bot.services.sla_actions import record_touch
 from storage.db import unit_of_work
+from storage.events import events_of_kind
 from storage.handoffs import get_handoff, handoffs_for_lead
-from storage.models import PENDING, REASSIGNED
+from storage.models import ACCEPTED, PENDING, REASSIGNED, TIMER_CANCELLED
 from storage.people import get_person
+from storage.timers import timers_for
 from tests import factories as f
 from tests.helpers import dm_messages, rendered, wait_for
 
@@ -125,3 +129,75 @@ def test_deactivated_through_user_change_moves_on_at_once(bot) -> None:
     bot.tick()
     bot.deliver()
     assert len(chain(bot, routed.lead_id)) == 2 and len(departed_dms(bot)) == 1
+
+
+def follow_up_left_dms(bot) -> list[str]:
+    texts = [rendered(m) for m in dm_messages(bot.slack, f.MAYA)]
+    return [text for text in texts if "can no longer follow up on" in text]
+
+
+def channel_notes(bot) -> list[str]:
+    return [m.text for m in bot.slack.state.messages(f.CHANNEL) if m.thread_ts not in (None, m.ts)]
+
+
+def accepted(bot):
+    routed = f.routed_handoff(bot, country="US")
+    owner = routed.handoff.owner_id
+    outcome = decide(routed.handoff.id, owner, ACCEPT, runtime=bot.runtime)
+    assert outcome.handoff is not None and outcome.handoff.status == ACCEPTED
+    bot.deliver()
+    return routed, owner
+
+
+def test_an_accepted_lead_with_no_first_touch_stops_reminding_and_tells_the_manager(
+    bot, tmp_path
+) -> None:
+    routed, gone = accepted(bot)
+    assert reload_config(bot.runtime, without(tmp_path, gone)).applied
+    bot.tick()
+    [handoff] = chain(bot, routed.lead_id)
+    assert handoff.status == ACCEPTED and handoff.owner_id == gone  # still theirs, accepted
+    with unit_of_work(bot.runtime.engine) as session:
+        clock = [t for t in timers_for(handoff.id, session=session) if "follow_up" in t.kind]
+        assert clock and {t.status for t in clock} == {TIMER_CANCELLED}
+        assert {t.note for t in clock} == {"the owner left the roster"}
+        [event] = events_of_kind("follow_up_stopped", session=session)
+        assert event.data["owner"] == gone and event.data["recipient"] == f.MAYA
+    [dm] = follow_up_left_dms(bot)
+    assert "left the roster" in dm and "logged no first touch" in dm
+    name = next(p["name"] for p in f.PEOPLE if p["slack_id"] == gone)  # left the config
+    [note] = [n for n in channel_notes(bot) if n.startswith("🚪")]
+    assert note.startswith(f"🚪 {name} left (left the roster) before a first touch")
+    assert "Maya" in note
+    nudged_before = len(dm_messages(bot.slack, gone))
+    bot.runtime.clock.advance(days=5)  # past the follow-up's nudge and escalation
+    bot.tick()
+    assert len(dm_messages(bot.slack, gone)) == nudged_before  # nobody nudges the departed
+    escalations = [
+        m for m in dm_messages(bot.slack, f.MAYA) if "but has logged no first touch" in rendered(m)
+    ]
+    assert len(follow_up_left_dms(bot)) == 1 and escalations == []  # told once, early
+
+
+def test_a_deactivated_owner_who_logged_the_first_touch_leaves_the_lead_alone(bot) -> None:
+    routed, gone = accepted(bot)
+    record_touch(routed.handoff.id, gone, "contacted", runtime=bot.runtime)
+    bot.slack.state.set_deleted(gone)
+    refresh_time_zones(bot.worker)
+    bot.tick()
+    assert follow_up_left_dms(bot) == []
+    assert not [n for n in channel_notes(bot) if n.startswith("🚪")]
+
+
+def test_a_deactivated_owners_accepted_lead_is_told_once_across_sweeps(bot) -> None:
+    _, gone = accepted(bot)
+    bot.slack.state.set_deleted(gone)
+    assert bot.peer.user_changed(gone).status_code == 200  # the event sweeps at once
+    wait_for(lambda: bot.runtime.foreground.waiting == 0)
+    bot.tick()
+    bot.peer.user_changed(gone)  # again, or a retry
+    wait_for(lambda: bot.runtime.foreground.waiting == 0)
+    bot.tick()
+    [dm] = follow_up_left_dms(bot)
+    assert "deactivated in Slack" in dm
+    assert len([n for n in channel_notes(bot) if n.startswith("🚪")]) == 1

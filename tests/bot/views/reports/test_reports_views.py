@@ -296,3 +296,17 @@ def test_the_timeline_says_a_lead_waited_for_a_shift_and_moved_when_its_owner_we
                  {"new_owner": "U0AE00002", "until": "bad <date>"})  # fmt: skip
     text = step_text(moved, "UTC")
     assert text == "Moved to <@U0AE00002> at once: <@U0AE00001> went away"  # no bad date shown
+
+
+def test_the_timeline_says_the_follow_up_stopped_when_the_owner_left():
+    from bot.views.reports.timeline import step_text
+
+    at = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    data = {"owner": "U0AE00001", "recipient": "U0MGR0001", "reason": "deactivated <in> Slack"}
+    text = step_text(Step(at, "follow_up_stopped", "system", 7, data), "UTC")
+    assert text == (
+        "Follow-up reminders stopped: <@U0AE00001> left (deactivated &lt;in&gt; Slack);"
+        " told <@U0MGR0001>"
+    )
+    alone = step_text(Step(at, "follow_up_stopped", "system", 7, {"owner": "U0AE00001"}), "UTC")
+    assert alone == "Follow-up reminders stopped: <@U0AE00001> left"
