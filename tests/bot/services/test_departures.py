@@ -6,8 +6,10 @@ touch was logged its follow-up reminders stop and the manager is told at once, o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.reports.scope import scope_for
@@ -17,7 +19,7 @@ from bot.services.config_reload import reload_config
 from bot.services.decisions import ACCEPT, REFUSED, decide
 from bot.services.reassign_picker import open_picker, pick
 from bot.services.sla_actions import record_touch
-from storage.db import unit_of_work
+from storage.db import make_engine, unit_of_work
 from storage.events import events_of_kind
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.models import ACCEPTED, PENDING, REASSIGNED, TIMER_CANCELLED
@@ -201,3 +203,38 @@ def test_a_deactivated_owners_accepted_lead_is_told_once_across_sweeps(bot) -> N
     [dm] = follow_up_left_dms(bot)
     assert "deactivated in Slack" in dm
     assert len([n for n in channel_notes(bot) if n.startswith("🚪")]) == 1
+
+
+def test_two_instances_sweeping_at_once_tell_the_manager_once(bot, monkeypatch) -> None:
+    """The compare-and-set: an instance that found the lead before another stopped its
+    clock finds no timer left to cancel, and sends nothing."""
+    import bot.services.departures as departures
+
+    engine = bot.runtime.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: every write transaction holds the write lock from its start")
+    _, gone = accepted(bot)
+    bot.slack.state.set_deleted(gone)
+    refresh_time_zones(bot.worker)
+    found = departures.departed_following_up
+    other_swept: list[int] = []
+    calls = {"n": 0}
+
+    def late(*, session, limit):
+        seen = found(session=session, limit=limit)
+        calls["n"] += 1
+        if calls["n"] == 1:  # the other instance sweeps between our read and our cancel
+            other = make_engine(engine.url.render_as_string(hide_password=False))
+            try:
+                other_swept.append(departures.sweep_departures(replace(bot.runtime, engine=other)))
+            finally:
+                other.dispose()
+        return seen
+
+    monkeypatch.setattr(departures, "departed_following_up", late)
+    assert departures.sweep_departures(bot.runtime) == 0
+    assert other_swept == [1]
+    bot.deliver()
+    assert len(follow_up_left_dms(bot)) == 1
+    with unit_of_work(engine) as session:
+        assert len(events_of_kind("follow_up_stopped", session=session)) == 1
