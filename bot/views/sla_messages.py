@@ -237,9 +237,9 @@ def build_owner_departed_accepted(
     text = (
         f"🚪 {owner} can no longer follow up on *{lead}*"
         + (f" ({why})" if why else "")
-        + f". They accepted it{when} and logged no first touch, so nobody will be reminded"
-        " about it any more.\nThe lead stays accepted: reach out yourself, or give it to"
-        " a rep as owner in your CRM."
+        + f". They accepted it{when} and logged no first touch; its follow-up reminders"
+        " have stopped.\nIt stays accepted: reach out yourself, or make a rep its owner"
+        " in your CRM."
     )
     result = [bk.section(text), bk.context(f"hand-off #{int(handoff_id)}")]
     return _message(f"🚪 {lead}: {owner} left before the first touch", result)
