@@ -5,15 +5,19 @@ Queuing claims the click's request key (storage/requests.py) in the same transac
 a retried or replayed click is never queued twice. Taking is a compare-and-set from
 pending (or from a `running` left by a process that died, after `STALE`) to running, with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL so several delivery processes never take the same
-click. A delivery process that `serve` starts again, with its predecessor's holder, takes
-back that one's running clicks at once (`take_back_clicks`)."""
+click. One person's clicks are taken in the order they were queued, one at a time: a
+click waits while an earlier one of the same person is pending or running, so their
+decisions are made, and their answers sent, in the order they clicked. A delivery
+process that `serve` starts again, with its predecessor's holder, takes back that one's
+running clicks at once (`take_back_clicks`)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from storage.models import (
@@ -54,13 +58,20 @@ def _takeable(now: datetime) -> Any:
 def take_clicks(
     *, session: Session, now: datetime, limit: int, holder: str | None = None
 ) -> list[QueuedClick]:
-    """Take up to `limit` clicks, oldest first: each moves to running, its attempts counted.
-    Only the caller whose compare-and-set moved a row gets it."""
+    """Take up to `limit` clicks, oldest first, each the first unfinished one of its
+    person: each moves to running, its attempts counted. Only the caller whose
+    compare-and-set moved a row gets it."""
     if limit <= 0:
         return []
+    earlier = aliased(QueuedClick)
+    waits_its_turn = exists().where(
+        earlier.user_id == QueuedClick.user_id,
+        earlier.id < QueuedClick.id,
+        earlier.status.in_((CLICK_PENDING, CLICK_RUNNING)),  # type: ignore[attr-defined]
+    )
     candidates = (
         select(QueuedClick.id)
-        .where(_takeable(now))
+        .where(_takeable(now), ~waits_its_turn)
         .order_by(col(QueuedClick.queued_at), col(QueuedClick.id))
         .limit(limit)
     )

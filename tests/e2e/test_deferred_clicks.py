@@ -180,3 +180,41 @@ def test_without_the_delivery_process_a_click_is_done_in_the_web_process(bot):
     click_card(bot, handoff.owner_id, ids.ACCEPT, handoff, card)
     wait_for(lambda: status_of(bot, handoff.id) == ACCEPTED)
     assert queued(bot) == []
+
+
+def test_one_persons_clicks_run_in_the_order_they_clicked_and_others_alongside(runtime):
+    """On the runner's threads: U1's second click starts only once their first has ended,
+    while U2's click runs alongside U1's first."""
+    import threading
+
+    from storage.clicks import queue_click
+
+    log: list[str] = []
+    other_started, lock = threading.Event(), threading.Lock()
+
+    def listener(body: dict[str, Any]) -> None:
+        name = body["name"]
+        with lock:
+            log.append(f"start {name}")
+        if name == "U1-first":
+            assert other_started.wait(10)  # U2's click runs meanwhile, on another thread
+        if name == "U2-only":
+            other_started.set()
+        with lock:
+            log.append(f"end {name}")
+
+    def queue(name: str, user: str) -> None:
+        body = {"user": {"id": user}, "actions": [{"action_id": "a"}], "name": name}
+        with unit_of_work(runtime.engine) as session:
+            assert queue_click(name, "a", user, body, session=session, now=runtime.clock())
+
+    for name, user in [("U1-first", "U1"), ("U1-second", "U1"), ("U2-only", "U2")]:
+        queue(name, user)
+    runner = ClickRunner(runtime, None, {"a": listener}, workers=8, tick=0.05)  # type: ignore[arg-type]
+    runner.start()
+    try:
+        wait_for(lambda: sum(entry.startswith("end") for entry in log) == 3, timeout=20)
+    finally:
+        runner.stop()
+    assert log.index("start U2-only") < log.index("end U1-first")  # alongside
+    assert log.index("end U1-first") < log.index("start U1-second")  # in turn

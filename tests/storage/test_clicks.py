@@ -1,5 +1,6 @@
 """Clicks queued for the delivery process: queued once per request key, taken once, taken
-again only when left running by a process that died, settled, and pruned after a day."""
+again only when left running by a process that died, one person's in the order they
+clicked, settled, and pruned after a day."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from tests import factories as f
 BODY = {"type": "block_actions", "user": {"id": "U1"}, "actions": [{"action_id": "accept"}]}
 
 
-def queue(engine, key: str, now) -> bool:
+def queue(engine, key: str, now, user: str | None = None) -> bool:
+    """Each key is its own person's click unless `user` says whose."""
     with unit_of_work(engine) as session:
-        return queue_click(key, "accept", "U1", BODY, session=session, now=now)
+        return queue_click(key, "accept", user or f"U-{key}", BODY, session=session, now=now)
 
 
 def take(engine, now, limit: int = 10, holder=None) -> list[tuple[int, str, int]]:
@@ -41,7 +43,7 @@ def test_a_click_is_queued_once_per_request_key_with_its_claim(engine):
     with unit_of_work(engine) as session:
         rows = session.exec(select(QueuedClick)).all()
         assert [(r.key, r.action_id, r.user_id, r.body) for r in rows] == [
-            ("block_actions:a", "accept", "U1", BODY)
+            ("block_actions:a", "accept", "U-block_actions:a", BODY)
         ]
         assert session.get(SeenRequest, "block_actions:a") is not None  # the claim itself
         assert clicks_waiting(session=session) == 1
@@ -58,6 +60,30 @@ def test_clicks_are_taken_oldest_first_once_each_up_to_the_limit(engine):
     assert [key for _, key, _ in second] == ["k3", "k4"]
     assert take(engine, now + timedelta(seconds=10)) == []  # all running, none stale
     assert take(engine, now, limit=0) == []
+
+
+def test_one_persons_clicks_are_taken_one_at_a_time_in_the_order_they_clicked(engine):
+    now = f.FakeClock()()
+    for n, user in enumerate(["U1", "U2", "U1", "U1", "U2"]):
+        queue(engine, f"k{n}-{user}", now + timedelta(seconds=n), user=user)
+    first = take(engine, now + timedelta(seconds=10))
+    assert [key for _, key, _ in first] == ["k0-U1", "k1-U2"]  # each person's first only
+    assert take(engine, now + timedelta(seconds=10)) == []  # the rest wait their turn
+    with unit_of_work(engine) as session:
+        finish_click(first[0][0], session=session, now=now, error="boom")  # failed: next
+    assert [key for _, key, _ in take(engine, now + timedelta(seconds=10))] == ["k2-U1"]
+    with unit_of_work(engine) as session:
+        finish_click(first[1][0], session=session, now=now)
+    [(last, key, _)] = take(engine, now + timedelta(seconds=10))
+    assert key == "k4-U2"
+    with unit_of_work(engine) as session:
+        finish_click(last, session=session, now=now)
+    # a click left running by a process that died is taken again first, still in turn
+    [(again, key, attempts)] = take(engine, now + STALE + timedelta(seconds=11))
+    assert (key, attempts) == ("k2-U1", 2)
+    with unit_of_work(engine) as session:
+        finish_click(again, session=session, now=now)
+    assert [key for _, key, _ in take(engine, now + STALE + timedelta(seconds=11))] == ["k3-U1"]
 
 
 def test_a_click_left_running_is_taken_again_after_a_minute_and_settled_once(engine):
@@ -122,6 +148,6 @@ def test_settled_clicks_are_pruned_after_a_day_and_waiting_ones_never(engine):
 
 
 def queue_id(session, key: str, now) -> int:
-    assert queue_click(key, "accept", "U1", BODY, session=session, now=now)
+    assert queue_click(key, "accept", f"U-{key}", BODY, session=session, now=now)
     session.flush()
     return session.exec(select(QueuedClick).where(QueuedClick.key == key)).one().id
