@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.away import zone_of
 from bot.domain.dials import (
     REP_ROLES,
     STEP,
@@ -63,8 +63,10 @@ class DialResult:
     high: float = 0.0
 
 
-def local_today(now: datetime, tz: str) -> date:
-    return now.astimezone(ZoneInfo(tz)).date()
+def local_today(now: datetime, tz: str | None, fallback: str = "UTC") -> date:
+    """The date on the person's clocks; a zone this machine does not know (Slack may
+    report one) falls back to `fallback`, the config's."""
+    return now.astimezone(zone_of(tz, fallback)).date()
 
 
 def may_dial(config: HandshakeConfig, actor: str, target: str) -> str | None:
@@ -95,7 +97,7 @@ def dial(actor: str, request: DialRequest, *, runtime: Runtime) -> DialResult:
         person = get_person(target, session=session)
         if person is None or not person.active:
             return DialResult(REFUSED, UNKNOWN, own=own, low=low, high=high)
-        today = local_today(now, person.tz or config.timezone)
+        today = local_today(now, person.tz, config.timezone)
         facts = weight_facts(person)
         found = DialResult(SHOWN, own=own, name=person.name, low=low, high=high)
         if request.change is None:
@@ -157,7 +159,7 @@ def dial_from_home(user_id: str, picked: object, *, runtime: Runtime) -> DialRes
 def dial_until_from_home(user_id: str, picked: object, *, runtime: Runtime) -> DialResult:
     """Home's date picker: the last day of the dial in force, from today to a year on."""
     low, high = runtime.config.routing.weight_range
-    day, today = parse_date(picked), runtime.clock().date()
+    day, today = parse_date(picked), _today_of(user_id, runtime=runtime)
     problem = None
     if day is None:
         problem = NO_DATE
@@ -171,6 +173,14 @@ def dial_until_from_home(user_id: str, picked: object, *, runtime: Runtime) -> D
     if problem is not None:
         return DialResult(REFUSED, problem, low=low, high=high)
     return dial(user_id, DialRequest(change="set", weight=weight, until=day), runtime=runtime)
+
+
+def _today_of(user_id: str, *, runtime: Runtime) -> date:
+    """Today on the person's own clocks (the config's zone for one not on file)."""
+    with read_only(runtime.engine) as session:
+        person = get_person(user_id, session=session)
+        tz = person.tz if person is not None else None
+    return local_today(runtime.clock(), tz, runtime.config.timezone)
 
 
 def _dial_in_force(user_id: str, *, runtime: Runtime) -> tuple[float | None, date | None]:
@@ -217,7 +227,7 @@ def team_weights(
 
 
 def own_weight(person: Person, now: datetime, config: HandshakeConfig) -> WeightParts:
-    today = local_today(now, person.tz or config.timezone)
+    today = local_today(now, person.tz, config.timezone)
     return weight_parts(weight_facts(person), today, config.routing.quarter_end)
 
 
@@ -233,7 +243,7 @@ def expire_dials(runtime: Runtime, *, batch: int = 500) -> int:
         )
     ended = 0
     for row in rows:
-        if local_today(now, row.tz or config.timezone) <= row.dial_until:
+        if local_today(now, row.tz, config.timezone) <= row.dial_until:
             continue
         with unit_of_work(runtime.engine) as session:
             if not store.clear_if_unchanged(row, session=session):

@@ -133,3 +133,47 @@ def test_a_signed_last_day_that_is_malformed_or_absurd_is_refused_on_home(bot, p
     _home_action(bot, f.ANA, home.id, action)
     wait_for(lambda: "⚠️" in text(bot.slack.state.home(f.ANA)))
     assert (person(bot, f.ANA).dial_weight, person(bot, f.ANA).dial_until) == (2.0, None)
+
+
+@pytest.mark.parametrize(
+    ("tz", "utc_hour", "accepted"),
+    [
+        ("America/Los_Angeles", 27, True),  # 19:00 on the 23rd there, the 24th in UTC
+        ("Asia/Tokyo", 16, False),  # 01:00 on the 24th there, the 23rd in UTC
+    ],
+)
+def test_homes_last_day_counts_from_the_reps_own_today(bot, clock, tz, utc_hour, accepted):
+    from datetime import timedelta
+
+    from storage.people import set_tz
+
+    with unit_of_work(bot.runtime.engine) as session:
+        set_tz(f.ANA, tz, session=session)
+    clock.advance(hours=utc_hour - 14)  # from Monday 14:00 UTC
+    home = pick(bot, f.ANA, open_home(bot, f.ANA), ids.HOME_DIAL, selected_option="2")
+    home = pick(bot, f.ANA, home, ids.HOME_DIAL_UNTIL, selected_date="2026-11-23")
+    if accepted:  # their today, as `/handshake dial 2 until 2026-11-23` has it
+        assert person(bot, f.ANA).dial_until == date(2026, 11, 23)
+    else:  # their yesterday
+        assert "⚠️ That day is in the past" in text(home)
+        assert person(bot, f.ANA).dial_until is None
+    assert clock() - f.START == timedelta(hours=utc_hour - 14)
+
+
+def test_a_time_zone_this_machine_does_not_know_falls_back_to_the_configs(bot, clock):
+    """Slack may report a zone name the machine's tz database lacks: the dial, the
+    manager's Home and the dials' end job all go on with the config's zone."""
+    from bot.services.dials import expire_dials
+    from storage import dials as dial_store
+    from storage.people import set_tz
+    from tests.handlers.test_dial_command import answer
+
+    with unit_of_work(bot.runtime.engine) as session:
+        set_tz(f.ANA, "America/Nowhere", session=session)
+        dial_store.set_dial(f.ANA, 2.0, date(2026, 11, 20), f.ANA, session=session)
+        dial_store.set_dial(f.BEN, 2.0, date(2026, 11, 21), f.BEN, session=session)
+    assert "weight" in answer(bot, f.ANA, "dial")
+    manager_home = open_home(bot, f.MAYA)
+    assert "Ana Alvarez" in text(manager_home)
+    assert expire_dials(bot.runtime) == 2  # both past their last day: Ben's is not held up
+    assert person(bot, f.ANA).dial_weight is None and person(bot, f.BEN).dial_weight is None
