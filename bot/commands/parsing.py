@@ -135,7 +135,13 @@ def _moment(words: list[str], zone: ZoneInfo) -> datetime | Usage:
         return Usage(f"`{_clip(words[0])}` is not a date like 2026-12-24. Usage: " + USAGE["away"])
     if clock is None:
         return Usage(f"`{_clip(words[1])}` is not a time like 09:00. Usage: " + USAGE["away"])
-    moment = local_moment(day, time(int(clock.group(1)), int(clock.group(2))), zone)
+    try:
+        moment = local_moment(day, time(int(clock.group(1)), int(clock.group(2))), zone)
+    except OverflowError:  # year 1 or 9999: past the calendar's edge once in UTC
+        return Usage(
+            f"{day.isoformat()} {words[1]} is too far from today (a year at most). Usage: "
+            + USAGE["away"]
+        )
     if moment is None:
         return Usage(
             f"{day.isoformat()} {words[1]} does not exist in {zone.key} (the clocks skip it). "
@@ -260,9 +266,10 @@ def _lead(args: list[str]) -> Command | Usage:
 
 
 def _clip(word: str) -> str:
-    """Echo a word back safely: no mrkdwn control characters, not too long."""
-    cleaned = word.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
-    return cleaned[:40]
+    """Echo a word back safely: not too long (cut before escaping, so never inside an
+    escape), no mrkdwn control characters."""
+    cut = word[:40]
+    return cut.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
 
 
 def help_text() -> str:

@@ -302,8 +302,10 @@ HomeChange = person_settings.SettingChange | Refused
 
 
 def change_away(user_id: str, picked: object, *, runtime: Runtime) -> HomeChange:
-    """The "Away until" date picker: a date from today on; anything else is refused."""
-    until, today = parse_date(picked), runtime.clock().date()
+    """The "Away until" date picker: a date from the person's own today on (as the slash
+    command counts it); anything else is refused."""
+    zone = person_settings.zone_for(user_id, runtime=runtime)
+    until, today = parse_date(picked), runtime.clock().astimezone(zone).date()
     if until is None:
         return Refused(NO_DATE)
     if until < today:

@@ -7,6 +7,8 @@ import json
 from datetime import date
 from typing import Any
 
+import pytest
+
 from bot import ids
 from bot.services import decisions
 from bot.views import messages
@@ -163,6 +165,31 @@ def test_a_past_date_is_refused_with_a_line_on_home(bot):
     assert "⚠️ 2026-11-22 is in the past" in text(home)
     assert person(bot, f.ANA).away_until is None
     assert not person(bot, f.ANA).settings_from_slack
+
+
+@pytest.mark.parametrize(("tz", "utc_hour", "accepted"), [
+    ("America/Los_Angeles", 27, True),  # 19:00 on the 23rd there, the 24th in UTC
+    ("Asia/Tokyo", 16, False),  # 01:00 on the 24th there, the 23rd in UTC
+])  # fmt: skip
+def test_the_away_date_counts_from_the_persons_own_today(bot, clock, tz, utc_hour, accepted):
+    from storage.people import set_tz
+
+    with unit_of_work(bot.runtime.engine) as session:
+        set_tz(f.ANA, tz, session=session)
+    clock.advance(hours=utc_hour - 14)  # from Monday 14:00 UTC
+    home = open_home(bot, f.ANA)
+    home = home_after(
+        bot,
+        f.ANA,
+        lambda: bot.peer.act(
+            f.ANA, ids.HOME_AWAY_DATE, view_id=home.id, choice=Choice(selected_date="2026-11-23")
+        ),
+    )
+    if accepted:  # their today, as `/handshake away until 2026-11-23` has it
+        assert person(bot, f.ANA).away_until == date(2026, 11, 23)
+    else:  # their yesterday
+        assert "⚠️ 2026-11-23 is in the past" in text(home)
+        assert person(bot, f.ANA).away_until is None
 
 
 def test_capacity_from_the_menu_and_off(bot):

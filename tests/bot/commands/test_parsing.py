@@ -53,6 +53,9 @@ def test_report_commands(text, command):
         ("lead not-an-email", "lead", "`not-an-email` is not an email address"),
         ("lead a@b", "lead", "`a@b` is not an email address"),
         ("lead <@U0AE00001>", "lead", "`&lt;@U0AE00001&gt;` is not an email address"),
+        # a long word is cut before it is escaped: never inside an escape
+        ("summary " + "a" * 38 + "><b", "summary", "`" + "a" * 38 + "&gt;&lt;` is not"),
+        ("summary " + "x" * 39 + "&y", "summary", "`" + "x" * 39 + "&amp;` is not"),
     ],
 )
 def test_bad_arguments_get_the_usage_line(text, usage_of, echo):
