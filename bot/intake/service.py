@@ -89,7 +89,7 @@ def ingest_in(
             revived=revived,
         )
         result = _qualify_and_route(lead, data, session, config, now, again=True, revived=revived)
-        if result.body["status"] == "routed":
+        if result.body["status"] in ("routed", "waiting"):
             return result
     log_event("duplicate", session=session, at=now, actor="intake", lead_id=lead.id)
     return IntakeResult(200, {"id": lead.id, "status": "duplicate"})

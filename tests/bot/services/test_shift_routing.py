@@ -137,6 +137,21 @@ def test_waiting_lead_sent_again_is_a_duplicate(zoned) -> None:
     assert (again.status_code, again.json()["status"]) == (200, "duplicate")
 
 
+def test_a_nurtured_lead_that_now_qualifies_while_nobody_is_on_shift_waits(zoned) -> None:
+    """Not "duplicate": the lead came back qualified and waits for the first shift."""
+    bot = zoned
+    at(bot, 2026, 11, 24, 2, 0)
+    body = f.lead_body(country="US", score=10, activities=[])
+    first = bot.post_lead(body)
+    assert first.json()["status"] == "nurture"
+    again = bot.post_lead({**body, "score": 75})
+    assert (again.status_code, again.json()["status"]) == (202, "waiting")
+    assert again.json()["id"] == first.json()["id"]
+    with unit_of_work(bot.runtime.engine) as session:
+        kinds = [e.kind for e in events_for_lead(first.json()["id"], session=session)]
+    assert "duplicate" not in kinds and "received_again" in kinds
+
+
 def test_everyone_away_goes_to_the_manager_at_once(zoned) -> None:
     bot = zoned
     at(bot, 2026, 11, 24, 12, 0)  # nobody on shift, and everyone away besides
