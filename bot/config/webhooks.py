@@ -41,7 +41,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "meeting.sent_back",
     "meeting.rejected",
     "handoff.disputed",  # issue 14 §1: data.dispute {id, status, disputed_by, why, …}
-    "dispute.settled",  # upheld or overturned; overturned: data.next_handoff
+    "dispute.settled",  # upheld or overturned; re-routed: data.next_handoff
 )
 PING = "ping"  # only sent by `handshake webhooks test`
 

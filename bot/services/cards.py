@@ -43,6 +43,7 @@ class DisputeLine:
     disputed_by_name: str
     settled_by_name: str | None = None
     new_owner_name: str | None = None
+    rerouted: bool = True  # overturned: the lead was re-routed (False: back with sales already)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _dispute_line(handoff_id: int, *, session: Session) -> DisputeLine | None:
         disputed_by_name=person_name(dispute.disputed_by, session=session) or dispute.disputed_by,
         settled_by_name=person_name(dispute.settled_by, session=session),
         new_owner_name=person_name(new.owner_id, session=session) if new else None,
+        rerouted=dispute.new_handoff_id is not None,
     )
 
 

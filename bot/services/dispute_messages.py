@@ -36,6 +36,7 @@ class DisputeFacts:
     settle_note: str | None = None
     settled_at: datetime | None = None
     new_owner_name: str | None = None
+    rerouted: bool = True  # overturned: the lead was re-routed (False: back with sales already)
     tz: str = "UTC"  # the reader's
 
 
@@ -68,5 +69,6 @@ def dispute_facts(
         settle_note=dispute.settle_note,
         settled_at=dispute.settled_at,
         new_owner_name=person_name(new.owner_id, session=session) if new else None,
+        rerouted=dispute.new_handoff_id is not None,
         tz=tz_of(reader, session=session, config=config) if reader else config.timezone,
     )

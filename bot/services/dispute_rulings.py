@@ -35,7 +35,7 @@ from storage import outbox
 from storage.db import unit_of_work
 from storage.disputes import claim_ruling, get_dispute
 from storage.events import log_event, log_refused
-from storage.handoffs import get_handoff
+from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import DISPUTE_OPEN, Dispute, Handoff
 from storage.timers import cancel_timers
@@ -99,7 +99,7 @@ def rule(
             return DisputeOutcome(ALREADY, handoff, dispute, lead_label=checked.lead_label)
         new = (
             _overturn(session, config, handoff, dispute, actor_id, now)
-            if ruling == OVERTURN
+            if ruling == OVERTURN and not _moved_on(session, handoff)
             else None
         )
         log_event(
@@ -135,6 +135,13 @@ def rule(
         outbox.refresh_cards(dispute.handoff_id, session=session, now=now)
         emit_dispute("dispute.settled", handoff, dispute, session=session, config=config, now=now)
         return DisputeOutcome(RECORDED, handoff, dispute, checked.lead_label, new)
+
+
+def _moved_on(session: Session, handoff: Handoff) -> bool:
+    """The lead has a later hand-off than the disputed one (re-engaged from nurture, or
+    sent in again): it is back with sales, so an Overturn has nobody to re-route it to."""
+    latest = handoffs_for_lead(handoff.lead_id, session=session)
+    return bool(latest) and latest[-1].id != handoff.id
 
 
 def _overturn(

@@ -25,8 +25,16 @@ def dispute_button(handoff_id: int) -> bk.Block:
     return bk.button("Dispute", ids.DISPUTE, value=str(handoff_id))
 
 
+ALREADY_BACK = "the lead was already back with sales"  # overturned, nobody to re-route to
+
+
 def card_line(
-    *, status: str, disputed_by_name: str, settled_by_name: str | None, new_owner_name: str | None
+    *,
+    status: str,
+    disputed_by_name: str,
+    settled_by_name: str | None,
+    new_owner_name: str | None,
+    rerouted: bool = True,
 ) -> str:
     """The channel card's line about its dispute."""
     who = safe(one_line(disputed_by_name), NAME)
@@ -34,7 +42,9 @@ def card_line(
         return f"⚖️ *Disputed* by {who} · awaiting the manager's ruling"
     by = safe(one_line(settled_by_name or "the manager"), NAME)
     line = f"⚖️ Disputed by {who} · *{RULING_WORD.get(status, status)}* by {by}"
-    if status == "overturned":
+    if status == "overturned" and not rerouted:
+        line += f" · {ALREADY_BACK}"
+    elif status == "overturned":
         line += f" · re-routed to {safe(one_line(new_owner_name or 'the next owner'), NAME)}"
     return line
 
@@ -70,8 +80,8 @@ def build_ruling_modal(*, dispute_id: int, ruling: str, lead_label: str) -> dict
     """Uphold or Overturn, with an optional note."""
     word = "Overturn" if ruling == "overturned" else "Uphold"
     intro = (
-        "The lead goes to the next eligible person who has not held it, and this decision "
-        "stops counting against marketing."
+        "The lead goes to the next eligible person who has not held it (unless it is back "
+        "with sales already), and this decision stops counting against marketing."
         if ruling == "overturned"
         else "The decision stands."
     )
@@ -124,7 +134,9 @@ def _settled_text(facts: DisputeFacts) -> str:
     by = safe(one_line(facts.settled_by_name or "the manager"), NAME)
     when = f" on {format_when(facts.settled_at, facts.tz)}" if facts.settled_at else ""
     text = f"*{RULING_WORD.get(facts.status, facts.status)}* by {by}{when}"
-    if facts.status == "overturned":
+    if facts.status == "overturned" and not facts.rerouted:
+        text += f": {ALREADY_BACK}"
+    elif facts.status == "overturned":
         text += (
             f": the lead went to {safe(one_line(facts.new_owner_name or 'the next owner'), NAME)}"
         )

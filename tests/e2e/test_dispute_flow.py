@@ -245,3 +245,29 @@ def test_a_settled_dispute_nudges_nobody(bot, clock):
     bot.tick()
     assert len(ruling_dms_of(bot, f.MAYA)) == 1 and ruling_dms_of(bot, f.ADA) == []
     assert len(thread_replies(bot, card)) == 2  # the dispute and its ruling only
+
+
+def test_an_overturn_after_the_lead_came_back_to_sales_routes_it_nowhere_else(bot):
+    """Handed back, then re-engaged (a new pending hand-off to Ana), then disputed and
+    overturned: the ruling counts, and the lead stays with Ana: one pending hand-off."""
+    from bot.services.recycle import re_engage
+
+    routed, owner, card = rejected_lead(bot, ids.HAND_BACK, "N-TIMING")
+    outcome = re_engage(routed.handoff.id, owner, runtime=bot.runtime)
+    assert outcome.new_handoff is not None and outcome.new_handoff.owner_id == owner
+    dispute(bot, f.MIA, routed, card)
+    bot.deliver()
+    d = _dispute(bot, routed.handoff.id)
+    answer = rule(bot, f.MAYA, ids.DISPUTE_OVERTURN, d.id, ruling_dm(bot, f.MAYA))
+    assert answer.status_code == 200
+    bot.deliver()
+    with unit_of_work(bot.runtime.engine) as session:
+        hs = handoffs_for_lead(routed.lead_id, session=session)
+        session.expunge_all()
+    assert [(h.status, h.owner_id) for h in hs] == [("handed_back", owner), ("pending", owner)]
+    d = _dispute(bot, routed.handoff.id)
+    assert d.status == "overturned" and d.new_handoff_id is None
+    card = cards_for(bot.slack, f.CHANNEL, routed.handoff.id)[0]
+    assert "Overturned" in rendered(card) and "already back with sales" in rendered(card)
+    told = [m for m in dm_messages(bot.slack, f.MIA) if "dispute" in m.text.lower()]
+    assert len(told) == 1 and "already back with sales" in rendered(told[0])
