@@ -82,7 +82,7 @@ def parse(
     text: str | None, today: date, *, now: datetime | None = None, zone: ZoneInfo | None = None
 ) -> Command | Usage:
     """`now` and `zone` (the person's) place a timed absence; `today` is in `zone`."""
-    words = (text or "").strip().split()
+    words = _MENTION.sub(r"<@\1>", text or "").strip().split()  # a label may hold spaces
     if not words or words[0].lower() == "help":
         return Command("help")
     name, args = words[0].lower(), words[1:]

@@ -31,6 +31,7 @@ ANA = "U0AE00001"
         (f"dial <@{ANA}|ana> up", DialRequest(target=ANA, change="up")),
         (f"dial <@{ANA}> 0 until 2026-12-01", DialRequest(ANA, "set", 0.0, date(2026, 12, 1))),
         (f"dial <@{ANA}|ana>", DialRequest(target=ANA)),
+        (f"dial <@{ANA}|Ana Alvarez> up", DialRequest(target=ANA, change="up")),  # spaces
         (f"dial <@{ANA}> off", DialRequest(target=ANA, change="off")),
     ],
 )
