@@ -4,7 +4,7 @@ rejecting it (the AE), and the parsing of their submissions."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -132,8 +132,26 @@ def _moment(value: Any) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def booking_error_blocks(errors: dict[str, str]) -> dict[str, str]:
-    """The service's errors by field, as `response_action: errors` wants them: by block."""
+CRITERIA_CHANGED = (
+    "The qualification criteria changed while this form was open. Close it and click "
+    "Book meeting again."
+)
+
+
+def booking_error_blocks(
+    errors: dict[str, str], shown: Collection[str] | None = None
+) -> dict[str, str]:
+    """The service's errors by field, as `response_action: errors` wants them: by block.
+    `shown`: the form's block ids; an error for a block it lacks (a criterion added by a
+    config reload while it was open) would make Slack refuse the answer, so it becomes
+    one line on the first field."""
+    found = _error_blocks(errors)
+    if shown is not None and not set(found) <= set(shown):
+        return {ids.MEETING_AT_BLOCK: CRITERIA_CHANGED}
+    return found
+
+
+def _error_blocks(errors: dict[str, str]) -> dict[str, str]:
     blocks = {
         AT_FIELD: ids.MEETING_AT_BLOCK,
         AE_FIELD: ids.MEETING_AE_BLOCK,

@@ -37,7 +37,8 @@ def submit_booking(
         publish_home(client, user_id, runtime)
         return
     if outcome.result == meetings.INVALID:
-        errors = booking_error_blocks(outcome.errors)
+        shown = [str(b.get("block_id")) for b in view.get("blocks") or [] if isinstance(b, dict)]
+        errors = booking_error_blocks(outcome.errors, shown)
     else:
         errors = {ids.MEETING_AT_BLOCK: booking_text(outcome, runtime, plain=True)}
     ack(response_action="errors", errors=errors)

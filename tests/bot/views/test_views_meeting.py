@@ -224,6 +224,19 @@ def test_errors_are_named_by_block():
     }
 
 
+def test_an_error_for_a_block_the_form_lacks_becomes_one_line_on_the_first_field():
+    """A criterion added by a config reload while the form was open: Slack would refuse
+    an error naming a block the form does not have."""
+    from bot.views.meeting_modals import CRITERIA_CHANGED
+
+    shown = [ids.MEETING_AT_BLOCK, ids.MEETING_AE_BLOCK, ids.MEETING_ANSWER_BLOCK + "VALUE"]
+    errors = {"answer:VALUE": "a", "answer:NEW": "Answer Yes, Unsure or No."}
+    assert booking_error_blocks(errors, shown) == {ids.MEETING_AT_BLOCK: CRITERIA_CHANGED}
+    assert booking_error_blocks({"answer:VALUE": "a"}, shown) == {
+        ids.MEETING_ANSWER_BLOCK + "VALUE": "a"
+    }
+
+
 def test_the_send_back_and_reject_forms(check_limits):
     back = build_send_back_modal(meeting_id=7, lead_label=HOSTILE, criteria=DEFAULT_CRITERIA)
     reject = build_meeting_reject_modal(
