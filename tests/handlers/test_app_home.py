@@ -133,15 +133,20 @@ def test_decision_and_touch_buttons_work_from_home(bot, clock):
     assert "Accepted Lead" not in shown
 
 
-def test_away_until_a_date_then_back(bot):
-    home = open_home(bot, f.ANA)
-    home = home_after(
+def pick_away_date(bot, home, day: str):
+    """Ana picks `day` in Home's Away until date picker; Home as it reads after."""
+    return home_after(
         bot,
         f.ANA,
         lambda: bot.peer.act(
-            f.ANA, ids.HOME_AWAY_DATE, view_id=home.id, choice=Choice(selected_date="2026-12-01")
+            f.ANA, ids.HOME_AWAY_DATE, view_id=home.id, choice=Choice(selected_date=day)
         ),
     )
+
+
+def test_away_until_a_date_then_back(bot):
+    home = open_home(bot, f.ANA)
+    home = pick_away_date(bot, home, "2026-12-01")
     assert person(bot, f.ANA).away_until == date(2026, 12, 1)
     shown = text(home)
     assert "✅ You are away until 2026-12-01" in shown
@@ -155,13 +160,7 @@ def test_away_until_a_date_then_back(bot):
 
 def test_a_past_date_is_refused_with_a_line_on_home(bot):
     home = open_home(bot, f.ANA)
-    home = home_after(
-        bot,
-        f.ANA,
-        lambda: bot.peer.act(
-            f.ANA, ids.HOME_AWAY_DATE, view_id=home.id, choice=Choice(selected_date="2026-11-22")
-        ),
-    )
+    home = pick_away_date(bot, home, "2026-11-22")
     assert "⚠️ 2026-11-22 is in the past" in text(home)
     assert person(bot, f.ANA).away_until is None
     assert not person(bot, f.ANA).settings_from_slack
@@ -178,13 +177,7 @@ def test_the_away_date_counts_from_the_persons_own_today(bot, clock, tz, utc_hou
         set_tz(f.ANA, tz, session=session)
     clock.advance(hours=utc_hour - 14)  # from Monday 14:00 UTC
     home = open_home(bot, f.ANA)
-    home = home_after(
-        bot,
-        f.ANA,
-        lambda: bot.peer.act(
-            f.ANA, ids.HOME_AWAY_DATE, view_id=home.id, choice=Choice(selected_date="2026-11-23")
-        ),
-    )
+    home = pick_away_date(bot, home, "2026-11-23")
     if accepted:  # their today, as `/handshake away until 2026-11-23` has it
         assert person(bot, f.ANA).away_until == date(2026, 11, 23)
     else:  # their yesterday
