@@ -211,10 +211,13 @@ def thread_note(kind: str, facts: DisputeFacts) -> dict[str, Any]:
 UNCHANGED = "Nothing was changed."
 
 
-def answer_text(result: str, lead_label: str | None, *, status: str | None = None) -> str:
-    """What a refused or late disputer or ruler is told (plain text: it also serves as a
-    form's error line)."""
-    lead = one_line(lead_label) or "this lead"
+def answer_text(
+    result: str, lead_label: str | None, *, status: str | None = None, plain: bool = False
+) -> str:
+    """What a refused or late disputer or ruler is told: mrkdwn for a message (the lead's
+    label escaped), or `plain` for a form's error line (Slack shows it as written)."""
+    label = one_line(lead_label)
+    lead = (trim(label, LEAD) if plain else safe(label, LEAD)) or "this lead"
     if result == "refused_dispute":
         return f"Only marketers and admins can dispute a decision on {lead}. {UNCHANGED}"
     if result == "refused_rule":

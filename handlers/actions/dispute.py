@@ -55,8 +55,10 @@ def ruling_clicked(
     _open(client, body, answer, view, f"dispute={dispute_id}")
 
 
-def dispute_text(outcome: disputes.DisputeOutcome, *, ruling: bool = False) -> str:
-    """Why nothing happened, in words."""
+def dispute_text(
+    outcome: disputes.DisputeOutcome, *, ruling: bool = False, plain: bool = False
+) -> str:
+    """Why nothing happened, in words (`plain`: for a form's error line)."""
     status = outcome.dispute.status if outcome.dispute else None
     result = {
         disputes.REFUSED: "refused_rule" if ruling else "refused_dispute",
@@ -64,4 +66,4 @@ def dispute_text(outcome: disputes.DisputeOutcome, *, ruling: bool = False) -> s
         disputes.NOT_DISPUTABLE: "not_disputable",
         disputes.INVALID: "no_why",
     }.get(outcome.result, "not_found")
-    return answer_text(result, outcome.lead_label, status=status)
+    return answer_text(result, outcome.lead_label, status=status, plain=plain)

@@ -31,7 +31,7 @@ def submit_dispute(
         ack()
         runtime.wake()
         return
-    ack(response_action="errors", errors={ids.DISPUTE_WHY_BLOCK: dispute_text(outcome)})
+    ack(response_action="errors", errors={ids.DISPUTE_WHY_BLOCK: dispute_text(outcome, plain=True)})
 
 
 def submit_ruling(
@@ -50,7 +50,10 @@ def submit_ruling(
         runtime.wake()
         publish_home(client, user_id, runtime)
         return
-    ack(response_action="errors", errors={ids.NOTE_BLOCK: dispute_text(outcome, ruling=True)})
+    ack(
+        response_action="errors",
+        errors={ids.NOTE_BLOCK: dispute_text(outcome, ruling=True, plain=True)},
+    )
 
 
 def _values(view: dict[str, Any]) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.reports.contract_compare import ContractComparison, VersionFigures
 from bot.views import blocks as bk
-from bot.views.reports.tables import Message, message, pct, reasons_text, table
+from bot.views.reports.tables import Message, message, pct, reasons_text, scope_text, table
 from bot.views.text import one_line, safe
 
 MAX_FIELDS = 10  # Slack: a section's fields
@@ -31,7 +31,7 @@ def build_contract_compare(report: ContractComparison, *, tz: str) -> Message:
     blocks = [
         bk.header(title),
         bk.context(
-            f"{report.scope.label.capitalize()} · each hand-off counts for the version that "
+            f"{scope_text(report.scope, capital=True)} · each hand-off counts for the version that "
             f"routed it · in force now: {safe(one_line(report.in_force), 40)} · "
             "acceptance = accepted of accepted, rejected and handed back"
         ),

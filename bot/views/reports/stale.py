@@ -5,19 +5,20 @@ from __future__ import annotations
 from bot import ids
 from bot.reports.stale import StaleReport
 from bot.views import blocks as bk
-from bot.views.reports.tables import Message, campaign_name, message
+from bot.views.reports.tables import Message, campaign_name, message, scope_text
 from bot.views.sla_parts import decision_buttons
 from bot.views.text import duration_text, escape, format_when, mention, one_line, plural, safe
 
 
 def build_stale(report: StaleReport, *, tz: str) -> Message:
     if not report.total:
-        text = f"Nothing is overdue ({report.scope.label}): every pending lead is within its SLA."
+        scope = scope_text(report.scope)
+        text = f"Nothing is overdue ({scope}): every pending lead is within its SLA."
         return message(text, [bk.section(text)])
     blocks = [
         bk.header("Overdue hand-offs"),
         bk.context(
-            f"{report.total} pending past the deadline · {report.scope.label} · oldest first"
+            f"{report.total} pending past the deadline · {scope_text(report.scope)} · oldest first"
         ),
     ]
     for item in report.items:

@@ -83,11 +83,18 @@ def short_when(dt: datetime, tz: str) -> str:
     return f"{local.day} {local:%b %H:%M}"
 
 
+def scope_text(scope: Scope, *, capital: bool = False) -> str:
+    """Whose hand-offs a report covers, for mrkdwn: team names (from the config) escaped
+    and kept as written; `capital`: the first letter uppercased, to open a line."""
+    label = safe(one_line(scope.label), 500)
+    return label[:1].upper() + label[1:] if capital else label
+
+
 def period_line(period: Period, scope: Scope, tz: str) -> str:
     start = period.start.astimezone(zone(tz))
     end = period.end.astimezone(zone(tz))
     span = f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y} ({end.tzname()})"
-    return f"{scope.label.capitalize()} · {period.label}: {span}"
+    return f"{scope_text(scope, capital=True)} · {period.label}: {span}"
 
 
 def name_text(value: object) -> str:

@@ -115,3 +115,12 @@ def test_refusals_say_who_may_act():
     assert "Only marketers and admins" in answer_text("refused_dispute", "Jordan")
     assert "manager or an admin" in answer_text("refused_rule", "Jordan")
     assert "disputed once" in answer_text("already_disputed", "Jordan", status="upheld")
+
+
+def test_a_refusal_escapes_the_lead_in_a_message_and_not_in_a_forms_error_line():
+    label = "Bob <https://evil.example|Click me> & Co"
+    said = answer_text("already_disputed", label, status="open")
+    assert "&lt;https://evil.example|Click me&gt; &amp; Co" in said and "<https" not in said
+    plain = answer_text("already_disputed", label, status="open", plain=True)
+    assert label in plain  # a form's error line is shown as written
+    assert len(answer_text("refused_dispute", "x" * 5000, plain=True)) < 400

@@ -310,3 +310,16 @@ def test_the_timeline_says_the_follow_up_stopped_when_the_owner_left():
     )
     alone = step_text(Step(at, "follow_up_stopped", "system", 7, {"owner": "U0AE00001"}), "UTC")
     assert alone == "Follow-up reminders stopped: <@U0AE00001> left"
+
+
+def test_report_headers_keep_team_names_as_written_and_escape_them():
+    from bot.reports.periods import period_for
+    from bot.reports.scope import TEAM, Scope
+    from bot.views.reports.tables import period_line, scope_text
+
+    scope = Scope("U0MGR0001", TEAM, frozenset(), ("Enterprise EMEA", "R&D <core>"))
+    line = period_line(
+        period_for("30d", now=datetime(2026, 12, 1, tzinfo=UTC), tz="UTC"), scope, "UTC"
+    )
+    assert line.startswith("Team Enterprise EMEA, R&amp;D &lt;core&gt; · last 30 days: ")
+    assert scope_text(scope) == "team Enterprise EMEA, R&amp;D &lt;core&gt;"
