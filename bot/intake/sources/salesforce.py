@@ -25,8 +25,8 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
 
+from bot.crm_ids import NOT_AN_ID, salesforce_id15
 from bot.intake.body import FieldError, show_key
-from bot.intake.sources.salesforce_ids import NOT_AN_ID, salesforce_id15
 
 SOAP_ENV: Final = "http://schemas.xmlsoap.org/soap/envelope/"
 OUTBOUND: Final = "http://soap.sforce.com/2005/09/outbound"
@@ -126,7 +126,7 @@ def ack(ok: bool = True) -> bytes:
 def organization_matches(message: OutboundMessage, expected_id: str) -> bool:
     """Whether the message comes from the org `expected_id` names. Either may be 15 or 18
     characters long (Salesforce sends 18; Setup shows 15): both are compared in their
-    case-sensitive 15-character form (`salesforce_ids`), so "00D5e000000ABCD" and
+    case-sensitive 15-character form (`bot.crm_ids`), so "00D5e000000ABCD" and
     "00D5e000000ABCDEA4" name the same org and "00d5e000000abcd" does not."""
     got, want = salesforce_id15(message.organization_id), salesforce_id15(expected_id.strip())
     return got is not None and want is not None and hmac.compare_digest(got, want)

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.crm_ids import salesforce_id15
 from bot.intake.sources.salesforce import (
     ACK_CONTENT_TYPE,
     DEFAULT_MAP,
@@ -26,7 +27,6 @@ from bot.intake.sources.salesforce import (
     organization_matches,
     parse_outbound_message,
 )
-from bot.intake.sources.salesforce_ids import salesforce_id15
 from sandbox import start_server
 from standins.salesforce_outbound import (
     HEADERS,

@@ -1,4 +1,8 @@
-"""Salesforce record ids, 15 or 18 characters long. Pure.
+"""The CRMs' record ids, checked before they name a record in a URL or a match. Pure.
+
+A HubSpot object id is a positive integer, written in ASCII digits.
+
+Salesforce record ids are 15 or 18 characters long.
 
 Salesforce's ID field type: a 15-character, case-sensitive base-62 string (what Setup →
 Company Information shows as the Organization ID), or its 18-character form, which the API
@@ -12,8 +16,10 @@ from __future__ import annotations
 import re
 
 NOT_AN_ID = "is not a Salesforce id (15 or 18 letters and digits)"
+NOT_A_HUBSPOT_ID = "is not a HubSpot id (digits only)"
 
 _ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
+_HUBSPOT_ID = re.compile(r"[0-9]{1,20}")
 _SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
@@ -36,3 +42,8 @@ def salesforce_id15(value: str) -> str | None:
                 return None
             restored.append(char.upper() if upper else char.lower())
     return "".join(restored)
+
+
+def hubspot_id(value: str) -> str | None:
+    """`value` if it is a HubSpot object id (1 to 20 ASCII digits), else None."""
+    return value if _HUBSPOT_ID.fullmatch(value) else None
