@@ -47,3 +47,9 @@ def salesforce_id15(value: str) -> str | None:
 def hubspot_id(value: str) -> str | None:
     """`value` if it is a HubSpot object id (1 to 20 ASCII digits), else None."""
     return value if _HUBSPOT_ID.fullmatch(value) else None
+
+
+def salesforce_shaped(value: str) -> bool:
+    """15 or 18 letters and digits: safe to put in a URL, the record Salesforce's to find
+    (its case suffix is not checked: Salesforce looks the id up itself)."""
+    return _ID.fullmatch(value) is not None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config.crm import HubSpotConfig, SalesforceConfig
+from bot.crm_ids import NOT_A_HUBSPOT_ID, NOT_AN_ID, hubspot_id, salesforce_shaped
 from bot.integrations import crm_meetings
 from bot.integrations.crm_meetings import MEETING_LABELS, MeetingEvent, is_meeting_event
 
@@ -92,8 +93,21 @@ def external_id_of(body: dict[str, Any]) -> str:
 def hubspot_write(
     body: dict[str, Any], config: HubSpotConfig, owner_crm_id: str | None, key: str
 ) -> HubSpotWrite:
-    if is_meeting_event(body):
-        return _hubspot_meeting(body, config, owner_crm_id, key)
+    """The contact's PATCH and note; NotADecision for a lead whose external_id is not a
+    HubSpot contact id (it goes into the URL: "../companies/5" must name nothing else)."""
+    write = (
+        _hubspot_meeting(body, config, owner_crm_id, key)
+        if is_meeting_event(body)
+        else _hubspot_decision(body, config, owner_crm_id, key)
+    )
+    if hubspot_id(write.contact_id) is None:
+        raise NotADecision(f"the lead's external_id {write.contact_id[:40]!r} {NOT_A_HUBSPOT_ID}")
+    return write
+
+
+def _hubspot_decision(
+    body: dict[str, Any], config: HubSpotConfig, owner_crm_id: str | None, key: str
+) -> HubSpotWrite:
     d = decision_of(body)
     props: dict[str, str] = {}
     status = getattr(config.statuses, d.outcome)
@@ -119,8 +133,21 @@ def hubspot_write(
 def salesforce_write(
     body: dict[str, Any], config: SalesforceConfig, owner_crm_id: str | None, key: str
 ) -> SalesforceWrite:
-    if is_meeting_event(body):
-        return _salesforce_meeting(body, config, owner_crm_id, key)
+    """The Lead's PATCH and Task; NotADecision for a lead whose external_id is not a
+    Salesforce id (it goes into the URL)."""
+    write = (
+        _salesforce_meeting(body, config, owner_crm_id, key)
+        if is_meeting_event(body)
+        else _salesforce_decision(body, config, owner_crm_id, key)
+    )
+    if not salesforce_shaped(write.lead_id):
+        raise NotADecision(f"the lead's external_id {write.lead_id[:40]!r} {NOT_AN_ID}")
+    return write
+
+
+def _salesforce_decision(
+    body: dict[str, Any], config: SalesforceConfig, owner_crm_id: str | None, key: str
+) -> SalesforceWrite:
     d = decision_of(body)
     fields: dict[str, Any] = {}
     status = getattr(config.statuses, d.outcome)

@@ -125,3 +125,19 @@ def test_soql_values_are_quoted():
     assert query == (
         f"SELECT Id FROM Task WHERE WhoId = '{LEAD}' AND Subject = 'Handshake: Rejected [hs-1]'"
     )
+
+
+@pytest.mark.parametrize("bad", ["../companies/555", "51#junk", "51?x=1", "5 1", "٣", "1" * 21])
+def test_a_hubspot_write_refuses_an_external_id_that_is_not_a_contact_id(bad):
+    """It goes into the URL: "../companies/555" must not PATCH a company."""
+    with pytest.raises(NotADecision, match="is not a HubSpot id"):
+        hubspot_write(decision_body("handoff.rejected", external_id=bad), HS, None, "k")
+    assert hubspot_write(decision_body("handoff.rejected", external_id="51"), HS, None, "k")
+
+
+@pytest.mark.parametrize("bad", ["00Q5e000001AbCd/../../Account/001", "00Q5e000001AbC", "x" * 19])
+def test_a_salesforce_write_refuses_an_external_id_that_is_not_an_id(bad):
+    with pytest.raises(NotADecision, match="is not a Salesforce id"):
+        salesforce_write(decision_body("handoff.rejected", external_id=bad), SF, None, "k")
+    for good in (LEAD, LEAD[:15]):
+        assert salesforce_write(decision_body("handoff.rejected", external_id=good), SF, None, "k")
