@@ -30,6 +30,7 @@ SIGNATURE_HEADER = "x-hubspot-signature-v3"
 TIMESTAMP_HEADER = "x-hubspot-request-timestamp"
 MAX_AGE_MS = 5 * 60 * 1000
 ID_KEYS = ("objectId", "vid", "hs_object_id")
+OWN_EXTERNAL_ID = "external_id property"  # a HubSpot property named external_id
 OWNER_CRMS = ("hubspot",)
 DEFAULT_MAP: dict[str, str] = {
     "email": "email",
@@ -112,9 +113,20 @@ def read_record(body: Any) -> tuple[Record | None, list[FieldError]]:
             )
         ]
     fields = {k: v for k, v in body.items() if k != "hs_object_id"}
-    return Record(
-        {"external_id": body["hs_object_id"], **fields}, "", {"external_id": "hs_object_id"}
-    ), []
+    label = {"external_id": "hs_object_id"}
+    return Record(_record_id(body["hs_object_id"], fields, label), "", label), []
+
+
+def _record_id(external_id: Any, fields: dict[str, Any], label: dict[str, str]) -> dict[str, Any]:
+    """The record with its HubSpot id as `external_id`; a property that is itself named
+    `external_id` is kept, as an extra field (`OWN_EXTERNAL_ID`), and replaces nothing:
+    the CRM write-back names the contact by this id."""
+    if "external_id" in fields:
+        fields = {k: v for k, v in fields.items() if k != "external_id"} | {
+            OWN_EXTERNAL_ID: fields["external_id"]
+        }
+        label[OWN_EXTERNAL_ID] = "external_id"
+    return {**fields, "external_id": external_id}
 
 
 def _nested(
@@ -135,4 +147,4 @@ def _nested(
     else:
         external_id, label["external_id"] = body[id_key], id_key
         flat.pop("hs_object_id", None)
-    return Record({"external_id": external_id, **envelope, **flat}, "properties.", label), []
+    return Record(_record_id(external_id, {**envelope, **flat}, label), "properties.", label), []

@@ -108,6 +108,20 @@ def test_hubspot_object_record_with_plain_values():
     assert lead.external_id == "77" and "hs_object_id" not in lead.extra
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"hs_object_id": "101", "email": "a@b.example", "external_id": "ERP-9"},
+        {"objectId": 101, "properties": {"email": "a@b.example", "external_id": "ERP-9"}},
+    ],
+)
+def test_a_hubspot_property_named_external_id_never_replaces_the_contact_id(body):
+    """The CRM write-back names the contact by the lead's external_id."""
+    lead, errors = validate_lead(mapped("hubspot", body).body)
+    assert errors == []
+    assert lead.external_id == "101" and lead.extra == {"external_id property": "ERP-9"}
+
+
 def test_unknown_hubspot_owner_is_kept_as_extra_and_owner_left_to_routing():
     body = {"hs_object_id": "1", "email": "a@b.example", "hubspot_owner_id": "999"}
     out = mapped("hubspot", body).body
