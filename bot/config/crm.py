@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, mod
 from bot.config.environment import EnvName, unset_problems
 from bot.config.errors import fail_if
 from bot.config.scalars import ConfigModel
+from bot.crm_ids import NOT_A_HUBSPOT_ID, NOT_AN_ID, hubspot_id, salesforce_shaped
 
 
 def _http_url(value: str) -> str:
@@ -39,16 +40,40 @@ def _owner_id(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _hubspot_owner(value: str) -> str:
+    if hubspot_id(value) is None:
+        raise ValueError(f'"{value[:40]}" {NOT_A_HUBSPOT_ID}')
+    return value
+
+
+def _salesforce_user(value: str) -> str:
+    if not salesforce_shaped(value):
+        raise ValueError(f'"{value[:40]}" {NOT_AN_ID}')
+    return value
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 ApiVersion = Annotated[str, BeforeValidator(_api_version)]
-OwnerId = Annotated[str, BeforeValidator(_owner_id)]  # YAML reads unquoted digits as a number
+# YAML reads unquoted digits as a number
+OwnerId = Annotated[str, BeforeValidator(_owner_id), AfterValidator(_hubspot_owner)]
+UserId = Annotated[str, AfterValidator(_salesforce_user)]
 
 
 class CrmIds(ConfigModel):
     """A person's owner id in each CRM (people[].crm_ids), written as the owner on accept."""
 
     hubspot: OwnerId | None = None  # an owner id, digits ("51234567")
-    salesforce: str | None = None  # a User id, 15 or 18 characters (005…)
+    salesforce: UserId | None = None  # a User id, 15 or 18 characters (005…)
+
+    def holds(self, crm: str, value: str) -> bool:
+        """`value` is this person's id in `crm`; a Salesforce id in either of its forms
+        (15 characters, or 18 with the case suffix), as Outbound Messages send 18."""
+        mine = getattr(self, crm, None)
+        if mine is None:
+            return False
+        if crm == "salesforce" and salesforce_shaped(value):
+            return mine[:15] == value[:15]
+        return bool(mine == value)
 
 
 class Statuses(ConfigModel):

@@ -27,6 +27,7 @@ def roster_problems(
     problems: list[Problem] = []
     first_id: dict[str, int] = {}
     first_email: dict[str, int] = {}
+    first_crm_id: dict[tuple[str, str], int] = {}
     for i, p in people:
         slack_id, email, team = p.get("slack_id"), p.get("email"), p.get("team")
         if slack_id and (j := first_id.setdefault(slack_id, i)) != i:
@@ -34,6 +35,7 @@ def roster_problems(
             problems.append((("people", i, "slack_id"), msg))
         if email and (j := first_email.setdefault(email.casefold(), i)) != i:
             problems.append((("people", i, "email"), f"{email} is already used by people[{j}]"))
+        problems += _same_crm_id(i, p.get("crm_ids"), first_crm_id)
         if team and team_names is not None and team not in team_names:
             known = ", ".join(sorted(team_names)) or "none"
             msg = f'"{team}" is not a configured team{suggest(team, team_names)}'
@@ -60,6 +62,25 @@ def roster_problems(
                 msg = f'"{country}" is already mapped to team {owner_name} (teams[{owner}])'
                 problems.append((("teams", i, "countries", k), msg))
     return problems + _manager_loops(teams, by_id)
+
+
+CRMS = ("hubspot", "salesforce")
+
+
+def _same_crm_id(i: int, ids: object, first: dict[tuple[str, str], int]) -> list[Problem]:
+    """Two people with one id in a CRM: its leads would all go to the first of them. A
+    Salesforce id is the same in its 15- and 18-character forms."""
+    problems: list[Problem] = []
+    for crm in CRMS:
+        value = ids.get(crm) if isinstance(ids, Mapping) else getattr(ids, crm, None)
+        if value is None or isinstance(value, bool) or not str(value).strip():
+            continue
+        text = str(value).strip()
+        key = (crm, text[:15] if crm == "salesforce" else text)
+        if (j := first.setdefault(key, i)) != i:
+            msg = f'"{text}" is already the {crm} id of people[{j}]'
+            problems.append((("people", i, "crm_ids", crm), msg))
+    return problems
 
 
 def _manager_loops(teams: list[tuple[int, Entry]], by_id: dict[str, Entry]) -> list[Problem]:

@@ -86,7 +86,7 @@ def owner_email(value: Any, people: list[PersonConfig], crms: tuple[str, ...]) -
         return text
     for person in people:
         ids = person.crm_ids
-        if ids and any(getattr(ids, crm) == text for crm in crms):
+        if ids and any(ids.holds(crm, text) for crm in crms):
             return str(person.email)
     return None
 

@@ -60,11 +60,32 @@ def test_the_issues_example_and_the_defaults():
         (("crm.salesforce", SALESFORCE | {"statuses": {"accept": "x"}}),
          "crm.salesforce.statuses.accept", "unknown key"),
         (("people[1].crm_ids", {"pipedrive": "1"}), "people[1].crm_ids.pipedrive", "unknown key"),
+        (("people[1].crm_ids", {"hubspot": "ana-42"}), "people[1].crm_ids.hubspot",
+         "is not a HubSpot id (digits only)"),
+        (("people[1].crm_ids", {"salesforce": "005-ana"}), "people[1].crm_ids.salesforce",
+         "is not a Salesforce id"),
     ],
 )  # fmt: skip
 def test_problems_at_their_key_paths(change, path, words):
     lines = problems(change)
     assert any(line.startswith(f"{path}: ") and words in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("crm", "first", "second"),
+    [
+        ("hubspot", 777, "777"),  # YAML's number and a string: one id
+        ("salesforce", "0055e000001AbCd", "0055e000001AbCdAAK"),  # its 15 and 18 forms
+    ],
+)
+def test_two_people_with_one_crm_id_is_a_problem(crm, first, second):
+    """All of that id's leads would go to the first of them."""
+    lines = problems(("people[1].crm_ids", {crm: first}), ("people[2].crm_ids", {crm: second}))
+    assert any(
+        line.startswith(f"people[2].crm_ids.{crm}: ")
+        and f"is already the {crm} id of people[1]" in line
+        for line in lines
+    ), lines
 
 
 def test_each_unset_variable_is_a_problem_at_its_key_path():

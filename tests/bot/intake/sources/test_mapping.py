@@ -122,6 +122,16 @@ def test_a_hubspot_property_named_external_id_never_replaces_the_contact_id(body
     assert lead.external_id == "101" and lead.extra == {"external_id property": "ERP-9"}
 
 
+def test_a_salesforce_owner_configured_in_15_characters_matches_the_18_sent():
+    data = f.config_data()
+    data["people"][1]["crm_ids"] = {"salesforce": BEN_SALESFORCE[:15]}
+    people = parse_config(data).people
+    from bot.intake.sources.mapping import owner_email
+
+    assert owner_email(BEN_SALESFORCE, people, ("salesforce",)) == "ben@example.com"
+    assert owner_email(BEN_SALESFORCE[:14] + "x", people, ("salesforce",)) is None
+
+
 def test_unknown_hubspot_owner_is_kept_as_extra_and_owner_left_to_routing():
     body = {"hs_object_id": "1", "email": "a@b.example", "hubspot_owner_id": "999"}
     out = mapped("hubspot", body).body
@@ -133,6 +143,7 @@ def test_unknown_hubspot_owner_is_kept_as_extra_and_owner_left_to_routing():
     [
         (BEN_SALESFORCE, "ben@example.com"),
         (BEN_HUBSPOT, "ben@example.com"),
+        (BEN_SALESFORCE[:15], "ben@example.com"),  # a Salesforce id in its other form
         ("x@y.example", "x@y.example"),
     ],
 )
