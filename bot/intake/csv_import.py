@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.intake.body import FieldError, parse_json
+from bot.intake.model import LeadBody
 
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
@@ -156,6 +157,16 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str]:
     return overrides
 
 
+def _extra_name(title: str, kept: Iterable[str]) -> str:
+    """An extra field's name: its column's title, unless a lead field (the body's own keys)
+    or another extra column has it; then "Phone (2)", so no cell overwrites another."""
+    taken = set(kept) | set(ALIASES) | set(LeadBody.model_fields)
+    name, n = title, 2
+    while name in taken:
+        name, n = f"{title} ({n})", n + 1
+    return name
+
+
 def map_columns(header: list[str], overrides: dict[str, str] | None = None) -> ColumnMap:
     """Each column's lead field: `overrides` first, then the header's name; the other
     columns are kept as extra fields. Refused when no column gives the email."""
@@ -184,9 +195,12 @@ def map_columns(header: list[str], overrides: dict[str, str] | None = None) -> C
             fields[index] = name
             taken.add(name)
         else:
+            kept = _extra_name(title, extra.values())
             if name:
                 notes.append(f"column {title!r} kept as an extra field: {name} comes from another")
-            extra[index] = title
+            if kept != title:
+                notes.append(f"column {title!r} kept as the extra field {kept!r}: name taken")
+            extra[index] = kept
     if "email" not in fields.values():
         raise CsvProblem(
             "no email column: name one Email (or Email Address, E-mail), "

@@ -21,7 +21,14 @@ from sqlmodel import Session, SQLModel
 from bot import cli
 from bot.config import parse_config
 from bot.intake import csv_import, importing
-from bot.intake.csv_import import CsvProblem, map_columns, parse_map_options, read_csv
+from bot.intake.csv_import import (
+    CsvProblem,
+    Row,
+    map_columns,
+    parse_map_options,
+    read_csv,
+    row_body,
+)
 from bot.intake.validate import validate_lead
 from bot.runtime import Runtime
 from bot.server import prepare_database, seeds
@@ -115,6 +122,22 @@ def test_map_overrides_the_header_and_can_leave_a_column_out():
     assert columns.fields == {0: "email", 2: "external_id"}
     assert columns.extra == {1: "Email"}  # the other email column is kept, not lost
     assert any("Email" in note for note in columns.notes)
+
+
+def test_an_extra_column_never_overwrites_a_field_or_another_extra():
+    """'email' kept as an extra (E-mail gave the email) must not replace the email; two
+    'Phone' columns are both kept."""
+    header = ["E-mail", "email", "Website", "company_domain", "Phone", "Phone"]
+    columns = map_columns(header)
+    assert columns.fields == {0: "email", 2: "company_domain"}
+    assert columns.extra == {1: "email (2)", 3: "company_domain (2)", 4: "Phone", 5: "Phone (2)"}
+    assert any("'email (2)'" in note for note in columns.notes)
+    row = Row(2, ["real@acme.com", "old@other.com", "https://www.acme.com/x", "other.com",
+                  "111", "222"])  # fmt: skip
+    body, errors = row_body(row, columns, "csv")
+    assert errors == [] and body["email"] == "real@acme.com"
+    assert body["company_domain"] == "acme.com" and body["company_domain (2)"] == "other.com"
+    assert (body["Phone"], body["Phone (2)"]) == ("111", "222")
 
 
 @pytest.mark.parametrize(
