@@ -60,10 +60,11 @@ class DisputeRow:
 
     dispute: Dispute
     lead: Lead
-    owner_id: str  # who made the disputed decision
+    owner_id: str  # whose lead it was (the "by rep" tallies)
     decision: str  # rejected | handed_back
     reason_code: str | None
     reason_label: str | None
+    decided_by: str | None = None  # who made the decision: the owner, or their manager
 
 
 def disputes_since(
@@ -93,7 +94,7 @@ def disputes_since(
         query = query.where(scope[0] if len(scope) == 1 else scope[0] | scope[1])
     query = query.order_by(col(Dispute.created_at).desc(), col(Dispute.id).desc())
     return [
-        DisputeRow(d, lead, h.owner_id, h.status, h.reason_code, h.reason_label)
+        DisputeRow(d, lead, h.owner_id, h.status, h.reason_code, h.reason_label, h.decided_by)
         for d, h, lead in session.exec(query).all()
     ]
 

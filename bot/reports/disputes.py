@@ -28,6 +28,7 @@ class DisputeItem:
     decision: str  # rejected | handed_back
     reason: str | None
     owner_id: str
+    decided_by: str  # who made the decision (the owner, or a manager for them)
     disputed_by: str
     why: str
     status: str  # open | upheld | overturned
@@ -97,6 +98,7 @@ def _item(row: DisputeRow) -> DisputeItem:
         decision=row.decision,
         reason=row.reason_label or row.reason_code,
         owner_id=row.owner_id,
+        decided_by=row.decided_by or row.owner_id,
         disputed_by=d.disputed_by,
         why=d.why,
         status=d.status,

@@ -29,6 +29,7 @@ class DisputeFacts:
     reason: str | None
     decision_note: str | None
     owner_name: str
+    decided_by_name: str  # who made the decision: the owner, or their manager
     disputed_by_name: str
     why: str
     status: str  # open | upheld | overturned
@@ -54,6 +55,7 @@ def dispute_facts(
     if dispute is None or handoff is None or lead is None:
         raise LookupError(f"dispute {dispute_id} does not exist")
     new = get_handoff(dispute.new_handoff_id, session=session) if dispute.new_handoff_id else None
+    decider = handoff.decided_by or handoff.owner_id
     return DisputeFacts(
         dispute_id=dispute_id,
         handoff_id=handoff.id or 0,
@@ -62,6 +64,7 @@ def dispute_facts(
         reason=handoff.reason_label or handoff.reason_code,
         decision_note=handoff.note,
         owner_name=person_name(handoff.owner_id, session=session) or handoff.owner_id,
+        decided_by_name=person_name(decider, session=session) or decider,
         disputed_by_name=person_name(dispute.disputed_by, session=session) or dispute.disputed_by,
         why=dispute.why,
         status=dispute.status,

@@ -120,7 +120,7 @@ def ruling_metadata(raw: Any) -> tuple[int, str] | None:
 def _decision_text(facts: DisputeFacts) -> str:
     lead = safe(one_line(facts.lead_label), LEAD)
     word = DECISION_WORD.get(facts.decision, facts.decision)
-    lines = [f"*{lead}*", f"*Decision:* {word} by {safe(one_line(facts.owner_name), NAME)}"]
+    lines = [f"*{lead}*", f"*Decision:* {word} by {safe(one_line(facts.decided_by_name), NAME)}"]
     if facts.reason:
         lines.append(f"*Reason:* {safe(one_line(facts.reason), 300)}")
     if facts.decision_note:

@@ -39,7 +39,7 @@ def _item(item: DisputeItem, tz: str) -> str:
     decision = DECISION.get(item.decision, item.decision)
     reason = f" · {safe(one_line(item.reason), 200)}" if item.reason else ""
     lines = [
-        f"*{safe(one_line(item.lead_label), 300)}* · {decision} by {mention(item.owner_id)}"
+        f"*{safe(one_line(item.lead_label), 300)}* · {decision} by {mention(item.decided_by)}"
         f"{reason}",
         f"Disputed by {mention(item.disputed_by)} on {short_when(item.created_at, tz)}:",
         quote(item.why, 600),

@@ -36,6 +36,7 @@ def facts(**overrides) -> DisputeFacts:
         "reason": "Bad or unverifiable data",
         "decision_note": HOSTILE,
         "owner_name": "Ana Alvarez",
+        "decided_by_name": "Ana Alvarez",
         "disputed_by_name": "Mia Marketer",
         "why": HOSTILE,
         "status": "open",
@@ -124,3 +125,11 @@ def test_a_refusal_escapes_the_lead_in_a_message_and_not_in_a_forms_error_line()
     plain = answer_text("already_disputed", label, status="open", plain=True)
     assert label in plain  # a form's error line is shown as written
     assert len(answer_text("refused_dispute", "x" * 5000, plain=True)) < 400
+
+
+def test_the_decision_is_said_to_be_by_whoever_made_it():
+    """A manager who rejected their rep's lead from an escalation made the decision."""
+    from bot.views.dispute import build_ruling_dm
+
+    shown = str(build_ruling_dm(facts(decided_by_name="Maya Manager"), template="dispute_ruling"))
+    assert "*Decision:* Rejected by Maya Manager" in shown and "Rejected by Ana" not in shown

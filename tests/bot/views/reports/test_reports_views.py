@@ -323,3 +323,16 @@ def test_report_headers_keep_team_names_as_written_and_escape_them():
     )
     assert line.startswith("Team Enterprise EMEA, R&amp;D &lt;core&gt; · last 30 days: ")
     assert scope_text(scope) == "team Enterprise EMEA, R&amp;D &lt;core&gt;"
+
+
+def test_the_disputes_report_names_whoever_made_the_decision():
+    from bot.reports.disputes import DisputeItem
+    from bot.views.reports.disputes import _item
+
+    item = DisputeItem(
+        dispute_id=1, lead_label="Una Lee", decision="rejected", reason=None,
+        owner_id="U0AE00001", decided_by="U0MGR0001", disputed_by="U0MKT0001", why="Buyer",
+        status="open", created_at=datetime(2026, 12, 1, tzinfo=UTC), settled_by=None,
+        settled_at=None, settle_note=None,
+    )  # fmt: skip
+    assert "Rejected by <@U0MGR0001>" in _item(item, "UTC")
