@@ -1,7 +1,8 @@
-"""The weekly digest's ledger (`DigestRun`) and the two numbers the reports do not give:
-first touches (the end of the funnel) and the slowest decisions.
+"""The weekly digest's ledger (`DigestRun`) and the two figures the reports do not give:
+the funnel of the week's leads and the slowest decisions.
 
-Like `storage.reports`, every query takes a `Window` of hand-offs created in [since, until).
+Like `storage.reports`, every query takes a `Window`: of hand-offs created in
+[since, until), or (the funnel) of leads received in it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import case, exists, extract, func, or_, select
 from sqlmodel import Session, col
 
-from storage.models import DECIDED, DigestRun, Event, Handoff, Lead
+from storage.models import (
+    ACCEPTED,
+    DECIDED,
+    MEETING_ACCEPTED,
+    DigestRun,
+    Event,
+    Handoff,
+    Lead,
+    Meeting,
+)
 from storage.reports.window import Window
 
 MEETING_BOOKED = "meeting_booked"  # Handoff.first_touch
@@ -70,22 +80,36 @@ def posted_event(outbox_id: int, *, session: Session) -> Event | None:
 
 
 @dataclass(frozen=True)
-class Touches:
-    """Accepted hand-offs created in the window whose first touch is logged (any kind: a
-    disqualification comes after contact too), and those whose first touch was a meeting."""
+class LeadFunnel:
+    """Of the leads received in the window, how many (each once, as of now) have an
+    accepted hand-off; a first touch logged or a meeting booked; a meeting (a first touch
+    "Meeting booked", or the SDR → AE stage's meeting); a meeting accepted into an AE's
+    pipeline. Each stage is a subset of the one before, so no share tops 100 %; a lead
+    reassigned or re-engaged counts once, in the week it arrived."""
 
+    accepted: int
     contacted: int
     meeting: int
+    pipeline: int
 
 
-def first_touches(window: Window, *, session: Session) -> Touches:
-    touched = col(Handoff.first_touch_at).is_not(None)
-    query = select(
-        func.count(case((touched, 1))),
-        func.count(case((col(Handoff.first_touch) == MEETING_BOOKED, 1))),
-    ).where(*_created_in(window))
-    contacted, meeting = session.execute(query).one()
-    return Touches(int(contacted), int(meeting))
+def lead_funnel(window: Window, *, session: Session) -> LeadFunnel:
+    of_lead = col(Handoff.lead_id) == col(Lead.id)
+    meeting_of_lead = col(Meeting.lead_id) == col(Lead.id)
+    booked = exists().where(meeting_of_lead)
+    met = or_(exists().where(of_lead, col(Handoff.first_touch) == MEETING_BOOKED), booked)
+    stages = (
+        exists().where(of_lead, col(Handoff.status) == ACCEPTED),
+        or_(exists().where(of_lead, col(Handoff.first_touch_at).is_not(None)), booked),
+        met,
+        exists().where(meeting_of_lead, col(Meeting.status) == MEETING_ACCEPTED),
+    )
+    created = col(Lead.created_at)
+    query = select(*(func.count(case((stage, 1))) for stage in stages)).where(
+        created >= window.since, created < window.until
+    )
+    accepted, contacted, meeting, pipeline = session.execute(query).one()
+    return LeadFunnel(int(accepted), int(contacted), int(meeting), int(pipeline))
 
 
 @dataclass(frozen=True)

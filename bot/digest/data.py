@@ -48,9 +48,10 @@ class NurtureReturn:
 
 @dataclass(frozen=True)
 class Funnel:
-    """Leads received and qualified (routed) in the period; hand-offs created in it that
-    were accepted, then contacted (any first touch), then got a meeting (first touch), then
-    (with the SDR → AE stage) were accepted into an AE's pipeline."""
+    """The leads received in the period: how many, qualified (routed), then of those with
+    an accepted hand-off, contacted (a first touch, or a meeting booked), with a meeting,
+    and (with the SDR → AE stage) accepted into an AE's pipeline; each lead once, each
+    stage within the one before (storage/digests.lead_funnel)."""
 
     received: int
     qualified: int
@@ -109,17 +110,17 @@ def build_digest(*, session: Session, config: HandshakeConfig, period: Period) -
     now = period.end
     s = summary(session=session, config=config, scope=EVERYONE, now=now, period=period)
     window = Window(period.start, period.end)
-    touches = digests.first_touches(window, session=session)
+    leads = digests.lead_funnel(window, session=session)
     slow = digests.slowest_decisions(window, session=session, limit=SLOWEST)
     return Digest(
         period=period,
         funnel=Funnel(  # received and qualified: always counted in everyone's scope
             s.received or 0,
             s.qualified or 0,
-            s.counts.accepted,
-            touches.contacted,
-            touches.meeting,
-            s.stage.funnel.pipeline if s.stage is not None else None,
+            leads.accepted,
+            leads.contacted,
+            leads.meeting,
+            leads.pipeline if s.stage is not None else None,
         ),
         counts=s.counts,
         to_decision=s.to_decision,

@@ -213,3 +213,34 @@ def test_an_empty_week(runtime):
     assert d.funnel.stages() == [(name, 0) for name, _ in d.funnel.stages()]
     assert d.slowest == () and d.campaigns == ()
     assert d.contract.score_only.total == 0
+
+
+def test_a_lead_of_an_earlier_week_reassigned_and_accepted_in_this_one_is_not_in_its_funnel(
+    runtime,
+):
+    """The funnel follows the week's leads: a lead that arrived before the week, moved on
+    and accepted in it, adds to no stage (it would read Accepted 200 %)."""
+    from bot.services.reassign import reassign
+    from storage.handoffs import get_handoff
+
+    week = Week(runtime)
+    week.at(-4 * 24 * 60)
+    week.lead("L0", f.ANA, campaign="Webinar")
+    week.at(60)
+    with unit_of_work(runtime.engine) as session:
+        old = get_handoff(week.handoffs["H0"][0], session=session)
+        new = reassign(old, session=session, config=runtime.config, now=runtime.clock(),
+                       actor="system", reason="test")  # fmt: skip
+        assert new is not None
+        week.handoffs["H0b"] = (new.id or 0, new.owner_id)
+    week.decide("H0b", decisions.ACCEPT)
+    week.lead("L1", f.BEN, campaign="Webinar")
+    week.at(90)
+    week.decide("H1", decisions.ACCEPT)
+    week.touch("H1", "contacted")
+    week.at(120)
+    week.touch("H0b", "meeting_booked")
+    stages = dict(digest_for(runtime).funnel.stages())
+    assert stages == {
+        "Received": 1, "Qualified": 1, "Accepted": 1, "Contacted": 1, "Meeting": 0,
+    }  # fmt: skip

@@ -45,6 +45,9 @@ def test_a_week_with_meetings_carries_the_stage_and_the_criteria(engine, config)
     week = digest(engine, config, WEEK_START)
     assert week.stage is not None and week.stage.funnel == StageCounts(12, 10, 9, 4)
     assert week.funnel.pipeline == 4 and week.funnel.stages()[-1] == ("Pipeline", 4)
+    counts = [n for _, n in week.funnel.stages()]
+    assert counts == sorted(counts, reverse=True), week.funnel  # each stage within the last
+    assert dict(week.funnel.stages())["Meeting"] == 9  # as the stage has it, touched first or not
     assert week.criteria is not None
     rows = {r.code: r for r in week.criteria.rows}
     assert rows["PROFIT"].yes == Acceptance(4, 6) and rows["BUDGET"].retired
