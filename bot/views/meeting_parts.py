@@ -11,10 +11,11 @@ from bot import ids
 from bot.config.qualification import NO, UNSURE, YES
 from bot.services.meeting_cards import AnswerItem, MeetingItem
 from bot.views import blocks as bk
-from bot.views.text import format_when, one_line, quote, safe
+from bot.views.text import format_when, one_line, plural, quote, safe
 from storage.models import MEETING_ACCEPTED, MEETING_PENDING, MEETING_REJECTED, MEETING_SENT_BACK
 
 MAX_PATH_MEETINGS = 5
+PATH_BUDGET = bk.SECTION_TEXT - 100  # the path's section, with room for the trim's mark
 NOTE_TEXT = 300
 COMMENT_TEXT = 500
 
@@ -80,19 +81,25 @@ def path_text(
     """ "*Path*": MQL → accepted by the SDR, then each meeting: booked with whom, for when,
     and what the AE decided (sent-back meetings stay as history)."""
     when = f" on {format_when(accepted_at, tz)}" if accepted_at else ""
-    lines = ["*Path*", f"MQL → ✅ accepted by {name(accepted_by)}{when}"]
-    shown = list(meetings)[-MAX_PATH_MEETINGS:]
-    if len(meetings) > len(shown):
-        lines.append(f"_{len(meetings) - len(shown)} earlier meetings not shown_")
-    for item in shown:
-        booked = (
-            f"→ 📅 meeting booked with {name(item.ae_name)} for {format_when(item.meeting_at, tz)}"
-        )
-        if item.status == MEETING_PENDING:
-            lines.append(f"{booked} → ⏳ awaiting {name(item.ae_name)}'s decision")
-            continue
-        lines.append(f"{booked} → {_short_outcome(item, tz)}")
-    return "\n".join(lines)
+    head = ["*Path*", f"MQL → ✅ accepted by {name(accepted_by)}{when}"]
+    items = [_path_line(item, tz) for item in list(meetings)[-MAX_PATH_MEETINGS:]]
+    hidden = len(meetings) - len(items)
+
+    def text() -> str:
+        note = [f"_{plural(hidden, 'earlier meeting')} not shown_"] if hidden else []
+        return "\n".join(head + note + items)
+
+    while len(items) > 1 and len(text()) > PATH_BUDGET:  # the oldest go first: the latest
+        items.pop(0)  # outcome always shows
+        hidden += 1
+    return text()
+
+
+def _path_line(item: MeetingItem, tz: str) -> str:
+    booked = f"→ 📅 meeting booked with {name(item.ae_name)} for {format_when(item.meeting_at, tz)}"
+    if item.status == MEETING_PENDING:
+        return f"{booked} → ⏳ awaiting {name(item.ae_name)}'s decision"
+    return f"{booked} → {_short_outcome(item, tz)}"
 
 
 def _short_outcome(item: MeetingItem, tz: str) -> str:

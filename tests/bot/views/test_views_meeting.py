@@ -305,3 +305,28 @@ def test_the_sdr_hears_the_decision(kit, check_limits, visible):
     ok = meeting_outcome_dm(meeting_ctx(kit, accepted, decided_by_name="Ana Alvarez"))
     assert "accepted your meeting on *Dana Scully (Acme)* into pipeline" in visible(ok)
     assert ok["text"] == "Meeting accepted into pipeline: Dana Scully (Acme)"
+
+
+def test_the_path_drops_older_meetings_first_so_the_latest_outcome_shows():
+    """Long send-back notes must not push the newest decision past the section's limit."""
+    from bot.services.meeting_cards import MeetingItem
+    from bot.views.meeting_parts import PATH_BUDGET, path_text
+    from bot.views.text import for_readers
+
+    def meeting(n: int, status: str, note: str | None) -> MeetingItem:
+        at = AT + timedelta(days=n)
+        return MeetingItem(
+            id=n, ae_name="Ben Brooks", status=status, meeting_at=at, booked_at=at, due_at=at,
+            decided_at=at, decided_by_name="Ben Brooks",
+            failed_question="Q" * 170 if status == "sent_back" else None, decision_note=note,
+        )  # fmt: skip
+
+    meetings = [meeting(n, "sent_back", "n" * 600) for n in range(4)]
+    meetings.append(meeting(9, "accepted", None))
+    text = path_text(meetings, accepted_by="Sam", accepted_at=AT, tz=for_readers("UTC"))
+    assert len(text) <= PATH_BUDGET
+    assert text.splitlines()[-1].startswith("→ 📅 meeting booked with Ben Brooks")
+    assert "Accepted into pipeline" in text.splitlines()[-1]
+    assert "earlier meeting" in text and " not shown_" in text
+    one = path_text(meetings[-2:], accepted_by="Sam", accepted_at=AT, tz="UTC")
+    assert "earlier meeting" not in one  # both fit
