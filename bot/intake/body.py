@@ -48,6 +48,23 @@ def _constant(name: str) -> Refused:
     return Refused(f"has {name}, which is not a JSON number")
 
 
+class _RepeatedKey(ValueError):
+    """One object names the same key twice: which value is meant cannot be known."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(key)
+        found[key] = value
+    return found
+
+
 def parse_json(raw: bytes) -> tuple[Any, list[FieldError]]:
     """The parsed body and errors. No body: the errors say why. A body and errors: fields
     nested too deeply for the parser were cut out (and are named), so that the rest can
@@ -60,6 +77,10 @@ def parse_json(raw: bytes) -> tuple[Any, list[FieldError]]:
     for _ in range(MAX_FIELDS):
         try:
             data = _loads(text)
+        except _RepeatedKey as exc:
+            return None, [
+                FieldError(show_key(exc.key), "is given twice in one object; send it once")
+            ]
         except json.JSONDecodeError as exc:
             return None, deep or [FieldError("body", f"is not valid JSON: {exc}")]
         except RecursionError:
@@ -74,7 +95,13 @@ def parse_json(raw: bytes) -> tuple[Any, list[FieldError]]:
 
 
 def _loads(text: str) -> Any:
-    return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    return json.loads(
+        text,
+        parse_int=_int,
+        parse_float=_float,
+        parse_constant=_constant,
+        object_pairs_hook=_unique,
+    )
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')

@@ -18,8 +18,10 @@ AUTH = {"Authorization": f"Bearer {INTAKE_TOKEN}", "Content-Type": "application/
 
 
 def raw_lead(**raw_fields: str) -> bytes:
-    """A valid lead body with `raw_fields` spliced in as raw JSON text."""
-    body = json.dumps(f.lead_body())[:-1]
+    """A valid lead body with `raw_fields` spliced in as raw JSON text (in place of the
+    body's own: a key given twice is refused in its own right)."""
+    base = {k: v for k, v in f.lead_body().items() if k not in raw_fields}
+    body = json.dumps(base)[:-1]
     extra = "".join(f', "{name}": {text}' for name, text in raw_fields.items())
     return (body + extra + "}").encode()
 
@@ -68,6 +70,9 @@ HUGE = "9" * 5_000
             {"activities"},
         ),
         (raw_lead(activities='[{"type": "x", "duration_s": 1e300}]'), {"activities"}),
+        # the same key twice: which value is meant cannot be known
+        (raw_lead(email='"first@acme.example", "email": "second@acme.example"'), {"email"}),
+        (raw_lead(utm='{"a": 1, "a": 2}'), {"a"}),
     ],
     ids=lambda v: None if isinstance(v, bytes) else ",".join(sorted(v))[:30],
 )
