@@ -10,6 +10,7 @@ integers, deep nesting, giant keys) never get here: `body.py` refuses them first
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -87,15 +88,19 @@ def _stripped(value: str | None) -> str | None:
     return (value.strip() or None) if value is not None else None
 
 
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # what the published schema's strings are
+
+
 def _number(value: Any) -> Any:
-    """A numeric string as its number; "" as not given."""
+    """A numeric string, written in plain decimals ("75", "75.5"), as its number; "" as not
+    given. Python's float() would also take "1_000", "1e3" or "inf", which the published
+    schema does not."""
     if isinstance(value, str):
         if value == "":
             return None
-        try:
-            return float(value.strip())
-        except ValueError:
-            raise PydanticCustomError("float_parsing", "must be a number") from None
+        if not _DECIMAL.fullmatch(value.strip()):
+            raise PydanticCustomError("float_parsing", "must be a number")
+        return float(value.strip())
     return value
 
 

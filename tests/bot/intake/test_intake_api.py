@@ -50,6 +50,20 @@ def test_missing_score_counts_as_zero_but_a_demo_request_qualifies(bot):
 
 def test_numeric_string_score_is_accepted(bot):
     assert bot.post_lead(f.lead_body(score="82.5", activities=[])).json()["status"] == "routed"
+    assert bot.post_lead(f.lead_body(score=" 90 ", employees="250")).status_code == 202
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("score", "1_000"), ("score", "1e2"), ("score", "inf"), ("score", "0x10"),
+    ("employees", "1e3"), ("employees", "2_50"),
+])  # fmt: skip
+def test_a_numeric_string_is_plain_decimals_as_the_schema_says(bot, field, value):
+    """float() would take these; the published schema does not."""
+    response = bot.post_lead(f.lead_body(**{field: value}))
+    assert response.status_code == 422
+    assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [
+        (field, "must be a number")
+    ]
 
 
 def test_duplicate_answers_200_updates_fields_and_posts_nothing(bot):
