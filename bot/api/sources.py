@@ -50,8 +50,11 @@ async def salesforce_request(
     request: Request, source: SourceConfig, runtime: Runtime, writer: IntakeWriter
 ) -> Response:
     """An Outbound Message (the ?token= check has passed): every notification mapped and
-    validated first (422 names each bad field, nothing stored), then each stored; the Ack
-    goes back only once all of them are committed, so Salesforce re-sends otherwise."""
+    validated, each good one stored, then the Ack, only once all of them are committed;
+    a bad one (a Lead without an Email is common) is a 422 naming its fields, after the
+    good ones of the message are stored: Salesforce keeps the message and re-sends it
+    (the stored ones are duplicates then, stored once), and shows why in its delivery
+    status, while no good lead waits on, or is dropped with, a bad one."""
     raw = await read_capped(request)
     if raw is None:
         return too_large()
@@ -72,12 +75,19 @@ async def salesforce_request(
             errors += mapped.source_errors(found)
         else:
             leads.append(lead_input)
-    if errors:
-        return _errors(errors)
     for lead_input in leads:
         answer = await store(lead_input, writer)
         if answer.status_code >= 300:
             return answer
+    if errors:
+        log.warning(
+            "source %s: %d of %d notifications refused: %s",
+            source.name,
+            len(message.notifications) - len(leads),
+            len(message.notifications),
+            "; ".join(f"{e.field} {e.message}" for e in errors[:5]),
+        )
+        return _errors(errors)
     return Response(salesforce.ack(), 200, media_type=salesforce.ACK_CONTENT_TYPE)
 
 

@@ -125,11 +125,20 @@ def test_an_xml_bomb_is_422_and_nothing_is_expanded_or_stored(bot):
     assert leads(bot) == []
 
 
-def test_one_bad_notification_refuses_the_whole_message_naming_its_field(bot):
-    response = post(bot, message(record(1), record(2, Email="not-an-email"), record(3)))
-    assert response.status_code == 422
+def test_one_bad_notification_keeps_the_good_ones_and_refuses_naming_its_field(bot):
+    """The good leads are stored; the 422 keeps the message in Salesforce's queue, where
+    its delivery status shows why; each re-send stores nothing twice."""
+    body = message(record(1), record(2, Email="not-an-email"), record(3))
+    response = post(bot, body)
+    assert response.status_code == 422 and not sf.acked(response)
     assert [e["field"] for e in response.json()["errors"]] == ["Notification[1].sObject.Email"]
-    assert leads(bot) == []  # nothing stored: Salesforce re-sends the whole message
+    stored = sorted(lead.external_id for lead in leads(bot))
+    assert stored == sorted(sf.record_id("00Q", n) for n in (1, 3))
+    again = post(bot, body)  # Salesforce's retry
+    assert again.status_code == 422
+    assert sorted(lead.external_id for lead in leads(bot)) == stored
+    with unit_of_work(bot.runtime.engine) as session:
+        assert len(session.exec(select(Handoff)).all()) == 2  # one card each, not two
 
 
 def test_a_message_over_1_mib_is_413(bot):
