@@ -57,11 +57,12 @@ class Rep:
     weight: float = 1.0  # their weight right now (bot/domain/weights.py); 0: no round robin
     out: Skip | None = None  # unavailable right now for a reason the caller worked out
     # (a timed absence, a Slack status, off shift, deactivated)
+    own_today: date | None = None  # today on their own clocks: an away date is theirs
 
     def skip(self, today: date) -> Skip | None:
         if self.out is not None:
             return self.out
-        if self.away_until is not None and self.away_until >= today:
+        if self.away_until is not None and self.away_until >= (self.own_today or today):
             return Skip(AWAY, f"away until {self.away_until.isoformat()}")
         if self.capacity_per_day is not None and self.assigned_today >= self.capacity_per_day:
             return Skip(CAPACITY, f"at capacity ({self.capacity_per_day} a day)")

@@ -196,6 +196,7 @@ def reps_of(
                 weight_facts(p), local_day(now, p.tz or config.timezone), boost
             ),
             out=unavailable_now(availability_facts(p), now),
+            own_today=local_day(now, p.tz or config.timezone),
         )
         for p in people
     ]

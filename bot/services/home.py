@@ -220,7 +220,7 @@ def _queue(session: Session, owner: str, now: datetime, n_pending: int, n_touch:
 
 
 def _settings(person: Person, now: datetime, fallback_zone: str) -> OwnSettings:
-    today = now.date()
+    today = now.astimezone(zone_of(person.tz, fallback_zone)).date()  # an away date is theirs
     away = person.away_until if person.away_until and person.away_until >= today else None
     window = None
     if person.away_to is not None and aware(person.away_to) > now:

@@ -180,6 +180,8 @@ def test_the_away_date_counts_from_the_persons_own_today(bot, clock, tz, utc_hou
     home = pick_away_date(bot, home, "2026-11-23")
     if accepted:  # their today, as `/handshake away until 2026-11-23` has it
         assert person(bot, f.ANA).away_until == date(2026, 11, 23)
+        assert "Away until 2026-11-23" in text(home)  # still their 23rd: away
+        assert bot.post_lead(f.lead_body()).json()["owner"] == f.BEN  # routing skips Ana
     else:  # their yesterday
         assert "⚠️ 2026-11-23 is in the past" in text(home)
         assert person(bot, f.ANA).away_until is None
