@@ -91,6 +91,17 @@ def owner_email(value: Any, people: list[PersonConfig], crms: tuple[str, ...]) -
     return None
 
 
+_BAND = re.compile(r"\s*([0-9][0-9,]*)\s*(?:[-–]\s*[0-9][0-9,]*|\+)\s*")
+
+
+def employee_count(value: Any) -> Any:
+    """A headcount band as its lower bound: HubSpot's contact `numemployees` is a dropdown
+    of bands ("25-50", "1000+"); any other value as it is, for intake to check."""
+    if isinstance(value, str) and (band := _BAND.fullmatch(value)):
+        return int(band.group(1).replace(",", ""))
+    return value
+
+
 def map_record(
     record: Mapping[str, Any],
     mapping: Mapping[str, str],
@@ -117,7 +128,11 @@ def map_record(
         origin[target] = name
         if value is _MISSING:
             continue
-        body[target] = normalise_domain(value) if target == "company_domain" else value
+        if target == "company_domain":
+            value = normalise_domain(value)
+        elif target == "employees":
+            value = employee_count(value)
+        body[target] = value
     for key, value in record.items():
         if key not in used and key not in body:
             body[key] = value

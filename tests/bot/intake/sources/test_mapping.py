@@ -132,6 +132,24 @@ def test_a_salesforce_owner_configured_in_15_characters_matches_the_18_sent():
     assert owner_email(BEN_SALESFORCE[:14] + "x", people, ("salesforce",)) is None
 
 
+@pytest.mark.parametrize(
+    ("band", "count"),
+    [("1-5", 1), ("25-50", 25), ("500-1000", 500), ("1000+", 1000), ("10,000+", 10000),
+     ("250", 250), (" 5 - 25 ", 5)],
+)  # fmt: skip
+def test_hubspots_headcount_band_is_its_lower_bound(band, count):
+    """A contact's numemployees is a dropdown of bands: each is a number intake takes."""
+    body = {"hs_object_id": "7", "email": "a@b.example", "numemployees": band}
+    lead, errors = validate_lead(mapped("hubspot", body).body)
+    assert errors == [] and lead.fields["employees"] == count
+
+
+def test_a_headcount_that_is_no_band_is_still_refused_by_name():
+    body = {"hs_object_id": "7", "email": "a@b.example", "numemployees": "lots"}
+    lead, errors = validate_lead(mapped("hubspot", body).body)
+    assert lead is None and [e.field for e in errors] == ["employees"]
+
+
 def test_unknown_hubspot_owner_is_kept_as_extra_and_owner_left_to_routing():
     body = {"hs_object_id": "1", "email": "a@b.example", "hubspot_owner_id": "999"}
     out = mapped("hubspot", body).body
