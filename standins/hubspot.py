@@ -129,13 +129,21 @@ def hubspot_app(state: HubSpotState) -> Starlette:
             for f in group.get("filters") or []:
                 if f.get("propertyName") == "associations.contact" and f.get("operator") == "EQ":
                     wanted = str(f.get("value"))
+        newest_first = any(
+            s.get("propertyName") in ("hs_createdate", "hs_timestamp")
+            and s.get("direction") == "DESCENDING"
+            for s in body.get("sorts") or []
+        )
         with state.lock:
             found = [
                 {"id": i, "properties": dict(n["properties"])}
                 for i, n in state.notes.items()
                 if wanted is None or wanted in n["contacts"]
-            ][: int(body.get("limit") or 10)]
-        return JSONResponse({"total": len(found), "results": found})
+            ]  # in the order created
+        if newest_first:
+            found.reverse()
+        page = found[: int(body.get("limit") or 10)]
+        return JSONResponse({"total": len(found), "results": page})
 
     async def owners(request: Request) -> Response:
         """`GET /crm/v3/owners`: the portal's owners (one here), paged like HubSpot's."""

@@ -84,6 +84,9 @@ class HubSpotClient:
                 }
             ],
             "properties": ["hs_note_body"],
+            # The newest first: a note an earlier attempt created is among the latest, even
+            # on a contact with more notes than one page holds.
+            "sorts": [{"propertyName": "hs_createdate", "direction": "DESCENDING"}],
             "limit": 100,
         }
         response = self._call("POST", "/crm/v3/objects/notes/search", creates=False, json=query)

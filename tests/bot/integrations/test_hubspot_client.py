@@ -115,3 +115,15 @@ def test_a_wrong_token_fails(hubspot, http):
     hs = HubSpotClient(http, settings, "pat-wrong")
     with pytest.raises(VendorRefused, match="401 INVALID_AUTHENTICATION"):
         hs.write_back(hubspot_write(decision_body(), settings, None, "hs-9"), look_first=False)
+
+
+def test_an_earlier_note_is_found_on_a_contact_with_more_notes_than_a_page(hubspot, http):
+    """The search asks for the newest notes first: 150 older notes do not hide it."""
+    hs, config = client(hubspot, http)
+    for n in range(150):
+        hs.create_note(CONTACT, {"hs_timestamp": "2026-11-01T00:00:00Z", "hs_note_body": f"#{n}"})
+    write = hubspot_write(decision_body(), config, None, "hs-9")
+    first = hs.write_back(write, look_first=False)
+    again = hs.write_back(write, look_first=True)  # a retry after a lost answer
+    assert again.recovered is True and again.note_id == first.note_id
+    assert len(hubspot.notes_of(CONTACT)) == 151
