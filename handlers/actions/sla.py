@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.runtime import Runtime
 from bot.services import decisions, reassign_picker, sla_actions
+from bot.services.settings import zone_for
 from bot.views import messages
 from bot.views.insight_inputs import insight_blocks
 from bot.views.reassign_modal import build_reassign_modal, nobody_else, reassign_refused
@@ -42,7 +43,8 @@ def snooze(
     ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, runtime: Runtime
 ) -> None:
     ack()
-    now, tz = runtime.clock(), runtime.config.timezone
+    now = runtime.clock()
+    tz = zone_for(str((body.get("user") or {}).get("id") or ""), runtime=runtime).key  # theirs
     _run(
         Answer(body, respond, client, runtime),
         lambda h, u: sla_actions.snooze(h, u, runtime=runtime, now=now),

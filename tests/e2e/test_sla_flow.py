@@ -207,11 +207,8 @@ def test_snooze_pushes_back_only_the_owners_next_nudge(bot, clock):
     bot.tick()
     [nudge] = dms_of(bot, f.ANA, handoff.id)
     click_card(bot, f.ANA, ids.SNOOZE, handoff, nudge)
-    wait_for(
-        lambda: any(
-            "Snoozed" in t or "snooze" in t.lower() for t in ephemeral_texts(bot.slack, f.ANA)
-        )
-    )
+    said = wait_for(lambda: [t for t in ephemeral_texts(bot.slack, f.ANA) if "Snoozed" in t])
+    assert "14:00 EST" in said[-1]  # 19:00 UTC, on Ana's own clock (New York)
     clock.advance(minutes=59)
     bot.tick()
     assert len(dms_of(bot, f.ANA, handoff.id)) == 1
