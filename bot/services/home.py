@@ -116,6 +116,7 @@ class DecisionItem:
     decided_at: datetime | None
     reason_label: str | None
     note: str | None
+    routing_error: bool = False  # a wrong-owner reject: re-routed, not a verdict on the lead
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,7 @@ def _marketing(session: Session, since: datetime) -> MarketingView:
             row.handoff.decided_at,
             row.handoff.reason_label,
             row.handoff.note,
+            bool(row.handoff.routing_error),
         )
         for row in q.latest_decisions(session=session, limit=LATEST_SHOWN)
     )

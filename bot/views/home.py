@@ -325,7 +325,10 @@ def _decision(item: DecisionItem, tz: str) -> str:
     campaign = f" · _{safe(one_line(item.campaign), 100)}_" if item.campaign else ""
     who = safe(one_line(item.decider_name or item.owner_name), NAME) or "someone"
     when = format_when(item.decided_at, tz)
-    text = f"{status_marker(item.status)}: *{label}*{campaign}\nby {who} on {when}"
+    marker = status_marker(item.status)
+    if item.routing_error:  # not a verdict on the lead: it went to the right owner
+        marker += " (wrong owner: re-routed)"
+    text = f"{marker}: *{label}*{campaign}\nby {who} on {when}"
     if item.reason_label:
         text += f"\n*Reason:* {safe(one_line(item.reason_label), 200)}"
     if item.note and one_line(item.note):

@@ -329,7 +329,16 @@ def test_marketer_sees_campaigns_reasons_and_latest_decisions(bot, clock):
     latest = shown.split("Latest decisions")[1]
     assert latest.index("Webinar Lead") < latest.index("Ebook4 Lead") < latest.index("Ebook0")
     assert "*Reason:* Wrong person or no authority" in latest and "> note 4" in latest
+    assert "(wrong owner: re-routed)" not in latest
     assert ids.ACCEPT not in shown
+
+
+def test_marketers_latest_decisions_mark_a_wrong_owner_reject(bot):
+    """A wrong-owner reject is not a verdict on the lead: it went to its right owner."""
+    handoff = lead(bot, f.ANA, "Misrouted", campaign="Ebook")
+    decide(bot, handoff, f.ANA, decisions.REJECT, reason_code="R-OWNER")
+    latest = text(open_home(bot, f.MIA)).split("Latest decisions")[1]
+    assert "(wrong owner: re-routed): *Misrouted" in latest
 
 
 def test_latest_decisions_stop_at_ten(bot, clock):
