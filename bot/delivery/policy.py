@@ -5,7 +5,8 @@ each worker (bot/server.py).
 - Outside destinations, webhooks and CRMs (`OutsideRetry`): exponential back-off with
   jitter, starting at about a second and doubling (the first three attempts land within
   about ten seconds), at most an hour between tries, for at least 24 hours counted from the
-  row's creation; then the row is failed. A Retry-After from the destination is honoured.
+  row's creation; then the row is failed. A Retry-After from the destination is honoured
+  up to that hour (a receiver asking for a year is asked again within the hour).
   A failed row put back by `handshake outbox retry` gets `min_attempts` more tries.
 """
 
@@ -57,8 +58,8 @@ class OutsideRetry:
         old = now - row.created_at >= self.max_age
         if retry.counts and old and row.attempts >= self.min_attempts:
             return None
-        if retry.delay:
-            return retry.delay  # the destination said when (Retry-After)
+        if retry.delay:  # the destination said when (Retry-After), within the hour at most
+            return min(retry.delay, self.cap)
         wait = min(self.base * 2 ** max(row.attempts - 1, 0), self.cap)
         return min(wait * self.rng.uniform(1 - self.jitter, 1 + self.jitter), self.cap)
 

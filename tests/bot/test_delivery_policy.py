@@ -49,6 +49,8 @@ def test_outside_gives_up_only_after_a_day_and_a_few_attempts():
 def test_retry_after_is_honoured_over_the_back_off():
     limited = RetryLater(42, "HTTP 429", maybe_sent=False, pause=42)
     assert OutsideRetry().delay(row(1), limited, START) == 42
+    a_year = RetryLater(31_536_000, "HTTP 429", maybe_sent=False, pause=31_536_000)
+    assert OutsideRetry().delay(row(1), a_year, START) == 3600  # asked again within the hour
     assert retry_after("120") == 120
     assert retry_after("Mon, 23 Nov 2026 14:01:00 GMT", START) == 60
     assert retry_after("soon") is None and retry_after(None) is None
