@@ -20,7 +20,10 @@ class DatabaseGone(Exception):
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_pre_ping=True,
+            hide_parameters=True,  # an error's text names no lead's values: it gets logged
         )
         opened = _OpenedFile()
         event.listen(engine, "do_connect", opened.before_connect)
@@ -30,7 +33,9 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -171,3 +176,12 @@ def ping(engine: Engine) -> bool:
         return True
     except Exception:
         return False
+
+
+def brief_error(exc: BaseException) -> str:
+    """A database error for a log line: its class and the first line of the driver's own
+    message, without the statement's values (engines hide them) or PostgreSQL's DETAIL,
+    which may quote a failing row: a lead's email."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return f"{type(orig).__name__}: {first[:300]}"

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from bot.api.reading import not_stored
 from bot.intake.validate import LeadInput
 from bot.intake.writer import IntakeWriter
-from storage.db import DatabaseGone
+from storage.db import DatabaseGone, brief_error
 
 log = logging.getLogger("handshake.api")
 
@@ -22,7 +22,9 @@ async def store(lead_input: LeadInput, writer: IntakeWriter) -> Response:
     try:
         result = await asyncio.wrap_future(writer.submit(lead_input))
     except (DBAPIError, DatabaseGone) as exc:
-        log.error("lead intake not stored external_id=%s: %s", lead_input.external_id, exc)
+        log.error(
+            "lead intake not stored external_id=%s: %s", lead_input.external_id, brief_error(exc)
+        )
         writer.runtime.metrics.intake_leads.labels("not_stored").inc()
         return not_stored()
     status = str(result.body.get("status"))

@@ -57,9 +57,24 @@ def _event_type(value: str) -> str:
 
 def http_url_problem(value: str) -> str | None:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.hostname:
         return f'"{value}" is not an http(s) URL like https://hooks.example.com/x'
+    try:
+        parts.port  # noqa: B018 (reading it checks it: 0 to 65535)
+    except ValueError:
+        return f'"{value}" has a port that is not a number from 0 to 65535'
     return None
+
+
+def url_origin(url: str) -> str:
+    """A URL cut to its scheme, host and port, for logs, errors and /metrics labels: its
+    path or query may hold a token. Never raises."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{parts.scheme}://{parts.hostname or ''}" + (f":{port}" if port else "")
 
 
 def _http_url(value: str) -> str:

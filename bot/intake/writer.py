@@ -22,7 +22,7 @@ from bot.intake.batch import ingest_batch
 from bot.intake.service import IntakeResult, ingest
 from bot.intake.validate import LeadInput
 from bot.runtime import Runtime
-from storage.db import unit_of_work
+from storage.db import brief_error, unit_of_work
 
 log = logging.getLogger("handshake.intake")
 
@@ -145,7 +145,11 @@ class IntakeWriter:
                 leads = [p.lead for p in batch]
                 results = ingest_batch(leads, session=session, config=runtime.config, now=now)
         except Exception as exc:
-            log.warning("intake batch of %d rolled back, writing each alone: %s", len(batch), exc)
+            log.warning(
+                "intake batch of %d rolled back, writing each alone: %s",
+                len(batch),
+                brief_error(exc),
+            )
             return False
         for pending, result in zip(batch, results, strict=True):
             pending.answer.set_result(result)

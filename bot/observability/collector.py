@@ -12,16 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
 from bot.clock import Clock
+from bot.config.webhooks import url_origin
 from storage import metrics as q
 from storage.clicks import clicks_waiting
-from storage.db import read_only
+from storage.db import brief_error, read_only
 from storage.models import OUT_FAILED, OUT_PENDING, OUT_SENDING
 
 log = logging.getLogger("handshake.metrics")
@@ -53,8 +53,7 @@ def destination_label(lane: str, destination: str | None) -> str:
     if not destination:
         return lane
     if "://" in destination:
-        parts = urlsplit(destination)
-        return f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+        return url_origin(destination)
     return destination
 
 
@@ -69,13 +68,16 @@ class DatabaseCollector(Collector):
         self.engine, self.clock = engine, clock
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        """Every family built before any is given out: a failure half-way gives one
+        `handshake_database_up 0`, never a second family of the same name."""
         try:
-            yield from self._collect()
+            families = list(self._collect())
         except Exception as exc:  # a scrape must answer; /readyz says why the database is out
-            log.warning("metrics: the database could not be read: %s", exc)
+            log.warning("metrics: the database could not be read: %s", brief_error(exc))
             up = GaugeMetricFamily("handshake_database_up", "1 when the scrape read the database")
             up.add_metric([], 0)
-            yield up
+            families = [up]
+        yield from families
 
     def _collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         now = self.clock()

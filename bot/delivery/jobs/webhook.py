@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from bot.config.webhooks import webhook_for
+from bot.config.webhooks import url_origin, webhook_for
 from bot.delivery.errors import Permanent
 from bot.delivery.outside import check, unreachable
 from bot.delivery.protocol import Delivery, Job
@@ -39,7 +39,7 @@ def post_signed(
 ) -> httpx.Response:
     """One signed POST; the response if 2xx, else `RetryLater` / `Permanent`."""
     headers = signed_headers(secret, webhook_id, body, now())
-    what = f"POST {url}"
+    what = f"POST {url_origin(url)}"  # its path or query may hold a token: kept out of logs
     try:
         response = http.post(url, content=body.encode(), headers=headers)
     except httpx.HTTPError as exc:

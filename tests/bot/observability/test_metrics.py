@@ -174,3 +174,35 @@ def test_clicks_waiting_for_the_delivery_process_are_counted_until_done(deferrin
     wait_for(lambda: value(scrape(bot), "handshake_clicks_waiting") == 1)
     assert bot.clicks.run_pending() == 1
     assert value(scrape(bot), "handshake_clicks_waiting") == 0
+
+
+def test_a_scrape_that_fails_half_way_says_database_down_once(bot, monkeypatch):
+    """Families are all built before any is given out: never two of one name."""
+    from bot.observability import collector
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("half-way")
+
+    monkeypatch.setattr(collector.q, "event_counts", broken)
+    text = bot.http.get("/metrics").text
+    samples = [line for line in text.splitlines() if line.startswith("handshake_database_up")]
+    assert samples == ["handshake_database_up 0.0"]
+    assert "handshake_outbox_rows" not in text
+
+
+def test_a_database_error_is_logged_without_a_leads_values(engine):
+    """Engines hide a statement's parameters, and a log line keeps the driver's first line
+    only (PostgreSQL's DETAIL quotes the failing row)."""
+    import sqlalchemy
+
+    from storage.db import brief_error
+    from storage.models import Lead
+
+    with pytest.raises(sqlalchemy.exc.DBAPIError) as caught, engine.begin() as conn:
+        conn.execute(
+            sqlalchemy.insert(Lead.__table__),  # type: ignore[attr-defined]
+            {"email": "secret.person@private-corp.example"},  # required columns missing
+        )
+    assert "[parameters:" not in str(caught.value) or "hidden" in str(caught.value)
+    said = brief_error(caught.value)
+    assert "secret.person" not in said and ("null" in said.lower() or "NOT NULL" in said)

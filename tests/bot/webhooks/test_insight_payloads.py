@@ -64,12 +64,12 @@ def test_hand_back_and_disqualify_payloads_carry_the_insights(bot, runtime):
     assert plain.id  # the third stays pending: no decision payload
 
 
-def _body(insights):
+def _body(insights, external_id="501"):
     return {
         "type": "handoff.handed_back",
         "timestamp": "2026-11-23T14:00:00Z",
         "data": {
-            "lead": {"external_id": "501"},
+            "lead": {"external_id": external_id},
             "handoff": {"owner": {"slack_id": f.ANA}},
             "decision": {
                 "outcome": "handed_back",
@@ -94,7 +94,7 @@ def test_crm_note_and_task_carry_the_insights():
     assert "Persona: IT or engineering" in note and "Decision role: Influencer" in note
     assert "Objection" not in note
     salesforce = salesforce_write(
-        _body(insights),
+        _body(insights, "00Q5e00000AbCdE"),  # a Salesforce Lead's id
         SALESFORCE,
         None,
         "hs-1",

@@ -199,3 +199,14 @@ def test_gives_up_after_a_day_and_the_row_fails(bot, hooks, receiver, clock):
     assert row.status == OUT_FAILED
     assert clock() - row.created_at >= timedelta(hours=24)
     assert "gave up" in (row.last_error or "")
+
+
+def test_an_unreachable_receivers_error_names_no_path_or_query():
+    """A webhook URL's path or query may hold a token: it stays out of logs and errors."""
+    from bot.delivery.errors import RetryLater
+
+    url = "http://127.0.0.1:9/hooks/catch/123/abcSECRETPATH?token=QUERYTOKEN987"
+    with httpx.Client(timeout=2) as http, pytest.raises(RetryLater) as caught:
+        post_signed(http, url, SECRET, "msg_1", "{}")
+    assert "http://127.0.0.1:9" in caught.value.error
+    assert "SECRETPATH" not in caught.value.error and "QUERYTOKEN" not in caught.value.error

@@ -10,7 +10,7 @@ import pytest
 from bot import cli
 from bot.clock import utcnow
 from bot.config import ConfigError, parse_config
-from bot.config.webhooks import EVENT_TYPES
+from bot.config.webhooks import EVENT_TYPES, url_origin
 from bot.services.decisions import ACCEPT, decide
 from storage.models import OUT_DONE, OUT_FAILED
 from tests import factories as f
@@ -43,12 +43,13 @@ def test_webhooks_test_failures_exit_2_without_a_traceback(receiver, monkeypatch
     code, out, err = run(capsys, "webhooks", "test", receiver.url, "--secret-env", SECRET_ENV)
     assert code == 2
     assert (
-        out.splitlines()[-1] == "failed: POST " + receiver.url + ": HTTP 500 stand-in answers 500"
+        out.splitlines()[-1]
+        == "failed: POST " + url_origin(receiver.url) + ": HTTP 500 stand-in answers 500"
     )
     assert "Traceback" not in err
     dead = "http://127.0.0.1:9/nothing-listens"
     code, out, err = run(capsys, "webhooks", "test", dead, "--secret-env", SECRET_ENV)
-    assert code == 2 and out.splitlines()[-1].startswith(f"failed: POST {dead} failed")
+    assert code == 2 and out.splitlines()[-1].startswith(f"failed: POST {url_origin(dead)} failed")
     assert "Traceback" not in err
     code, out, err = run(capsys, "webhooks", "test", "not a url", "--secret-env", SECRET_ENV)
     assert code == 2 and "URL: " in err and "Traceback" not in err
@@ -126,3 +127,24 @@ def test_the_secret_comes_from_the_environment_and_is_never_shown():
     assert hook.secret == SECRET
     assert SECRET not in repr(config) and SECRET not in config.model_dump_json()
     assert hook.events == list(EVENT_TYPES)
+
+
+def test_a_webhook_url_with_a_port_out_of_range_is_a_config_problem():
+    """It would pass, then break /metrics and every delivery to it."""
+    hooks = [{"url": "https://hooks.example.com:99999/x", "secret_env": "B_SECRET"}]
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f.config_data(webhooks=hooks), environ={"B_SECRET": SECRET})
+    assert any(
+        p.startswith("webhooks[0].url: ") and "port that is not a number from 0 to 65535" in p
+        for p in caught.value.problems
+    ), caught.value.problems
+
+
+def test_a_url_is_cut_to_its_origin_for_logs_errors_and_metrics():
+    from bot.config.webhooks import url_origin
+
+    assert url_origin("https://hooks.zapier.com/hooks/catch/123/abcSECRET?token=T") == (
+        "https://hooks.zapier.com"
+    )
+    assert url_origin("http://127.0.0.1:8080/x?k=v") == "http://127.0.0.1:8080"
+    assert url_origin("https://h.example:99999/x") == "https://h.example"  # never raises
