@@ -3,6 +3,7 @@ in check-config."""
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -148,3 +149,23 @@ def test_a_url_is_cut_to_its_origin_for_logs_errors_and_metrics():
     )
     assert url_origin("http://127.0.0.1:8080/x?k=v") == "http://127.0.0.1:8080"
     assert url_origin("https://h.example:99999/x") == "https://h.example"  # never raises
+
+
+@pytest.mark.parametrize(
+    ("secret", "says"),
+    [
+        ("whsec_not base64 at all!!", "expected whsec_ followed by base64"),
+        ("plainsecret", "expected whsec_ followed by base64"),
+        ("whsec_----KCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4_QEFCQ0Q=", "followed by base64"),  # URL-safe
+        ("whsec_" + base64.b64encode(b"short").decode(), "is too short"),
+    ],
+)
+def test_a_webhook_secret_must_be_whsec_and_strict_base64(secret, says):
+    """A lenient decoder drops stray characters: the key signed with would not be the one a
+    receiver decodes, and every delivery would fail its check."""
+    hooks = [{"url": "https://hooks.example.com/x", "secret_env": "B_SECRET"}]
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f.config_data(webhooks=hooks), environ={"B_SECRET": secret})
+    assert any(
+        p.startswith("webhooks[0].secret_env: ") and says in p for p in caught.value.problems
+    ), caught.value.problems
