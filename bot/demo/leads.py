@@ -6,6 +6,7 @@ shows nurture as well as hand-offs; the rest qualify by score or by a demo reque
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -72,6 +73,8 @@ class LeadGenerator:
         self.prefix = prefix
         self.now = now
         self.count = 0
+        # Each run's CRM records apart from an earlier run's: six digits from the prefix.
+        self.run = 100_000 + int(hashlib.sha256(prefix.encode()).hexdigest()[:8], 16) % 900_000
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         while True:
@@ -93,11 +96,12 @@ class LeadGenerator:
             score = r.randint(35, 59)  # below min_score, qualified by the demo request
         else:
             score = r.randint(60, 97)
-        external_id = f"{self.prefix}{n:05d}"
+        source = r.choice(SOURCES)
+        external_id = self._record_id(source, n)
         local = f"{first}.{last}".lower().replace("'", "")
         return {
             "external_id": external_id,
-            "source": r.choice(SOURCES),
+            "source": source,
             "email": f"{_ascii(local)}@{domain}",
             "first_name": first,
             "last_name": last,
@@ -113,6 +117,15 @@ class LeadGenerator:
             "notes": r.choice(NOTES),
             "crm_url": f"https://crm.example/leads/{external_id}",
         }
+
+    def _record_id(self, source: str, n: int) -> str:
+        """The id the lead has where it came from, shaped as that system's are: HubSpot's
+        digits, a Salesforce Lead's 15 characters (00Q…); the CRM write-back names it."""
+        if source == "hubspot":
+            return f"{self.run}{n:05d}"
+        if source == "salesforce":
+            return f"00Q{self.run:06d}{n:06d}"
+        return f"{self.prefix}{n:05d}"
 
     def _activities(self, nurture: bool, demo_request: bool) -> list[dict[str, Any]]:
         r, now = self.random, self.now()
