@@ -69,7 +69,7 @@ def post_lead(demo: Demo, **fields: object) -> dict[str, object]:
     """A lead whose CRM record names Ana (an AE) as its owner, so it goes to her; pass
     `owner_email=None` for one without, which goes to the team's SDR first."""
     body = {
-        "external_id": f"browser-{os.urandom(4).hex()}",
+        "external_id": str(int.from_bytes(os.urandom(4), "big")),  # a HubSpot record's id
         "source": "hubspot",
         "email": "jordan.lee@acme-logistics.example",
         "first_name": "Jordan",

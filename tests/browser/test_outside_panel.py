@@ -13,7 +13,7 @@ ANA = "U0AE00001"
 
 
 def test_the_panel_shows_the_crm_record_and_the_delivery_after_an_accept(page, demo):
-    external_id = "hs-browser-1"
+    external_id = "9100000001"  # a HubSpot contact's id: digits
     assert post_lead(demo, external_id=external_id, source="hubspot")["owner"] == ANA
     page.goto(f"{demo.sandbox.url}/?as={ANA}&c=dm")
     card = page.get_by_test_id("message").filter(has_text="Jordan Lee").last
