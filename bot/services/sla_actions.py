@@ -25,10 +25,10 @@ from bot.services.decisions import (
     known_insights,
 )
 from bot.services.outgoing import emit
-from bot.services.sla_clock import stop_follow_up_clock
+from bot.services.sla_clock import calendar_of, stop_follow_up_clock
 from bot.services.sla_nudge import send
 from storage import outbox
-from storage.db import unit_of_work
+from storage.db import read_only, unit_of_work
 from storage.events import log_event
 from storage.handoffs import claim_first_touch
 from storage.leads import get_lead
@@ -84,6 +84,14 @@ def snooze(
             kind=kind,
         )
         return Outcome(RECORDED, handoff)
+
+
+def snoozed_until(owner_id: str, *, runtime: Runtime, now: datetime) -> datetime:
+    """When a snoozed reminder comes: an hour on, held to the owner's working hours as the
+    tick holds it (Snooze at 17:40 with hours to 18:00: the next morning)."""
+    with read_only(runtime.engine) as session:
+        calendar = calendar_of(owner_id, session=session, config=runtime.config)
+    return calendar.next_working(now + SNOOZE)
 
 
 def nudge_again(

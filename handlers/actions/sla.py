@@ -48,7 +48,14 @@ def snooze(
     _run(
         Answer(body, respond, client, runtime),
         lambda h, u: sla_actions.snooze(h, u, runtime=runtime, now=now),
-        lambda _o: messages.snoozed(format_when(now + sla_actions.SNOOZE, tz)),
+        lambda o: messages.snoozed(
+            format_when(
+                sla_actions.snoozed_until(
+                    o.handoff.owner_id if o.handoff else "", runtime=runtime, now=now
+                ),
+                tz,
+            )
+        ),
     )
 
 

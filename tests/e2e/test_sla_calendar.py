@@ -107,3 +107,24 @@ def _escalate_timer_id(session, handoff_id: int) -> int:
     return session.exec(
         select(Timer.id).where(Timer.handoff_id == handoff_id, Timer.kind == "escalate")
     ).one()
+
+
+def test_a_snooze_late_in_the_day_says_when_the_reminder_really_comes(bot, clock):
+    """At 17:40 with hours to 18:00 the reminder is held to the next morning: the answer
+    says so, not 18:40."""
+    from bot import ids
+    from bot.services import sla_actions
+    from tests.helpers import click_card, ephemeral_texts, wait_for
+
+    body = bot.post_lead(f.lead_body()).json()
+    handoff = handoff_of(bot, body["id"])
+    bot.deliver()
+    clock.now = utc(2026, 11, 23, 22, 40)  # Mon 17:40 New York
+    [card] = [m for m in dm_messages(bot.slack, handoff.owner_id) if m.blocks]
+    click_card(bot, handoff.owner_id, ids.SNOOZE, handoff, card)
+    said = wait_for(
+        lambda: [t for t in ephemeral_texts(bot.slack, handoff.owner_id) if "Snoozed" in t]
+    )
+    assert "Tue 24 Nov 2026, 09:00 EST" in said[-1], said
+    due = sla_actions.snoozed_until(handoff.owner_id, runtime=bot.runtime, now=clock())
+    assert due == utc(2026, 11, 24, 14, 0)
