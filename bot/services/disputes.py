@@ -20,6 +20,7 @@ from bot.domain.lifecycle import NOTE_MAX_LENGTH
 from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.dispute_events import emit_dispute
+from bot.services.sla_clock import calendar_of
 from storage import outbox
 from storage.db import unit_of_work
 from storage.disputes import add_dispute, dispute_for_handoff
@@ -173,17 +174,17 @@ def open_dispute(
 def _start_clock(
     dispute: Dispute, *, session: Session, config: HandshakeConfig, now: datetime
 ) -> None:
-    """The manager nudged at `sla.dispute_within`, each admin told at twice that."""
+    """The manager nudged at `sla.dispute_within`, each admin told at twice that, counted
+    in the manager's working time (as the hand-off's and the meeting's clocks are): a
+    dispute opened on a Friday afternoon leaves the manager Monday before the admins."""
     within = config.sla.dispute_within
     about = {"session": session, "now": now, "dispute_id": dispute.id}
-    add_timer(
-        DISPUTE_REMIND, dispute.handoff_id, now + within, recipient=dispute.manager_id, **about
-    )
+    calendar = calendar_of(dispute.manager_id, session=session, config=config)
+    remind_at, escalate_at = calendar.add(now, within), calendar.add(now, 2 * within)
+    add_timer(DISPUTE_REMIND, dispute.handoff_id, remind_at, recipient=dispute.manager_id, **about)
     for admin in _admins(config):
         if admin != dispute.manager_id:
-            add_timer(
-                DISPUTE_ESCALATE, dispute.handoff_id, now + 2 * within, recipient=admin, **about
-            )
+            add_timer(DISPUTE_ESCALATE, dispute.handoff_id, escalate_at, recipient=admin, **about)
 
 
 def ruler_for(config: HandshakeConfig, handoff: Handoff) -> str | None:
