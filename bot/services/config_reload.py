@@ -109,6 +109,19 @@ def write_status(pid_file: str | Path, outcome: ReloadOutcome) -> None:
     temporary.replace(path)  # atomic: the reader sees the old outcome or the new one
 
 
+def _is_serve(pid: int) -> bool:
+    """The process is a `handshake serve` (or `python -m bot.cli serve`), not another that
+    was given the pid of a serve killed without removing its pid file. Where /proc cannot
+    tell (not Linux), the pid is trusted, as before."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:  # no such process (signalling it says so), or no /proc to read
+        return True
+    words = [Path(a.decode(errors="replace")).name for a in argv if a]
+    named = any("handshake" in w for w in words) or "bot.cli" in words  # or python -m bot.cli
+    return "serve" in words and named
+
+
 def signal_serve(pid_file: str | Path, *, wait_s: float = 10.0) -> dict[str, object] | str:
     """`handshake reload`: SIGHUP to the process named in the pid file, then wait for its
     outcome. Returns the outcome (a dict) or why there is none (a sentence)."""
@@ -119,6 +132,11 @@ def signal_serve(pid_file: str | Path, *, wait_s: float = 10.0) -> dict[str, obj
         pid = int(Path(pid_file).read_text().strip())
     except (OSError, ValueError):
         return f"no running serve: cannot read a process id from {pid_file}"
+    if not _is_serve(pid):
+        return (
+            f"process {pid} (from {pid_file}) is not handshake serve: a pid file left by a "
+            "serve that was killed; start serve again, or remove the file"
+        )
     before = read_status(pid_file).get("seq", 0)
     try:
         os.kill(pid, signal.SIGHUP)

@@ -118,6 +118,7 @@ def test_sighup_and_handshake_reload(service, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HANDSHAKE_CONFIG", str(config_path))
     monkeypatch.setenv("HANDSHAKE_PID_FILE", str(pid_file))
     previous = signal.getsignal(signal.SIGHUP)
+    monkeypatch.setattr("bot.services.config_reload._is_serve", lambda pid: True)  # pytest
     try:
         _reload_on_hangup(service, str(config_path), str(pid_file))
         assert main(["reload"]) == 0
@@ -147,3 +148,21 @@ def test_reload_without_a_running_serve(tmp_path):
     assert "no running serve" in str(signal_serve(tmp_path / "none.pid"))
     (tmp_path / "stale.pid").write_text("999999999\n")
     assert "is serve running?" in str(signal_serve(tmp_path / "stale.pid"))
+
+
+def test_reload_never_signals_a_process_that_is_not_serve(tmp_path):
+    """A pid file left by a serve killed with SIGKILL, its pid since given to another
+    process: that process is left alone."""
+    import subprocess
+    import sys
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        pid_file = tmp_path / "handshake.pid"
+        pid_file.write_text(f"{other.pid}\n")
+        said = str(signal_serve(pid_file, wait_s=0.5))
+        assert f"process {other.pid}" in said and "is not handshake serve" in said
+        assert other.poll() is None  # still running: never signalled
+    finally:
+        other.kill()
+        other.wait()
