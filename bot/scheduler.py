@@ -148,7 +148,9 @@ def learn_time_zone(worker: Delivery, slack_id: str, *, refresh: bool = False) -
     tz = user.get("tz")
     if tz:
         with unit_of_work(worker.engine) as session:
-            moved = follow_time_zone(slack_id, tz, session=session, config=worker.config)
+            moved = follow_time_zone(
+                slack_id, tz, session=session, config=worker.config, now=worker.clock()
+            )
         if moved is not None:
             log.info("time zone user=%s tz=%s timers_moved=%d", slack_id, tz, moved)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
@@ -132,19 +132,22 @@ def stop_meeting_clock(meeting_id: int, *, session: Session, now: datetime, why:
 
 
 def follow_time_zone(
-    slack_id: str, tz: str, *, session: Session, config: HandshakeConfig
+    slack_id: str, tz: str, *, session: Session, config: HandshakeConfig, now: datetime
 ) -> int | None:
     """A person's time zone, as Slack reports it: stored, and when it changed, their timers
     re-planned. Returns how many timers moved; None when the time zone did not change."""
     if not set_tz(slack_id, tz, session=session):
         return None
-    return replan_for_person(slack_id, session=session, config=config)
+    return replan_for_person(slack_id, session=session, config=config, now=now)
 
 
-def replan_for_person(slack_id: str, *, session: Session, config: HandshakeConfig) -> int:
+def replan_for_person(
+    slack_id: str, *, session: Session, config: HandshakeConfig, now: datetime
+) -> int:
     """A person's time zone became known or changed: move the original (not snoozed)
     timers of their pending and accepted hand-offs, and of the meetings waiting for their
-    decision, to the new working calendar."""
+    decision, to the new working calendar; a hand-off whose deadline moved has its cards
+    redrawn (they show it)."""
     moved = 0
     for handoff, lead in open_handoffs_of(slack_id, session=session):
         times = sla_for(lead, config)
@@ -161,12 +164,21 @@ def replan_for_person(slack_id: str, *, session: Session, config: HandshakeConfi
             start = handoff.decided_at
         else:
             continue
+        changed = False
         for timer in pending_timers(handoff.id or 0, session=session):
             if timer.kind in planned and timer.created_at == start:
+                changed = changed or _aware(timer.due_at) != planned[timer.kind]
                 timer.due_at = planned[timer.kind]
                 session.add(timer)
                 moved += 1
+        if changed:  # the cards show the deadline ("respond by", "first touch due")
+            outbox.refresh_cards(handoff.id or 0, session=session, now=now)
     return moved + _replan_meetings(slack_id, session=session, config=config)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back naive (they are UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _replan_meetings(slack_id: str, *, session: Session, config: HandshakeConfig) -> int:

@@ -78,6 +78,10 @@ def test_the_owners_slack_time_zone_moves_their_clock(bot, clock):
     bot.deliver()  # posting his card asks Slack for his time zone: America/Los_Angeles
     # His day starts at 09:00 Los Angeles (17:00 UTC): the deadline is 13:00 there.
     assert handoff_of(bot, body["id"]).due_at == utc(2026, 11, 23, 21, 0)
+    bot.deliver()  # the channel card, posted before, is redrawn with the moved deadline
+    [card] = cards_for(bot.slack, f.CHANNEL, handoff_of(bot, body["id"]).id)
+    moved = int(utc(2026, 11, 23, 21, 0).timestamp())
+    assert card.edited is not None and f"respond by *<!date^{moved}^" in rendered(card)
 
 
 def test_messages_wait_for_the_recipients_working_hours(bot, clock):

@@ -70,7 +70,7 @@ def test_a_new_time_zone_moves_the_clocks_of_the_ae_s_pending_meetings(engine):
         session.add(decided)
         session.flush()
         before = {t.id: t.due_at for t in session.exec(select(Timer))}
-        moved = follow_time_zone(f.ANA, "Asia/Tokyo", session=session, config=config)
+        moved = follow_time_zone(f.ANA, "Asia/Tokyo", session=session, config=config, now=f.START)
         session.flush()
         after = {t.id: (t.meeting_id, t.kind, t.due_at) for t in session.exec(select(Timer))}
         due = {m.id: m.due_at for m in session.exec(select(Meeting))}
