@@ -39,8 +39,13 @@ def config(hubspot, salesforce, monkeypatch) -> HandshakeConfig:
                            "fields": {"reason": "Handshake_Reason__c"}},
         }
     )  # fmt: skip
-    for person in data["people"]:
-        person["crm_ids"] = {"hubspot": HUBSPOT_OWNER, "salesforce": SALESFORCE_OWNER}
+    for n, person in enumerate(data["people"]):  # one id per person, as the config requires
+        person["crm_ids"] = {
+            "hubspot": HUBSPOT_OWNER if person["slack_id"] == f.ANA else f"5123{n:04d}",
+            "salesforce": (
+                SALESFORCE_OWNER if person["slack_id"] == f.ANA else f"0055e00000{n:05d}"
+            ),
+        }
     return parse_config(data)
 
 
