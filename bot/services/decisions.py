@@ -277,7 +277,14 @@ def _close_lead(
     if action == HANDBACK:
         lead.revisit_at = revisit_at(handoff.revisit_on, now)
         assert handoff.id is not None  # on that date the owner is asked (services/recycle)
-        add_timer(REVISIT, handoff.id, lead.revisit_at, session=session, now=now)
+        add_timer(
+            REVISIT,
+            handoff.id,
+            lead.revisit_at,
+            session=session,
+            now=now,
+            recipient=handoff.owner_id,  # asked in their working hours
+        )
     if action == ACCEPT:
         start_follow_up_clock(handoff, lead, session=session, config=config, now=now)
     lead.updated_at = now

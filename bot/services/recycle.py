@@ -153,7 +153,14 @@ def keep_nurturing(
         )
         lead.revisit_at, lead.updated_at = revisit_at(new_date, now), now
         session.add(lead)
-        add_timer(REVISIT, handoff.id, lead.revisit_at, session=session, now=now)
+        add_timer(
+            REVISIT,
+            handoff.id,
+            lead.revisit_at,
+            session=session,
+            now=now,
+            recipient=handoff.owner_id,  # asked in their working hours
+        )
         log_event(
             "nurture_extended",
             session=session,

@@ -180,6 +180,8 @@ def _fire(
         return
     handoff = get_handoff(timer.handoff_id, session=session)
     if timer.kind == REVISIT:  # a handed-back lead's revisit date (services/recycle)
+        if _deferred(timer, session=session, now=now, report=report, calendars=calendars):
+            return  # the owner is asked in their working hours, not at midnight UTC
         if handoff is None or not fire_revisit(handoff, session=session, config=config, now=now):
             _skip(timer, "nothing to do: the lead came back", session=session, report=report)
             return
