@@ -13,9 +13,12 @@ from storage.models import (
     ACCEPTED,
     FOLLOW_UP,
     FOLLOW_UP_ESCALATE,
+    MEETING_PENDING,
+    MEETING_REMIND,
     PENDING,
     TIMER_PENDING,
     Handoff,
+    Meeting,
     Person,
     RoutingCursor,
     Timer,
@@ -197,3 +200,25 @@ def departed_following_up(*, session: Session, limit: int) -> list[tuple[Handoff
         .limit(limit)
     )
     return [(h, p) for h, p in session.exec(query).all()]
+
+
+def departed_meetings(*, session: Session, limit: int) -> list[tuple[Meeting, Person]]:
+    """Meetings waiting for the decision of an AE who has left, while the AE's reminder is
+    still pending (so each is found once: handling it cancels that reminder)."""
+    reminder_pending = exists().where(
+        col(Timer.meeting_id) == col(Meeting.id),
+        col(Timer.status) == TIMER_PENDING,
+        col(Timer.kind) == MEETING_REMIND,
+    )
+    query = (
+        select(Meeting, Person)
+        .join(Person, col(Person.slack_id) == col(Meeting.ae_id))
+        .where(
+            col(Meeting.status) == MEETING_PENDING,
+            or_(col(Person.active).is_(False), col(Person.deactivated).is_(True)),
+            reminder_pending,
+        )
+        .order_by(col(Meeting.id))
+        .limit(limit)
+    )
+    return [(m, p) for m, p in session.exec(query).all()]

@@ -86,6 +86,39 @@ def cancel_meeting_timers(meeting_id: int, *, session: Session, now: datetime, n
     return result.rowcount
 
 
+def cancel_meeting_timer(
+    meeting_id: int, kind: str, *, session: Session, now: datetime, note: str
+) -> int:
+    """One kind of a meeting's pending timers cancelled; how many (0: none was pending)."""
+    result = session.execute(
+        update(Timer)
+        .where(
+            col(Timer.meeting_id) == meeting_id,
+            col(Timer.kind) == kind,
+            col(Timer.status) == TIMER_PENDING,
+        )
+        .values(status=TIMER_CANCELLED, fired_at=now, note=note)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def bring_forward(meeting_id: int, kind: str, *, session: Session, now: datetime) -> int:
+    """A meeting's pending timers of `kind` due now, if they were due later."""
+    result = session.execute(
+        update(Timer)
+        .where(
+            col(Timer.meeting_id) == meeting_id,
+            col(Timer.kind) == kind,
+            col(Timer.status) == TIMER_PENDING,
+            col(Timer.due_at) > now,
+        )
+        .values(due_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def due_query(now: datetime, limit: int) -> SelectOfScalar[Timer]:
     """The claim query: served by the (status, due_at) index, so its cost follows the
     number of due rows, not the number of pending ones."""

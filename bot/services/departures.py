@@ -14,7 +14,11 @@ Handshake still owes it is the follow-up clock: while no first touch is logged, 
 stops that clock (so nobody nudges a person who has gone) and tells the team's manager at
 once, rather than when the follow-up escalation would have fired; a threaded note under
 the channel card says so to marketing. Cancelling the clock's timers is the
-compare-and-set that makes this happen once across instances."""
+compare-and-set that makes this happen once across instances.
+
+A meeting waiting for the decision of an AE who left: the AE's reminder is cancelled (the
+compare-and-set) and the escalation to their manager goes at once, asking the manager to
+decide it there, with the meeting's buttons (views/sla_meeting)."""
 
 from __future__ import annotations
 
@@ -31,8 +35,14 @@ from bot.services.reassign import reassign
 from bot.services.sla_clock import stop_follow_up_clock
 from storage.db import unit_of_work
 from storage.events import log_event
-from storage.models import Handoff
-from storage.people import departed_following_up, departed_pending, set_deactivated
+from storage.models import MEETING_ESCALATE, MEETING_REMIND, Handoff, Meeting
+from storage.people import (
+    departed_following_up,
+    departed_meetings,
+    departed_pending,
+    set_deactivated,
+)
+from storage.timers import bring_forward, cancel_meeting_timer
 
 log = logging.getLogger("handshake.departures")
 LEFT_ROSTER = "left the roster"
@@ -86,9 +96,39 @@ def sweep_departures(runtime: Runtime, *, now: datetime | None = None, batch: in
                     )
             except Exception:
                 log.exception("hand-off=%s of a departed owner: follow-up not stopped", handoff.id)
+        for meeting, ae in departed_meetings(session=session, limit=batch):
+            reason = DEACTIVATED if ae.deactivated else LEFT_ROSTER
+            try:
+                with session.begin_nested():
+                    stopped += _meeting_to_manager(meeting, reason, session=session, now=now)
+            except Exception:
+                log.exception("meeting=%s of a departed AE not handed to the manager", meeting.id)
     if moved or stopped:
-        log.info("departures moved=%d follow_ups_stopped=%d", moved, stopped)
+        log.info("departures moved=%d follow_ups_or_meetings_handed_on=%d", moved, stopped)
     return moved + stopped
+
+
+def _meeting_to_manager(meeting: Meeting, reason: str, *, session: Session, now: datetime) -> int:
+    """A meeting waiting for an AE who left: nobody reminds the AE, and the escalation to
+    their manager goes now, asking the manager to decide (views/sla_meeting); 0 when another
+    instance did it first (the reminder's cancel is the compare-and-set)."""
+    assert meeting.id is not None
+    why = f"the AE {reason}"
+    if not cancel_meeting_timer(meeting.id, MEETING_REMIND, session=session, now=now, note=why):
+        return 0
+    bring_forward(meeting.id, MEETING_ESCALATE, session=session, now=now)
+    log_event(
+        "meeting_ae_left",
+        session=session,
+        at=now,
+        actor="system",
+        lead_id=meeting.lead_id,
+        handoff_id=meeting.handoff_id,
+        meeting_id=meeting.id,
+        ae=meeting.ae_id,
+        reason=reason,
+    )
+    return 1
 
 
 def _move_on(

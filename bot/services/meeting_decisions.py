@@ -153,7 +153,9 @@ def _allowed(
         return MeetingOutcome(NOT_FOUND)
     lead = get_lead(meeting.lead_id, session=session)
     label = lead_label(lead) if lead else None
-    if not may_decide(config, meeting.ae_id, actor):
+    handoff = get_handoff(meeting.handoff_id, session=session)
+    team = handoff.team if handoff else None  # an AE off the roster: their team's manager
+    if not may_decide(config, meeting.ae_id, actor, team=team):
         _log(session, "click_refused", meeting, actor, now, action=f"meeting_{action}")
         return MeetingOutcome(REFUSED, meeting, label)
     return MeetingOutcome(OK, meeting, label)

@@ -33,6 +33,7 @@ from storage.models import (
     Meeting,
     Timer,
 )
+from storage.people import get_person
 from storage.timers import insert_rows
 
 log = logging.getLogger("handshake.sla")
@@ -109,6 +110,7 @@ class MeetingDmFacts:
     decided_by_name: str | None = None
     decided_at: datetime | None = None
     detail: str | None = None  # once decided: the reason, or the failed criterion's question
+    ae_left: str | None = None  # the AE left (why): the escalation asks the manager instead
 
     @property
     def escalation(self) -> bool:
@@ -155,4 +157,15 @@ def meeting_dm_facts(
         decided_by_name=person_name(meeting.decided_by, session=session),
         decided_at=meeting.decided_at,
         detail=detail,
+        ae_left=_left(meeting.ae_id, session=session),
     )
+
+
+def _left(slack_id: str, *, session: Session) -> str | None:
+    """Why a person can no longer act (off the roster, deactivated in Slack), or None."""
+    person = get_person(slack_id, session=session)
+    if person is None:
+        return None
+    if person.deactivated:
+        return "deactivated in Slack"
+    return None if person.active else "left the roster"

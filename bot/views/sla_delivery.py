@@ -98,6 +98,8 @@ def meeting_message(dm: MeetingDmFacts, *, permalink: str | None) -> dict[str, A
             due_at=dm.due_at,
             waited=dm.waited,
             tz=dm.tz,
+            ae_left=dm.ae_left,
+            meeting_id=dm.meeting_id,
         )
     return build_meeting_nudge(
         meeting_id=dm.meeting_id,

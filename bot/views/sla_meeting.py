@@ -68,11 +68,23 @@ def build_meeting_escalation(
     due_at: datetime,
     waited: str,
     tz: str,
+    ae_left: str | None = None,
+    meeting_id: int | None = None,
 ) -> dict[str, Any]:
     """DM to the AE's manager: the AE has let a booked meeting wait. No buttons: the AE
-    decides, on their meeting card."""
+    decides, on their meeting card. `ae_left` (why the AE can no longer decide): the
+    manager is asked to decide, here, with the meeting's buttons (`meeting_id`)."""
     lead = safe(one_line(lead_label), LEAD_LABEL) or "a lead"
     sdr, ae = _name(sdr_name, "an SDR"), _name(ae_name, "The AE")
+    if ae_left is not None and meeting_id is not None:
+        why = safe(one_line(ae_left), WAITED)
+        text = (
+            f"🚪 *{ae}* can no longer decide on the meeting *{sdr}* booked with *{lead}* on "
+            f"*{format_when(meeting_at, tz)}* ({why}). Decide it here: *Send back to SDR* "
+            "lets them book it again with another AE."
+        )
+        blocks = [bk.section(text), bk.actions(meeting_buttons(meeting_id))]
+        return _message(f"🚪 {ae} left: decide on the meeting with {lead}", blocks)
     wait = safe(one_line(waited), WAITED)
     since = f", {wait} of working time since the meeting" if wait else ""
     text = (

@@ -156,6 +156,9 @@ def step_text(step: Step, tz: str) -> str:
         why = f" ({_said(d.get('reason'), 60)})" if d.get("reason") else ""
         told = f"; told {_who(d.get('recipient'))}" if d.get("recipient") else ""
         return f"Follow-up reminders stopped: {_who(d.get('owner'))} left{why}{told}"
+    if kind == "meeting_ae_left":
+        why = f" ({_said(d.get('reason'), 60)})" if d.get("reason") else ""
+        return f"Meeting handed to the manager: {_who(d.get('ae'))} left{why}"
     if kind == "click_refused":
         return f"{who} tried to {_said(d.get('action'), 40)} but may not decide"
     if kind == "decision_lost":

@@ -145,3 +145,23 @@ def test_the_meeting_nudge_escalation_and_settled_dm(check_limits):
     assert "actions" not in json.dumps(escalation) and "2d of working time" in str(escalation)
     assert "Rejected by Maya Moreau — Bad data" in str(settled)
     assert "actions" not in json.dumps(settled)
+
+
+def test_the_escalation_for_an_ae_who_left_asks_the_manager_with_buttons(check_limits):
+    message = build_meeting_escalation(
+        lead_label=EVIL,
+        sdr_name="Sam <Diaz>",
+        ae_name="Ana & Co",
+        meeting_at=NOW,
+        due_at=NOW,
+        waited="",
+        tz="UTC",
+        ae_left="deactivated in Slack",
+        meeting_id=7,
+    )
+    assert check_limits(message) == []
+    text = str(message["blocks"])
+    assert "can no longer decide" in text and "deactivated in Slack" in text
+    assert "Ana &amp; Co" in text and "Sam &lt;Diaz&gt;" in text and "<!channel>" not in text
+    [actions] = [b for b in message["blocks"] if b["type"] == "actions"]
+    assert [e["value"] for e in actions["elements"]] == ["7", "7", "7"]

@@ -310,6 +310,10 @@ def test_the_timeline_says_the_follow_up_stopped_when_the_owner_left():
     )
     alone = step_text(Step(at, "follow_up_stopped", "system", 7, {"owner": "U0AE00001"}), "UTC")
     assert alone == "Follow-up reminders stopped: <@U0AE00001> left"
+    left = {"ae": "U0AE00001", "reason": "left the roster"}
+    assert step_text(Step(at, "meeting_ae_left", "system", 7, left), "UTC") == (
+        "Meeting handed to the manager: <@U0AE00001> left (left the roster)"
+    )
 
 
 def test_report_headers_keep_team_names_as_written_and_escape_them():
