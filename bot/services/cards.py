@@ -12,15 +12,15 @@ from bot.config import HandshakeConfig
 from bot.domain.meetings import why_not_book
 from bot.runtime import Runtime
 from bot.services.meeting_cards import MeetingItem, meeting_items
+from bot.services.sla_clock import first_touch_due
 from storage.channel_cards import card_chain
 from storage.db import read_only
 from storage.disputes import dispute_for_handoff
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
-from storage.models import FOLLOW_UP, REASSIGNED, Handoff, Lead
+from storage.models import REASSIGNED, Handoff, Lead
 from storage.people import get_person
 from storage.sync_status import CrmSync, crm_sync_of
-from storage.timers import pending_timers
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,6 @@ def load_card_context(
     successor = next((h for h in all_handoffs if h.previous_id == handoff.id), None)
     previous = next((h for h in all_handoffs if h.id == handoff.previous_id), None)
     reassigned_from = previous if previous is not None and previous.status == REASSIGNED else None
-    follow_up = next(
-        (t for t in pending_timers(handoff.id or 0, session=session) if t.kind == FOLLOW_UP), None
-    )
     meetings = meeting_items(handoff.id or 0, session=session, config=config)
     can_book = (
         why_not_book(
@@ -130,7 +127,7 @@ def load_card_context(
         ),
         reassigned_from_reason=reassigned_from.reassign_reason if reassigned_from else None,
         touched_by_name=person_name(handoff.touched_by, session=session),
-        follow_up_due=follow_up.due_at if follow_up else None,
+        follow_up_due=first_touch_due(handoff, lead, session=session, config=config),
         crm_sync=tuple(crm_sync_of(handoff.id or 0, session=session)),
         meetings=meetings,
         can_book=can_book,

@@ -13,6 +13,7 @@ from storage import outbox
 from storage.handoffs import open_handoffs_of
 from storage.meetings import get_meeting, pending_meetings_of
 from storage.models import (
+    ACCEPTED,
     ESCALATE,
     FOLLOW_UP,
     FOLLOW_UP_ESCALATE,
@@ -85,6 +86,19 @@ def start_follow_up_clock(
             FOLLOW_UP_ESCALATE, handoff.id, escalate_at, session=session, now=now, recipient=manager
         )
     return nudge_at
+
+
+def first_touch_due(
+    handoff: Handoff, lead: Lead, *, session: Session, config: HandshakeConfig
+) -> datetime | None:
+    """When the first touch of an accepted hand-off is due: `follow_up_within` of the
+    owner's working time from the accept, as `start_follow_up_clock` planned it. Not the
+    follow-up timer's time, which a snooze moves and the tick holds to working hours."""
+    if handoff.status != ACCEPTED or handoff.first_touch or handoff.decided_at is None:
+        return None
+    calendar = calendar_of(handoff.owner_id, session=session, config=config)
+    decided = _aware(handoff.decided_at)
+    return calendar.add(decided, sla_for(lead, config).follow_up_within)
 
 
 def stop_follow_up_clock(handoff_id: int, *, session: Session, now: datetime, why: str) -> int:

@@ -13,12 +13,12 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.domain.leads import lead_label
 from bot.services.cards import person_name
+from bot.services.sla_clock import first_touch_due
 from storage.handoffs import get_handoff, handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import (
     ACCEPTED,
     EXPIRED,
-    FOLLOW_UP,
     HANDED_BACK,
     PENDING,
     REASSIGNED,
@@ -27,7 +27,6 @@ from storage.models import (
     Lead,
 )
 from storage.people import get_person
-from storage.timers import timers_for
 
 THREAD_KINDS = {
     "nudge",
@@ -105,13 +104,14 @@ def tz_of(slack_id: str | None, *, session: Session, config: HandshakeConfig) ->
     return (person.tz if person and person.tz else None) or config.timezone
 
 
-def _due(handoff: Handoff, follow_up: bool, *, session: Session) -> datetime | None:
+def _due(
+    handoff: Handoff, lead: Lead, follow_up: bool, *, session: Session, config: HandshakeConfig
+) -> datetime | None:
     """The deadline a message is about: the decision's, or (follow-up) the first touch's,
-    as the card shows it (the first follow-up timer, whatever snoozes came after)."""
+    as the card shows it (not the timer's time, which a snooze or working hours move)."""
     if not follow_up:
         return handoff.due_at
-    timers = timers_for(handoff.id or 0, session=session)
-    return next((t.due_at for t in timers if t.kind == FOLLOW_UP), None)
+    return first_touch_due(handoff, lead, session=session, config=config)
 
 
 def _handoff_and_lead(handoff_id: int, *, session: Session) -> tuple[Handoff, Lead]:
@@ -142,14 +142,14 @@ def dm_facts(
         return replace(
             base,
             owner_tz=tz_of(handoff.owner_id, session=session, config=config),
-            due_at=_due(handoff, follow_up, session=session),
+            due_at=_due(handoff, lead, follow_up, session=session, config=config),
             tier=handoff.tier,
         )
     if template in ("escalation", "follow_up_escalation"):
         return replace(
             base,
             owner_name=person_name(handoff.owner_id, session=session) or handoff.owner_id,
-            due_at=_due(handoff, follow_up, session=session),
+            due_at=_due(handoff, lead, follow_up, session=session, config=config),
             recipient_tz=tz_of(payload.get("recipient"), session=session, config=config),
         )
     return replace(

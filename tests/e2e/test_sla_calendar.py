@@ -132,3 +132,27 @@ def test_a_snooze_late_in_the_day_says_when_the_reminder_really_comes(bot, clock
     assert "Tue 24 Nov 2026, 09:00 EST" in said[-1], said
     due = sla_actions.snoozed_until(handoff.owner_id, runtime=bot.runtime, now=clock())
     assert due == utc(2026, 11, 24, 14, 0)
+
+
+def test_a_follow_up_nudge_held_to_the_morning_still_names_the_real_deadline(bot, clock):
+    """2d of working time from an accept at Mon 15:00 New York ends exactly at a closing
+    time (Tue 1 Dec 18:00, the holiday skipped): the nudge is held to Wednesday 09:00 and
+    says the first touch was due Tuesday 18:00, not the time it was held to."""
+    from bot.services.decisions import ACCEPT, decide
+
+    body = bot.post_lead(f.lead_body()).json()
+    handoff = handoff_of(bot, body["id"])
+    bot.deliver()  # learns the owner's zone (New York)
+    clock.now = utc(2026, 11, 23, 20, 0)  # Mon 15:00 New York
+    assert decide(handoff.id, handoff.owner_id, ACCEPT, runtime=bot.runtime).result == "recorded"
+    bot.deliver()
+    clock.now = utc(2026, 12, 1, 23, 0)  # Tue 18:00: closing time, held
+    bot.tick()
+    clock.now = utc(2026, 12, 2, 14, 0)  # Wed 09:00
+    bot.tick()
+    nudges = [
+        rendered(m)
+        for m in dm_messages(bot.slack, handoff.owner_id)
+        if "no first touch logged yet" in rendered(m)
+    ]
+    assert len(nudges) == 1 and "Tue 1 Dec 2026, 18:00 EST" in nudges[0], nudges
