@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.config import HandshakeConfig
 from bot.domain.leads import lead_label
 from bot.reports.scope import Scope
+from bot.services.sla_clock import overdue_minutes
 from storage.reports import overdue_pending
 
 LIMIT = 15
@@ -57,7 +58,9 @@ def stale(
                 owner_name=owner.name if owner else handoff.owner_id,
                 created_at=handoff.created_at,
                 due_at=handoff.due_at,
-                overdue_minutes=(now - handoff.due_at).total_seconds() / 60,
+                overdue_minutes=overdue_minutes(
+                    handoff.owner_id, handoff.due_at, now, session=session, config=config
+                ),
             )
         )
     return StaleReport(scope, now, tuple(items), total)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
 from bot.domain.leads import lead_label
+from bot.services.sla_clock import overdue_minutes
 from storage import home_meetings as q
 
 SDR_SHOWN = 5  # each of an SDR's two lists
@@ -52,7 +53,9 @@ class MeetingsView:
         return len(self.items) + len(self.sent_back)
 
 
-def _item(row: q.MeetingRow, now: datetime, config: HandshakeConfig) -> MeetingItem:
+def _item(
+    row: q.MeetingRow, now: datetime, config: HandshakeConfig, session: Session
+) -> MeetingItem:
     m = row.meeting
     question = None
     if m.failed_criterion:
@@ -66,8 +69,8 @@ def _item(row: q.MeetingRow, now: datetime, config: HandshakeConfig) -> MeetingI
         ae_name=row.ae_name or m.ae_id,
         meeting_at=m.meeting_at,
         due_at=m.due_at,
-        overdue=m.due_at < now,
-        late_minutes=max((now - m.due_at).total_seconds() / 60, 0.0),
+        overdue=(m.due_at if m.due_at.tzinfo else m.due_at.replace(tzinfo=UTC)) < now,
+        late_minutes=overdue_minutes(m.ae_id, m.due_at, now, session=session, config=config),
         failed_question=question,
         decision_note=m.decision_note,
         decided_at=m.decided_at,
@@ -83,11 +86,13 @@ def sdr_meetings(
     return MeetingsView(
         "sdr",
         items=tuple(
-            _item(r, now, config) for r in q.awaiting_ae(sdr_id, session=session, limit=SDR_SHOWN)
+            _item(r, now, config, session)
+            for r in q.awaiting_ae(sdr_id, session=session, limit=SDR_SHOWN)
         ),
         total=counts.awaiting,
         sent_back=tuple(
-            _item(r, now, config) for r in q.sent_back_to(sdr_id, session=session, limit=SDR_SHOWN)
+            _item(r, now, config, session)
+            for r in q.sent_back_to(sdr_id, session=session, limit=SDR_SHOWN)
         ),
         sent_back_total=counts.sent_back,
     )
@@ -100,7 +105,8 @@ def ae_meetings(
     if not total:
         return None
     rows = q.to_decide(ae_id, session=session, limit=AE_SHOWN)
-    return MeetingsView("ae", items=tuple(_item(r, now, config) for r in rows), total=total)
+    items = tuple(_item(r, now, config, session) for r in rows)
+    return MeetingsView("ae", items=items, total=total)
 
 
 def team_meetings(
@@ -112,7 +118,7 @@ def team_meetings(
     )
     return MeetingsView(
         "team",
-        items=tuple(_item(r, now, config) for r in rows),
+        items=tuple(_item(r, now, config, session) for r in rows),
         total=counts.pending,
         overdue_total=counts.overdue,
     )

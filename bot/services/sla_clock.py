@@ -88,6 +88,15 @@ def start_follow_up_clock(
     return nudge_at
 
 
+def overdue_minutes(
+    slack_id: str, due_at: datetime, now: datetime, *, session: Session, config: HandshakeConfig
+) -> float:
+    """How far past `due_at` it is, in the person's working time, as the deadline was
+    counted (a lead due Friday 13:00 is 5h overdue on Monday 09:00, not 68h)."""
+    calendar = calendar_of(slack_id, session=session, config=config)
+    return calendar.working_between(_aware(due_at), now).total_seconds() / 60
+
+
 def first_touch_due(
     handoff: Handoff, lead: Lead, *, session: Session, config: HandshakeConfig
 ) -> datetime | None:

@@ -156,3 +156,21 @@ def test_a_follow_up_nudge_held_to_the_morning_still_names_the_real_deadline(bot
         if "no first touch logged yet" in rendered(m)
     ]
     assert len(nudges) == 1 and "Tue 1 Dec 2026, 18:00 EST" in nudges[0], nudges
+
+
+def test_stale_counts_overdue_in_working_time(bot, clock):
+    """Due Friday 13:00 New York, asked Monday 09:00: 5h of working time overdue, not 68h
+    (the deadline itself was counted in working time)."""
+    from bot.reports.scope import scope_for
+    from bot.reports.stale import stale
+
+    clock.now = utc(2026, 11, 27, 14, 0)  # Fri 09:00 New York: due 13:00
+    body = bot.post_lead(f.lead_body()).json()
+    assert handoff_of(bot, body["id"]).due_at == utc(2026, 11, 27, 18, 0)
+    clock.now = utc(2026, 11, 30, 14, 0)  # Mon 09:00 New York
+    config = bot.runtime.config
+    with unit_of_work(bot.runtime.engine) as session:
+        report = stale(session=session, config=config, scope=scope_for(config, f.MAYA),
+                       now=clock())  # fmt: skip
+    [item] = report.items
+    assert item.overdue_minutes == 5 * 60
