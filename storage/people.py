@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
@@ -164,6 +165,11 @@ def set_deactivated(slack_id: str, deactivated: bool, *, session: Session) -> bo
     return True
 
 
+def _departed() -> Any:
+    """A WHERE clause: the person has left (off the roster, or deactivated in Slack)."""
+    return or_(col(Person.active).is_(False), col(Person.deactivated).is_(True))
+
+
 def departed_pending(*, session: Session, limit: int) -> list[tuple[Handoff, Person]]:
     """Pending hand-offs whose owner has left: off the roster, or deactivated in Slack."""
     query = (
@@ -171,7 +177,7 @@ def departed_pending(*, session: Session, limit: int) -> list[tuple[Handoff, Per
         .join(Person, col(Person.slack_id) == col(Handoff.owner_id))
         .where(
             col(Handoff.status) == PENDING,
-            or_(col(Person.active).is_(False), col(Person.deactivated).is_(True)),
+            _departed(),
         )
         .order_by(col(Handoff.id))
         .limit(limit)
@@ -193,7 +199,7 @@ def departed_following_up(*, session: Session, limit: int) -> list[tuple[Handoff
         .where(
             col(Handoff.status) == ACCEPTED,
             col(Handoff.first_touch).is_(None),
-            or_(col(Person.active).is_(False), col(Person.deactivated).is_(True)),
+            _departed(),
             clock_runs,
         )
         .order_by(col(Handoff.id))
@@ -215,7 +221,7 @@ def departed_meetings(*, session: Session, limit: int) -> list[tuple[Meeting, Pe
         .join(Person, col(Person.slack_id) == col(Meeting.ae_id))
         .where(
             col(Meeting.status) == MEETING_PENDING,
-            or_(col(Person.active).is_(False), col(Person.deactivated).is_(True)),
+            _departed(),
             reminder_pending,
         )
         .order_by(col(Meeting.id))

@@ -86,17 +86,21 @@ def cancel_meeting_timers(meeting_id: int, *, session: Session, now: datetime, n
     return result.rowcount
 
 
+def _meeting_pending(meeting_id: int, kind: str) -> tuple[Any, ...]:
+    return (
+        col(Timer.meeting_id) == meeting_id,
+        col(Timer.kind) == kind,
+        col(Timer.status) == TIMER_PENDING,
+    )
+
+
 def cancel_meeting_timer(
     meeting_id: int, kind: str, *, session: Session, now: datetime, note: str
 ) -> int:
     """One kind of a meeting's pending timers cancelled; how many (0: none was pending)."""
     result = session.execute(
         update(Timer)
-        .where(
-            col(Timer.meeting_id) == meeting_id,
-            col(Timer.kind) == kind,
-            col(Timer.status) == TIMER_PENDING,
-        )
+        .where(*_meeting_pending(meeting_id, kind))
         .values(status=TIMER_CANCELLED, fired_at=now, note=note)
         .execution_options(synchronize_session=False)
     )
@@ -107,12 +111,7 @@ def bring_forward(meeting_id: int, kind: str, *, session: Session, now: datetime
     """A meeting's pending timers of `kind` due now, if they were due later."""
     result = session.execute(
         update(Timer)
-        .where(
-            col(Timer.meeting_id) == meeting_id,
-            col(Timer.kind) == kind,
-            col(Timer.status) == TIMER_PENDING,
-            col(Timer.due_at) > now,
-        )
+        .where(*_meeting_pending(meeting_id, kind), col(Timer.due_at) > now)
         .values(due_at=now)
         .execution_options(synchronize_session=False)
     )

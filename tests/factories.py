@@ -105,6 +105,14 @@ CONFIG: dict[str, Any] = {
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon
 
 
+# Business hours Monday to Friday, 09:00 to 18:00 (in the config's or a person's zone).
+OFFICE_HOURS: dict[str, Any] = {
+    "days": ["mon", "tue", "wed", "thu", "fri"],
+    "start": "09:00",
+    "end": "18:00",
+}
+
+
 def config_data(**overrides: Any) -> dict[str, Any]:
     data = copy.deepcopy(CONFIG)
     data.update(overrides)

@@ -18,7 +18,11 @@ from bot.runtime import Runtime
 from bot.services import notify
 from bot.services.assign import assign
 from bot.services.outgoing import emit
-from bot.services.sla_clock import start_follow_up_clock, stop_decision_clock
+from bot.services.sla_clock import (
+    start_follow_up_clock,
+    start_revisit_clock,
+    stop_decision_clock,
+)
 from storage import outbox
 from storage.db import read_only, unit_of_work
 from storage.events import log_event, log_refused
@@ -32,11 +36,9 @@ from storage.models import (
     LEAD_REJECTED,
     PENDING,
     REJECTED,
-    REVISIT,
     Handoff,
 )
 from storage.people import get_person
-from storage.timers import add_timer
 
 ACCEPT, REJECT, HANDBACK = "accept", "reject", "handback"
 STATUS_OF = {ACCEPT: ACCEPTED, REJECT: REJECTED, HANDBACK: HANDED_BACK}
@@ -276,15 +278,8 @@ def _close_lead(
     lead.status = {ACCEPT: LEAD_ACCEPTED, REJECT: LEAD_REJECTED, HANDBACK: LEAD_HANDED_BACK}[action]
     if action == HANDBACK:
         lead.revisit_at = revisit_at(handoff.revisit_on, now)
-        assert handoff.id is not None  # on that date the owner is asked (services/recycle)
-        add_timer(
-            REVISIT,
-            handoff.id,
-            lead.revisit_at,
-            session=session,
-            now=now,
-            recipient=handoff.owner_id,  # asked in their working hours
-        )
+        # on that date the owner is asked (services/recycle)
+        start_revisit_clock(handoff, lead.revisit_at, session=session, now=now)
     if action == ACCEPT:
         start_follow_up_clock(handoff, lead, session=session, config=config, now=now)
     lead.updated_at = now

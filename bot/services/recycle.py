@@ -26,12 +26,13 @@ from bot.services.decisions import (
     Outcome,
     allowed,
 )
+from bot.services.sla_clock import start_revisit_clock
 from storage.db import unit_of_work
 from storage.events import log_event
 from storage.handoffs import handoffs_for_lead
 from storage.leads import get_lead
 from storage.models import HANDED_BACK, LEAD_HANDED_BACK, REVISIT, Handoff, Lead
-from storage.timers import add_timer, cancel_timers
+from storage.timers import cancel_timers
 
 REENGAGE, KEEP = "reengage", "keep_nurturing"
 
@@ -153,14 +154,7 @@ def keep_nurturing(
         )
         lead.revisit_at, lead.updated_at = revisit_at(new_date, now), now
         session.add(lead)
-        add_timer(
-            REVISIT,
-            handoff.id,
-            lead.revisit_at,
-            session=session,
-            now=now,
-            recipient=handoff.owner_id,  # asked in their working hours
-        )
+        start_revisit_clock(handoff, lead.revisit_at, session=session, now=now)
         log_event(
             "nurture_extended",
             session=session,

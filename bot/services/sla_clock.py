@@ -22,6 +22,7 @@ from storage.models import (
     PENDING,
     REASSIGN,
     REMIND,
+    REVISIT,
     Handoff,
     Lead,
     Meeting,
@@ -108,6 +109,12 @@ def first_touch_due(
     calendar = calendar_of(handoff.owner_id, session=session, config=config)
     decided = _aware(handoff.decided_at)
     return calendar.add(decided, sla_for(lead, config).follow_up_within)
+
+
+def start_revisit_clock(handoff: Handoff, at: datetime, *, session: Session, now: datetime) -> None:
+    """A handed-back lead's revisit date: its owner is asked then, in their working hours."""
+    assert handoff.id is not None
+    add_timer(REVISIT, handoff.id, at, session=session, now=now, recipient=handoff.owner_id)
 
 
 def stop_follow_up_clock(handoff_id: int, *, session: Session, now: datetime, why: str) -> int:

@@ -21,11 +21,7 @@ def config():
     return parse_config(
         f.config_data(
             timezone="UTC",
-            business_hours={
-                "days": ["mon", "tue", "wed", "thu", "fri"],
-                "start": "09:00",
-                "end": "18:00",
-            },
+            business_hours=f.OFFICE_HOURS,
             sla={"dispute_within": "4h"},
         )
     )
