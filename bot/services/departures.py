@@ -23,7 +23,9 @@ decide it there, with the meeting's buttons (views/sla_meeting)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -74,41 +76,35 @@ def learn_deactivated(slack_id: str, deleted: bool, *, runtime: Runtime) -> bool
 
 
 def sweep_departures(runtime: Runtime, *, now: datetime | None = None, batch: int = 100) -> int:
-    """Move on every pending hand-off whose owner has left, and stop the follow-up clock
-    of their accepted ones with no first touch (the manager told): how many of either."""
+    """Move on every pending hand-off whose owner has left; stop the follow-up clock of
+    their accepted ones with no first touch (the manager told); hand the meetings waiting
+    for a departed AE to the AE's manager. How many of all three."""
     config = runtime.config
     now = now or runtime.clock()
-    moved = stopped = 0
+    steps: list[tuple[str, Callable[..., list[Any]], Callable[..., int]]] = [
+        ("moved on", departed_pending, _move_on),
+        ("follow-up stopped", departed_following_up, _stop_follow_up),
+        ("meeting to the manager", departed_meetings, _meeting_to_manager),
+    ]
+    done: dict[str, int] = {}
     with unit_of_work(runtime.engine) as session:
-        for handoff, owner in departed_pending(session=session, limit=batch):
-            reason = DEACTIVATED if owner.deactivated else LEFT_ROSTER
-            try:
-                with session.begin_nested():  # one bad hand-off holds up no other
-                    moved += _move_on(handoff, reason, session=session, config=config, now=now)
-            except Exception:
-                log.exception("hand-off=%s of a departed owner not moved yet", handoff.id)
-        for handoff, owner in departed_following_up(session=session, limit=batch):
-            reason = DEACTIVATED if owner.deactivated else LEFT_ROSTER
-            try:
-                with session.begin_nested():
-                    stopped += _stop_follow_up(
-                        handoff, reason, session=session, config=config, now=now
-                    )
-            except Exception:
-                log.exception("hand-off=%s of a departed owner: follow-up not stopped", handoff.id)
-        for meeting, ae in departed_meetings(session=session, limit=batch):
-            reason = DEACTIVATED if ae.deactivated else LEFT_ROSTER
-            try:
-                with session.begin_nested():
-                    stopped += _meeting_to_manager(meeting, reason, session=session, now=now)
-            except Exception:
-                log.exception("meeting=%s of a departed AE not handed to the manager", meeting.id)
-    if moved or stopped:
-        log.info("departures moved=%d follow_ups_or_meetings_handed_on=%d", moved, stopped)
-    return moved + stopped
+        for what, found, handle in steps:
+            done[what] = 0
+            for item, person in found(session=session, limit=batch):
+                reason = DEACTIVATED if person.deactivated else LEFT_ROSTER
+                try:
+                    with session.begin_nested():  # one bad item holds up no other
+                        done[what] += handle(item, reason, session=session, config=config, now=now)
+                except Exception:
+                    log.exception("departures: %s not done for %r yet", what, item.id)
+    if any(done.values()):
+        log.info("departures %s", " ".join(f"{k.replace(' ', '_')}={v}" for k, v in done.items()))
+    return sum(done.values())
 
 
-def _meeting_to_manager(meeting: Meeting, reason: str, *, session: Session, now: datetime) -> int:
+def _meeting_to_manager(
+    meeting: Meeting, reason: str, *, session: Session, config: HandshakeConfig, now: datetime
+) -> int:
     """A meeting waiting for an AE who left: nobody reminds the AE, and the escalation to
     their manager goes now, asking the manager to decide (views/sla_meeting); 0 when another
     instance did it first (the reminder's cancel is the compare-and-set)."""
