@@ -20,18 +20,15 @@ from storage.aggregates import count_if, median_rows, seconds_between
 from storage.models import (
     ACCEPTED,
     DECIDED,
-    FOLLOW_UP,
     HANDED_BACK,
     LANE_SLACK,
     OUT_FAILED,
     PENDING,
     REJECTED,
-    TIMER_CANCELLED,
     Handoff,
     Lead,
     Outbox,
     Person,
-    Timer,
 )
 
 NO_CAMPAIGN = ""  # the group key of leads without a campaign
@@ -49,7 +46,6 @@ class QueueCounts:
 class TouchRow:
     handoff: Handoff
     lead: Lead
-    follow_up_due: datetime | None  # the first-touch deadline (None: no follow-up clock)
 
 
 @dataclass(frozen=True)
@@ -139,18 +135,10 @@ def pending_of(owner_id: str, *, session: Session, limit: int) -> list[tuple[Han
 
 
 def awaiting_touch_of(owner_id: str, *, session: Session, limit: int) -> list[TouchRow]:
-    """Accepted hand-offs with no first touch yet, with their follow-up deadline."""
-    due = (
-        select(func.min(Timer.due_at))
-        .where(
-            col(Timer.handoff_id) == col(Handoff.id),
-            col(Timer.kind) == FOLLOW_UP,
-            col(Timer.status) != TIMER_CANCELLED,
-        )
-        .scalar_subquery()
-    )
+    """Accepted hand-offs with no first touch yet, the longest accepted first (their
+    deadline is `services.sla_clock.first_touch_due`)."""
     query = (
-        select(Handoff, Lead, due)
+        select(Handoff, Lead)
         .join(Lead, col(Lead.id) == col(Handoff.lead_id))
         .where(
             Handoff.owner_id == owner_id,
@@ -160,7 +148,7 @@ def awaiting_touch_of(owner_id: str, *, session: Session, limit: int) -> list[To
         .order_by(col(Handoff.decided_at), col(Handoff.id))
         .limit(limit)
     )
-    return [TouchRow(h, lead, due_at) for h, lead, due_at in session.exec(query).all()]
+    return [TouchRow(h, lead) for h, lead in session.exec(query).all()]
 
 
 # -- a team (or everyone) today ---------------------------------------------------------------

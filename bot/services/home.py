@@ -26,6 +26,7 @@ from bot.runtime import Runtime
 from bot.services import settings as person_settings
 from bot.services.dials import TeamWeight, own_weight, team_weights
 from bot.services.home_meetings import MeetingsView, meetings_for
+from bot.services.sla_clock import first_touch_due
 from storage import home as q
 from storage.db import read_only
 from storage.models import Person
@@ -171,7 +172,9 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
             fewer = meetings.shown if meetings else 0
             return replace(
                 base,
-                queue=_queue(session, user_id, now, PENDING_SHOWN - fewer, TOUCH_SHOWN - fewer),
+                queue=_queue(
+                    session, config, user_id, now, PENDING_SHOWN - fewer, TOUCH_SHOWN - fewer
+                ),
                 settings=_settings(person, now, runtime.config.timezone),
                 meetings=meetings,
                 weight=own_weight(person, now, config),
@@ -185,7 +188,7 @@ def home_for(user_id: str, *, runtime: Runtime) -> HomeData:
         teams = None if admin else _managed_teams(config, person)
         return replace(
             base,
-            queue=_queue(session, user_id, now, OWN_SHOWN, OWN_SHOWN),
+            queue=_queue(session, config, user_id, now, OWN_SHOWN, OWN_SHOWN),
             team=_team(session, teams, now, since),
             meetings=meetings_for(
                 person.role, user_id, teams, session=session, config=config, now=now
@@ -201,23 +204,27 @@ def _managed_teams(config: HandshakeConfig, person: Person) -> list[str]:
     return teams or ([person.team] if person.team else [])
 
 
-def _queue(session: Session, owner: str, now: datetime, n_pending: int, n_touch: int) -> Queue:
+def _queue(
+    session: Session,
+    config: HandshakeConfig,
+    owner: str,
+    now: datetime,
+    n_pending: int,
+    n_touch: int,
+) -> Queue:
     counts = q.queue_counts(owner, session=session)
     pending = tuple(
         PendingItem(h.id or 0, lead_label(lead), lead.campaign, h.due_at, h.due_at < now)
         for h, lead in q.pending_of(owner, session=session, limit=n_pending)
     )
-    touch = tuple(
-        TouchItem(
-            row.handoff.id or 0,
-            lead_label(row.lead),
-            row.handoff.decided_at,
-            row.follow_up_due,
-            row.follow_up_due is not None and row.follow_up_due < now,
-        )
-        for row in q.awaiting_touch_of(owner, session=session, limit=n_touch)
-    )
-    return Queue(pending, counts.pending, touch, counts.awaiting_touch)
+    touch = []
+    for row in q.awaiting_touch_of(owner, session=session, limit=n_touch):
+        # The deadline as the card and the nudge say it (not the timer's, which moves).
+        due = first_touch_due(row.handoff, row.lead, session=session, config=config)
+        decided = row.handoff.decided_at
+        late = due is not None and due < now
+        touch.append(TouchItem(row.handoff.id or 0, lead_label(row.lead), decided, due, late))
+    return Queue(pending, counts.pending, tuple(touch), counts.awaiting_touch)
 
 
 def _settings(person: Person, now: datetime, fallback_zone: str) -> OwnSettings:

@@ -156,6 +156,10 @@ def test_a_follow_up_nudge_held_to_the_morning_still_names_the_real_deadline(bot
         if "no first touch logged yet" in rendered(m)
     ]
     assert len(nudges) == 1 and "Tue 1 Dec 2026, 18:00 EST" in nudges[0], nudges
+    from bot.services.home import home_for
+
+    [touch] = home_for(handoff.owner_id, runtime=bot.runtime).queue.touch  # Home says the same
+    assert touch.follow_up_due == utc(2026, 12, 1, 23, 0) and touch.overdue
 
 
 def test_stale_counts_overdue_in_working_time(bot, clock):
