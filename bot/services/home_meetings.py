@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.availability import aware
 from bot.domain.leads import lead_label
 from bot.services.sla_clock import overdue_minutes
 from storage import home_meetings as q
@@ -69,7 +70,7 @@ def _item(
         ae_name=row.ae_name or m.ae_id,
         meeting_at=m.meeting_at,
         due_at=m.due_at,
-        overdue=(m.due_at if m.due_at.tzinfo else m.due_at.replace(tzinfo=UTC)) < now,
+        overdue=aware(m.due_at) < now,
         late_minutes=overdue_minutes(m.ae_id, m.due_at, now, session=session, config=config),
         failed_question=question,
         decision_note=m.decision_note,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.config import HandshakeConfig
+from bot.domain.availability import aware
 from bot.domain.calendar import WorkCalendar, calendar_for
 from bot.domain.sla import SlaTimes, deadlines, follow_up_deadlines, select_sla
 from storage import outbox
@@ -95,7 +96,7 @@ def overdue_minutes(
     """How far past `due_at` it is, in the person's working time, as the deadline was
     counted (a lead due Friday 13:00 is 5h overdue on Monday 09:00, not 68h)."""
     calendar = calendar_of(slack_id, session=session, config=config)
-    return calendar.working_between(_aware(due_at), now).total_seconds() / 60
+    return calendar.working_between(aware(due_at), now).total_seconds() / 60
 
 
 def first_touch_due(
@@ -107,7 +108,7 @@ def first_touch_due(
     if handoff.status != ACCEPTED or handoff.first_touch or handoff.decided_at is None:
         return None
     calendar = calendar_of(handoff.owner_id, session=session, config=config)
-    decided = _aware(handoff.decided_at)
+    decided = aware(handoff.decided_at)
     return calendar.add(decided, sla_for(lead, config).follow_up_within)
 
 
@@ -197,18 +198,13 @@ def replan_for_person(
         changed = False
         for timer in pending_timers(handoff.id or 0, session=session):
             if timer.kind in planned and timer.created_at == start:
-                changed = changed or _aware(timer.due_at) != planned[timer.kind]
+                changed = changed or aware(timer.due_at) != planned[timer.kind]
                 timer.due_at = planned[timer.kind]
                 session.add(timer)
                 moved += 1
         if changed:  # the cards show the deadline ("respond by", "first touch due")
             outbox.refresh_cards(handoff.id or 0, session=session, now=now)
     return moved + _replan_meetings(slack_id, session=session, config=config)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands datetimes back naive (they are UTC)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _replan_meetings(slack_id: str, *, session: Session, config: HandshakeConfig) -> int:
